@@ -1,0 +1,106 @@
+"""The Grid Academy application: ``create_app`` is the composition root.
+
+It binds the extensions, installs the shell (locale, security headers, errors), registers each
+package's blueprint and contributions, and, as the one place allowed to, wires in the teaching
+side from ``courses``.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from academy import audit, contributions, jobs
+from academy.config import BASE_DIR, Config
+from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
+from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from academy.web import errors, i18n, security
+
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(
+        __name__,
+        instance_path=config.INSTANCE_PATH,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(BASE_DIR / "academy" / "translations")
+    Path(app.config["FILES_DIR"]).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    _init_request_cycle(app)
+    _register_packages(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    bootstrap.init_app(app)
+    contributions.init_app(app)
+    jobs.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+
+
+def _init_request_cycle(app: Flask) -> None:
+    @app.before_request
+    def _begin_request():
+        g.audit_token = audit.set_address(request.remote_addr)
+        # Reads start deferred transactions so they never queue behind writers (SQLite only).
+        mode = "DEFERRED" if request.method in READ_ONLY_METHODS else "IMMEDIATE"
+        g.begin_token = set_sqlite_begin_mode(mode)
+
+    @app.teardown_request
+    def _end_request(_error):
+        if "begin_token" in g:
+            reset_sqlite_begin_mode(g.pop("begin_token"))
+        if "audit_token" in g:
+            audit._address.reset(g.pop("audit_token"))
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from academy.accounts.models import User
+
+    ident, _sep, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None  # logged out, disabled or password changed since this cookie was issued
+    return user
+
+
+def _register_packages(app: Flask) -> None:
+    from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
+    from academy.accounts import setup as accounts_setup
+    from academy.web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    accounts_setup.init_app(app)
+    cli.init_app(app)
+
+    import courses  # the composition root is the one place academy may reach the teaching side
+
+    courses.init_app(app)

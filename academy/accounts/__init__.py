@@ -1,0 +1,1 @@
+"""Accounts: users, log-in with throttling, password policy, and role grants scoped to areas."""

@@ -1,0 +1,189 @@
+"""Log-in, log-out, one's own account page, and the administrators' user and audit pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from academy.accounts import operations as ops
+from academy.accounts.forms import (
+    AuditFilterForm, GrantForm, LoginForm, PasswordChangeForm, PasswordResetForm, UserCreateForm, UserEditForm,
+)
+from academy.accounts.models import RoleGrant, User
+from academy.audit import AuditEntry
+from academy.contributions import contributions
+from academy.extensions import db
+from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, require_role
+from academy.web.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """Areas a grant may be scoped to, as the registry contributes them (none before it exists)."""
+    choices: list[tuple[str, str]] = []
+    for provider in contributions("area_choices"):
+        choices.extend(provider())
+    return choices
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm(next=request.args.get("next", "")[:500])
+    if form.validate_on_submit():
+        result = ops.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        if result.user is not None:
+            login_user(result.user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, url_for("web.home")))
+        db.session.commit()  # keep the failure: it counts towards the lock
+        if result.locked_minutes:
+            flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.",
+                    n=result.locked_minutes), "danger")
+        else:
+            flash(_("Wrong username or password."), "danger")
+        return render_template("accounts/login.html", form=form), 401 if not result.locked_minutes else 429
+    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    ops.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordChangeForm(current_user)
+    if form.validate_on_submit():
+        ops.change_password(current_user, form.new_password.data, by=current_user)
+        db.session.commit()
+        login_user(current_user._get_current_object())  # this session goes on; every other one has ended
+        flash(_("Your password has been changed; your other sessions have ended."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/admin/users")
+@require_role(Role.ADMIN)
+def users():
+    page = request.args.get("page", 1, type=int)
+    query = sa.select(User).order_by(User.username)
+    return render_template("accounts/users.html", users=db.paginate(query, page=page, per_page=50, error_out=False))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def new_user():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        user = ops.create_user(form.username.data, form.new_password.data, by=current_user,
+                               display_name=form.display_name.data)
+        db.session.commit()
+        flash(_("User %(name)s created.", name=user.username), "success")
+        return redirect(url_for("accounts.user", user_id=user.id))
+    return render_template("accounts/user_new.html", form=form), 400 if form.errors else 200
+
+
+def _user_page(user: User, edit_form=None, password_form=None, grant_form=None, status=200):
+    return render_template(
+        "accounts/user.html", user=user, role_labels=ROLE_LABELS,
+        edit_form=edit_form or UserEditForm(obj=user),
+        password_form=password_form or PasswordResetForm(user, formdata=None),
+        grant_form=grant_form or GrantForm(area_choices(), formdata=None),
+    ), status
+
+
+@bp.get("/admin/users/<int:user_id>")
+@require_role(Role.ADMIN)
+def user(user_id: int):
+    return _user_page(get_or_404(User, user_id))
+
+
+@bp.post("/admin/users/<int:user_id>")
+@require_role(Role.ADMIN)
+def edit_user(user_id: int):
+    user = get_or_404(User, user_id)
+    form = UserEditForm()
+    if not form.validate_on_submit():
+        return _user_page(user, edit_form=form, status=400)
+    try:
+        ops.update_user(user, current_user, display_name=form.display_name.data, active=form.active.data)
+    except ops.AccountError as error:
+        flash(str(error), "danger")
+        return _user_page(user, edit_form=form, status=400)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("accounts.user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@require_role(Role.ADMIN)
+def reset_password(user_id: int):
+    user = get_or_404(User, user_id)
+    form = PasswordResetForm(user)
+    if not form.validate_on_submit():
+        return _user_page(user, password_form=form, status=400)
+    ops.change_password(user, form.new_password.data, by=current_user)
+    db.session.commit()
+    flash(_("The password has been set; the user's sessions have ended."), "success")
+    return redirect(url_for("accounts.user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/grants")
+@require_role(Role.ADMIN)
+def add_grant(user_id: int):
+    user = get_or_404(User, user_id)
+    form = GrantForm(area_choices())
+    if not form.validate_on_submit():
+        return _user_page(user, grant_form=form, status=400)
+    code = form.area_code.data or None
+    label = dict(form.area_code.choices).get(form.area_code.data, "") if code else ""
+    try:
+        ops.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))
+    except ops.AccountError as error:
+        flash(str(error), "danger")
+        return _user_page(user, grant_form=form, status=400)
+    db.session.commit()
+    flash(_("Role granted."), "success")
+    return redirect(url_for("accounts.user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/grants/<int:grant_id>/revoke")
+@require_role(Role.ADMIN)
+def revoke_grant(user_id: int, grant_id: int):
+    grant = get_or_404(RoleGrant, grant_id)
+    ensure(grant.user_id == user_id)
+    try:
+        ops.revoke_grant(grant, current_user)
+    except ops.AccountError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("accounts.user", user_id=user_id))
+    db.session.commit()
+    flash(_("Role revoked."), "success")
+    return redirect(url_for("accounts.user", user_id=user_id))
+
+
+@bp.get("/admin/audit")
+@require_role(Role.ADMIN)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if form.validate():
+        if form.actor.data:
+            query = query.where(AuditEntry.actor_name == form.actor.data.strip().lower())
+        if form.action.data:
+            query = query.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
+        if form.object_type.data:
+            query = query.where(AuditEntry.object_type == form.object_type.data.strip())
+    page = request.args.get("page", 1, type=int)
+    entries = db.paginate(query, page=page, per_page=50, error_out=False)
+    return render_template("accounts/audit.html", form=form, entries=entries)

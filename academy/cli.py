@@ -1,0 +1,79 @@
+"""``flask academy ...``: the demo city, user management and the checks set-up relies on."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from academy.contributions import contributions
+from academy.extensions import db
+
+
+@click.group("academy")
+def academy_cli() -> None:
+    """Grid Academy administration."""
+
+
+@academy_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def load_demo(if_empty: bool) -> None:
+    """Load the small demo city (users, registry, syllabus ...) into the database."""
+    from academy.accounts.models import User
+
+    if db.session.scalar(sa.select(sa.func.count(User.id))):
+        if if_empty:
+            click.echo("The database has data; the demo city was not loaded.")
+            return
+        raise click.ClickException("The database is not empty; the demo city needs an empty one.")
+    demo: dict = {}
+    for step in contributions("demo"):
+        step(demo)
+    db.session.commit()
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo("Demo city loaded. Log in with any of these users:")
+    for username in demo.get("users", {}):
+        click.echo(f"  {username:<12} password: {password}")
+
+
+@academy_cli.command("create-user")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, help="Role to grant city-wide (repeatable).")
+@click.password_option()
+def create_user_command(username: str, roles: tuple[str, ...], password: str) -> None:
+    """Create a user, e.g. the first administrator of a production site."""
+    from academy.accounts.operations import AccountError, create_user, grant_role
+    from academy.permissions import Role
+
+    try:
+        user = create_user(username, password, by=None)
+        for role in roles:
+            grant_role(user, Role(role), by=None)
+    except (AccountError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"User {user.username} created.")
+
+
+
+@academy_cli.command("i18n")
+@click.option("--translations", type=click.Path(exists=True, dir_okay=False),
+              help="A JSON file {message id: Chinese text} to write into the zh_CN catalogue.")
+def update_translations(translations: str | None) -> None:
+    """Update the catalogues from the code, fill English, and list what Chinese still lacks."""
+    import json
+
+    from academy import i18n_tools
+
+    if translations:
+        with open(translations, encoding="utf-8") as handle:
+            written = i18n_tools.translate("zh_CN", json.load(handle))
+        click.echo(f"{written} Chinese translations written.")
+    gaps = i18n_tools.update()
+    for locale, ids in gaps.items():
+        click.echo(f"{locale}: {len(ids)} missing")
+        for message_id in ids:
+            click.echo(f"  {message_id!r}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(academy_cli)

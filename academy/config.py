@@ -1,0 +1,89 @@
+"""Settings, read from the environment (ACADEMY_*); the test settings live apart.
+
+The embedded default needs nothing: SQLite in ``instance/``, jobs in a worker thread, and a
+secret key generated once and kept in ``instance/secret_key``. Production (``ACADEMY_ENV=production``)
+refuses to start without an explicit secret, because a generated one would differ per host.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = BASE_DIR / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"ACADEMY_{name}")
+    return value if value not in (None, "") else default
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """Keep one generated secret per installation so sessions survive restarts."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    """The embedded default and the production settings, both from the environment."""
+
+    def __init__(self, instance_path: Path | None = None) -> None:
+        instance = Path(_env("INSTANCE_PATH", str(instance_path or DEFAULT_INSTANCE)))
+        self.INSTANCE_PATH = str(instance)
+        self.ENV_NAME = _env("ENV", "development")
+        secret = _env("SECRET_KEY")
+        if secret is None:
+            if self.ENV_NAME == "production":
+                raise RuntimeError(
+                    "ACADEMY_SECRET_KEY must be set in production (ACADEMY_ENV=production)."
+                )
+            secret = _dev_secret(instance)
+        self.SECRET_KEY = secret
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'academy.db'}")
+        self.REDIS_URL = _env("REDIS_URL")
+        self.FILES_DIR = _env("FILES_DIR", str(instance / "files"))
+        self.MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
+        self.PUBLIC_URL = _env("PUBLIC_URL")
+
+    # Fixed settings, the same everywhere.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # an exam or a long form must not expire its token mid-way
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # offices share one address behind NAT
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+    JOB_WORKER_THREADS = 1
+    JOB_RUNNER = "auto"  # RQ when ACADEMY_REDIS_URL is set, else a worker thread
+    TESTING = False
+
+
+class TestConfig(Config):
+    """Tests: a database of the test run's choosing, CSRF on (tests send real tokens)."""
+
+    TESTING = True
+    JOB_RUNNER = "manual"  # tests share one connection; they run jobs where they can see them
+    # Argon2 at full cost makes a test run crawl; the policy test checks production parameters.
+    PASSWORD_HASH_FAST = True
+
+    def __init__(self, database_url: str, instance_path: Path, **overrides) -> None:
+        super().__init__(instance_path)
+        self.SQLALCHEMY_DATABASE_URI = database_url
+        self.FILES_DIR = str(instance_path / "files")
+        self.REDIS_URL = None
+        for key, value in overrides.items():
+            setattr(self, key, value)

@@ -1,0 +1,80 @@
+"""Database plumbing shared by every package: UTC timestamps, SQLite tuning, write locks.
+
+SQLite is the embedded default, so it is tuned to behave under a handful of concurrent
+writers: WAL, a generous busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` for
+transactions that write. A deferred transaction that reads and then writes cannot wait for the
+write lock (SQLite answers "database is locked" at once), so requests that may write start
+immediate transactions; pure reads (GET) stay deferred so they never queue behind writers.
+"""
+from __future__ import annotations
+
+import contextvars
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+_sqlite_begin = contextvars.ContextVar("sqlite_begin", default="IMMEDIATE")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite keeps naive UTC text)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def set_sqlite_begin_mode(mode: str) -> contextvars.Token:
+    """Choose how the next SQLite transaction in this context begins: DEFERRED or IMMEDIATE."""
+    return _sqlite_begin.set(mode)
+
+
+def reset_sqlite_begin_mode(token: contextvars.Token) -> None:
+    _sqlite_begin.reset(token)
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install the SQLite pragmas and the explicit BEGIN; other backends are left alone."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # pysqlite's own transaction handling would hide our BEGIN and break SAVEPOINTs.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
+
+
+def lock_for_update(query, session):
+    """Add FOR UPDATE where the backend has it; SQLite already holds the write lock."""
+    if session.get_bind().dialect.name == "sqlite":
+        return query
+    return query.with_for_update()

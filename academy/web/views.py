@@ -1,0 +1,108 @@
+"""The home page, the language switch, job progress pages and the health check."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from academy.accounts.forms import LanguageForm
+from academy.accounts.operations import set_language
+from academy.contributions import contributions
+from academy.extensions import db
+from academy.jobs import Job, JobStatus, get_progress
+from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
+from academy.web.security import safe_next
+
+bp = Blueprint("web", __name__)
+
+
+def visible_nav() -> list:
+    """The navigation entries the current user may follow."""
+    if not current_user.is_authenticated:
+        return []
+    return [item for item in contributions("nav") if has_role(current_user, *item.roles)]
+
+
+JOB_STATUS_LABELS = {
+    JobStatus.QUEUED: _l("Waiting to start"),
+    JobStatus.RUNNING: _l("Running"),
+    JobStatus.DONE: _l("Finished"),
+    JobStatus.FAILED: _l("Failed"),
+}
+
+
+@bp.app_context_processor
+def shell_context():
+    return {
+        "nav_items": visible_nav(),
+        "current_locale": str(get_locale()),
+        "language_form": LanguageForm(formdata=None),
+        "role_label": lambda role: ROLE_LABELS[Role(role)],
+        "job_status_label": lambda status: JOB_STATUS_LABELS[JobStatus(status)],
+    }
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return render_template("main/home.html", items=visible_nav())
+
+
+@bp.post("/language")
+def switch_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        flash(_("Unknown language; nothing was changed."), "danger")
+        return render_template("main/language_error.html"), 400
+    if current_user.is_authenticated:
+        set_language(current_user, form.language.data)
+        db.session.commit()
+    session["locale"] = form.language.data
+    return redirect(safe_next(form.next.data, url_for("web.home")))
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(sa.text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+def _own_job(job_id: str) -> Job:
+    job = get_or_404(Job, job_id)
+    ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
+    return job
+
+
+@bp.get("/jobs/<job_id>")
+@login_required
+def job_page(job_id: str):
+    job = _own_job(job_id)
+    return render_template("jobs/job.html", job=job, progress=get_progress(job))
+
+
+@bp.get("/jobs/<job_id>/status.json")
+@login_required
+def job_status(job_id: str):
+    job = _own_job(job_id)
+    progress = get_progress(job)
+    return jsonify(
+        status=job.status.value, finished=job.finished, percent=progress["percent"],
+        message=progress.get("message", ""), has_result=bool(job.result_name),
+        failed=job.status == JobStatus.FAILED,
+    )
+
+
+@bp.get("/jobs/<job_id>/result")
+@login_required
+def job_result(job_id: str):
+    job = _own_job(job_id)
+    path = job.result_path()
+    if job.status != JobStatus.DONE or path is None or not path.is_file():
+        abort(404)
+    files_root = current_app.config["FILES_DIR"]
+    ensure(str(path.resolve()).startswith(str(type(path)(files_root).resolve())))
+    return send_file(path, as_attachment=True, download_name=job.result_name)

@@ -1,0 +1,12 @@
+"""The teaching side: syllabus, enrollment, lessons, exams and certificates.
+
+``init_app`` is called by ``academy.create_app``, the composition root; the packages below
+register their blueprints, navigation entries and worker-page sections there.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the teaching packages that have landed (none yet at the foundation)."""

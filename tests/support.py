@@ -1,0 +1,66 @@
+"""Helpers the tests share: databases to test on, CSRF-aware form posts, log-ins."""
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+PASSWORD = "Correct-Horse-42"
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def services_required() -> bool:
+    """In CI (and on the PostgreSQL run) a missing service fails the run instead of skipping."""
+    return os.environ.get("CI", "").lower() in ("1", "true") or bool(os.environ.get("ACADEMY_TEST_REQUIRE_SERVICES"))
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("ACADEMY_TEST_DATABASE_URL") or None
+
+
+def sibling_database(url: str, suffix: str) -> str:
+    """The URL of another database on the same PostgreSQL server (e.g. for committed tests)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path + suffix))
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database of ``url`` if it is missing, and give it an empty public schema."""
+    parts = urlsplit(url.replace("postgresql+psycopg", "postgresql"))
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        if services_required():
+            raise
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    with psycopg.connect(urlunsplit(parts), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """A CSRF token valid for ``client``'s session, read from a page's form."""
+    page = client.get(path)
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, token_from: str = "/login", **kwargs):
+    """POST ``data`` with a valid CSRF token, as a browser would after loading a form."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(url, data=payload, **kwargs)
+
+
+def log_in(client, username: str, password: str = PASSWORD):
+    response = post_form(client, "/login", {"username": username, "password": password})
+    assert response.status_code == 302, f"log-in of {username} failed with {response.status_code}"
+    return response
