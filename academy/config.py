@@ -19,10 +19,10 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _dev_secret(instance_path: Path) -> str:
-    """Keep one generated secret per installation so sessions survive restarts."""
+def _dev_secret(instance_path: Path, name: str) -> str:
+    """Keep one generated secret per installation so sessions and encrypted data survive restarts."""
     instance_path.mkdir(parents=True, exist_ok=True)
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
@@ -36,14 +36,10 @@ class Config:
         instance = Path(_env("INSTANCE_PATH", str(instance_path or DEFAULT_INSTANCE)))
         self.INSTANCE_PATH = str(instance)
         self.ENV_NAME = _env("ENV", "development")
-        secret = _env("SECRET_KEY")
-        if secret is None:
-            if self.ENV_NAME == "production":
-                raise RuntimeError(
-                    "ACADEMY_SECRET_KEY must be set in production (ACADEMY_ENV=production)."
-                )
-            secret = _dev_secret(instance)
-        self.SECRET_KEY = secret
+        self.SECRET_KEY = self._secret("SECRET_KEY", instance, "secret_key")
+        # Encrypts national ID numbers at rest and keys their search hash. Kept apart from the
+        # session secret so that rotating one does not make the other's data unreadable.
+        self.DATA_KEY = self._secret("DATA_KEY", instance, "data_key")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'academy.db'}")
         self.REDIS_URL = _env("REDIS_URL")
         self.FILES_DIR = _env("FILES_DIR", str(instance / "files"))
@@ -51,6 +47,14 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
+
+    def _secret(self, name: str, instance: Path, file_name: str) -> str:
+        value = _env(name)
+        if value is None:
+            if self.ENV_NAME == "production":
+                raise RuntimeError(f"ACADEMY_{name} must be set in production (ACADEMY_ENV=production).")
+            value = _dev_secret(instance, file_name)
+        return value
 
     # Fixed settings, the same everywhere.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

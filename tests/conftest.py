@@ -26,6 +26,12 @@ from academy.permissions import Role
 from tests.support import PASSWORD, ensure_postgres_database, postgres_url, sibling_database
 
 
+# Each package's factories live in tests/fixtures/<package>.py and are found here by name.
+pytest_plugins = sorted(
+    f"tests.fixtures.{path.stem}" for path in (Path(__file__).parent / "fixtures").glob("*.py") if path.stem != "__init__"
+)
+
+
 def pytest_sessionstart(session):
     # The catalogues are compiled by `make`; compile here too so a bare `pytest` tests the .po files as they are.
     subprocess.run(

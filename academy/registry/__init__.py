@@ -1,0 +1,1 @@
+"""The grid registry: areas, grids, workers, their assignments, departments, coverage checks."""
