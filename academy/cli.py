@@ -9,7 +9,6 @@ from flask.cli import AppGroup
 from academy.contributions import contributions
 from academy.extensions import db
 
-
 academy_cli = AppGroup("academy", help="Grid Academy administration.")
 
 

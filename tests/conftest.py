@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextvars
 import subprocess
-import threading
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,6 @@ from academy.extensions import db
 from academy.jobs import run_pending_jobs
 from academy.permissions import Role
 from tests.support import PASSWORD, ensure_postgres_database, postgres_url, sibling_database
-
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, has_request_context, request, session
 from babel import support
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Domain, format_datetime, get_locale
 from flask_login import current_user
 
