@@ -1,6 +1,7 @@
 """Question files: GIFT and the Chinese spreadsheet layout, read, checked and written back."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,13 @@ $CATEGORY: $course$/P-01
 
 ::Q6:: Escapes \{ \} \= \~ work {=yes \= sure ~no}
 """
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages and places read in English, as an English-speaking instructor would see them."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
 
 
 def test_gift_reads_every_type():
