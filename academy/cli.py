@@ -54,20 +54,21 @@ def create_user_command(username: str, roles: tuple[str, ...], password: str) ->
 
 
 @academy_cli.command("i18n")
-@click.option("--translations", type=click.Path(exists=True, dir_okay=False),
-              help="A JSON file {message id: Chinese text} to write into the zh_CN catalogue.")
-def update_translations(translations: str | None) -> None:
-    """Update the catalogues from the code, fill English, and list what Chinese still lacks."""
+@click.option("--translations", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A JSON file {message id: Chinese text} to write into the zh_CN catalogue (repeatable).")
+def update_translations(files: tuple[str, ...]) -> None:
+    """Update the catalogues from the code, fill English, write Chinese, and list what is missing."""
     import json
 
     from academy import i18n_tools
 
-    if translations:
-        with open(translations, encoding="utf-8") as handle:
+    i18n_tools.update()  # first, so that new message ids exist before their Chinese is written
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
             written = i18n_tools.translate("zh_CN", json.load(handle))
-        click.echo(f"{written} Chinese translations written.")
-    gaps = i18n_tools.update()
-    for locale, ids in gaps.items():
+        click.echo(f"{path}: {written} Chinese translations written.")
+    for locale in i18n_tools.LOCALES:
+        ids = i18n_tools.missing(locale)
         click.echo(f"{locale}: {len(ids)} missing")
         for message_id in ids:
             click.echo(f"  {message_id!r}")

@@ -236,8 +236,20 @@ class ThreadRunner:
 
     def __init__(self, app: Flask, threads: int) -> None:
         self.app = app
+        self.threads = threads
         self.queue: queue.Queue[str] = queue.Queue()
-        for n in range(threads):
+        self.started = False
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the worker threads once, and take up what a previous process left behind.
+
+        Started by the first job or the first web request, never by a CLI command."""
+        with self.lock:
+            if self.started:
+                return
+            self.started = True
+        for n in range(self.threads):
             threading.Thread(target=self._work, name=f"academy-jobs-{n}", daemon=True).start()
         threading.Thread(target=self._recover, name="academy-jobs-recover", daemon=True).start()
 
@@ -249,10 +261,11 @@ class ThreadRunner:
                 db.session.commit()
                 for job_id in waiting_jobs(older_than_seconds=60):
                     self.submit(job_id)
-        except Exception:  # no tables yet (before `flask db upgrade`), or the database is away
-            log.info("job recovery skipped", exc_info=True)
+        except Exception as error:  # no tables yet (before `flask db upgrade`), or the database is away
+            log.info("job recovery skipped: %s", type(error).__name__)
 
     def submit(self, job_id: str) -> None:
+        self.start()
         self.queue.put(job_id)
 
     def _work(self) -> None:
@@ -323,4 +336,7 @@ def run_pending_jobs(app: Flask) -> int:
 def init_app(app: Flask) -> None:
     app.extensions["academy.pending_jobs"] = []
     if app.config.get("JOB_RUNNER") != "manual":
-        app.extensions["academy.job_runner"] = ThreadRunner(app, app.config.get("JOB_WORKER_THREADS", 1))
+        runner = ThreadRunner(app, app.config.get("JOB_WORKER_THREADS", 1))
+        app.extensions["academy.job_runner"] = runner
+        if not app.config.get("REDIS_URL"):
+            app.before_request(runner.start)  # the web process also takes up jobs left from before
