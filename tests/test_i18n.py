@@ -33,4 +33,5 @@ def test_chinese_placeholders_match_the_english(tmp_path):
     for message in catalogue:
         if not message.id or not isinstance(message.id, str):
             continue
-        assert sorted(re.findall(r"%\(\w+\)\w", message.id)) == sorted(re.findall(r"%\(\w+\)\w", message.string)), message.id
+        placeholders = re.compile(r"%\(\w+\)[-#0 +]?\d*(?:\.\d+)?[a-z]|%%")
+        assert sorted(placeholders.findall(message.id)) == sorted(placeholders.findall(message.string)), message.id
