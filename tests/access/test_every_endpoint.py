@@ -9,8 +9,8 @@ import pytest
 import tests.access as access_pkg
 from academy.jobs import HANDLERS, job_handler
 from academy.permissions import Role
-from tests.access import HOME_AREA, OTHER_AREA, ROLES, SCOPED, World
-from tests.support import log_in
+from tests.access import HOME_AREA, OTHER_AREA, ROLES, SCOPED, Access, World
+from tests.support import csrf_token, log_in
 
 TABLES = [
     importlib.import_module(f"tests.access.{info.name}")
@@ -52,24 +52,55 @@ def _check_row_points_at_its_endpoint(app, row, url: str) -> None:
     assert endpoint == row.endpoint, f"{url} is {endpoint}, the row says {row.endpoint}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.endpoint}")
-def test_access(app, make_user, row, role):
-    world = make_world(make_user)
-    _check_row_points_at_its_endpoint(app, row, row.resolve_url(world))
-    client = app.test_client()
-    if role != "anonymous":
-        log_in(client, world.users[role].username)
-    url = row.resolve_url(world)
-    if row.method == "GET":
-        response = client.get(url)
-    else:
-        from tests.support import csrf_token
+def _sessions(app, world: World) -> dict[str, tuple[str | None, str]]:
+    """Each role logged in once: its session cookie and a CSRF token that goes with it."""
+    sessions = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            log_in(client, world.users[role].username)
+        token = csrf_token(client, "/account" if role != "anonymous" else "/login")
+        cookie = client.get_cookie("session")
+        sessions[role] = (cookie.value if cookie else None, token)
+    return sessions
 
-        data = row.resolve_data(world)
-        data["csrf_token"] = csrf_token(client, "/account" if role != "anonymous" else "/login")
-        response = client.open(url, method=row.method, data=data)
+
+def _request(app, row: Access, url: str, data: dict, cookie: str | None, token: str):
+    client = app.test_client()
+    if cookie:
+        client.set_cookie("session", cookie)
+    if row.method == "GET":
+        return client.get(url)
+    return client.open(url, method=row.method, data={**data, "csrf_token": token})
+
+
+def _mismatch(row: Access, role: str, url: str, response) -> str | None:
     expected = row.status_for(role)
-    assert response.status_code == expected, f"{role} {row.method} {url}: {response.status_code}, expected {expected}"
-    if role == "anonymous" and "anonymous" not in row.expect:  # the default: sent to log in
-        assert response.headers["Location"].startswith("/login"), f"a stranger is sent to {response.headers['Location']}"
+    if response.status_code != expected:
+        return f"{role} {row.method} {url}: {response.status_code}, expected {expected}"
+    if role == "anonymous" and "anonymous" not in row.expect and not response.headers["Location"].startswith("/login"):
+        return f"a stranger at {url} is sent to {response.headers['Location']}, not to log in"
+    return None
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda table: table.__name__.rsplit(".", 1)[-1])
+def test_access(app, make_user, db_session, table):
+    """Every row of the table, every role. The world is built once; each request runs inside a
+    savepoint that is rolled back, so no request sees what another one changed."""
+    world = make_world(make_user)
+    targets = [(row, row.resolve_url(world), row.resolve_data(world)) for row in table.ACCESS]
+    for row, url, _data in targets:
+        _check_row_points_at_its_endpoint(app, row, url)
+    sessions = _sessions(app, world)
+    connection = db_session.get_bind()
+    mismatches = []
+    for row, url, data in targets:
+        for role in ROLES:
+            savepoint = connection.begin_nested()
+            try:
+                response = _request(app, row, url, data, *sessions[role])
+                mismatches.append(_mismatch(row, role, url, response))
+            finally:
+                savepoint.rollback()
+    mismatches = [m for m in mismatches if m]
+    assert not mismatches, f"{len(mismatches)} wrong answers:\n" + "\n".join(mismatches)
