@@ -80,6 +80,8 @@ def departments():
 @require_role(*queries.EDIT_ROLES)
 def new_department():
     form = DepartmentForm(area_options((AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET)))
+    if form.area.data and queries.area_by_code(form.area.data) is not None:
+        ensure(can_edit_here(form.area.data))  # another district's area: refused, not merely invalid
     if not form.validate_on_submit():
         return _departments_page(form, 400)
     try:
