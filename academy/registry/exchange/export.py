@@ -46,9 +46,11 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 
 
 def _xlsx_cell(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     value = neutralise(value)
     if isinstance(value, str):
-        return value  # openpyxl stores strings as text; the apostrophe already defuses formulas
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a workbook
     return value
 
 

@@ -55,6 +55,7 @@ class Validation:
     grids: dict[str, dict] = field(default_factory=dict)
     workers: dict[str, dict] = field(default_factory=dict)      # keyed hash -> values
     assignments: dict[tuple, dict] = field(default_factory=dict)  # (hash, grid code, starts_on) -> values
+    seen: dict[tuple, int] = field(default_factory=dict)  # (sheet, key) -> first row, valid or not
     pairs: dict[tuple, list[tuple]] = field(default_factory=lambda: defaultdict(list))  # (hash, grid) -> periods
     db_areas: dict[str, Area] = field(default_factory=dict)
     db_grids: dict[str, Grid] = field(default_factory=dict)
@@ -86,6 +87,14 @@ class RowReader:
         self.failed = True
         column = self.sheet_rows.sheet.column(key).header if key else ""
         self.v.add(self.sheet_rows.name, self.number, column, message)
+
+    def first_time(self, key: str, identity) -> bool:
+        """False (and a problem) when an earlier row of this sheet had the same key."""
+        first = self.v.seen.setdefault((self.sheet_rows.sheet.key, identity), self.number)
+        if first != self.number:
+            self.problem(key, _("Appears twice in the file (first in row %(row)d).", row=first))
+            return False
+        return True
 
     def outside(self, key: str, code: str | None) -> bool:
         """File a problem when ``code`` lies outside the importer's areas."""
@@ -137,8 +146,8 @@ def _area_row(row: RowReader) -> None:
     name = row.get("name", cells.text, 100)
     if code is None or row.outside("code", code):
         return
-    if code in v.areas:
-        return row.problem("code", _("The code %(code)s appears twice in the file.", code=code))
+    if not row.first_time("code", code):
+        return
     parent = None if len(code) == 4 else (code[:4] if len(code) == 6 else code[:-3])
     if parent is not None and not _area_known(v, parent):
         return row.problem("code", _("Unknown parent area %(code)s.", code=parent))
@@ -170,8 +179,8 @@ def _grid_row(row: RowReader) -> None:
     problem = validate_grid_code(code, kind)
     if problem:
         return row.problem("code", problem)
-    if code in v.grids:
-        return row.problem("code", _("The code %(code)s appears twice in the file.", code=code))
+    if not row.first_time("code", code):
+        return
     if len(code[:12]) == 12 and not (_area_known(v, code[:12])):
         return row.problem("code", _("Unknown community %(code)s.", code=code[:12]))
     existing = v.db_grids.get(code)
@@ -219,9 +228,8 @@ def _worker_row(row: RowReader) -> None:
     key = crypto.keyed_hash(number)
     if key in v.db_workers and row.outside("id_number", v.db_workers[key].area.code):
         return
-    if key in v.workers:
-        return row.problem("id_number", _("This ID number appears twice in the file (row %(row)d).",
-                                          row=v.workers[key]["row"]))
+    if not row.first_time("id_number", key):
+        return
     if not row.failed:
         v.workers[key] = values | {"id_number": number, "birth_date": born, "row": row.number}
 
@@ -256,8 +264,8 @@ def _assignment_row(row: RowReader) -> None:
     if row.failed or None in (worker_key, grid_code, role, starts_on):
         return
     key = (worker_key, grid_code, starts_on)
-    if key in v.assignments:
-        return row.problem("starts_on", _("This assignment appears twice in the file."))
+    if not row.first_time("starts_on", key):
+        return
     if _overlaps(v, key, ends_on):
         return row.problem("grid_code", _("This worker already holds this grid in that period."))
     v.assignments[key] = {"role": role, "ends_on": ends_on, "row": row.number}
