@@ -12,7 +12,14 @@ from academy.extensions import db
 from academy.registry import idnumbers
 from academy.registry import operations as ops
 from academy.registry.models import (
-    AssignmentRole, Education, Employment, Gender, PoliticalStatus, Worker, WorkerStatus, WorkerStatusChange,
+    AssignmentRole,
+    Education,
+    Employment,
+    Gender,
+    PoliticalStatus,
+    Worker,
+    WorkerStatus,
+    WorkerStatusChange,
 )
 
 ID = idnumbers.make_number("320102", date(1990, 5, 17), 12)
