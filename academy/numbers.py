@@ -26,6 +26,9 @@ def next_value(series: str) -> int:
         .where(Counter.name == series)
         .values(value=Counter.value + 1)
         .returning(Counter.value)
+        # The counter row is never an object in the session: skip scanning the identity map for
+        # it, which made batch imports (thousands of numbers, thousands of objects) quadratic.
+        .execution_options(synchronize_session=False)
     )
     value = db.session.execute(bump).scalar()
     if value is None:

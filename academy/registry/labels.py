@@ -70,16 +70,27 @@ def choices(enum_cls) -> list[tuple[str, str]]:
     return [(member.value, label) for member, label in LABELS[enum_cls].items()]
 
 
+def _names(enum_cls, locale: str) -> dict[str, object]:
+    key = (enum_cls, locale)
+    if key not in _NAME_CACHE:
+        names = {}
+        for member, translated in LABELS[enum_cls].items():
+            for name in (member.value, str(translated._args[0]), CHINESE.get(member.value, ""), str(translated),
+                         ROLE_CHINESE.get(member.value, "") if enum_cls is AssignmentRole else ""):
+                if name:
+                    names.setdefault(name.lower(), member)
+        _NAME_CACHE[key] = names
+    return _NAME_CACHE[key]
+
+
+_NAME_CACHE: dict[tuple, dict[str, object]] = {}
+
+
 def parse(enum_cls, text: str):
     """The member of ``enum_cls`` that ``text`` names (code, English or Chinese label), or None."""
+    from flask_babel import get_locale
+
     wanted = (text or "").strip().lower()
     if not wanted:
         return None
-    for member, english in LABELS[enum_cls].items():
-        names = {member.value, str(english._args[0]).lower() if hasattr(english, "_args") else "",
-                 CHINESE.get(member.value, ""), str(english).lower()}
-        if enum_cls is AssignmentRole:
-            names.add(ROLE_CHINESE[member.value])
-        if wanted in names:
-            return member
-    return None
+    return _names(enum_cls, str(get_locale())).get(wanted)

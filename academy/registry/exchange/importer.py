@@ -131,6 +131,9 @@ def _apply_grids(v: Validation, by, result: ImportResult) -> None:
 
 def _apply_workers(v: Validation, by, result: ImportResult) -> None:
     by_id = getattr(by, "id", None)
+    # Draw the new workers' numbers before adding any of them, so each draw has nothing to autoflush.
+    new_count = sum(1 for key in v.workers if key not in v.db_workers)
+    fresh = iter([worker_number(numbers.next_value(NUMBER_SERIES)) for _ in range(new_count)])
     for key, values in v.workers.items():
         fields = {name: values[name] for name in WORKER_KEYS}
         area = v.db_areas[values["area_code"]]
@@ -139,7 +142,7 @@ def _apply_workers(v: Validation, by, result: ImportResult) -> None:
             _update(existing, fields | {"area_id": area.id}, WORKER_KEYS + ("area_id",), by, "worker.update",
                     result, "workers")
             continue
-        worker = Worker(number=worker_number(numbers.next_value(NUMBER_SERIES)), area=area,
+        worker = Worker(number=next(fresh), area=area,
                         birth_date=values["birth_date"], status=WorkerStatus.RECRUITED,
                         **id_number_columns(values["id_number"]), **fields)
         worker.status_changes.append(WorkerStatusChange(from_status=None, to_status=WorkerStatus.RECRUITED,
