@@ -4,14 +4,12 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from academy.contributions import contributions
 from academy.extensions import db
 
-
-@click.group("academy")
-def academy_cli() -> None:
-    """Grid Academy administration."""
+academy_cli = AppGroup("academy", help="Grid Academy administration.")
 
 
 @academy_cli.command("demo")
@@ -73,6 +71,41 @@ def update_translations(translations: str | None) -> None:
         click.echo(f"{locale}: {len(ids)} missing")
         for message_id in ids:
             click.echo(f"  {message_id!r}")
+
+
+@academy_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target: str) -> None:
+    """Write the database and the files into TARGET (.tar.gz)."""
+    from pathlib import Path
+
+    from academy.backup import create_backup
+
+    manifest = create_backup(Path(target))
+    click.echo(f"Backup written to {target}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables.")
+
+
+@academy_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+def restore_command(source: str) -> None:
+    """Load SOURCE (a backup) into this empty, upgraded database and its files folder."""
+    from pathlib import Path
+
+    from academy.backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(Path(source))
+    except (BackupError, OSError, tarfile_error()) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Restored {sum(manifest['tables'].values())} rows from {source}.")
+
+
+def tarfile_error() -> type[Exception]:
+    import tarfile
+
+    return tarfile.TarError
 
 
 def init_app(app: Flask) -> None:
