@@ -2,15 +2,13 @@
 
 Built through the registry's operations, with real failures on purpose so the coverage page has
 findings: a grid without a full-time worker, a worker holding two comprehensive grids, a grid
-too large, an ended grid still held, and a worker on duty without a grid. Also a district HR
-user ``hr-xuanwu`` (HR in 玄武区 only) to show scoping.
+too large, an ended grid still held, and a worker on duty without a grid. The demo trainee is
+linked to a worker in 玄武区 (in training, auxiliary on the uncovered grid).
 """
 from __future__ import annotations
 
 import random
 from datetime import date
-
-from flask import current_app
 
 from academy.registry import operations as ops
 from academy.registry.idnumbers import make_number
@@ -150,14 +148,7 @@ def _build_workers(by, areas: dict, grids: list, rng: random.Random) -> list:
 
 
 def _link_users(demo: dict, workers: list) -> None:
-    from academy.accounts.operations import create_user, grant_role
-    from academy.permissions import Role
-
     users = demo.get("users", {})
     if "trainee" in users:
         trainee_worker = next(w for w in workers if w.status == WorkerStatus.IN_TRAINING)
         trainee_worker.user_id = users["trainee"].id
-    if users:
-        hr = create_user("hr-xuanwu", current_app.config["DEMO_PASSWORD"], by=None, display_name="玄武区人事专员")
-        grant_role(hr, Role.HR, by=None, area_code="320102", area_label="320102 玄武区")
-        users["hr-xuanwu"] = hr
