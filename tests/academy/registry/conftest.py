@@ -24,3 +24,16 @@ def community():
 def other_community():
     get_or_create_area("320104", "秦淮区")
     return get_or_create_area("320104001001", "贡院社区")
+
+
+@pytest.fixture(autouse=True)
+def english(request, app):
+    """Messages read in English whatever the default language (pages requested by clients keep theirs).
+
+    Not for tests of the live application: its CLI would run inside this context, on this app.
+    """
+    if "live_app" in request.fixturenames:
+        yield
+        return
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from academy.contributions import contribute
@@ -16,13 +15,6 @@ from academy.registry.coverage import coverage_report
 from academy.registry.models import AssignmentRole, Employment, Grid, WorkerStatus
 from tests.academy.registry.workbooks import city_rows, xlsx
 from tests.support import log_in, post_form
-
-
-@pytest.fixture(autouse=True)
-def request_context(app):
-    """Findings link to pages, so reports are built where URLs can be made."""
-    with app.test_request_context():
-        yield
 
 
 def keyed(report):
