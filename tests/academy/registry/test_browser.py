@@ -65,3 +65,24 @@ def test_import_fix_and_find_on_the_coverage_page(live_server, demo_city, browse
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     context.close()
+
+
+def test_registry_pages_fit_a_360px_phone(live_server, demo_city, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "hr")
+    page.fill("input[name=password]", demo_city)
+    page.click("main input[type=submit], main button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    page.goto(f"{live_server}/registry/grids")
+    grid_path = page.locator("[data-testid=grids] tbody a").first.get_attribute("href")
+    page.goto(f"{live_server}/registry/workers")
+    worker_path = page.locator("[data-testid=workers] tbody a").first.get_attribute("href")
+    for path in ("/registry/coverage", "/registry/grids", "/registry/workers", "/registry/areas",
+                 "/registry/departments", "/registry/import", grid_path, worker_path, "/board/320102002001001"):
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 200, path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the phone"
+    context.close()
