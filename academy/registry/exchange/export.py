@@ -6,6 +6,7 @@ so a spreadsheet program shows it as text instead of running it as a formula.
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from datetime import date
 
@@ -23,7 +24,7 @@ def neutralise(value):
     """The value, made safe for a spreadsheet cell."""
     if value is None:
         return ""
-    if hasattr(value, "value") and type(value).__module__.endswith("models"):
+    if isinstance(value, enum.Enum):
         return labels.label(value)
     if isinstance(value, str) and value.startswith(DANGEROUS_START):
         return "'" + value

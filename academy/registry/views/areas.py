@@ -21,10 +21,11 @@ from academy.registry.views.common import area_options, can_edit_here, read_scop
 def _areas_page(form: AreaForm | None = None, status: int = 200):
     scopes = queries.read_scopes(current_user)
     areas = queries.areas_in_scope(scopes)
+    # Literal positions: PostgreSQL only groups by the very same expression, bound parameters differ.
+    community = sa.func.substr(Grid.code, sa.literal_column("1"), sa.literal_column("12"))
     counts = dict(db.session.execute(
-        sa.select(sa.func.substr(Grid.code, 1, 12), sa.func.count(Grid.id))
-        .where(queries.active_clause(Grid, date.today()))
-        .group_by(sa.func.substr(Grid.code, 1, 12))).all())
+        sa.select(community, sa.func.count(Grid.id)).where(queries.active_clause(Grid, date.today()))
+        .group_by(community)).all())
     can_add = queries.has_edit_role(current_user)
     return render_template("registry/areas.html", areas=areas, counts=counts, form=form or AreaForm(formdata=None),
                            can_add=can_add), status
