@@ -130,3 +130,12 @@ def test_updating_a_worker_is_audited_and_keeps_the_birth_date(community, hr_use
     with pytest.raises(ops.RegistryError):
         ops.update_worker(worker, hr_user, birth_date=date(1991, 1, 1))
     assert db.session.scalar(sa.select(AuditEntry.after).where(AuditEntry.action == "worker.update")) == {"phone": "13800000000"}
+
+
+def test_batch_reservations_and_single_numbers_never_collide():
+    from academy import numbers
+
+    first = numbers.next_value("registry.test")
+    block = numbers.reserve("registry.test", 3)
+    assert list(block) == [first + 1, first + 2, first + 3]
+    assert numbers.next_value("registry.test") == first + 4
