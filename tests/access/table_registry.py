@@ -40,6 +40,8 @@ ACCESS = [
     Access("registry.departments", "/registry/departments", READ),
     Access("registry.new_department", "/registry/departments", {"admin": 302, "hr": 302}, method="POST",
            data={"code": "T-1", "name": "测试部门", "area": "320102"}),
+    Access("registry.edit_department", lambda w: f"/registry/departments/{w['department'].id}",
+           {"admin": 302, "hr": 302}, method="POST", data={"name": "玄武区城管局", "active": "y"}),
     Access("registry.coverage", "/registry/coverage", READ),
     Access("registry.coverage", "/registry/coverage?area=320102", HOME_READ),
     Access("registry.notice_board", lambda w: f"/board/{w['grid'].code}", everyone(200, anonymous=200)),

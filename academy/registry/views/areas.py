@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.extensions import db
-from academy.permissions import ensure, require_role
+from academy.permissions import ensure, get_or_404, require_role
 from academy.registry import operations as ops
 from academy.registry import queries
-from academy.registry.forms import AreaForm, DepartmentForm, ListFilterForm
-from academy.registry.models import AreaLevel, Grid
+from academy.registry.forms import AreaForm, DepartmentEditForm, DepartmentForm, ListFilterForm
+from academy.registry.models import AreaLevel, Department, Grid
 from academy.registry.views import bp
 from academy.registry.views.common import area_options, can_edit_here, read_scopes_for
 
@@ -68,6 +68,7 @@ def _departments_page(form: DepartmentForm | None = None, status: int = 200):
     levels = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET)
     return render_template("registry/departments.html", departments=departments, pager=departments,
                            form=form or DepartmentForm(area_options(levels), formdata=None),
+                           edit_form=DepartmentEditForm(formdata=None), can_edit=can_edit_here,
                            can_add=queries.has_edit_role(current_user)), status
 
 
@@ -93,4 +94,19 @@ def new_department():
         return _departments_page(form, 400)
     db.session.commit()
     flash(_("Department %(name)s added.", name=form.name.data), "success")
+    return redirect(url_for("registry.departments"))
+
+
+@bp.post("/registry/departments/<int:department_id>")
+@require_role(*queries.EDIT_ROLES)
+def edit_department(department_id: int):
+    department = get_or_404(Department, department_id)
+    ensure(can_edit_here(department.area.code))
+    form = DepartmentEditForm()
+    if not form.validate_on_submit():
+        flash(_("A department needs a name of at most 100 characters."), "danger")
+        return _departments_page(status=400)
+    ops.update_department(department, current_user, name=form.name.data, active=form.active.data)
+    db.session.commit()
+    flash(_("Saved."), "success")
     return redirect(url_for("registry.departments"))

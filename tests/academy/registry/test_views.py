@@ -202,3 +202,18 @@ def test_a_new_area_needs_its_parent_and_the_right_scope(client, make_user, comm
     assert post_form(client, page, {"code": "32010", "name": "x"}, token_from=page).status_code == 400
     assert post_form(client, page, {"code": "320104002", "name": "x"}, token_from=page).status_code == 403
     assert count_rows(Area) == before + 1
+
+
+def test_departments_are_renamed_or_deactivated_in_their_district_only(client, make_user, make_department):
+    from academy.registry.models import Department
+
+    department, foreign = make_department("320102", name="城管"), make_department("320104", name="市场监管")
+    make_user("hr1", Role.HR, area="320102")
+    log_in(client, "hr1")
+    page = "/registry/departments"
+    assert post_form(client, f"{page}/{department.id}", {"name": "玄武区城管局"}, token_from=page).status_code == 302
+    assert post_form(client, f"{page}/{department.id}", {"name": "x" * 101}, token_from=page).status_code == 400
+    assert post_form(client, f"{page}/{foreign.id}", {"name": "y", "active": "y"}, token_from=page).status_code == 403
+    db.session.expire_all()
+    assert (db.session.get(Department, department.id).name, db.session.get(Department, department.id).active) == ("玄武区城管局", False)
+    assert db.session.get(Department, foreign.id).name == "市场监管"
