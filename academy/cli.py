@@ -108,5 +108,15 @@ def tarfile_error() -> type[Exception]:
     return tarfile.TarError
 
 
+@academy_cli.command("jobs-sweep")
+def sweep_jobs_command() -> None:
+    """Fail jobs whose worker died, so their pages stop waiting and they can be run again."""
+    from academy.jobs import sweep_stale_jobs
+
+    count = sweep_stale_jobs(current_app.config["JOB_TIMEOUT_SECONDS"])
+    db.session.commit()
+    click.echo(f"{count} interrupted jobs marked as failed.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(academy_cli)

@@ -62,6 +62,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600  # a working day; each request renews it
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -72,6 +73,7 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # offices share one address behind NAT
     SQLITE_BUSY_TIMEOUT_MS = 15000
     JOB_WORKER_THREADS = 1
+    JOB_TIMEOUT_SECONDS = 3600  # a job running longer is taken as dead (see jobs.sweep_stale_jobs)
     JOB_RUNNER = "auto"  # RQ when ACADEMY_REDIS_URL is set, else a worker thread
     TESTING = False
 

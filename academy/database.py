@@ -8,6 +8,7 @@ immediate transactions; pure reads (GET) stay deferred so they never queue behin
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from datetime import UTC, datetime
 
@@ -71,6 +72,24 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
+
+
+@contextlib.contextmanager
+def read_only_transaction(session):
+    """Run slow reads (a password hash check, a file parse) in their own deferred transaction.
+
+    On SQLite a request that may write begins ``IMMEDIATE`` and so holds the write lock from its
+    first query; slow work done there makes every other writer wait. Inside this block the
+    transaction begins deferred and ends when the block ends, so the lock is taken only by the
+    short write transaction that follows. Nothing may be written inside the block.
+    """
+    session.commit()  # whatever came before is finished (a no-op when nothing is open)
+    token = set_sqlite_begin_mode("DEFERRED")
+    try:
+        yield
+    finally:
+        session.rollback()  # ends the read; there is nothing to keep
+        reset_sqlite_begin_mode(token)
 
 
 def lock_for_update(query, session):

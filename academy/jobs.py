@@ -18,7 +18,7 @@ import queue
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from academy.database import UTCDateTime, utcnow
+from academy.database import UTCDateTime, reset_sqlite_begin_mode, set_sqlite_begin_mode, utcnow
 from academy.extensions import db
 
 log = logging.getLogger(__name__)
@@ -70,10 +70,16 @@ class Job(db.Model):
         return job_folder(self.id) / self.result_name
 
 
-def job_handler(kind: str) -> Callable:
-    """Register ``func(ctx, **params)`` as the handler of jobs of ``kind``."""
+def job_handler(kind: str, *, writes_late: bool = False) -> Callable:
+    """Register ``func(ctx, **params)`` as the handler of jobs of ``kind``.
+
+    ``writes_late``: the handler does its long work (parsing, rendering) first and calls
+    ``ctx.begin_writes()`` before writing anything. On SQLite it then holds the write lock only
+    for the writing, instead of for the whole job while every web request that writes waits.
+    """
 
     def register(func: Callable) -> Callable:
+        func.writes_late = writes_late
         HANDLERS[kind] = func
         return func
 
@@ -105,10 +111,17 @@ class JobContext:
         set_progress(self.job.id, percent, message)
 
     def result_file(self, name: str) -> Path:
+        """Where to write the job's result, under the job's own folder whatever ``name`` says."""
+        safe = Path(name).name.lstrip(".") or "result"
         folder = job_folder(self.job.id)
         folder.mkdir(parents=True, exist_ok=True)
-        self.job.result_name = name
-        return folder / name
+        self.job.result_name = safe
+        return folder / safe
+
+    def begin_writes(self) -> None:
+        """End the read phase of a ``writes_late`` job: what follows runs in a write transaction."""
+        db.session.commit()  # nothing was written: this only ends the read transaction
+        set_sqlite_begin_mode("IMMEDIATE")
 
 
 def _redis():
@@ -161,25 +174,61 @@ def run_job(job_id: str) -> None:
         _run_in_context(job_id)
 
 
-def _run_in_context(job_id: str) -> None:
-    job = db.session.get(Job, job_id)
-    if job is None or job.status != JobStatus.QUEUED:
-        return  # delivered twice, or already taken by another worker
-    job.status, job.started_at = JobStatus.RUNNING, utcnow()
+def _claim(job_id: str) -> bool:
+    """Mark a queued job running; False if another runner took it first (a job delivered twice)."""
+    claimed = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow())
+    ).rowcount
     db.session.commit()
-    try:
-        result = HANDLERS[job.kind](JobContext(job), **job.params)
-        job.result = result if isinstance(result, dict) else None
-        job.status = JobStatus.DONE
-        job.message = (result or {}).get("message", "") if isinstance(result, dict) else ""
-    except Exception as exc:  # a job's failure is reported on its page, not raised into a worker
-        log.exception("job %s (%s) failed", job_id, job.kind)
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        job.status, job.error = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
-        job.message = getattr(exc, "user_message", "") or ""
+    return claimed == 1
+
+
+def _finish_failed(job_id: str, error: BaseException) -> None:
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    job.status, job.error = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+    job.message = str(getattr(error, "user_message", "") or "")[:500]
     job.finished_at = utcnow()
     db.session.commit()
+
+
+def _run_in_context(job_id: str) -> None:
+    if not _claim(job_id):
+        return
+    job = db.session.get(Job, job_id)
+    handler = HANDLERS[job.kind]
+    token = set_sqlite_begin_mode("DEFERRED" if getattr(handler, "writes_late", False) else "IMMEDIATE")
+    try:
+        result = handler(JobContext(job), **job.params)
+        job.result = result if isinstance(result, dict) else None
+        job.message = str((result or {}).get("message", "") if isinstance(result, dict) else "")[:500]
+        job.status, job.finished_at = JobStatus.DONE, utcnow()
+        db.session.commit()  # the job's work and its DONE status land together, or not at all
+    except Exception as exc:  # a job's failure is reported on its page, not raised into a worker
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        _finish_failed(job_id, exc)
+    finally:
+        reset_sqlite_begin_mode(token)
+
+
+def sweep_stale_jobs(max_runtime_seconds: int) -> int:
+    """Mark jobs RUNNING for longer than ``max_runtime_seconds`` as failed (their worker died:
+    killed, restarted or timed out). Their work was never committed, so running them again is
+    safe. Returns how many were marked. Flushes."""
+    limit = utcnow() - timedelta(seconds=max_runtime_seconds)
+    stale = db.session.scalars(sa.select(Job).where(Job.status == JobStatus.RUNNING, Job.started_at < limit)).all()
+    for job in stale:
+        job.status, job.finished_at = JobStatus.FAILED, utcnow()
+        job.error = "interrupted: the worker stopped before the job finished"
+    db.session.flush()
+    return len(stale)
+
+
+def waiting_jobs(older_than_seconds: int) -> list[str]:
+    """Ids of jobs still queued after ``older_than_seconds`` (a worker thread lost at restart)."""
+    limit = utcnow() - timedelta(seconds=older_than_seconds)
+    return list(db.session.scalars(sa.select(Job.id).where(Job.status == JobStatus.QUEUED, Job.created_at < limit)))
 
 
 class ThreadRunner:
@@ -190,6 +239,18 @@ class ThreadRunner:
         self.queue: queue.Queue[str] = queue.Queue()
         for n in range(threads):
             threading.Thread(target=self._work, name=f"academy-jobs-{n}", daemon=True).start()
+        threading.Thread(target=self._recover, name="academy-jobs-recover", daemon=True).start()
+
+    def _recover(self) -> None:
+        """After a restart: fail the jobs the old process was running, take up the ones it had queued."""
+        try:
+            with self.app.app_context():
+                sweep_stale_jobs(self.app.config["JOB_TIMEOUT_SECONDS"])
+                db.session.commit()
+                for job_id in waiting_jobs(older_than_seconds=60):
+                    self.submit(job_id)
+        except Exception:  # no tables yet (before `flask db upgrade`), or the database is away
+            log.info("job recovery skipped", exc_info=True)
 
     def submit(self, job_id: str) -> None:
         self.queue.put(job_id)
@@ -223,7 +284,7 @@ def _dispatch(app: Flask, job_id: str) -> None:
 
             connection = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
             Queue("academy", connection=connection).enqueue(
-                "academy.jobs.run_job", job_id, job_id=job_id, job_timeout=3600
+                "academy.jobs.run_job", job_id, job_id=job_id, job_timeout=app.config["JOB_TIMEOUT_SECONDS"]
             )
             return
         except Exception:
@@ -239,12 +300,14 @@ def _after_commit(session: Session) -> None:
             _dispatch(app, job_id)
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    # A rolled-back savepoint leaves the outer transaction, and the jobs it queued, alive.
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
 
 
 event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+event.listen(Session, "after_soft_rollback", _after_soft_rollback)
 
 
 def run_pending_jobs(app: Flask) -> int:

@@ -18,7 +18,7 @@ LANGUAGE_CHOICES = [("zh_CN", "中文"), ("en", "English")]
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    next = HiddenField(validators=[Length(max=500)])
+    next = HiddenField(validators=[Length(max=2000)])
     submit = SubmitField(_l("Log in"))
 
 
@@ -54,7 +54,7 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    next = HiddenField(validators=[Length(max=500)])
+    next = HiddenField(validators=[Length(max=2000)])
     submit = SubmitField(_l("Switch"))
 
 
@@ -97,6 +97,10 @@ class GrantForm(FlaskForm):
     def __init__(self, area_choices: list[tuple[str, str]], *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.area_code.choices = [("", _l("Whole city"))] + area_choices
+
+    def validate_area_code(self, field) -> None:
+        if self.role.data == Role.ADMIN.value and field.data:
+            raise ValidationError(_l("The administrator role cannot be limited to an area."))
 
     @property
     def role_value(self) -> Role:

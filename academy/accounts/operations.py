@@ -5,8 +5,6 @@ flushes; the caller (a view, the CLI, a test) commits once.
 """
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -31,6 +29,7 @@ def _same_user(by, user: User) -> bool:
 
 
 def find_user(username: str) -> User | None:
+    """The user with this username (case and outer spaces ignored), or None."""
     return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
 
 
@@ -55,51 +54,77 @@ def create_user(username: str, password: str, by, *, display_name: str = "", loc
     return user
 
 
-@dataclass
-class LoginResult:
-    user: User | None
-    locked_minutes: int = 0  # > 0: refused because of too many failures, whatever the password
-
-
 def _failures_since(column, value: str, since) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(LoginFailure.id)).where(column == value, LoginFailure.at >= since)
     )
 
 
-def authenticate(username: str, password: str, address: str) -> LoginResult:
-    """Check a log-in attempt; count failures per account and per address in the database.
-
-    A locked account or address is refused before the password is checked, so guessing gains
-    nothing during the lock. The failure is recorded in the caller's transaction; the caller
-    commits it even though the log-in failed.
-    """
+def login_lock_minutes(username: str, address: str) -> int:
+    """Minutes a locked account or address must wait (the whole window), 0 if not locked."""
     config = current_app.config
-    username = username.strip().lower()[:40]
-    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-    since = utcnow() - window
+    since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
     if (
-        _failures_since(LoginFailure.username, username, since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _failures_since(LoginFailure.address, address, since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        _failures_since(LoginFailure.username, _login_name(username), since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _failures_since(LoginFailure.address, address[:64], since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     ):
-        return LoginResult(None, locked_minutes=config["LOGIN_WINDOW_MINUTES"])
-    user = find_user(username)
+        return config["LOGIN_WINDOW_MINUTES"]
+    return 0
+
+
+def _login_name(username: str) -> str:
+    return username.strip().lower()[:40]
+
+
+def open_login_attempt(username: str, address: str) -> int:
+    """Count a log-in attempt before its password is checked; returns the lock minutes (0: go on).
+
+    The attempt is written as a failure first and cleared by ``complete_login``, so parallel
+    guesses cannot slip past the limit while their passwords are being checked. On PostgreSQL
+    a per-account advisory lock makes the count and the insert one step. Flushes.
+    """
+    name = _login_name(username)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "login:" + name})
+    locked = login_lock_minutes(name, address)
+    if locked:
+        return locked
+    record_login_failure(name, address)
+    return 0
+
+
+def record_login_failure(username: str, address: str) -> None:
+    db.session.add(LoginFailure(username=_login_name(username), address=address[:64]))
+    db.session.flush()
+
+
+def check_credentials(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. Reads only (and slowly)."""
+    user = find_user(_login_name(username))
     # Verify against a dummy hash for unknown users, so timing does not reveal who exists.
     valid = verify_password(user.password_hash if user else dummy_hash(), password)
-    if not (user and valid and user.active):
-        db.session.add(LoginFailure(username=username, address=address[:64]))
-        db.session.flush()
-        return LoginResult(None)
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    return user if user is not None and valid and user.active else None
+
+
+def complete_login(user: User, address: str) -> None:
+    """Clear the account's failures (the attempt that just succeeded among them) and log it. Flushes."""
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == user.username))
     user.last_login_at = utcnow()
-    db.session.flush()
-    return LoginResult(user)
+    audit.record(user, "user.login", user, summary=user.username)
 
 
 def end_sessions(user: User) -> None:
-    """Invalidate every session of ``user`` (log-out everywhere). Flushes."""
+    """Invalidate every session of ``user`` (log-out everywhere). Flushes.
+
+    Used by log-out, password changes and disabling; the caller audits the reason."""
     user.session_token = new_session_token()
     db.session.flush()
+
+
+def log_out(user: User) -> None:
+    """End every session of ``user`` (a copied cookie stops working too) and log it. Flushes."""
+    end_sessions(user)
+    audit.record(user, "user.logout", user, summary=user.username)
 
 
 def change_password(user: User, new_password: str, by) -> None:
@@ -128,12 +153,18 @@ def update_user(user: User, by, *, display_name: str, active: bool) -> None:
 
 
 def set_language(user: User, locale: str) -> None:
+    """Remember the user's language. Flushes."""
     user.locale = locale
     db.session.flush()
 
 
 def grant_role(user: User, role: Role, by, *, area_code: str | None = None, area_label: str = "") -> RoleGrant:
-    """Give ``user`` ``role`` in an area (or the whole city). Flushes."""
+    """Give ``user`` ``role`` in an area (or the whole city). Flushes.
+
+    Administrators are city-wide by nature (``admin`` passes every check), so an admin grant
+    with an area is refused rather than quietly acting everywhere."""
+    if role == Role.ADMIN and area_code is not None:
+        raise AccountError(_("The administrator role cannot be limited to an area."))
     for grant in user.grants:
         if grant.role == role and grant.area_code == area_code:
             raise AccountError(_("The user already holds this role in this area."))
@@ -156,5 +187,3 @@ def revoke_grant(grant: RoleGrant, by) -> None:
                  before={"role": grant.role.value, "area_code": grant.area_code})
 
 
-def random_password() -> str:
-    return secrets.token_urlsafe(12)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -19,11 +19,18 @@ from academy.accounts.forms import (
 from academy.accounts.models import RoleGrant, User
 from academy.audit import AuditEntry
 from academy.contributions import contributions
+from academy.database import read_only_transaction
 from academy.extensions import db
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, require_role
-from academy.web.security import safe_next
+from academy.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
+
+
+def page_number() -> int:
+    """The ``page`` query argument, kept within sane bounds whatever was sent."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 100_000)
 
 
 def area_choices() -> list[tuple[str, str]]:
@@ -38,27 +45,34 @@ def area_choices() -> list[tuple[str, str]]:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
-    form = LoginForm(next=request.args.get("next", "")[:500])
-    if form.validate_on_submit():
-        result = ops.authenticate(form.username.data, form.password.data, request.remote_addr or "")
-        if result.user is not None:
-            login_user(result.user)
-            db.session.commit()
-            return redirect(safe_next(form.next.data, url_for("web.home")))
-        db.session.commit()  # keep the failure: it counts towards the lock
-        if result.locked_minutes:
-            flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.",
-                    n=result.locked_minutes), "danger")
-        else:
-            flash(_("Wrong username or password."), "danger")
-        return render_template("accounts/login.html", form=form), 401 if not result.locked_minutes else 429
-    return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    form = LoginForm(next=request.args.get("next", "")[:2000])
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    # Three short transactions instead of one: the attempt is counted and committed first, the
+    # slow password check runs outside any write lock, and only a success writes again.
+    address = request.remote_addr or ""
+    locked = ops.open_login_attempt(form.username.data, address)
+    db.session.commit()
+    if locked:
+        flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.", n=locked), "danger")
+        return render_template("accounts/login.html", form=form), 429
+    with read_only_transaction(db.session):
+        user_id = getattr(ops.check_credentials(form.username.data, form.password.data), "id", None)
+    if user_id is None:
+        flash(_("Wrong username or password."), "danger")
+        return render_template("accounts/login.html", form=form), 401
+    user = db.session.get(User, user_id)
+    ops.complete_login(user, address)
+    db.session.commit()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
+    login_user(user)
+    return redirect(safe_next(form.next.data, url_for("web.home")))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    ops.end_sessions(current_user)
+    ops.log_out(current_user._get_current_object())
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -68,20 +82,28 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    form = PasswordChangeForm(current_user)
+    user = current_user._get_current_object()
+    form = PasswordChangeForm(user)
+    if form.is_submitted() and (locked := ops.login_lock_minutes(user.username, request.remote_addr or "")):
+        flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.", n=locked), "danger")
+        return render_template("accounts/account.html", form=form), 429
     if form.validate_on_submit():
-        ops.change_password(current_user, form.new_password.data, by=current_user)
+        ops.change_password(user, form.new_password.data, by=user)
         db.session.commit()
-        login_user(current_user._get_current_object())  # this session goes on; every other one has ended
+        login_user(user)  # this session goes on; every other one has ended
         flash(_("Your password has been changed; your other sessions have ended."), "success")
         return redirect(url_for("accounts.account"))
+    if form.current_password.errors:
+        # A wrong current password is a guess like any other: it counts towards the lock.
+        ops.record_login_failure(user.username, request.remote_addr or "")
+        db.session.commit()
     return render_template("accounts/account.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/admin/users")
 @require_role(Role.ADMIN)
 def users():
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     query = sa.select(User).order_by(User.username)
     return render_template("accounts/users.html", users=db.paginate(query, page=page, per_page=50, error_out=False))
 
@@ -190,6 +212,6 @@ def audit_log():
             query = query.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
         if form.object_type.data:
             query = query.where(AuditEntry.object_type == form.object_type.data.strip())
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     entries = db.paginate(query, page=page, per_page=50, error_out=False)
     return render_template("accounts/audit.html", form=form, entries=entries)

@@ -35,7 +35,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
-        return render_error(error.code)
+        body, code = render_error(error.code)
+        # Keep what the error says about itself (Allow on 405, Retry-After on 429).
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, code, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -29,7 +29,10 @@ class CatalogueDomain(Domain):
         if code not in cache:
             translations = support.Translations()
             for dirname in self.translation_directories:
-                translations.merge(support.Translations.load(dirname, [code], self.domain[0]))
+                catalogue = support.Translations.load(dirname, [code], self.domain[0])
+                translations.merge(catalogue)
+                if hasattr(catalogue, "plural"):  # merge() forgets the plural rule (as Flask-Babel notes)
+                    translations.plural = catalogue.plural
             cache[code] = translations
         return cache[code]
 

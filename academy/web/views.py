@@ -1,8 +1,22 @@
 """The home page, the language switch, job progress pages and the health check."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,8 +27,8 @@ from academy.contributions import contributions
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
+from academy.redirects import safe_next
 from academy.web.i18n import locale_code
-from academy.web.security import safe_next
 
 bp = Blueprint("web", __name__)
 
@@ -42,7 +56,15 @@ def shell_context():
         "language_form": LanguageForm(formdata=None),
         "role_label": lambda role: ROLE_LABELS[Role(role)],
         "job_status_label": lambda status: JOB_STATUS_LABELS[JobStatus(status)],
+        "page_url": page_url,
     }
+
+
+def page_url(page: int) -> str:
+    """This page's URL with ``page`` changed and every other query argument kept (filters)."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 @bp.get("/")
@@ -103,6 +125,5 @@ def job_result(job_id: str):
     path = job.result_path()
     if job.status != JobStatus.DONE or path is None or not path.is_file():
         abort(404)
-    files_root = current_app.config["FILES_DIR"]
-    ensure(str(path.resolve()).startswith(str(type(path)(files_root).resolve())))
+    ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
     return send_file(path, as_attachment=True, download_name=job.result_name)

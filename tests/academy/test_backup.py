@@ -34,7 +34,7 @@ def _empty_instance(tmp_path, name: str):
 def _snapshot() -> dict:
     return {
         "users": sorted(db.session.execute(sa.select(User.username, User.password_hash, User.created_at, User.active)).all()),
-        "grants": sorted((g.role.value, g.area_code) for g in db.session.scalars(sa.select(RoleGrant))),
+        "grants": sorted((g.role.value, g.area_code or "") for g in db.session.scalars(sa.select(RoleGrant))),
         "audit": db.session.scalar(sa.select(sa.func.count(AuditEntry.id))),
     }
 

@@ -136,3 +136,42 @@ def test_job_pages_show_progress_to_the_owner_only(app, client, make_user, run_j
     log_in(other, "stranger")
     assert other.get(f"/jobs/{job.id}").status_code == 403
     assert client.get("/jobs/not-a-job").status_code == 404
+
+
+def test_a_rolled_back_savepoint_keeps_the_jobs_queued_before_it(app, run_jobs):
+    enqueue_job("test.note", {"text": "kept"})
+    savepoint = db.session.begin_nested()
+    savepoint.rollback()
+    db.session.commit()
+    assert run_jobs() == 1
+
+
+def test_a_job_delivered_twice_runs_once(app):
+    from academy.jobs import _run_in_context
+
+    job = enqueue_job("test.note", {"text": "twice"})
+    db.session.commit()
+    _run_in_context(job.id)
+    _run_in_context(job.id)
+    assert _notes("twice") == 1
+
+
+def test_result_file_names_cannot_leave_the_job_folder(app):
+    from academy.jobs import JobContext, job_folder
+
+    job = enqueue_job("test.note", {"text": "x"})
+    path = JobContext(job).result_file("../../etc/passwd")
+    assert path.parent == job_folder(job.id) and path.name == "passwd"
+
+
+def test_jobs_whose_worker_died_are_marked_failed(app):
+    from datetime import timedelta
+
+    from academy.database import utcnow
+    from academy.jobs import sweep_stale_jobs
+
+    job = enqueue_job("test.note", {"text": "orphan"})
+    job.status, job.started_at = JobStatus.RUNNING, utcnow() - timedelta(hours=2)
+    db.session.flush()
+    assert sweep_stale_jobs(3600) == 1
+    assert job.status == JobStatus.FAILED and "interrupted" in job.error

@@ -45,10 +45,18 @@ def test_every_endpoint_has_a_row(app):
     assert covered - endpoints == set(), "rows for endpoints that do not exist"
 
 
+def _check_row_points_at_its_endpoint(app, row, url: str) -> None:
+    """A row must request the endpoint it names, with a method that endpoint accepts."""
+    adapter = app.url_map.bind("localhost")
+    endpoint, _args = adapter.match(url.split("?")[0], method=row.method)
+    assert endpoint == row.endpoint, f"{url} is {endpoint}, the row says {row.endpoint}"
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.endpoint}")
 def test_access(app, make_user, row, role):
     world = make_world(make_user)
+    _check_row_points_at_its_endpoint(app, row, row.resolve_url(world))
     client = app.test_client()
     if role != "anonymous":
         log_in(client, world.users[role].username)
@@ -63,3 +71,5 @@ def test_access(app, make_user, row, role):
         response = client.open(url, method=row.method, data=data)
     expected = row.status_for(role)
     assert response.status_code == expected, f"{role} {row.method} {url}: {response.status_code}, expected {expected}"
+    if role == "anonymous" and "anonymous" not in row.expect:  # the default: sent to log in
+        assert response.headers["Location"].startswith("/login"), f"a stranger is sent to {response.headers['Location']}"

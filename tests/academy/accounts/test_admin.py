@@ -1,6 +1,7 @@
 """Administrators manage users and role grants; every change lands in the audit log."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from academy.accounts.models import RoleGrant, User
@@ -103,3 +104,26 @@ def test_scopes_are_code_prefixes(make_user):
     assert in_scope(district_hr, "320102001001005", Role.HR)
     assert not in_scope(district_hr, "320104001001005", Role.HR)
     assert not in_scope(district_hr, "320102", Role.VIEWER)
+
+
+def test_admin_role_cannot_be_limited_to_an_area(client, make_user, count_rows):
+    from academy.accounts.operations import AccountError, grant_role
+
+    target = make_user("wannabe")
+    with pytest.raises(AccountError):
+        grant_role(target, Role.ADMIN, by=None, area_code="320102")
+    assert not target.grants
+
+
+def test_huge_page_numbers_do_not_crash(client, make_user):
+    _admin(client, make_user)
+    assert client.get("/admin/audit?page=99999999999999999999").status_code == 200
+    assert client.get("/admin/users?page=-5").status_code == 200
+
+
+def test_later_pages_keep_the_filter(client, make_user):
+    _admin(client, make_user)
+    for n in range(60):
+        make_user(f"crowd{n}", Role.VIEWER)
+    html = client.get("/admin/audit?action=grant.").get_data(as_text=True)
+    assert "action=grant." in html and "page=2" in html

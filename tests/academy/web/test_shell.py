@@ -72,10 +72,6 @@ def test_not_found_page_is_styled(client):
     assert 'data-testid="error-page"' in response.get_data(as_text=True)
 
 
-def test_method_not_allowed_is_a_page_not_a_crash(client):
-    assert client.get("/logout").status_code == 405
-
-
 def test_request_larger_than_the_limit_is_refused(app, client, count_rows):
     before = count_rows(User)
     token = csrf_token(client)
@@ -105,3 +101,36 @@ def test_the_database_keeps_utc(make_user):
     db.session.expire_all()
     stored = db.session.scalar(sa.select(User.created_at).where(User.id == user.id))
     assert stored.utcoffset().total_seconds() == 0
+
+
+def test_method_not_allowed_says_what_is_allowed(client):
+    response = client.get("/logout")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+def test_https_responses_ask_for_https_from_now_on(client):
+    assert "Strict-Transport-Security" in client.get("/login", base_url="https://localhost").headers
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_the_users_stored_language_beats_the_browser(app, make_user):
+    user = make_user("tess", Role.HR)
+    user.locale = "en"
+    db.session.flush()
+    fresh = app.test_client()  # no language in its session: only the stored choice can say English
+    log_in(fresh, "tess")
+    assert "My account" in fresh.get("/account", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+
+
+def test_the_users_own_time_zone_is_used(app, make_user):
+    from datetime import UTC, datetime
+
+    from flask_login import login_user
+
+    from academy.web.i18n import local_datetime
+
+    user = make_user("uma", Role.HR)
+    user.timezone = "Europe/London"
+    with app.test_request_context():
+        login_user(user)
+        assert local_datetime(datetime(2026, 1, 1, 16, 30, tzinfo=UTC)) == "2026-01-01 16:30"
