@@ -32,6 +32,8 @@ def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None 
         result = import_registry(filename, path.read_bytes(), by, progress=ctx.progress, scopes=scopes)
     except FileProblem as error:
         return {"message": str(error), "ok": False}
+    finally:
+        path.unlink(missing_ok=True)  # the upload has served its purpose; personal data is not kept twice
     if not result.ok:
         db.session.rollback()
         rows = [[p.sheet, p.row or "", p.column, p.message] for p in result.problems]

@@ -129,6 +129,9 @@ def test_a_large_import_runs_as_a_job_with_progress(client, make_user, run_jobs,
     db.session.expire_all()
     job = db.session.scalar(sa.select(Job).where(Job.kind == "registry.import"))
     assert job.status == JobStatus.DONE and job.result["ok"] and count_rows(Grid) == 3
+    from academy.registry.jobs import upload_folder
+
+    assert list(upload_folder().iterdir()) == []  # the stored upload is removed once imported
     status = client.get(response.headers["Location"] + "/status.json").get_json()
     assert status["finished"] and status["percent"] == 100
 
