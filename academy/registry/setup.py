@@ -1,10 +1,35 @@
-"""Wire the registry into an application."""
+"""Wire the registry into an application: blueprint, navigation, slots, demo step, CLI, job."""
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from academy.registry import models  # noqa: F401  (the tables belong to every app)
+from academy.contributions import NavItem, contribute
+from academy.permissions import Role
+from academy.registry import jobs, models  # noqa: F401  (tables and the import job belong to every app)
 
 
 def init_app(app: Flask) -> None:
-    """Blueprint, navigation and demo steps of the registry are registered here."""
+    """Register the registry's pages, navigation, slot contributions, demo step and CLI command."""
+    from academy.cli import academy_cli
+    from academy.registry import demo, queries, sections
+    from academy.registry.cli import import_registry_command
+    from academy.registry.views import bp
+
+    app.register_blueprint(bp)
+    read = (Role.HR, Role.VIEWER)
+    contribute(app, "nav", NavItem("registry.coverage", _l("Coverage"), read), order=200)
+    contribute(app, "nav", NavItem("registry.grids", _l("Grids"), read), order=210)
+    contribute(app, "nav", NavItem("registry.workers", _l("Grid workers"), read), order=220)
+    contribute(app, "nav", NavItem("registry.areas", _l("Areas"), read), order=230)
+    contribute(app, "nav", NavItem("registry.departments", _l("Departments"), read), order=240)
+    contribute(app, "nav", NavItem("registry.import_page", _l("Import"), (Role.HR,)), order=250)
+    contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,)), order=260)
+    contribute(app, "worker_sections", sections.assignment_section, order=10)
+    contribute(app, "worker_sections", sections.status_section, order=900)
+    contribute(app, "area_choices", queries.area_choices, order=10)
+    contribute(app, "demo", demo.build_demo_registry, order=20)
+    academy_cli.add_command(import_registry_command)
+    from academy.registry.labels import label
+
+    app.jinja_env.filters["label"] = label

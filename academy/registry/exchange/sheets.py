@@ -1,0 +1,117 @@
+"""The published import templates: four sheets, each column headed in Chinese and English.
+
+A header cell may hold the Chinese name, the English name, the column key or both names as the
+template writes them ("网格编码 / Grid code"); column order is free, unknown columns are refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    required: bool = False
+    example: str = ""
+
+    @property
+    def header(self) -> str:
+        return f"{self.zh} / {self.en}"
+
+    def names(self) -> set[str]:
+        return {normal(self.key), normal(self.zh), normal(self.en), normal(self.header)}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.zh} {self.en}"
+
+    def names(self) -> set[str]:
+        return {normal(self.key), normal(self.zh), normal(self.en), normal(self.title)}
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def normal(text) -> str:
+    return " ".join(str(text or "").replace("\ufeff", "").split()).lower()
+
+
+AREAS = Sheet("areas", "区域", "Areas", (
+    Column("code", "区域编码", "Area code", True, "320102001"),
+    Column("name", "区域名称", "Area name", True, "梅园新村街道"),
+))
+GRIDS = Sheet("grids", "网格", "Grids", (
+    Column("code", "网格编码", "Grid code", True, "320102001001001"),
+    Column("name", "网格名称", "Grid name", True, "大行宫社区第一网格"),
+    Column("kind", "网格类型", "Grid kind", True, "综合网格"),
+    Column("unit_type", "单位类型", "Unit type", False, ""),
+    Column("households", "户数", "Households", False, "320"),
+    Column("residents", "人口", "Residents", False, "960"),
+    Column("boundary_east", "东至", "East boundary", False, "太平北路"),
+    Column("boundary_south", "南至", "South boundary", False, "长江路"),
+    Column("boundary_west", "西至", "West boundary", False, "碑亭巷"),
+    Column("boundary_north", "北至", "North boundary", False, "珠江路"),
+    Column("responsible_unit", "责任单位", "Responsible unit", False, "大行宫社区居委会"),
+    Column("valid_from", "启用日期", "Valid from", True, "2024-01-01"),
+    Column("valid_to", "停用日期", "Valid to", False, ""),
+))
+WORKERS = Sheet("workers", "网格员", "Workers", (
+    Column("id_number", "身份证号", "National ID number", True, "320102199005170012"),
+    Column("name", "姓名", "Name", True, "王芳"),
+    Column("gender", "性别", "Gender", False, "女"),
+    Column("phone", "手机号", "Phone", False, "13912345678"),
+    Column("education", "学历", "Education", True, "本科"),
+    Column("political_status", "政治面貌", "Political status", True, "中共党员"),
+    Column("employment", "用工类型", "Employment", True, "专职"),
+    Column("area_code", "所属区域编码", "Employing area code", True, "320102001"),
+    Column("hired_on", "入职日期", "Hired on", True, "2023-03-01"),
+))
+ASSIGNMENTS = Sheet("assignments", "任职", "Assignments", (
+    Column("id_number", "身份证号", "National ID number", True, "320102199005170012"),
+    Column("grid_code", "网格编码", "Grid code", True, "320102001001001"),
+    Column("role", "岗位", "Role", True, "专职网格员"),
+    Column("starts_on", "开始日期", "Starts on", True, "2024-01-01"),
+    Column("ends_on", "结束日期", "Ends on", False, ""),
+))
+SHEETS = (AREAS, GRIDS, WORKERS, ASSIGNMENTS)
+SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+
+
+def match_columns(sheet: Sheet, headers: list) -> tuple[dict[int, str], list[str]]:
+    """Map header positions to column keys; also the headers that name no column of ``sheet``."""
+    lookup = {name: column.key for column in sheet.columns for name in column.names()}
+    mapping, unknown = {}, []
+    for position, header in enumerate(headers):
+        name = normal(header)
+        if not name:
+            continue
+        if name in lookup and lookup[name] not in mapping.values():
+            mapping[position] = lookup[name]
+        else:
+            unknown.append(str(header))
+    return mapping, unknown
+
+
+def guess_sheet(name: str | None, headers: list) -> Sheet | None:
+    """The sheet a tab (by its name) or a CSV file (by its headers) holds."""
+    if name:
+        for sheet in SHEETS:
+            if normal(name) in sheet.names():
+                return sheet
+    best, best_score = None, 0
+    for sheet in SHEETS:
+        mapping, unknown = match_columns(sheet, headers)
+        required = {c.key for c in sheet.columns if c.required}
+        if required <= set(mapping.values()) and len(mapping) - len(unknown) > best_score:
+            best, best_score = sheet, len(mapping) - len(unknown)
+    return best

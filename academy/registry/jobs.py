@@ -1,0 +1,44 @@
+"""The registry's background job: a large import, with progress, written all or nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from academy.accounts.models import User
+from academy.extensions import db
+from academy.jobs import JobContext, job_handler
+from academy.registry.exchange.export import to_csv
+from academy.registry.exchange.importer import import_registry
+from academy.registry.exchange.reader import FileProblem
+
+IMPORT_JOB = "registry.import"
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config["FILES_DIR"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@job_handler(IMPORT_JOB)
+def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None = None,
+               scopes: list[str] | None = None) -> dict:
+    """Import a stored upload; a file with problems writes nothing and yields a problem report."""
+    path = upload_folder() / Path(stored).name  # only a bare name from the params, never a path
+    by = db.session.get(User, user_id) if user_id else None
+    try:
+        result = import_registry(filename, path.read_bytes(), by, progress=ctx.progress, scopes=scopes)
+    except FileProblem as error:
+        return {"message": str(error), "ok": False}
+    finally:
+        path.unlink(missing_ok=True)  # the upload has served its purpose; personal data is not kept twice
+    if not result.ok:
+        db.session.rollback()
+        rows = [[p.sheet, p.row or "", p.column, p.message] for p in result.problems]
+        ctx.result_file("import-problems.csv").write_bytes(
+            to_csv([_("Sheet"), _("Row"), _("Column"), _("Problem")], rows))
+    data = result.as_dict()
+    data["problems"] = data["problems"][:50]
+    return data

@@ -1,0 +1,70 @@
+"""The coverage page (findings, staffing table, bar chart) and the public notice board (公示牌)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from academy.permissions import require_role
+from academy.registry import labels, queries
+from academy.registry.coverage import bar_chart, coverage_report, household_range
+from academy.registry.forms import ListFilterForm
+from academy.registry.views import bp
+from academy.registry.views.common import read_scopes_for
+
+
+@bp.get("/registry/coverage")
+@require_role(*queries.READ_ROLES)
+def coverage():
+    filters = ListFilterForm(request.args)
+    area = request.args.get("area") or None
+    scopes = read_scopes_for(area)  # a malformed code is a 404, another district's a 403
+    low, high = household_range()
+    low = _bounded(request.args.get("min", low), low)
+    high = max(low, _bounded(request.args.get("max", high), high))
+    report = coverage_report(scopes, households=(low, high))
+    return render_template("registry/coverage.html", report=report, chart=bar_chart(report["staffing"]),
+                           filters=filters, area=area or "", low=low, high=high)
+
+
+def _bounded(raw, default: int) -> int:
+    try:
+        return max(0, min(100_000, int(raw)))
+    except (TypeError, ValueError):
+        return default
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of ``text`` as an inline SVG element (no file, no script)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    svg = svg[svg.index("<svg"):].replace("<svg", '<svg style="width:100%;height:auto"', 1)
+    return Markup(svg)
+
+
+def public_url(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.get("/board/<code>")
+def notice_board(code: str):
+    """Public: the grid's notice board, printable; no personal data beyond a notice board's."""
+    if not (len(code) == 15 and code.isdigit()):
+        abort(404)
+    grid = queries.grid_by_code(code)
+    if grid is None:
+        abort(404)
+    holders = sorted(queries.active_assignments_of_grid(grid), key=lambda a: (list(labels.LABELS[type(a.role)]).index(a.role), a.worker.name))
+    url = public_url("registry.notice_board", code=grid.code)
+    return render_template("registry/board.html", grid=grid, holders=holders, labels=labels, qr=qr_svg(url),
+                           url=url, ended=not grid.active_on(date.today()))

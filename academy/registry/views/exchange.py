@@ -1,0 +1,78 @@
+"""Spreadsheet exchange: the import page (small files at once, large ones as a job), the
+templates, and exports of every list. District HR imports and exports only its district."""
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from academy.extensions import db
+from academy.jobs import enqueue_job
+from academy.permissions import require_role
+from academy.registry import queries
+from academy.registry.exchange import export, listings
+from academy.registry.exchange.importer import LARGE_IMPORT_ROWS, count_rows, import_registry
+from academy.registry.exchange.reader import FileProblem
+from academy.registry.exchange.sheets import SHEETS_BY_KEY
+from academy.registry.forms import ImportForm
+from academy.registry.jobs import IMPORT_JOB, upload_folder
+from academy.registry.views import bp
+from academy.registry.views.common import CSV, XLSX, download, edit_scopes, read_scopes_for
+
+
+def _page(form, result=None, problem: str | None = None, status: int = 200):
+    return render_template("registry/import.html", form=form, result=result, problem=problem,
+                           sheets=SHEETS_BY_KEY), status
+
+
+@bp.route("/registry/import", methods=["GET", "POST"])
+@require_role(*queries.EDIT_ROLES)
+def import_page():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(form, status=400 if form.errors else 200)
+    upload = form.file.data
+    filename, data = upload.filename or "upload", upload.read()
+    try:
+        if count_rows(filename, data) > LARGE_IMPORT_ROWS:
+            stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"
+            (upload_folder() / stored).write_bytes(data)
+            job = enqueue_job(IMPORT_JOB, {"stored": stored, "filename": filename[:200], "user_id": current_user.id,
+                                           "scopes": edit_scopes()}, by=current_user)
+            db.session.commit()
+            return redirect(url_for("web.job_page", job_id=job.id))
+        result = import_registry(filename, data, current_user, scopes=edit_scopes())
+    except FileProblem as error:
+        return _page(form, problem=str(error), status=400)
+    if not result.ok:
+        db.session.rollback()
+        return _page(form, result=result, status=400)
+    db.session.commit()
+    flash(result.summary(), "success")
+    return redirect(url_for("registry.import_page"))
+
+
+@bp.get("/registry/import/template.<fmt>")
+@require_role(*queries.EDIT_ROLES)
+def import_template(fmt: str):
+    if fmt == "xlsx":
+        return download(export.template_xlsx(), "registry-template.xlsx", XLSX)
+    sheet = request.args.get("sheet", "grids")
+    encoding = request.args.get("encoding", "utf-8")
+    if fmt != "csv" or sheet not in SHEETS_BY_KEY or encoding not in export.ENCODINGS:
+        abort(404)
+    return download(export.template_csv(sheet, encoding), f"registry-{sheet}-{encoding}.csv", CSV.format(encoding))
+
+
+@bp.get("/registry/export/<kind>.<fmt>")
+@require_role(*queries.READ_ROLES)
+def export_list(kind: str, fmt: str):
+    encoding = request.args.get("encoding", "utf-8")
+    if kind not in listings.KINDS or fmt not in ("xlsx", "csv") or encoding not in export.ENCODINGS:
+        abort(404)
+    scopes = read_scopes_for(request.args.get("area") or None)
+    headers, rows = listings.listing(kind, scopes)
+    if fmt == "xlsx":
+        return download(export.to_xlsx([(kind, headers, rows)]), f"{kind}.xlsx", XLSX)
+    return download(export.to_csv(headers, rows, encoding), f"{kind}.csv", CSV.format(encoding))
