@@ -101,6 +101,7 @@ def _register_packages(app: Flask) -> None:
     app.register_blueprint(web_bp)
     accounts_setup.init_app(app)
     registry_setup.init_app(app)
+    __import__("academy.cases.setup", fromlist=["init_app"]).init_app(app)
     cli.init_app(app)
 
     import courses  # the composition root is the one place academy may reach the teaching side

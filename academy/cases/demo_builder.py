@@ -1,0 +1,5 @@
+"""Placeholder, replaced below."""
+
+
+def build(demo: dict) -> None:
+    return None
