@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from academy.database import utcnow
-
 from academy.cases.models.category import ClockKind
+from academy.database import utcnow
 
 _frozen = contextvars.ContextVar("cases_now", default=None)
 

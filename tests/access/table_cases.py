@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from academy.cases import clock, photos
 from academy.cases import operations as ops
-from academy.cases.models import CasePhoto, Channel, Holiday, Level
+from academy.cases.models import CasePhoto, Channel, Level
 from academy.extensions import db
 from tests.access import Access, everyone
 from tests.fixtures.cases import add_member, create_category, create_department

@@ -11,10 +11,25 @@ from flask_babel import gettext as _
 
 from academy.cases import clock
 from academy.cases.models import (
-    Case, CaseEvent, CaseTask, Extension, ExtensionState, ReturnVisit, Satisfaction, TaskState, Verification,
+    Case,
+    CaseEvent,
+    CaseTask,
+    Extension,
+    ExtensionState,
+    ReturnVisit,
+    Satisfaction,
+    TaskState,
+    Verification,
 )
 from academy.cases.operations.core import (
-    CaseError, calendar_snapshot, lock_case, log_event, move, move_task, notify, set_stage,
+    CaseError,
+    calendar_snapshot,
+    lock_case,
+    log_event,
+    move,
+    move_task,
+    notify,
+    set_stage,
 )
 from academy.cases.people import handler_user_ids, worker_of
 from academy.cases.workflow import IN_HANDS

@@ -2,9 +2,8 @@
 visits to households with purpose and notes."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from academy import audit
 from academy.cases import clock

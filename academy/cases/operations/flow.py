@@ -11,7 +11,14 @@ from flask_babel import gettext as _
 from academy.cases import clock
 from academy.cases.models import Case, CaseTask, ClockKind, Level, TaskState
 from academy.cases.operations.core import (
-    CaseError, calendar_snapshot, lock_case, move, move_task, notify, set_stage, work_calendar,
+    CaseError,
+    calendar_snapshot,
+    lock_case,
+    move,
+    move_task,
+    notify,
+    set_stage,
+    work_calendar,
 )
 from academy.cases.people import handler_user_ids, workers_of_grid
 from academy.extensions import db

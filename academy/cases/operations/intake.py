@@ -11,7 +11,15 @@ from flask_babel import gettext as _
 from academy import numbers
 from academy.cases import clock, photos
 from academy.cases.models import Case, CasePhoto, CaseState, Category, Channel, ClockKind
-from academy.cases.operations.core import CaseError, calendar_snapshot, lock_case, log_event, move, set_stage, work_calendar
+from academy.cases.operations.core import (
+    CaseError,
+    calendar_snapshot,
+    lock_case,
+    log_event,
+    move,
+    set_stage,
+    work_calendar,
+)
 from academy.cases.people import grids_of
 from academy.extensions import db
 from academy.registry.models import Grid, Worker

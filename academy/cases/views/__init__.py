@@ -5,8 +5,8 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from academy.cases.queries import light_of
-from academy.permissions import has_role
 from academy.cases.workflow import STATE_LABELS, TASK_STATE_LABELS, action_label
+from academy.permissions import has_role
 
 bp = Blueprint("cases", __name__)
 

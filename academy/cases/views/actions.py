@@ -15,7 +15,15 @@ from flask_login import current_user
 from academy.cases import access
 from academy.cases import operations as ops
 from academy.cases.forms import (
-    DecideForm, ExtensionForm, FinishForm, LinkForm, NoteForm, ReasonForm, ReturnVisitForm, VerifyForm, dispatch_form,
+    DecideForm,
+    ExtensionForm,
+    FinishForm,
+    LinkForm,
+    NoteForm,
+    ReasonForm,
+    ReturnVisitForm,
+    VerifyForm,
+    dispatch_form,
 )
 from academy.cases.models import Case, CaseTask, Extension, Level, Satisfaction
 from academy.cases.views import bp

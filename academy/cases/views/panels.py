@@ -6,7 +6,16 @@ from flask import render_template, url_for
 from flask_login import current_user
 
 from academy.cases import access
-from academy.cases.models import CaseEvent, CaseState, CaseTask, Extension, ExtensionState, ReturnVisit, TaskState, Verification
+from academy.cases.models import (
+    CaseEvent,
+    CaseState,
+    CaseTask,
+    Extension,
+    ExtensionState,
+    ReturnVisit,
+    TaskState,
+    Verification,
+)
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.extensions import db
 
