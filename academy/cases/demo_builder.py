@@ -160,10 +160,7 @@ def _advance(case, ending, departments, actors, steps, rng) -> None:
         with steps.next(4):
             ops.decide_void(case, approver, True, "同意")
         return
-    level = Level(case.category.default_level) if departments or case.category.default_level != "department" else Level.COMMUNITY
-    chosen = rng.sample(departments, k=min(len(departments), rng.choice([1, 1, 2]))) if level == Level.DEPARTMENT else None
-    with steps.next(4):
-        ops.dispatch_case(case, dispatcher, ops.Dispatch(level, [(d, None) for d in chosen] if chosen else None, "请按时处置"))
+    level = _dispatch(case, departments, dispatcher, steps, rng)
     if ending == "dispatched":
         return
     handler = actors["department"] if level == Level.DEPARTMENT else dispatcher
@@ -192,6 +189,17 @@ def _advance(case, ending, departments, actors, steps, rng) -> None:
                 ops.supervise_case(case, actors["leader"] or dispatcher, "群众反映强烈，请加快处置")
         return
     _finish(case, tasks, ending, handler, dispatcher, steps, rng)
+
+
+def _dispatch(case, departments, dispatcher, steps, rng) -> Level:
+    """Send the case to its category's level; a whistle calls one or two departments."""
+    level = Level(case.category.default_level)
+    if level == Level.SELF or (level == Level.DEPARTMENT and not departments):
+        level = Level.COMMUNITY
+    chosen = rng.sample(departments, k=min(len(departments), rng.choice([1, 1, 2]))) if level == Level.DEPARTMENT else None
+    with steps.next(4):
+        ops.dispatch_case(case, dispatcher, ops.Dispatch(level, [(d, None) for d in chosen] if chosen else None, "请按时处置"))
+    return level
 
 
 def _finish(case, tasks, ending, handler, dispatcher, steps, rng) -> None:

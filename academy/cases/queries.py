@@ -73,19 +73,27 @@ def case_query(user, filters: CaseFilter, now: datetime | None = None):
         query = query.where(Case.state.in_(OPEN_STATES))
     if filters.light in LIGHTS:
         query = query.where(light_clause(filters.light, now))
-    if filters.department_id or filters.handler_id:
-        tasks = sa.select(CaseTask.case_id)
-        if filters.department_id:
-            tasks = tasks.where(CaseTask.department_id == filters.department_id)
-        if filters.handler_id:
-            tasks = tasks.where(CaseTask.handler_user_id == filters.handler_id)
-        query = query.where(Case.id.in_(tasks))
+    if filters.department_id:
+        query = query.where(Case.id.in_(sa.select(CaseTask.case_id).where(CaseTask.department_id == filters.department_id)))
+    if filters.handler_id:
+        query = query.where(Case.id.in_(_handler_tasks(filters.handler_id)))
     if filters.supervised:
         query = query.where(Case.supervised_at.is_not(None))
     if filters.text:
         pattern = f"%{filters.text}%"
         query = query.where(sa.or_(Case.number.like(pattern), Case.title.like(pattern)))
     return query.order_by(Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+
+
+def _handler_tasks(user_id: int):
+    """Cases held by a user: his own tasks, his departments' and his community's or street's."""
+    from academy.accounts.models import User
+    from academy.cases.people import department_ids_of, own_area_codes
+
+    user = db.session.get(User, user_id)
+    return sa.select(CaseTask.case_id).where(sa.or_(
+        CaseTask.handler_user_id == user_id, CaseTask.department_id.in_(department_ids_of(user) or [-1]),
+        CaseTask.area_code.in_(own_area_codes(user) or ["-"])))
 
 
 def light_counts(user, filters: CaseFilter, now: datetime | None = None) -> dict[str, int]:

@@ -41,7 +41,7 @@ CASE_TRANSITIONS: dict[str, Transition] = {
     "reopen": Transition(frozenset({S.CLOSED, S.VISITED}), S.ACCEPTED, _l("Reopened after the return visit")),
     "suspend": Transition(ACTIVE, S.SUSPENDED, _l("Suspended")),
     "resume": Transition(frozenset({S.SUSPENDED}), None, _l("Resumed")),
-    "request_void": Transition(ACTIVE | {S.REPORTED, S.SUSPENDED}, S.VOID_PENDING, _l("Void requested")),
+    "request_void": Transition(ACTIVE | {S.REPORTED}, S.VOID_PENDING, _l("Void requested")),
     "approve_void": Transition(frozenset({S.VOID_PENDING}), S.VOIDED, _l("Voided")),
     "refuse_void": Transition(frozenset({S.VOID_PENDING}), None, _l("Void refused")),
 }

@@ -104,4 +104,5 @@ class FilterForm(FlaskForm):
                                  ("red_card", _l("Red card"))])
     state = SelectField(_l("State"), validators=[Optional()])
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
+    handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))

@@ -34,8 +34,15 @@ def _filter_form() -> tuple[FilterForm, queries.CaseFilter]:
             category_id=int(form.category.data) if (form.category.data or "").isdigit() else None,
             level=form.level.data or "", light=form.light.data or "", state=form.state.data or "",
             department_id=int(form.department.data) if (form.department.data or "").isdigit() else None,
-            supervised=form.supervised.data, open_only=not form.state.data)
+            supervised=form.supervised.data, open_only=not form.state.data,
+            handler_id=_user_id(form.handler.data) if form.handler.data else None)
     return form, filters
+
+
+def _user_id(username: str) -> int:
+    from academy.accounts.models import User
+
+    return db.session.scalar(sa.select(User.id).where(User.username == username.strip().lower())) or -1
 
 
 @bp.get("/cases")

@@ -195,3 +195,19 @@ def test_admin_edits_a_category_and_the_calendar(client, cases_world, make_user)
     assert client.post("/cases/admin/calendar", data=bad).status_code == 400
     holiday = {"csrf_token": token, "day": "2026-10-01", "name": "National Day"}
     assert client.post("/cases/admin/holidays", data=holiday).status_code == 302
+
+
+def test_board_filters_by_department_handler_and_light(client, cases_world):
+    from academy.cases import operations as ops
+    from academy.cases.models import Level
+
+    whistled, other = report(cases_world), report(cases_world, title="Noise")
+    ops.accept_case(whistled, cases_world.dispatcher)
+    ops.dispatch_case(whistled, cases_world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(cases_world.dept, None)]))
+    log_in(client, "dispatch")
+    by_dept = client.get("/cases/board", query_string={"department": cases_world.dept.id}).get_data(as_text=True)
+    assert whistled.number in by_dept and other.number not in by_dept
+    by_handler = client.get("/cases/board", query_string={"handler": "handler"}).get_data(as_text=True)
+    assert whistled.number in by_handler and other.number not in by_handler
+    assert other.number not in client.get("/cases/board", query_string={"light": "red"}).get_data(as_text=True)
+    assert client.get("/cases/board", query_string={"light": "<script>", "area": "x" * 99}).status_code == 200
