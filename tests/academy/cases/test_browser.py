@@ -1,10 +1,7 @@
 """A phone-sized browser walks the loop: a worker reports a hazard with a photo, the dispatcher
 whistles a department, the department handles it, the worker verifies, the resident's rating is
 entered, and the case's timeline runs from green to closed."""
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from academy.extensions import db
 from tests.fixtures.cases import build_world
@@ -15,15 +12,6 @@ PHONE = {"width": 360, "height": 740}
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 500
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-def server(live_app):
-    httpd = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
 
 
 @pytest.fixture
@@ -59,7 +47,7 @@ def step(page, action):
     page.wait_for_load_state()
 
 
-def test_hazard_from_phone_report_to_rated_closure(live_app, make_user, server, browser, tmp_path, artifacts_dir):
+def test_hazard_from_phone_report_to_rated_closure(live_app, make_user, cases_server, browser, tmp_path, artifacts_dir):
     with live_app.app_context():
         world = build_world(make_user)
         dept_id, dept_name = world.dept.id, world.dept.name
@@ -67,8 +55,8 @@ def test_hazard_from_phone_report_to_rated_closure(live_app, make_user, server, 
     photo = tmp_path / "hazard.jpg"
     photo.write_bytes(JPEG)
 
-    worker = log_in(browser, server, "worker")
-    worker.goto(f"{server}/cases/report")
+    worker = log_in(browser, cases_server, "worker")
+    worker.goto(f"{cases_server}/cases/report")
     worker.fill("input[name=title]", "Gas smell in stairwell")
     worker.fill("textarea[name=description]", "Strong gas smell on the 3rd floor of building 5")
     worker.set_input_files("input[name=photos]", str(photo))
@@ -78,7 +66,7 @@ def test_hazard_from_phone_report_to_rated_closure(live_app, make_user, server, 
     assert worker.locator("img.img-thumbnail").count() == 1
     assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
-    dispatcher = log_in(browser, server, "dispatch")
+    dispatcher = log_in(browser, cases_server, "dispatch")
     dispatcher.goto(case_url)
     step(dispatcher, "accept")
     unfold(dispatcher, "action-dispatch")
@@ -88,7 +76,7 @@ def test_hazard_from_phone_report_to_rated_closure(live_app, make_user, server, 
     dispatcher.click("[data-testid=submit-dispatch]")
     assert dept_name in dispatcher.inner_text("[data-testid=task]")
 
-    handler = log_in(browser, server, "handler")
+    handler = log_in(browser, cases_server, "handler")
     handler.goto(case_url)
     for action in ("sign", "start"):
         unfold(handler, f"task-{action}")

@@ -85,3 +85,31 @@ def test_hotline_cases_are_not_published(client, cases_world):
 
     report(cases_world)
     assert client.get(URL).get_json() == []
+
+
+def test_open311_over_real_http(live_app, make_user, cases_server):
+    """A civic app's view: plain HTTP requests to a running server, JSON in and out."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.fixtures.cases import build_world
+
+    with live_app.app_context():
+        world = build_world(make_user)
+        code, key = world.category.code, api_key()
+        db.session.commit()
+    body = urllib.parse.urlencode({"api_key": key, "service_code": code, "description": "Blocked drain",
+                                   "address_string": "Hanzhong Road 8"}).encode()
+    with urllib.request.urlopen(f"{cases_server}{URL}", data=body, timeout=30) as response:
+        assert response.status == 201
+        number = json.load(response)[0]["service_request_id"]
+    with urllib.request.urlopen(f"{cases_server}/open311/v2/requests/{number}.json", timeout=30) as response:
+        assert json.load(response)[0]["status"] == "open"
+    try:
+        urllib.request.urlopen(f"{cases_server}{URL}", data=b"service_code=" + code.encode(), timeout=30)
+    except urllib.error.HTTPError as error:
+        assert error.code == 401 and json.load(error)[0]["code"] == 401
+    else:
+        raise AssertionError("a request without api_key was accepted")
