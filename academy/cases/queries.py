@@ -159,3 +159,19 @@ def state_counts(user) -> dict[str, int]:
 
 
 __all__ = ["CaseState", "LIGHTS", "case_query", "light_counts", "light_of", "similar_open_cases", "compliance"]
+
+
+def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
+    """A handling unit's own light, on its own deadline (each whistled department has one)."""
+    from academy.cases.models import TaskState
+    from academy.cases.operations.core import YELLOW_AT, calendar_snapshot, work_calendar
+
+    if task.state not in (TaskState.DISPATCHED, TaskState.SIGNED, TaskState.HANDLING) or task.case.state == CaseState.SUSPENDED:
+        return None
+    now = now or clock.now()
+    used = clock.used_fraction(calendar_snapshot(), task.dispatched_at, task.due_at, now, task.case.category.clock)
+    if used < YELLOW_AT:
+        return "green"
+    if used < 1:
+        return "yellow"
+    return "red" if used < work_calendar().red_card_multiple else "red_card"

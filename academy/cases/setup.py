@@ -23,6 +23,17 @@ def open311_key(name: str) -> None:
     click.echo(key)
 
 
+@click.command("cases-escalate")
+def cases_escalate() -> None:
+    """Supervise every open case showing a red card (run it from cron every hour)."""
+    from academy.cases.operations import escalate_overdue
+    from academy.extensions import db
+
+    cases = escalate_overdue()
+    db.session.commit()
+    click.echo(f"{len(cases)} cases put under supervision.")
+
+
 def init_app(app: Flask) -> None:
     from academy.cases import api, demo, views
 
@@ -35,5 +46,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "demo", demo.create_demo_cases, order=30)
     from academy.cli import academy_cli
 
-    if "open311-key" not in academy_cli.commands:
-        academy_cli.add_command(open311_key)
+    for command in (open311_key, cases_escalate):
+        if command.name not in academy_cli.commands:
+            academy_cli.add_command(command)

@@ -13,6 +13,7 @@ from academy.cases.operations.admin import (  # noqa: F401
 from academy.cases.operations.closing import (  # noqa: F401
     decide_extension,
     decide_void,
+    escalate_overdue,
     record_return_visit,
     request_extension,
     request_void,

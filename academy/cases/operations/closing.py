@@ -13,6 +13,7 @@ from academy.cases import clock
 from academy.cases.models import (
     Case,
     CaseEvent,
+    CaseState,
     CaseTask,
     Extension,
     ExtensionState,
@@ -223,3 +224,14 @@ def supervise_case(case: Case, by, note: str) -> Case:
                                                number=case.number, note=note))
     db.session.flush()
     return case
+
+
+def escalate_overdue(by=None, note: str = "") -> list[Case]:
+    """Put every open case showing a red card under supervision (run by the CLI or a scheduler)."""
+    now = clock.now()
+    due = db.session.scalars(sa.select(Case).where(
+        Case.state.in_(IN_HANDS | {CaseState.REPORTED, CaseState.ACCEPTED, CaseState.VERIFYING}),
+        Case.stage_red_card_at <= now, Case.supervised_at.is_(None)).order_by(Case.id)).all()
+    for case in due:
+        supervise_case(case, by, note or _("Red card: the case is far past its time limit."))
+    return due

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from academy.cases.queries import light_of
+from academy.cases.queries import light_of, task_light
 from academy.cases.workflow import STATE_LABELS, TASK_STATE_LABELS, action_label
 from academy.permissions import has_role
 
@@ -22,6 +22,7 @@ SATISFACTION_LABELS = {"satisfied": _l("Satisfied"), "basically_satisfied": _l("
 def case_helpers():
     return {
         "case_light": light_of,
+        "task_light": task_light,
         "has_role": has_role,
         "light_labels": LIGHT_LABELS,
         "light_classes": LIGHT_CLASSES,

@@ -283,3 +283,30 @@ def test_similar_open_cases_are_found(cases_world):
 def test_transition_table_has_one_entry_per_action():
     assert all(t.sources for t in CASE_TRANSITIONS.values())
     assert CaseState.CLOSED not in CASE_TRANSITIONS["verify_pass"].sources
+
+
+def test_red_card_cases_are_escalated_once(cases_world):
+    case = dispatched(cases_world, Level.DEPARTMENT)
+    with clock.frozen_time(case.stage_red_card_at - timedelta(minutes=1)):
+        assert ops.escalate_overdue() == []
+    with clock.frozen_time(case.stage_red_card_at):
+        assert ops.escalate_overdue() == [case]
+        assert ops.escalate_overdue() == []
+    assert case.supervised_at is not None
+    assert db.session.query(Notification).filter_by(user_id=cases_world.handler.id).count() == 2  # dispatch + supervision
+
+
+def test_escalate_command(app, cases_world):
+    result = app.test_cli_runner().invoke(args=["academy", "cases-escalate"])
+    assert result.exit_code == 0 and "0 cases" in result.output
+
+
+def test_each_department_has_its_own_light(cases_world):
+    w = cases_world
+    with at(0):
+        case = report(w)
+        ops.accept_case(case, w.dispatcher)
+        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, 1), (w.dept2, 5)]))
+    short, long = case.tasks
+    moment = short.due_at + timedelta(minutes=1)
+    assert queries.task_light(short, moment) == "red" and queries.task_light(long, moment) == "green"
