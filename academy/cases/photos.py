@@ -9,12 +9,14 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from academy.cases.errors import CaseError
+
 MAX_PHOTOS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
-class PhotoError(ValueError):
+class PhotoError(CaseError):
     """The file is not an acceptable photo; the message is for the user."""
 
 

@@ -3,9 +3,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
 
 LEVEL_CHOICES = [(Level.SELF.value, _l("Grid worker (自办自结)")), (Level.COMMUNITY.value, _l("Community")),
@@ -27,8 +37,13 @@ class LinkForm(NoteForm):
     pass
 
 
-class FinishForm(FlaskForm):
+class FinishForm(PhotosMixin, FlaskForm):
     result = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=2000)])
+    photos = MultipleFileField(_l("Photos of the result (up to 5)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.photo_data = []
 
 
 class VerifyForm(FlaskForm):

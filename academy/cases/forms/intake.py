@@ -27,20 +27,13 @@ class ReportBase(FlaskForm):
             self.submission_key.data = secrets.token_urlsafe(24)
 
 
-class WorkerReportForm(ReportBase):
-    grid = SelectField(_l("Grid"), coerce=int, validators=[DataRequired()])
-    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
-    photos = MultipleFileField(_l("Photos (up to 5: JPEG, PNG or WebP)"))
-    handled_on_spot = BooleanField(_l("I handled it on the spot (simple case)"))
-    file_anyway = BooleanField(_l("It is a different matter: file it as a new case"))
+class PhotosMixin:
+    """Up to five photos, checked by content and size; their bytes end up in ``photo_data``."""
 
-    def __init__(self, categories, grids, *args, **kwargs):
-        super().__init__(categories, *args, **kwargs)
-        self.grid.choices = [(g.id, f"{g.name} ({g.code})") for g in grids]
-        self.photo_data: list[bytes] = []
+    photo_data: list[bytes]
 
     def validate_photos(self, field) -> None:
+        self.photo_data = []
         files = [f for f in (field.data or []) if getattr(f, "filename", "")]
         if len(files) > photos.MAX_PHOTOS:
             raise ValidationError(_l("At most 5 photos."))
@@ -52,6 +45,20 @@ class WorkerReportForm(ReportBase):
             except photos.PhotoError as error:
                 raise ValidationError(f"{upload.filename[:60]}: {error}") from error
             self.photo_data.append(data)
+
+
+class WorkerReportForm(PhotosMixin, ReportBase):
+    grid = SelectField(_l("Grid"), coerce=int, validators=[DataRequired()])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    photos = MultipleFileField(_l("Photos (up to 5: JPEG, PNG or WebP)"))
+    handled_on_spot = BooleanField(_l("I handled it on the spot (simple case)"))
+    file_anyway = BooleanField(_l("It is a different matter: file it as a new case"))
+
+    def __init__(self, categories, grids, *args, **kwargs):
+        super().__init__(categories, *args, **kwargs)
+        self.grid.choices = [(g.id, f"{g.name} ({g.code})") for g in grids]
+        self.photo_data = []
 
 
 class HotlineForm(ReportBase):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.cases import clock
+from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
 from academy.cases.models import Case, CaseEvent, CaseTask, ClockKind, Holiday, Notification, WorkCalendar
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.database import lock_for_update
@@ -18,8 +19,6 @@ from academy.extensions import db
 YELLOW_AT = 0.8  # share of a limit after which the light turns yellow
 
 
-class CaseError(ValueError):
-    """A domain rule refused the change; the message is for the user."""
 
 
 def work_calendar() -> WorkCalendar:

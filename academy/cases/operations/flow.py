@@ -21,6 +21,7 @@ from academy.cases.operations.core import (
     work_calendar,
 )
 from academy.cases.people import handler_user_ids, workers_of_grid
+from academy.cases.photos import MAX_PHOTOS, check_photo
 from academy.extensions import db
 from academy.registry.models import Department
 
@@ -133,14 +134,21 @@ def start_task(task: CaseTask, by, note: str = "") -> CaseTask:
     return task
 
 
-def finish_task(task: CaseTask, by, result: str) -> CaseTask:
-    """The unit reports its task done, with what it did; the first finish decides "on time"."""
+def finish_task(task: CaseTask, by, result: str, photos: list[bytes] | None = None) -> CaseTask:
+    """The unit reports its task done, with what it did (and photos); the first finish decides "on time"."""
     if not result.strip():
         raise CaseError(_("Say what was done."))
+    if len(photos or []) > MAX_PHOTOS:
+        raise CaseError(_("At most %(n)d photos.", n=MAX_PHOTOS))
+    kinds = [check_photo(data) for data in photos or []]
     task = _locked_task(task)
     move_task(task, "finish", by, result)
     now = clock.now()
     task.handled_at, task.result = now, result.strip()
+    if photos:
+        from academy.cases.operations.intake import attach_photos
+
+        attach_photos(task.case, photos, by, kinds)
     if task.on_time is None:
         task.on_time = now <= task.due_at
     sync_case(task.case, by)

@@ -48,6 +48,14 @@ class Report:
     handled_on_spot: bool = False
 
 
+def attach_photos(case: Case, datas: list[bytes], by, kinds: list[str] | None = None) -> None:
+    """Store checked photos under new names and record them on the case."""
+    kinds = kinds or [photos.check_photo(data) for data in datas]
+    for data, kind in zip(datas, kinds, strict=True):
+        db.session.add(CasePhoto(case_id=case.id, stored_name=photos.store(data, kind), content_type=kind,
+                                 size=len(data), uploaded_by_id=getattr(by, "id", None), uploaded_at=clock.now()))
+
+
 def case_number(area_code: str, day: date) -> str:
     """District code + local date + a serial of that district and day, e.g. 320102202611220007."""
     district = (area_code[:6] if len(area_code) >= 6 else area_code.ljust(6, "0")) or "000000"
@@ -94,9 +102,7 @@ def report_case(report: Report, by) -> Case:
     )
     db.session.add(case)
     db.session.flush()  # a double submit (same submission key) fails here, before any photo is stored
-    for data, kind in zip(report.photos, kinds, strict=True):
-        db.session.add(CasePhoto(case_id=case.id, stored_name=photos.store(data, kind), content_type=kind,
-                                 size=len(data), uploaded_by_id=getattr(by, "id", None), uploaded_at=now))
+    attach_photos(case, report.photos, by, kinds)
     move(case, "submit", by, _("Reported through %(channel)s.", channel=report.channel.value), at=now)
     case.reported_at = now
     due = clock.deadline(calendar, now, work_calendar().accept_limit_hours, ClockKind.WORKING_HOURS)

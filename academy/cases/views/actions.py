@@ -86,7 +86,7 @@ TASK_ACTIONS: dict[str, Action] = {
     "sign": Action(lambda t, **kw: NoteForm(**kw), access.can_handle, lambda t, f, by: ops.sign_task(t, by, _note(f))),
     "start": Action(lambda t, **kw: NoteForm(**kw), access.can_handle, lambda t, f, by: ops.start_task(t, by, _note(f))),
     "finish": Action(lambda t, **kw: FinishForm(**kw), access.can_handle,
-                     lambda t, f, by: ops.finish_task(t, by, f.result.data)),
+                     lambda t, f, by: ops.finish_task(t, by, f.result.data, f.photo_data)),
     "return": Action(lambda t, **kw: ReasonForm(**kw), access.can_handle,
                      lambda t, f, by: ops.return_task(t, by, _note(f))),
     "extend": Action(lambda t, **kw: ExtensionForm(**kw), access.can_handle,

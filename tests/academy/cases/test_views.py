@@ -211,3 +211,25 @@ def test_board_filters_by_department_handler_and_light(client, cases_world):
     assert whistled.number in by_handler and other.number not in by_handler
     assert other.number not in client.get("/cases/board", query_string={"light": "red"}).get_data(as_text=True)
     assert client.get("/cases/board", query_string={"light": "<script>", "area": "x" * 99}).status_code == 200
+
+
+def test_department_finishes_with_a_result_photo_and_bad_photo_is_refused(client, cases_world):
+    from academy.cases import operations as ops
+    from academy.cases.models import Level
+
+    case = report(cases_world)
+    ops.accept_case(case, cases_world.dispatcher)
+    ops.dispatch_case(case, cases_world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(cases_world.dept, None)]))
+    task = case.tasks[0]
+    ops.start_task(task, cases_world.handler)
+    log_in(client, "handler")
+    token = csrf_token(client, f"/cases/{case.id}")
+    url = f"/cases/{case.id}/tasks/{task.id}/finish"
+    bad = client.post(url, data={"csrf_token": token, "result": "Done", "photos": [(io.BytesIO(EXE), "x.png")]},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and count(CasePhoto) == 0
+    good = client.post(url, data={"csrf_token": token, "result": "Done", "photos": [(io.BytesIO(PNG), "after.png")]},
+                       content_type="multipart/form-data")
+    assert good.status_code == 302 and count(CasePhoto) == 1
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == CaseState.VERIFYING
