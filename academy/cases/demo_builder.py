@@ -47,12 +47,14 @@ ENDINGS = [("reported", 4), ("accepted", 3), ("dispatched", 5), ("handling", 6),
            ("visited", 12), ("self", 6), ("returned", 2), ("suspended", 1), ("voided", 1), ("rework", 3),
            ("reopened", 1), ("extended", 3)]
 
+STAYS_OPEN = {"reported", "accepted", "dispatched", "handling", "verifying", "returned", "suspended", "extended"}
+
 
 def _values(items) -> list:
     return list(items.values()) if isinstance(items, dict) else list(items or [])
 
 
-def build(demo: dict, cases_per_worker: int = 12, seed: int = 4) -> None:
+def build(demo: dict, cases_per_worker: int = 8, seed: int = 4) -> None:
     """Categories, holidays, department members, patrols, visits and cases for the demo city."""
     rng = random.Random(seed)
     users = demo["users"]
@@ -120,7 +122,8 @@ def _one_case(worker, leaves, departments, actors, rng: random.Random):
     category = rng.choice([c for c in leaves if c.allow_self_handling] if ending == "self" else leaves)
     grid = rng.choice(grids_of(worker))
     now = clock.now()
-    start = now - timedelta(hours=rng.randint(2, 24 * 45))
+    # Cases still open started lately (a mix of lights); finished ones spread over six weeks.
+    start = now - timedelta(hours=rng.randint(1, 24 * 7) if ending in STAYS_OPEN else rng.randint(24, 24 * 45))
     steps = _Steps(start, now, rng)
     channel = Channel.HOTLINE if rng.random() < 0.25 and ending != "self" else Channel.WORKER
     reporter = actors["dispatcher"] if channel == Channel.HOTLINE else _user(worker)

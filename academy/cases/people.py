@@ -24,12 +24,13 @@ def current_assignments_clause(day: date):
 
 
 def grids_of(worker: Worker | None, day: date | None = None) -> list[Grid]:
-    """The grids ``worker`` holds on ``day`` (today by default)."""
+    """The current grids ``worker`` holds on ``day`` (today by default); an ended grid is not offered."""
     if worker is None:
         return []
     day = day or date.today()
     query = (sa.select(Grid).join(Assignment, Assignment.grid_id == Grid.id)
-             .where(Assignment.worker_id == worker.id, current_assignments_clause(day)).order_by(Grid.code))
+             .where(Assignment.worker_id == worker.id, current_assignments_clause(day),
+                    sa.or_(Grid.valid_to.is_(None), Grid.valid_to > day)).order_by(Grid.code))
     return list(db.session.scalars(query).unique())
 
 

@@ -99,7 +99,9 @@ def dispatch_form(departments, **kwargs) -> DispatchForm:
         pass
 
     for dept in departments:
-        setattr(Form, f"limit_{dept.id}", IntegerField(dept.name, validators=[Optional(), NumberRange(1, 365)]))
+        setattr(Form, f"limit_{dept.id}", IntegerField(
+            dept.name, validators=[Optional(), NumberRange(1, 365)],
+            description=_l("Its own time limit, if it differs from the category's (same unit)")))
     form = Form(**kwargs)
     form.departments.choices = [(d.id, d.name) for d in departments]
     form.department_list = departments

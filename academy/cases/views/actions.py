@@ -63,7 +63,8 @@ def _note(form) -> str:
 CASE_ACTIONS: dict[str, Action] = {
     "accept": Action(lambda c, **kw: NoteForm(**kw), access.can_dispatch,
                      lambda c, f, by: ops.accept_case(c, by, _note(f))),
-    "dispatch": Action(lambda c, **kw: dispatch_form(departments_for(c), **kw), access.can_dispatch, _dispatch),
+    "dispatch": Action(lambda c, **kw: dispatch_form(departments_for(c), level=c.category.default_level, **kw),
+                       access.can_dispatch, _dispatch),
     "verify": Action(lambda c, **kw: VerifyForm(**kw), access.can_verify,
                      lambda c, f, by: ops.verify_case(c, by, f.outcome.data == "pass", _note(f))),
     "return_visit": Action(lambda c, **kw: ReturnVisitForm(**kw), access.can_dispatch,

@@ -26,7 +26,10 @@ MAX_PLACES = 1000
 
 
 def active_categories() -> list[Category]:
-    return list(db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.code)))
+    """The categories a report may take: active ones without active subcategories."""
+    rows = list(db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.code)))
+    parents = {c.parent_id for c in rows if c.parent_id}
+    return [c for c in rows if c.id not in parents]
 
 
 def _existing(key: str | None) -> Case | None:

@@ -233,3 +233,13 @@ def test_department_finishes_with_a_result_photo_and_bad_photo_is_refused(client
     assert good.status_code == 302 and count(CasePhoto) == 1
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == CaseState.VERIFYING
+
+
+def test_report_offers_only_leaf_categories(client, cases_world):
+    from tests.fixtures.cases import create_category
+
+    parent = create_category("Disputes")
+    create_category("Neighbours", parent=parent)
+    log_in(client, "worker")
+    page = client.get("/cases/report").get_data(as_text=True)
+    assert f'value="{parent.id}"' not in page and "Disputes / Neighbours" in page
