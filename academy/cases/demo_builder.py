@@ -158,11 +158,7 @@ def _advance(case, ending, departments, actors, steps, rng) -> None:
     if ending == "accepted":
         return
     if ending == "voided":
-        with steps.next(2):
-            ops.request_void(case, dispatcher, "重复上报")
-        with steps.next(4):
-            ops.decide_void(case, approver, True, "同意")
-        return
+        return _void(case, dispatcher, approver, steps)
     level = _dispatch(case, departments, dispatcher, steps, rng)
     if ending == "dispatched":
         return
@@ -192,6 +188,13 @@ def _advance(case, ending, departments, actors, steps, rng) -> None:
                 ops.supervise_case(case, actors["leader"] or dispatcher, "群众反映强烈，请加快处置")
         return
     _finish(case, tasks, ending, handler, dispatcher, steps, rng)
+
+
+def _void(case, dispatcher, approver, steps) -> None:
+    with steps.next(2):
+        ops.request_void(case, dispatcher, "重复上报")
+    with steps.next(4):
+        ops.decide_void(case, approver, True, "同意")
 
 
 def _dispatch(case, departments, dispatcher, steps, rng) -> Level:
