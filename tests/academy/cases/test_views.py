@@ -40,6 +40,7 @@ def test_worker_reports_with_photos(client, cases_world, app, tmp_path):
 
 
 def test_photo_that_is_an_executable_is_refused(client, cases_world):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # the message is checked in English
     log_in(client, "worker")
     data = report_form(client, cases_world, photos=[(io.BytesIO(EXE), "holiday.jpg")])
     response = client.post("/cases/report", data=data, content_type="multipart/form-data")
