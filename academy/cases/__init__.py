@@ -1,0 +1,1 @@
+"""Cases: intake, the closed-loop workflow, time limits and lights, patrols and household visits."""

@@ -1,0 +1,69 @@
+"""Administration forms: categories, the working calendar, holidays, department members."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from academy.cases.forms.flow import LEVEL_CHOICES
+from academy.cases.models import ClockKind
+
+CLOCK_CHOICES = [(ClockKind.NATURAL_HOURS.value, _l("Natural hours (day and night)")),
+                 (ClockKind.WORKING_HOURS.value, _l("Working hours")),
+                 (ClockKind.WORKING_DAYS.value, _l("Working days"))]
+
+
+class CategoryForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), Regexp(r"^[A-Za-z0-9_.-]+$")])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    parent_id = SelectField(_l("Parent category"), coerce=int, validators=[Optional()])
+    default_level = SelectField(_l("Default handling level"), choices=LEVEL_CHOICES)
+    allow_self_handling = BooleanField(_l("The grid worker may handle and close it himself"))
+    time_limit = IntegerField(_l("Time limit"), validators=[InputRequired(), NumberRange(1, 365)])
+    clock = SelectField(_l("Clock"), choices=CLOCK_CHOICES)
+    accept_criteria = TextAreaField(_l("Criteria for accepting"), validators=[Optional(), Length(max=2000)])
+    close_criteria = TextAreaField(_l("Criteria for closing"), validators=[Optional(), Length(max=2000)])
+    active = BooleanField(_l("In use"), default=True)
+
+    def __init__(self, parents, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [(0, "—")] + [(c.id, c.name) for c in parents]
+
+    def values(self) -> dict:
+        return {"code": self.code.data.strip(), "name": self.name.data.strip(), "parent_id": self.parent_id.data or None,
+                "default_level": self.default_level.data, "allow_self_handling": self.allow_self_handling.data,
+                "time_limit": self.time_limit.data, "clock": ClockKind(self.clock.data),
+                "accept_criteria": self.accept_criteria.data or "", "close_criteria": self.close_criteria.data or "",
+                "active": self.active.data}
+
+
+class CalendarForm(FlaskForm):
+    work_start = TimeField(_l("Working day starts"), validators=[InputRequired()])
+    work_end = TimeField(_l("Working day ends"), validators=[InputRequired()])
+    weekend_days = StringField(_l("Weekend days (0 = Monday ... 6 = Sunday)"),
+                               validators=[InputRequired(), Regexp(r"^[0-6](,[0-6])*$|^$"), Length(max=20)])
+    red_card_multiple = FloatField(_l("Red card after this multiple of the limit"),
+                                   validators=[InputRequired(), NumberRange(1.0, 10.0)])
+    accept_limit_hours = IntegerField(_l("Working hours to accept a report"), validators=[InputRequired(), NumberRange(1, 72)])
+    verify_limit_days = IntegerField(_l("Working days to verify on site"), validators=[InputRequired(), NumberRange(1, 30)])
+
+
+class HolidayForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    working = BooleanField(_l("Make-up working day (调休上班)"))
+
+
+class MemberForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    department = SelectField(_l("Department"), coerce=int, validators=[InputRequired()])

@@ -1,0 +1,30 @@
+"""Forms of patrols and household visits."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from academy.cases.models import VisitPurpose
+
+PURPOSE_LABELS = {
+    VisitPurpose.ROUTINE: _l("Routine visit"), VisitPurpose.INFORMATION: _l("Base information collection"),
+    VisitPurpose.CARE: _l("Care for people in need"), VisitPurpose.DISPUTE: _l("Dispute mediation"),
+    VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
+}
+
+
+class PatrolStartForm(FlaskForm):
+    grid = SelectField(_l("Grid"), coerce=int, validators=[InputRequired()])
+
+
+class PatrolEndForm(FlaskForm):
+    note = TextAreaField(_l("What you saw"), validators=[Optional(), Length(max=500)])
+
+
+class VisitForm(FlaskForm):
+    grid = SelectField(_l("Grid"), coerce=int, validators=[InputRequired()])
+    household = StringField(_l("Household (address or name)"), validators=[DataRequired(), Length(max=200)])
+    purpose = SelectField(_l("Purpose"), choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])

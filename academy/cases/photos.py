@@ -1,0 +1,64 @@
+"""Case photos: JPEG, PNG or WebP recognised by their content, size-limited, stored under
+generated names in FILES_DIR/cases (never under static/), served only through a checked view.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from academy.cases.errors import CaseError
+
+MAX_PHOTOS = 5
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+KINDS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+class PhotoError(CaseError):
+    """The file is not an acceptable photo; the message is for the user."""
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type told by the file's first bytes, whatever its name says."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("CASES_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def check_photo(data: bytes) -> str:
+    """Return the photo's content type, or raise PhotoError with a message for the user."""
+    if not data:
+        raise PhotoError(_("The photo is empty."))
+    if len(data) > max_bytes():
+        raise PhotoError(_("A photo may be at most %(mb)d MB.", mb=max_bytes() // (1024 * 1024)))
+    kind = sniff(data)
+    if kind is None:
+        raise PhotoError(_("Only JPEG, PNG or WebP photos are accepted."))
+    return kind
+
+
+def photo_dir() -> Path:
+    path = Path(current_app.config["FILES_DIR"]) / "cases"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store(data: bytes, kind: str) -> str:
+    """Write the photo under a new random name and return that name."""
+    name = f"{secrets.token_hex(16)}.{KINDS[kind]}"
+    (photo_dir() / name).write_bytes(data)
+    return name
+
+
+def path_of(stored_name: str) -> Path:
+    return photo_dir() / Path(stored_name).name

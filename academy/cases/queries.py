@@ -1,0 +1,177 @@
+"""Reads of the case module: lists with filters, lights in SQL, board counts, similar open cases,
+and the daily patrol compliance of workers."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from academy.cases import clock
+from academy.cases.access import visible_clause
+from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Patrol, Visit
+from academy.extensions import db
+from academy.permissions import scope_clause
+from academy.registry.models import Area, Worker
+
+LIGHTS = ("green", "yellow", "red", "red_card")
+PATROLS_PER_DAY = 2  # 一日双巡
+PATROL_MINUTES_PER_DAY = 180
+
+
+def light_of(case: Case, now: datetime | None = None) -> str | None:
+    """The case's light now (None when no clock runs: closed, suspended...)."""
+    if case.stage_due_at is None or not case.is_open:
+        return None
+    now = now or clock.now()
+    if now < case.stage_yellow_at:
+        return "green"
+    if now < case.stage_due_at:
+        return "yellow"
+    return "red" if now < case.stage_red_card_at else "red_card"
+
+
+def light_clause(light: str, now: datetime):
+    """A WHERE clause keeping open cases showing ``light`` at ``now``."""
+    clocked = sa.and_(Case.state.in_(OPEN_STATES), Case.stage_due_at.is_not(None))
+    return sa.and_(clocked, {
+        "green": now < Case.stage_yellow_at,
+        "yellow": sa.and_(Case.stage_yellow_at <= now, now < Case.stage_due_at),
+        "red": sa.and_(Case.stage_due_at <= now, now < Case.stage_red_card_at),
+        "red_card": Case.stage_red_card_at <= now,
+    }[light])
+
+
+@dataclass
+class CaseFilter:
+    area: str = ""
+    category_id: int | None = None
+    level: str = ""
+    light: str = ""
+    state: str = ""
+    department_id: int | None = None
+    handler_id: int | None = None
+    supervised: bool = False
+    open_only: bool = True
+    text: str = ""
+
+
+def case_query(user, filters: CaseFilter, now: datetime | None = None):
+    """Visible cases matching ``filters``, the nearest deadline first."""
+    now = now or clock.now()
+    query = sa.select(Case).where(visible_clause(user))
+    if filters.area:
+        query = query.where(scope_clause(Case.area_code, [filters.area]))
+    if filters.category_id:
+        query = query.where(Case.category_id == filters.category_id)
+    if filters.level:
+        query = query.where(Case.level == filters.level)
+    if filters.state:
+        query = query.where(Case.state == filters.state)
+    elif filters.open_only:
+        query = query.where(Case.state.in_(OPEN_STATES))
+    if filters.light in LIGHTS:
+        query = query.where(light_clause(filters.light, now))
+    if filters.department_id:
+        query = query.where(Case.id.in_(sa.select(CaseTask.case_id).where(CaseTask.department_id == filters.department_id)))
+    if filters.handler_id:
+        query = query.where(Case.id.in_(_handler_tasks(filters.handler_id)))
+    if filters.supervised:
+        query = query.where(Case.supervised_at.is_not(None))
+    if filters.text:
+        pattern = f"%{filters.text}%"
+        query = query.where(sa.or_(Case.number.like(pattern), Case.title.like(pattern)))
+    return query.order_by(Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+
+
+def _handler_tasks(user_id: int):
+    """Cases held by a user: his own tasks, his departments' and his community's or street's."""
+    from academy.accounts.models import User
+    from academy.cases.people import department_ids_of, own_area_codes
+
+    user = db.session.get(User, user_id)
+    return sa.select(CaseTask.case_id).where(sa.or_(
+        CaseTask.handler_user_id == user_id, CaseTask.department_id.in_(department_ids_of(user) or [-1]),
+        CaseTask.area_code.in_(own_area_codes(user) or ["-"])))
+
+
+def light_counts(user, filters: CaseFilter, now: datetime | None = None) -> dict[str, int]:
+    """How many visible open cases show each light (the board's headline)."""
+    now = now or clock.now()
+    base = case_query(user, CaseFilter(**{**filters.__dict__, "light": "", "state": ""}), now).order_by(None)
+    counts = {}
+    for light in LIGHTS:
+        counted = sa.select(sa.func.count()).select_from(base.where(light_clause(light, now)).subquery())
+        counts[light] = db.session.scalar(counted)
+    return counts
+
+
+def similar_open_cases(grid_id: int | None, category_id: int, text: str, days: int = 7, limit: int = 5) -> list[Case]:
+    """Open cases of the same grid and category from the last ``days`` whose text is alike."""
+    if grid_id is None:
+        return []
+    since = clock.now() - timedelta(days=days)
+    candidates = db.session.scalars(sa.select(Case).where(
+        Case.grid_id == grid_id, Case.category_id == category_id, Case.state.in_(OPEN_STATES),
+        Case.reported_at >= since).order_by(Case.id.desc()).limit(50))
+    scored = []
+    for case in candidates:
+        ratio = difflib.SequenceMatcher(None, text.lower(), f"{case.title} {case.description}".lower()).ratio()
+        if ratio >= 0.3:
+            scored.append((ratio, case))
+    return [case for _ratio, case in sorted(scored, key=lambda pair: -pair[0])[:limit]]
+
+
+@dataclass
+class DayCompliance:
+    worker: Worker
+    patrols: int
+    minutes: int
+    visits: int
+
+    @property
+    def meets_standard(self) -> bool:
+        return self.patrols >= PATROLS_PER_DAY
+
+
+def compliance(day: date, zone, worker_scopes: list[str] | None, worker_ids: list[int] | None = None) -> list[DayCompliance]:
+    """Per worker in scope: finished patrols, patrol minutes and visits on ``day`` (local)."""
+    start = datetime.combine(day, datetime.min.time(), zone)
+    end = start + timedelta(days=1)
+    workers = sa.select(Worker).join(Area, Worker.area_id == Area.id).where(
+        scope_clause(Area.code, worker_scopes), Worker.exited_on.is_(None)).order_by(Worker.name).limit(500)
+    if worker_ids is not None:
+        workers = workers.where(Worker.id.in_(worker_ids or [-1]))
+    patrols = dict((wid, (n, m)) for wid, n, m in db.session.execute(
+        sa.select(Patrol.worker_id, sa.func.count(Patrol.id), sa.func.coalesce(sa.func.sum(Patrol.minutes), 0))
+        .where(Patrol.started_at >= start, Patrol.started_at < end, Patrol.ended_at.is_not(None))
+        .group_by(Patrol.worker_id)))
+    visits = dict(db.session.execute(sa.select(Visit.worker_id, sa.func.count(Visit.id)).where(
+        Visit.visited_at >= start, Visit.visited_at < end).group_by(Visit.worker_id)).all())
+    return [DayCompliance(w, *patrols.get(w.id, (0, 0)), visits.get(w.id, 0)) for w in db.session.scalars(workers)]
+
+
+def state_counts(user) -> dict[str, int]:
+    rows = db.session.execute(sa.select(Case.state, sa.func.count(Case.id)).where(visible_clause(user))
+                              .group_by(Case.state))
+    return {str(state): n for state, n in rows}
+
+
+__all__ = ["CaseState", "LIGHTS", "case_query", "light_counts", "light_of", "similar_open_cases", "compliance"]
+
+
+def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
+    """A handling unit's own light, on its own deadline (each whistled department has one)."""
+    from academy.cases.models import TaskState
+    from academy.cases.operations.core import YELLOW_AT, calendar_snapshot, work_calendar
+
+    if task.state not in (TaskState.DISPATCHED, TaskState.SIGNED, TaskState.HANDLING) or task.case.state == CaseState.SUSPENDED:
+        return None
+    now = now or clock.now()
+    used = clock.used_fraction(calendar_snapshot(), task.dispatched_at, task.due_at, now, task.case.category.clock)
+    if used < YELLOW_AT:
+        return "green"
+    if used < 1:
+        return "yellow"
+    return "red" if used < work_calendar().red_card_multiple else "red_card"

@@ -1,0 +1,132 @@
+"""Patrol and visit pages for grid workers, and the daily compliance view for leaders."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.cases import operations as ops
+from academy.cases import queries
+from academy.cases.forms import PatrolEndForm, PatrolStartForm, VisitForm
+from academy.cases.models import Patrol, Visit
+from academy.cases.people import grids_of, worker_of
+from academy.cases.views import bp
+from academy.extensions import db
+from academy.permissions import Role, area_scopes, ensure, get_or_404, has_role, require_role
+
+
+def _worker_or_403():
+    worker = worker_of(current_user)
+    ensure(worker is not None)
+    return worker
+
+
+def _fieldwork_page(worker, start_form=None, visit_form=None, status=200):
+    grids = grids_of(worker)
+    start_form = start_form or PatrolStartForm(formdata=None)
+    visit_form = visit_form or VisitForm(formdata=None)
+    start_form.grid.choices = visit_form.grid.choices = [(g.id, f"{g.name} ({g.code})") for g in grids]
+    patrols = db.session.scalars(sa.select(Patrol).where(Patrol.worker_id == worker.id)
+                                 .order_by(Patrol.started_at.desc()).limit(20)).all()
+    visits = db.session.scalars(sa.select(Visit).where(Visit.worker_id == worker.id)
+                                .order_by(Visit.visited_at.desc()).limit(20)).all()
+    return render_template("cases/fieldwork.html", worker=worker, running=ops.open_patrol(worker), patrols=patrols,
+                           visits=visits, start_form=start_form, end_form=PatrolEndForm(formdata=None),
+                           visit_form=visit_form), status
+
+
+@bp.get("/patrols")
+@require_role(Role.TRAINEE)
+def fieldwork():
+    return _fieldwork_page(_worker_or_403())
+
+
+def _grid_choice(worker, form):
+    grids = {g.id: g for g in grids_of(worker)}
+    form.grid.choices = [(g.id, g.name) for g in grids.values()]
+    return grids
+
+
+@bp.post("/patrols/start")
+@require_role(Role.TRAINEE)
+def start_patrol():
+    worker = _worker_or_403()
+    form = PatrolStartForm()
+    grids = _grid_choice(worker, form)
+    if not form.validate_on_submit():
+        return _fieldwork_page(worker, start_form=form, status=400)
+    try:
+        ops.start_patrol(worker, grids[form.grid.data], current_user)
+    except ops.CaseError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _fieldwork_page(worker, status=400)
+    db.session.commit()
+    flash(_("Patrol started."), "success")
+    return redirect(url_for("cases.fieldwork"))
+
+
+@bp.post("/patrols/<int:patrol_id>/end")
+@require_role(Role.TRAINEE)
+def end_patrol(patrol_id: int):
+    worker = _worker_or_403()
+    patrol = get_or_404(Patrol, patrol_id)
+    ensure(patrol.worker_id == worker.id)
+    form = PatrolEndForm()
+    if not form.validate_on_submit():
+        return _fieldwork_page(worker, status=400)
+    try:
+        ops.end_patrol(patrol, current_user, form.note.data or "")
+    except ops.CaseError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _fieldwork_page(worker, status=400)
+    db.session.commit()
+    flash(_("Patrol ended."), "success")
+    return redirect(url_for("cases.fieldwork"))
+
+
+@bp.post("/visits")
+@require_role(Role.TRAINEE)
+def record_visit():
+    worker = _worker_or_403()
+    form = VisitForm()
+    grids = _grid_choice(worker, form)
+    if not form.validate_on_submit():
+        return _fieldwork_page(worker, visit_form=form, status=400)
+    from academy.cases.models import VisitPurpose
+
+    try:
+        ops.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
+                         VisitPurpose(form.purpose.data), form.notes.data or "")
+    except ops.CaseError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _fieldwork_page(worker, status=400)
+    db.session.commit()
+    flash(_("Visit recorded."), "success")
+    return redirect(url_for("cases.fieldwork"))
+
+
+@bp.get("/patrols/compliance")
+@require_role(Role.DISPATCHER, Role.VIEWER, Role.TRAINEE)
+def compliance():
+    """Patrols, patrol hours and visits per worker for one day, against the two-patrol standard."""
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    calendar = ops.calendar_snapshot()
+    from academy.cases import clock
+
+    day = day or clock.now().astimezone(calendar.zone).date()
+    if has_role(current_user, Role.DISPATCHER, Role.VIEWER):
+        rows = queries.compliance(day, calendar.zone, area_scopes(current_user, Role.DISPATCHER, Role.VIEWER))
+    else:
+        worker = _worker_or_403()
+        rows = queries.compliance(day, calendar.zone, None, [worker.id])
+    return render_template("cases/compliance.html", rows=rows, day=day, standard=queries.PATROLS_PER_DAY,
+                           standard_minutes=queries.PATROL_MINUTES_PER_DAY)
