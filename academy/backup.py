@@ -36,6 +36,10 @@ def _encode(value):
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$td": value.total_seconds()}
     if isinstance(value, decimal.Decimal):
         return {"$dec": str(value)}
     if isinstance(value, bytes):
@@ -52,6 +56,10 @@ def _decode(value):
             return dt.datetime.fromisoformat(raw)
         if key == "$d":
             return dt.date.fromisoformat(raw)
+        if key == "$t":
+            return dt.time.fromisoformat(raw)
+        if key == "$td":
+            return dt.timedelta(seconds=raw)
         if key == "$dec":
             return decimal.Decimal(raw)
         if key == "$b":

@@ -12,8 +12,8 @@ def build(world) -> None:
     world["grid_other"] = create_grid("320104001001", name="秦淮测试网格")
     world["worker"] = create_worker("320102", name="王芳", user=world.users["trainee"])
     world["worker_other"] = create_worker("320104", name="李强", user=world.users["trainee_other"])
-    world["assignment"] = assign(world["worker"], world["grid"])
-    world["assignment_other"] = assign(world["worker_other"], world["grid_other"])
+    world["grid_assignment"] = assign(world["worker"], world["grid"])
+    world["grid_assignment_other"] = assign(world["worker_other"], world["grid_other"])
     world["department"] = create_department("320102", name="玄武区城市管理局")
 
 
@@ -65,6 +65,6 @@ ACCESS = [
     Access("registry.worker_status", worker_url("/status"), {"admin": 400, "hr": 400}, method="POST"),
     Access("registry.reveal_id_number", worker_url("/id-number"), HOME_HR, method="POST"),
     Access("registry.new_assignment", worker_url("/assignments"), {"admin": 400, "hr": 400}, method="POST"),
-    Access("registry.end_assignment", lambda w: f"/registry/assignments/{w['assignment'].id}/end",
+    Access("registry.end_assignment", lambda w: f"/registry/assignments/{w['grid_assignment'].id}/end",
            {"admin": 400, "hr": 400}, method="POST"),
 ]
