@@ -1,0 +1,28 @@
+"""Wire the enrollment package into an application: blueprint, navigation, worker-page section, demo."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from academy.contributions import NavItem, contribute
+from academy.permissions import Role
+from courses.enrollment import demo, hr_views  # noqa: F401  (hr_views adds its routes to bp)
+from courses.enrollment import queries
+from courses.enrollment.views import bp
+
+
+def worker_training_section(worker) -> Markup:
+    """The training section of a worker's page: courses, hours, results, assigned training."""
+    return Markup(render_template("enrollment/_worker_section.html", worker=worker,
+                                  enrollments=queries.enrollments_of(worker), assignments=queries.assignments_of(worker)))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
+    contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,)), order=415)
+    contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)
+    contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER)), order=425)
+    contribute(app, "worker_sections", worker_training_section, order=40)
+    contribute(app, "demo", demo.create_demo_courses, order=41)
