@@ -115,8 +115,8 @@ class SyllabusUnit(db.Model):
     def comparable(self) -> dict:
         """The fields a version diff compares."""
         return {
-            "title": self.title, "objectives": self.objectives, "theory_hours": str(self.theory_hours),
-            "practice_hours": str(self.practice_hours), "assessment_standard": self.assessment_standard,
+            "title": self.title, "objectives": self.objectives, "theory_hours": f"{Decimal(self.theory_hours or 0):.1f}",
+            "practice_hours": f"{Decimal(self.practice_hours or 0):.1f}", "assessment_standard": self.assessment_standard,
             "parent": self.parent.code if self.parent else "", "case_categories": sorted(self.case_categories or []),
         }
 

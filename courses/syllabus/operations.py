@@ -75,6 +75,7 @@ def create_version(by, *, title: str, notes: str = "") -> SyllabusVersion:
             copy.case_categories = list(unit.case_categories or [])
             copy.parent = copies.get(unit.parent_id)
             copies[unit.id] = copy
+            db.session.add(copy)
         db.session.flush()
     db.session.add(VersionTransition(version_id=version.id, from_status=None, to_status=S.DRAFT, by_id=getattr(by, "id", None)))
     audit.record(by, "syllabus.create", version, summary=f"v{number} {title}"[:500])
