@@ -1,0 +1,96 @@
+"""Concurrent enrolment on a committed database (PostgreSQL in the PostgreSQL run): never overbooked.
+
+Each thread has its own application context, session and connection, as gunicorn workers would;
+a barrier releases them together so they race for the last seats.
+"""
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from academy.extensions import db
+from courses.enrollment import operations as ops
+from courses.enrollment.models import Course, Enrollment, EnrollmentState
+from academy.registry.models import Worker
+from tests.fixtures.courses import create_course
+from tests.fixtures.registry import create_worker
+
+THREADS = 8
+
+
+def _race(app, action, ids):
+    barrier = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+
+    def run(ident):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                action(ident)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001  (reported below)
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(ident,)) for ident in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def _setup(app, capacity, taken=0):
+    with app.app_context():
+        course = create_course(capacity=capacity)
+        workers = [create_worker() for _ in range(THREADS + taken)]
+        for worker in workers[:taken]:
+            ops.request_enrollment(course, worker, None)
+        db.session.commit()
+        ids = (course.id, [w.id for w in workers])
+        db.session.remove()
+        return ids
+
+
+def _states(app, course_id):
+    with app.app_context():
+        states = list(db.session.scalars(sa.select(Enrollment.state).where(Enrollment.course_id == course_id)))
+        db.session.remove()
+        return states
+
+
+def test_many_people_taking_the_last_seat_never_overbook(live_app):
+    course_id, worker_ids = _setup(live_app, capacity=3, taken=2)
+
+    def enrol(worker_id):
+        ops.request_enrollment(db.session.get(Course, course_id), db.session.get(Worker, worker_id), None)
+
+    errors = _race(live_app, enrol, worker_ids[2:])
+    assert errors == []
+    states = _states(live_app, course_id)
+    assert states.count(EnrollmentState.ENROLLED) == 3
+    assert states.count(EnrollmentState.WAITLISTED) == THREADS - 1
+
+
+def test_concurrent_withdrawals_promote_without_overbooking(live_app):
+    course_id, worker_ids = _setup(live_app, capacity=THREADS // 2, taken=THREADS)
+    with live_app.app_context():
+        seated = list(db.session.scalars(sa.select(Enrollment.id).where(
+            Enrollment.course_id == course_id, Enrollment.state == EnrollmentState.ENROLLED)))
+        course = db.session.get(Course, course_id)
+        for worker_id in worker_ids[THREADS:]:
+            ops.request_enrollment(course, db.session.get(Worker, worker_id), None)
+        db.session.commit()
+        db.session.remove()
+
+    def withdraw(enrollment_id):
+        ops.withdraw(db.session.get(Enrollment, enrollment_id), None)
+
+    errors = _race(live_app, withdraw, seated)
+    assert errors == []
+    states = _states(live_app, course_id)
+    assert states.count(EnrollmentState.ENROLLED) == THREADS // 2
+    assert states.count(EnrollmentState.WITHDRAWN) == THREADS // 2
