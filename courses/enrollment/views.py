@@ -197,7 +197,8 @@ def withdraw(enrollment_id: int):
     enrollment = get_or_404(Enrollment, enrollment_id)
     worker = queries.worker_of(current_user)
     own = worker is not None and enrollment.worker_id == worker.id
-    ensure(own or may_run_roster(current_user, enrollment.course))
+    ensure(own or ops.can_edit_course(current_user, enrollment.course)
+           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)

@@ -68,7 +68,7 @@ def upload(lesson_id: int):
     ensure(can_edit_course(current_user, lesson.course))
     form = FileForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or _("Choose a file."), "danger")
+        flash(" ".join(str(e) for e in form.file.errors) or _("Choose a file."), "danger")
         return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id)), 303
     upload = form.file.data
     try:
