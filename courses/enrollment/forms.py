@@ -6,8 +6,17 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField, SelectMultipleField,
-    StringField, SubmitField, TextAreaField, widgets,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -83,8 +92,8 @@ class ResultForm(FlaskForm):
 class PopulationForm(FlaskForm):
     area_code = SelectField(_l("Area"), choices=[])
     grid_id = IntegerField(_l("Grid (number, optional)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + [(e.value, l) for e, l in EMPLOYMENT_LABELS.items()])
-    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + [(s.value, l) for s, l in WORKER_STATUS_LABELS.items()])
+    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + [(e.value, label) for e, label in EMPLOYMENT_LABELS.items()])
+    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + [(s.value, label) for s, label in WORKER_STATUS_LABELS.items()])
     submit = SubmitField(_l("Enrol them"))
 
 

@@ -16,7 +16,12 @@ from academy.registry.models import Area, AreaLevel, Worker
 from courses.enrollment import operations as ops
 from courses.enrollment import queries, training
 from courses.enrollment.forms import (
-    AssignNeedForm, ExtensionDecisionForm, ExtensionRequestForm, MandatoryForm, PeriodForm, PopulationForm,
+    AssignNeedForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    MandatoryForm,
+    PeriodForm,
+    PopulationForm,
 )
 from courses.enrollment.models import Course, CourseStatus, MandatoryRule, TrainingAssignment
 from courses.enrollment.views import bp

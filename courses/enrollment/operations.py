@@ -19,7 +19,13 @@ from academy.extensions import db
 from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
 from courses.enrollment.models import (
-    ACTIVE_STATES, Course, CourseStatus, Enrollment, EnrollmentState, EnrollmentTransition, TrainingAssignment,
+    ACTIVE_STATES,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentState,
+    EnrollmentTransition,
+    TrainingAssignment,
 )
 from courses.syllabus.models import Trainer
 

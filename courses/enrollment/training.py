@@ -21,10 +21,17 @@ from academy.extensions import db
 from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Assignment, Worker
 from courses.enrollment.models import (
-    Attendance, ClassSession, Course, CourseStatus, Enrollment, EnrollmentState, ExtensionStatus, MandatoryRule,
+    Attendance,
+    ClassSession,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentState,
+    ExtensionStatus,
+    MandatoryRule,
     TrainingAssignment,
 )
-from courses.enrollment.operations import EnrollmentError, request_enrollment, today
+from courses.enrollment.operations import EnrollmentError, request_enrollment
 from courses.syllabus.models import SyllabusUnit, SyllabusVersion
 
 MAX_POPULATION = 5000

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,10 +19,23 @@ from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, re
 from courses.enrollment import operations as ops
 from courses.enrollment import queries, training
 from courses.enrollment.forms import (
-    DELIVERY_LABELS, KIND_LABELS, ActionForm, AttendanceForm, CourseForm, ResultForm, SessionForm, WithdrawForm,
+    DELIVERY_LABELS,
+    KIND_LABELS,
+    ActionForm,
+    AttendanceForm,
+    CourseForm,
+    ResultForm,
+    SessionForm,
+    WithdrawForm,
 )
 from courses.enrollment.models import (
-    ClassSession, Course, CourseKind, CourseStatus, Delivery, Enrollment, EnrollmentState,
+    ClassSession,
+    Course,
+    CourseKind,
+    CourseStatus,
+    Delivery,
+    Enrollment,
+    EnrollmentState,
 )
 from courses.syllabus.models import Branch
 from courses.syllabus.operations import current_version

@@ -17,8 +17,15 @@ from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.registry.models import Area, AreaLevel
 from courses.syllabus.models import (
-    Branch, CommitteeMember, ReviewDecision, SyllabusUnit, SyllabusVersion, Trainer, VersionReview,
-    VersionStatus, VersionTransition,
+    Branch,
+    CommitteeMember,
+    ReviewDecision,
+    SyllabusUnit,
+    SyllabusVersion,
+    Trainer,
+    VersionReview,
+    VersionStatus,
+    VersionTransition,
 )
 
 S = VersionStatus

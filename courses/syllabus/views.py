@@ -12,9 +12,24 @@ from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Area, AreaLevel
 from courses.syllabus import operations as ops
-from courses.syllabus.forms import ActionForm, BranchForm, CommitteeForm, ReviewForm, TrainerForm, UnitForm, VersionForm, split_codes
+from courses.syllabus.forms import (
+    ActionForm,
+    BranchForm,
+    CommitteeForm,
+    ReviewForm,
+    TrainerForm,
+    UnitForm,
+    VersionForm,
+    split_codes,
+)
 from courses.syllabus.models import (
-    Branch, CommitteeMember, ReviewDecision, SyllabusUnit, SyllabusVersion, Trainer, VersionStatus,
+    Branch,
+    CommitteeMember,
+    ReviewDecision,
+    SyllabusUnit,
+    SyllabusVersion,
+    Trainer,
+    VersionStatus,
 )
 
 bp = Blueprint("syllabus", __name__, url_prefix="/syllabus")

@@ -6,7 +6,9 @@ a mandatory course to a district's recruits and sees who is overdue.
 from __future__ import annotations
 
 import threading
+
 import pytest
+from playwright import sync_api as playwright_api  # noqa: E402
 from werkzeug.serving import make_server
 
 from academy.accounts.operations import create_user, grant_role
@@ -17,7 +19,6 @@ from tests.fixtures.courses import create_course, create_lesson
 from tests.fixtures.registry import create_worker
 from tests.support import PASSWORD
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 PHONE = {"width": 360, "height": 740}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

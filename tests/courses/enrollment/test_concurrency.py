@@ -10,9 +10,9 @@ import threading
 import sqlalchemy as sa
 
 from academy.extensions import db
+from academy.registry.models import Worker
 from courses.enrollment import operations as ops
 from courses.enrollment.models import Course, Enrollment, EnrollmentState
-from academy.registry.models import Worker
 from tests.fixtures.courses import create_course
 from tests.fixtures.registry import create_worker
 
