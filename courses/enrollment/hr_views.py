@@ -171,7 +171,7 @@ def decide_extension(assignment_id: int):
 def needs():
     workers = db.session.scalars(sa.select(Worker).join(Worker.area).where(
         scope_clause(Area.code, area_scopes(current_user, Role.HR)), Worker.exited_on.is_(None))
-        .order_by(Worker.number).limit(500)).all()
+        .order_by(Area.code, Worker.number).limit(500)).all()
     rows = [(w, n) for w in workers for n in training.training_needs(w)]
     return render_template("enrollment/needs.html", rows=rows, form=AssignNeedForm(formdata=None), today=ops.today())
 

@@ -80,10 +80,15 @@ def _check_course(values: dict, units, instructors, prerequisites, version, cour
         raise EnrollmentError(_("Only instructors can teach a course."))
     if course is not None and any(p.id == course.id for p in prerequisites):
         raise EnrollmentError(_("A course cannot be its own prerequisite."))
+    taken = seats_taken(course) if course is not None else 0
+    if values["capacity"] < taken:
+        raise EnrollmentError(_("%(n)d trainees hold a seat; the capacity cannot be lower.", n=taken))
 
 
 def save_course(course: Course | None, by, *, branch, version, units, instructors, prerequisites, **values) -> Course:
     """Create or change a course; hours follow from its units. Flushes."""
+    if course is not None:
+        course = _lock_course(course)  # seats are counted against the capacity under the lock
     if by is not None and not has_role(by, Role.ADMIN) and branch.id != instructor_branch_id(by):
         raise EnrollmentError(_("You can only run courses of your own branch academy."))
     _check_course(values, units, instructors, prerequisites, version, course)
@@ -100,6 +105,8 @@ def save_course(course: Course | None, by, *, branch, version, units, instructor
     after = {name: getattr(course, name) for name in COURSE_FIELDS}
     audit.record(by, "course.create" if creating else "course.update", course, summary=course.code,
                  before=before or None, after=after)
+    if not creating:
+        promote_waitlist(course, by)  # a larger capacity seats the waitlist at once
     return course
 
 

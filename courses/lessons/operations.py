@@ -63,6 +63,9 @@ def save_lesson(lesson: Lesson | None, course, by, **values) -> Lesson:
     db.session.flush()
     audit.record(by, "lesson.create" if creating else "lesson.update", lesson, summary=f"{course.code} {lesson.title}"[:500],
                  before=before, after={name: getattr(lesson, name) for name in LESSON_FIELDS if name != "body_markdown"})
+    for enrollment in db.session.scalars(sa.select(Enrollment).where(  # a new or hidden lesson moves everyone's progress
+            Enrollment.course_id == course.id, Enrollment.state == EnrollmentState.ENROLLED)):
+        recompute(enrollment)
     return lesson
 
 

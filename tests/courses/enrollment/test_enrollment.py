@@ -146,3 +146,20 @@ def test_course_rules(make_course, make_syllabus, make_branch, make_user):
     with pytest.raises(ops.EnrollmentError, match="own branch"):
         ops.save_course(None, stranger, branch=make_branch(), version=version, units=units, instructors=[],
                         prerequisites=[], **base)
+
+
+def _edit(course, **changes):
+    values = {name: getattr(course, name) for name in ops.COURSE_FIELDS} | changes
+    return ops.save_course(course, None, branch=course.branch, version=course.syllabus_version, units=course.units,
+                           instructors=course.instructors, prerequisites=course.prerequisites, **values)
+
+
+def test_capacity_cannot_drop_below_seats_and_raising_it_seats_the_waitlist(make_course, make_worker):
+    course = make_course(capacity=2)
+    a, b, c = (ops.request_enrollment(course, make_worker(), None) for _ in range(3))
+    with pytest.raises(ops.EnrollmentError, match="capacity cannot be lower"):
+        _edit(course, capacity=1)
+    db.session.refresh(course)
+    assert course.capacity == 2
+    _edit(course, capacity=3)
+    assert c.state == E.ENROLLED and ops.seats_taken(course) == 3

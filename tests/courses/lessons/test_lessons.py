@@ -170,3 +170,13 @@ def test_instructor_sees_trainee_progress(client, make_user, make_worker, make_c
     log_in(client, "teacher")
     page = client.get(f"/courses/{course.id}/progress").get_data(as_text=True)
     assert "Wang Wu" in page and "100%" in page
+
+
+def test_a_new_lesson_moves_everyones_progress(make_course, make_lesson, make_worker):
+    course = make_course()
+    first = make_lesson(course)
+    enrollment = enrollment_ops.request_enrollment(course, make_worker(), None)
+    ops.mark_done(ops.open_lesson(first, enrollment), None)
+    assert enrollment.progress_percent == 100
+    make_lesson(course, title="Added later", position=1)
+    assert enrollment.progress_percent == 50
