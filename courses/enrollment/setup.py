@@ -14,7 +14,8 @@ from courses.enrollment.views import bp
 def worker_training_section(worker) -> Markup:
     """The training section of a worker's page: courses, hours, results, assigned training."""
     return Markup(render_template("enrollment/_worker_section.html", worker=worker,
-                                  enrollments=queries.enrollments_of(worker), assignments=queries.assignments_of(worker)))
+                                  enrollments=queries.enrollments_of(worker), assignments=queries.assignments_of(worker),
+                                  today=today()))
 
 
 def init_app(app: Flask) -> None:
