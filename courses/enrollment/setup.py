@@ -8,6 +8,7 @@ from markupsafe import Markup
 from academy.contributions import NavItem, contribute
 from academy.permissions import Role
 from courses.enrollment import demo, hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
+from courses.enrollment.operations import today
 from courses.enrollment.views import bp
 
 
