@@ -97,10 +97,9 @@ def _access(lesson: Lesson) -> tuple[bool, Enrollment | None]:
 def lesson(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
     editor, enrollment = _access(lesson)
-    progress = None
-    if enrollment is not None:
-        progress = ops.open_lesson(lesson, enrollment)
-        db.session.commit()
+    # A GET only reads (SQLite: deferred transaction); the page's first heartbeat starts the clock.
+    progress = None if enrollment is None else db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
     lessons = course_lessons(lesson.course, include_hidden=editor)
     index = next((i for i, item in enumerate(lessons) if item.id == lesson.id), 0)
     return render_template("lessons/lesson.html", lesson=lesson, body=render_markdown(lesson.body_markdown),
@@ -121,8 +120,12 @@ def _own_progress(lesson: Lesson) -> LessonProgress:
 @login_required
 def heartbeat(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
-    progress = _own_progress(lesson)
-    ops.heartbeat(progress, current_user)
+    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    ensure(enrollment is not None)
+    if request.args.get("start"):  # the page was just opened: start (or restart) the clock, credit nothing
+        progress = ops.open_lesson(lesson, enrollment)
+    else:
+        progress = ops.heartbeat(_own_progress(lesson), current_user)
     db.session.commit()
     enrollment = progress.enrollment
     return jsonify(seconds=progress.seconds, completed=progress.completed_at is not None,

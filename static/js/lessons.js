@@ -7,9 +7,9 @@
   var url = box.getAttribute("data-heartbeat-url");
   var token = box.getAttribute("data-csrf");
   var interval = parseInt(box.getAttribute("data-interval") || "30000", 10);
-  function beat() {
+  function beat(start) {
     if (document.visibilityState !== "visible") { return; }
-    fetch(url, {method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": token}})
+    fetch(start === true ? url + "?start=1" : url, {method: "POST", credentials: "same-origin", headers: {"X-CSRFToken": token}})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) { return; }
@@ -21,6 +21,8 @@
       })
       .catch(function () { /* offline for a moment: the next beat counts the time since the last one */ });
   }
+  beat(true);  // opening the page starts the clock; time counts from here
   window.setInterval(beat, interval);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { beat(); } });
+  // Back from another tab or app: restart the clock so the time away is not counted.
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { beat(true); } });
 })();

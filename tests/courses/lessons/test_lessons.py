@@ -129,6 +129,9 @@ def test_heartbeat_and_mark_done_over_http(client, make_user, make_worker, make_
     log_in(client, "in")
     page = client.get(f"/lessons/{lesson.id}").get_data(as_text=True)
     token = page.split('data-csrf="')[1].split('"')[0]
+    assert db.session.scalar(sa.select(sa.func.count(LessonProgress.id))) == 0  # reading the page writes nothing
+    start = client.post(f"/lessons/{lesson.id}/heartbeat?start=1", headers={"X-CSRFToken": token})
+    assert start.status_code == 200 and start.json["seconds"] == 0
     beat = client.post(f"/lessons/{lesson.id}/heartbeat", headers={"X-CSRFToken": token})
     assert beat.status_code == 200 and beat.json["completed"] is False
     assert client.post(f"/lessons/{lesson.id}/heartbeat").status_code == 400  # no CSRF token
