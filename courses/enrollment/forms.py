@@ -52,6 +52,7 @@ class CourseForm(FlaskForm):
     prerequisite_certificate = StringField(_l("Prerequisite certificate (type code)"), validators=[Optional(), Length(max=40)])
     capacity = IntegerField(_l("Capacity"), default=30, validators=[InputRequired(), NumberRange(min=1, max=10000)])
     self_enrol = BooleanField(_l("Trainees may enrol themselves"), default=True)
+    approval_required = BooleanField(_l("Self-enrolments need approval"), default=False)
     enrol_opens_on = DateField(_l("Enrolment opens"), validators=[InputRequired()])
     enrol_closes_on = DateField(_l("Enrolment closes"), validators=[InputRequired()])
     starts_on = DateField(_l("Starts"), validators=[InputRequired()])
@@ -68,7 +69,8 @@ class CourseForm(FlaskForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "enrol_opens_on",
+            "code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
+            "enrol_opens_on",
             "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate")} | {
             "code": self.code.data.strip(), "title": self.title.data.strip(), "description": self.description.data or "",
             "prerequisite_certificate": (self.prerequisite_certificate.data or "").strip()}

@@ -84,6 +84,7 @@ class Course(db.Model):
     syllabus_version_id: Mapped[int] = mapped_column(sa.ForeignKey("syllabus_versions.id"), index=True)
     capacity: Mapped[int] = mapped_column(default=30)
     self_enrol: Mapped[bool] = mapped_column(default=True)
+    approval_required: Mapped[bool] = mapped_column(default=False)  # self-enrolments wait as "requested"
     enrol_opens_on: Mapped[date] = mapped_column(sa.Date)
     enrol_closes_on: Mapped[date] = mapped_column(sa.Date)
     starts_on: Mapped[date] = mapped_column(sa.Date)

@@ -36,7 +36,8 @@ TRANSITIONS = {
     (E.REQUESTED, E.WITHDRAWN), (E.WAITLISTED, E.WITHDRAWN), (E.ENROLLED, E.WITHDRAWN),
     (E.ENROLLED, E.COMPLETED), (E.ENROLLED, E.FAILED),
 }
-COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "enrol_opens_on",
+COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
+                 "enrol_opens_on",
                  "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate"]
 
 
@@ -187,11 +188,26 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
         db.session.add(enrollment)
     enrollment.source = source
     _move(enrollment, E.REQUESTED, by, reason)
+    if source == "self" and course.approval_required:
+        return enrollment  # an instructor or HR approves it (approve_enrollment)
+    _seat_or_waitlist(course, enrollment, by)
+    return enrollment
+
+
+def _seat_or_waitlist(course: Course, enrollment: Enrollment, by) -> None:
     if seats_taken(course) < course.capacity:
         _move(enrollment, E.ENROLLED, by)
     else:
         _move(enrollment, E.WAITLISTED, by, _("The course is full."))
-    return enrollment
+
+
+def approve_enrollment(enrollment: Enrollment, by) -> None:
+    """Accept a requested enrolment: a seat if one is free, else the waitlist. Flushes."""
+    course = _lock_course(enrollment.course)
+    db.session.refresh(enrollment)
+    if enrollment.state != E.REQUESTED:
+        raise EnrollmentError(_("Only a requested enrolment can be approved."))
+    _seat_or_waitlist(course, enrollment, by)
 
 
 def promote_waitlist(course: Course, by) -> list[Enrollment]:

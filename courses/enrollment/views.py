@@ -199,6 +199,8 @@ def enrol(course_id: int):
     db.session.commit()
     if enrollment.state == EnrollmentState.ENROLLED:
         flash(_("You are enrolled."), "success")
+    elif enrollment.state == EnrollmentState.REQUESTED:
+        flash(_("Your enrolment is requested; you will be told when it is approved."), "info")
     else:
         flash(_("The course is full: you are on the waitlist and will be enrolled when a seat frees."), "warning")
     return redirect(url_for("enrollment.course", course_id=course.id))
@@ -225,6 +227,24 @@ def withdraw(enrollment_id: int):
     return redirect(url_for("enrollment.course", course_id=enrollment.course_id))
 
 
+@bp.post("/enrollments/<int:enrollment_id>/approve")
+@login_required
+def approve(enrollment_id: int):
+    enrollment = get_or_404(Enrollment, enrollment_id)
+    ensure(ops.can_edit_course(current_user, enrollment.course)
+           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.approve_enrollment(enrollment, current_user)
+    except ops.EnrollmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
+    db.session.commit()
+    flash(_("Enrolment approved."), "success")
+    return redirect(url_for("enrollment.roster", course_id=enrollment.course_id))
+
+
 @bp.get("/courses/<int:course_id>/roster")
 @login_required
 def roster(course_id: int):
@@ -235,6 +255,7 @@ def roster(course_id: int):
     if not ops.can_edit_course(current_user, course):  # HR sees its own scope's trainees
         rows = [e for e in rows if in_scope(current_user, e.worker.area.code, Role.HR)]
     return render_template("enrollment/roster.html", course=course, rows=rows, result_form=ResultForm(formdata=None),
+                           action_form=ActionForm(formdata=None),
                            withdraw_form=WithdrawForm(formdata=None), session_form=SessionForm(formdata=None),
                            may_edit=ops.can_edit_course(current_user, course))
 

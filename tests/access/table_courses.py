@@ -43,6 +43,8 @@ def build(world) -> None:
     create_worker("320104", user=users["trainee_other"])
     world["worker"] = worker
     world["enrollment"] = enrollment_ops.request_enrollment(course, worker, None)
+    course.approval_required = True
+    world["requested"] = enrollment_ops.request_enrollment(course, create_worker("320102"), None, source="self")
     assignment = training.assign_training(worker, course, None, due_on=enrollment_ops.today() - timedelta(days=1))
     training.request_extension(assignment, None, until=enrollment_ops.today() + timedelta(days=9), reason="ill")
     world["assignment"] = assignment
@@ -88,6 +90,8 @@ ACCESS = [
            everyone(303, trainee=303, trainee_other=302), method="POST"),  # trainee is already enrolled
     Access("enrollment.withdraw", lambda w: f"/enrollments/{w['enrollment'].id}/withdraw",
            {"admin": 302, "instructor": 302, "hr": 302, "trainee": 302}, method="POST"),
+    Access("enrollment.approve", lambda w: f"/enrollments/{w['requested'].id}/approve",
+           {"admin": 302, "instructor": 302, "hr": 302}, method="POST"),
     Access("enrollment.roster", lambda w: f"/courses/{w['course'].id}/roster",
            {"admin": 200, "instructor": 200, "hr": 200, "hr_other": 200}),
     Access("enrollment.result", lambda w: f"/enrollments/{w['enrollment'].id}/result",

@@ -163,3 +163,18 @@ def test_capacity_cannot_drop_below_seats_and_raising_it_seats_the_waitlist(make
     assert course.capacity == 2
     _edit(course, capacity=3)
     assert c.state == E.ENROLLED and ops.seats_taken(course) == 3
+
+
+def test_self_enrolment_waits_for_approval_when_required(make_course, make_worker):
+    course = make_course(capacity=1)
+    course.approval_required = True
+    first, second = (ops.request_enrollment(course, make_worker(), None, source="self") for _ in range(2))
+    assert (first.state, second.state) == (E.REQUESTED, E.REQUESTED)
+    assert ops.seats_taken(course) == 0  # a request holds no seat
+    ops.approve_enrollment(second, None)
+    ops.approve_enrollment(first, None)
+    assert (second.state, first.state) == (E.ENROLLED, E.WAITLISTED)
+    with pytest.raises(ops.EnrollmentError):
+        ops.approve_enrollment(first, None)
+    hr_enrolled = ops.request_enrollment(course, make_worker(), None, source="hr")
+    assert hr_enrolled.state == E.WAITLISTED  # HR's enrolments need no approval

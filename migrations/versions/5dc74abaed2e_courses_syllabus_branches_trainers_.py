@@ -1,8 +1,8 @@
-"""courses: syllabus, courses, enrollment, lessons
+"""courses: syllabus, branches, trainers, courses, enrollment, lessons
 
-Revision ID: 4a2a87f0d136
+Revision ID: 5dc74abaed2e
 Revises: 3d1b86f92d9c
-Create Date: 2026-11-22 00:31:38.611840
+Create Date: 2026-11-22 01:01:51.068384
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import academy.database
 
 
 # revision identifiers, used by Alembic.
-revision = '4a2a87f0d136'
+revision = '5dc74abaed2e'
 down_revision = '3d1b86f92d9c'
 branch_labels = None
 depends_on = None
@@ -76,6 +76,7 @@ def upgrade():
     sa.Column('syllabus_version_id', sa.Integer(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('self_enrol', sa.Boolean(), nullable=False),
+    sa.Column('approval_required', sa.Boolean(), nullable=False),
     sa.Column('enrol_opens_on', sa.Date(), nullable=False),
     sa.Column('enrol_closes_on', sa.Date(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
