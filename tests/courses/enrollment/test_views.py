@@ -174,3 +174,25 @@ def test_stats_page_rejects_bad_periods(client, make_user):
     assert client.get("/training/stats").status_code == 200
     assert client.get("/training/stats?start=2026-05-01&end=2026-01-01").status_code == 400
     assert client.get("/training/stats?start=garbage").status_code == 400
+
+
+def test_hr_cannot_assign_a_worker_outside_its_scope(client, make_user, make_worker, make_course):
+    course = make_course()
+    outsider = make_worker("320104")
+    make_user("hrx", Role.HR, area="320102")
+    log_in(client, "hrx")
+    data = {"worker_id": str(outsider.id), "course_id": str(course.id), "due_on": str(ops.today() + timedelta(days=5))}
+    assert post_form(client, "/training/needs/assign", data, token_from="/training/needs").status_code == 403
+    for bad in ({"worker_id": "abc"}, {"course_id": "-1"}, {"due_on": "yesterday"}, {"worker_id": "99999999999999"}):
+        assert post_form(client, "/training/needs/assign", data | bad, token_from="/training/needs").status_code == 400, bad
+    assert db.session.scalar(sa.select(sa.func.count(TrainingAssignment.id))) == 0
+
+
+def test_course_page_names_its_instructors_and_hours(client, make_user, make_course):
+    teacher = make_user("teacher", Role.INSTRUCTOR)
+    teacher.display_name = "Teacher Wu"
+    course = make_course(instructors=[teacher])
+    make_user("viewer1", Role.VIEWER)
+    log_in(client, "viewer1")
+    page = client.get(f"/courses/{course.id}").get_data(as_text=True)
+    assert "Teacher Wu" in page and 'data-testid="course-hours">6' in page

@@ -183,3 +183,19 @@ def test_a_new_lesson_moves_everyones_progress(make_course, make_lesson, make_wo
     assert enrollment.progress_percent == 100
     make_lesson(course, title="Added later", position=1)
     assert enrollment.progress_percent == 50
+
+
+def test_lesson_form_refuses_oversized_and_hostile_input(client, make_user, make_course):
+    teacher = make_user("teacher", Role.INSTRUCTOR)
+    course = make_course(instructors=[teacher])
+    log_in(client, "teacher")
+    base = {"title": "Lesson", "body_markdown": "text", "video_url": "", "hours": "1", "completion": "mark",
+            "min_seconds": "60", "position": "0", "published": "y"}
+    for override in ({"title": "x" * 201}, {"body_markdown": "x" * 100_001}, {"video_url": "javascript:alert(1)"},
+                     {"hours": "-1"}, {"completion": "never"}, {"min_seconds": "99999999999"}, {"title": ""}):
+        response = post_form(client, f"/courses/{course.id}/lessons/new", base | override,
+                             token_from=f"/courses/{course.id}/lessons/new")
+        assert response.status_code == 400, override
+    assert db.session.scalar(sa.select(sa.func.count(Lesson.id))) == 0
+    assert post_form(client, f"/courses/{course.id}/lessons/new", base,
+                     token_from=f"/courses/{course.id}/lessons/new").status_code == 302
