@@ -94,3 +94,46 @@ def test_concurrent_withdrawals_promote_without_overbooking(live_app):
     states = _states(live_app, course_id)
     assert states.count(EnrollmentState.ENROLLED) == THREADS // 2
     assert states.count(EnrollmentState.WITHDRAWN) == THREADS // 2
+
+
+def test_last_seat_over_http_from_many_browsers(live_app):
+    """The same race through the request cycle: each trainee's browser posts "Enrol" at once."""
+    from academy.accounts.operations import create_user, grant_role
+    from academy.permissions import Role
+    from tests.support import PASSWORD, csrf_token, log_in
+
+    with live_app.app_context():
+        course = create_course(capacity=1)
+        for n in range(THREADS):
+            user = create_user(f"racer{n}", PASSWORD, by=None)
+            grant_role(user, Role.TRAINEE, by=None)
+            create_worker(user=user)
+        db.session.commit()
+        course_id = course.id
+        db.session.remove()
+    clients = []
+    for n in range(THREADS):
+        client = live_app.test_client()
+        log_in(client, f"racer{n}")
+        clients.append((client, csrf_token(client, f"/courses/{course_id}")))
+    statuses: list[int] = []
+
+    def enrol(index):
+        client, token = clients[index]
+        statuses.append(client.post(f"/courses/{course_id}/enrol", data={"csrf_token": token}).status_code)
+
+    barrier = threading.Barrier(THREADS)
+
+    def run(index):
+        barrier.wait(timeout=30)
+        enrol(index)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [302] * THREADS
+    states = _states(live_app, course_id)
+    assert states.count(EnrollmentState.ENROLLED) == 1
+    assert states.count(EnrollmentState.WAITLISTED) == THREADS - 1
