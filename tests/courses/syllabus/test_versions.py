@@ -141,3 +141,14 @@ def test_diff_lists_added_removed_and_changed_units(make_user, committee):
     assert [u.code for u in diff["added"]] == ["A.3"]
     assert [u.code for u in diff["removed"]] == ["A.2"]
     assert [(u.code, [f[0] for f in fields]) for u, fields in diff["changed"]] == [("A.1", ["practice_hours"])]
+
+
+def test_courses_keep_their_version_when_a_new_one_is_published(make_user, committee, make_course):
+    author = make_user("author", Role.INSTRUCTOR)
+    course = make_course()
+    first = course.syllabus_version
+    second = ops.create_version(author, title="Second")
+    publish(second, committee, author)
+    db.session.expire_all()
+    assert course.syllabus_version_id == first.id and first.status == VersionStatus.RETIRED
+    assert {u.code for u in course.units} == {"M1.1", "M1.2"} and all(u.version_id == first.id for u in course.units)
