@@ -1,14 +1,17 @@
 """Wire the enrollment package into an application: blueprint, navigation, worker-page section, demo."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.contributions import NavItem, contribute
-from academy.permissions import Role
+from academy.extensions import db
+from academy.permissions import Role, area_scopes, has_role
 from courses.enrollment import demo, hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
 from courses.enrollment.operations import today
+from courses.enrollment.training import overdue_query
 from courses.enrollment.views import bp
 
 
@@ -19,6 +22,15 @@ def worker_training_section(worker) -> Markup:
                                   today=today()))
 
 
+def hr_home_section(user) -> Markup:
+    """HR's home: how many in its scope are overdue, with the way to the list."""
+    if not has_role(user, Role.HR):
+        return Markup("")
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(
+        overdue_query(area_scopes(user, Role.HR), today()).subquery()))
+    return Markup(render_template("enrollment/_hr_home.html", overdue=count))
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
@@ -26,4 +38,5 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)
     contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER)), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)
+    contribute(app, "home_sections", hr_home_section, order=20)
     contribute(app, "demo", demo.create_demo_courses, order=41)

@@ -196,3 +196,12 @@ def test_course_page_names_its_instructors_and_hours(client, make_user, make_cou
     log_in(client, "viewer1")
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "Teacher Wu" in page and 'data-testid="course-hours">6' in page
+
+
+def test_hr_home_shows_the_overdue_count_of_its_scope(client, make_user, make_worker, make_course):
+    course = make_course()
+    for area in ("320102", "320102", "320104"):
+        training.assign_training(make_worker(area), course, None, due_on=ops.today() - timedelta(days=3))
+    make_user("hrx", Role.HR, area="320102")
+    log_in(client, "hrx")
+    assert "2 workers in your area are overdue" in client.get("/").get_data(as_text=True)
