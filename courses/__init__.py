@@ -2,6 +2,14 @@
 
 ``init_app`` is called by ``academy.create_app``, the composition root; the packages below
 register their blueprints, navigation entries and worker-page sections there.
+
+Slots the teaching side fills or reads (``academy.contributions``):
+
+- fills ``worker_sections``: ``(worker) -> Markup``, the training section of a worker's page;
+- fills ``home_sections``: ``(user) -> Markup``, a trainee's next lessons and overdue training;
+- fills/reads ``course_sections``: ``(course, user, enrollment) -> Markup`` on a course page (lessons; exams may add);
+- reads ``training_needs``: ``(worker) -> [(unit code or case category, reason with figures)]`` (indicators);
+- reads ``certificate_held``: ``(worker, certificate type code) -> bool`` for course prerequisites (certificates).
 """
 from __future__ import annotations
 
@@ -9,4 +17,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the teaching packages that have landed (none yet at the foundation)."""
+    """Register the teaching packages that have landed, lower layers first."""
+    from courses.enrollment import setup as enrollment_setup
+    from courses.lessons import setup as lessons_setup
+    from courses.syllabus import setup as syllabus_setup
+
+    syllabus_setup.init_app(app)
+    enrollment_setup.init_app(app)
+    lessons_setup.init_app(app)

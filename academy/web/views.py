@@ -71,7 +71,8 @@ def page_url(page: int) -> str:
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("main/home.html", items=visible_nav())
+    sections = [section(current_user) for section in contributions("home_sections")]
+    return render_template("main/home.html", items=visible_nav(), sections=sections)
 
 
 @bp.post("/language")

@@ -1,0 +1,243 @@
+"""Courses, enrollments and their workflow, mandatory training, classroom sessions and attendance.
+
+Credited hours live on the enrollment (online hours from lessons, classroom hours from
+attendance), so that exams, certificates and statistics read one figure without importing lessons.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.accounts.models import User
+from academy.database import UTCDateTime, utcnow
+from academy.extensions import db
+from academy.registry.models import Worker
+from courses.syllabus.models import Branch, SyllabusUnit, SyllabusVersion
+
+
+def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class CourseKind(enum.StrEnum):
+    PRE_SERVICE = "pre_service"
+    IN_SERVICE = "in_service"
+    REFRESHER = "refresher"
+    SPECIALIST = "specialist"
+
+
+class Delivery(enum.StrEnum):
+    ONLINE = "online"
+    CLASSROOM = "classroom"
+    BLENDED = "blended"
+
+
+class CourseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class EnrollmentState(enum.StrEnum):
+    REQUESTED = "requested"
+    WAITLISTED = "waitlisted"
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+ACTIVE_STATES = (EnrollmentState.REQUESTED, EnrollmentState.WAITLISTED, EnrollmentState.ENROLLED)
+
+course_units = sa.Table(
+    "course_units", db.metadata,
+    sa.Column("course_id", sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("syllabus_units.id"), primary_key=True),
+)
+course_instructors = sa.Table(
+    "course_instructors", db.metadata,
+    sa.Column("course_id", sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), primary_key=True),
+)
+course_prerequisites = sa.Table(
+    "course_prerequisites", db.metadata,
+    sa.Column("course_id", sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("required_id", sa.ForeignKey("courses.id"), primary_key=True),
+)
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[CourseKind] = mapped_column(_enum(CourseKind))
+    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
+    status: Mapped[CourseStatus] = mapped_column(_enum(CourseStatus), default=CourseStatus.DRAFT, index=True)
+    branch_id: Mapped[int] = mapped_column(sa.ForeignKey("branches.id"), index=True)
+    syllabus_version_id: Mapped[int] = mapped_column(sa.ForeignKey("syllabus_versions.id"), index=True)
+    capacity: Mapped[int] = mapped_column(default=30)
+    self_enrol: Mapped[bool] = mapped_column(default=True)
+    approval_required: Mapped[bool] = mapped_column(default=False)  # self-enrolments wait as "requested"
+    enrol_opens_on: Mapped[date] = mapped_column(sa.Date)
+    enrol_closes_on: Mapped[date] = mapped_column(sa.Date)
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    ends_on: Mapped[date] = mapped_column(sa.Date)
+    # A certificate type code (certificates issue): checked through the "certificate_held" slot.
+    prerequisite_certificate: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    branch: Mapped[Branch] = relationship()
+    syllabus_version: Mapped[SyllabusVersion] = relationship()
+    units: Mapped[list[SyllabusUnit]] = relationship(secondary=course_units, order_by="SyllabusUnit.code")
+    instructors: Mapped[list[User]] = relationship(secondary=course_instructors, order_by="User.username")
+    prerequisites: Mapped[list[Course]] = relationship(
+        secondary=course_prerequisites, primaryjoin=lambda: Course.id == course_prerequisites.c.course_id,
+        secondaryjoin=lambda: Course.id == course_prerequisites.c.required_id, order_by="Course.code",
+    )
+
+    @property
+    def hours(self) -> Decimal:
+        """Hours add up from the syllabus units the course covers (a module counts its own hours only)."""
+        return sum((unit.own_hours for unit in self.units), Decimal("0"))
+
+    def window_open(self, day: date) -> bool:
+        return self.enrol_opens_on <= day <= self.enrol_closes_on
+
+    def __repr__(self) -> str:
+        return f"<Course {self.code}>"
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (sa.UniqueConstraint("course_id", "worker_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), index=True)
+    state: Mapped[EnrollmentState] = mapped_column(_enum(EnrollmentState), index=True)
+    source: Mapped[str] = mapped_column(sa.String(20), default="self")  # self, hr, mandatory
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    online_hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 1), default=Decimal("0"))
+    classroom_hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 1), default=Decimal("0"))
+    progress_percent: Mapped[int] = mapped_column(default=0)
+    result_note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    course: Mapped[Course] = relationship()
+    worker: Mapped[Worker] = relationship()
+    transitions: Mapped[list[EnrollmentTransition]] = relationship(order_by="EnrollmentTransition.id")
+
+    @property
+    def hours_credited(self) -> Decimal:
+        return (self.online_hours or Decimal("0")) + (self.classroom_hours or Decimal("0"))
+
+
+class EnrollmentTransition(db.Model):
+    """One step of an enrollment: actor, from, to, reason, time."""
+
+    __tablename__ = "enrollment_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
+    from_state: Mapped[EnrollmentState | None] = mapped_column(_enum(EnrollmentState))
+    to_state: Mapped[EnrollmentState] = mapped_column(_enum(EnrollmentState))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by: Mapped[User | None] = relationship()
+
+
+class MandatoryRule(db.Model):
+    """HR assigns a course to a population with a due date (fixed, or days after hire)."""
+
+    __tablename__ = "mandatory_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    area_code: Mapped[str] = mapped_column(sa.String(15))
+    employment: Mapped[str] = mapped_column(sa.String(20), default="")
+    worker_status: Mapped[str] = mapped_column(sa.String(20), default="")
+    due_on: Mapped[date | None] = mapped_column(sa.Date)
+    due_days_after_hire: Mapped[int | None] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()
+
+
+class ExtensionStatus(enum.StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class TrainingAssignment(db.Model):
+    """One worker's mandatory course with its due date; overdue while not completed after it."""
+
+    __tablename__ = "training_assignments"
+    __table_args__ = (sa.UniqueConstraint("worker_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), index=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mandatory_rules.id"))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")  # e.g. the figures of a training need
+    due_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    extended_to: Mapped[date | None] = mapped_column(sa.Date)
+    extension_status: Mapped[ExtensionStatus] = mapped_column(_enum(ExtensionStatus), default=ExtensionStatus.NONE)
+    extension_requested_to: Mapped[date | None] = mapped_column(sa.Date)
+    extension_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    worker: Mapped[Worker] = relationship()
+    course: Mapped[Course] = relationship()
+
+    @property
+    def effective_due(self) -> date:
+        return self.extended_to or self.due_on
+
+    def overdue_on(self, day: date) -> bool:
+        return self.completed_at is None and self.effective_due < day
+
+
+class ClassSession(db.Model):
+    """A classroom session of a course; attendance credits its hours."""
+
+    __tablename__ = "class_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    hours: Mapped[Decimal] = mapped_column(sa.Numeric(4, 1))
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    topic: Mapped[str] = mapped_column(sa.String(200), default="")
+    attendance_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship()
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="session")
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("session_id", "enrollment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_sessions.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
+    present: Mapped[bool] = mapped_column(default=False)
+
+    session: Mapped[ClassSession] = relationship(back_populates="attendances")
+    enrollment: Mapped[Enrollment] = relationship()

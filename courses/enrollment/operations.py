@@ -1,0 +1,262 @@
+"""Course and enrollment operations: courses, self and HR enrolment, waitlist, withdrawal, results.
+
+Seats are counted under a lock on the course row (``SELECT ... FOR UPDATE`` on PostgreSQL, the
+write lock on SQLite), so two people taking the last seat at once never overbook: the second
+one waits for the first to commit, then counts again and lands on the waitlist. Every state
+change goes through ``_move``, which checks ``TRANSITIONS``, logs it and writes the audit entry.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from academy import audit
+from academy.contributions import contributions
+from academy.database import lock_for_update, utcnow
+from academy.extensions import db
+from academy.permissions import Role, has_role
+from academy.registry.models import Worker, WorkerStatus
+from courses.enrollment.models import (
+    ACTIVE_STATES,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentState,
+    EnrollmentTransition,
+    TrainingAssignment,
+)
+from courses.syllabus.models import Trainer
+
+E = EnrollmentState
+TRANSITIONS = {
+    (None, E.REQUESTED), (E.WITHDRAWN, E.REQUESTED),
+    (E.REQUESTED, E.ENROLLED), (E.REQUESTED, E.WAITLISTED), (E.WAITLISTED, E.ENROLLED),
+    (E.REQUESTED, E.WITHDRAWN), (E.WAITLISTED, E.WITHDRAWN), (E.ENROLLED, E.WITHDRAWN),
+    (E.ENROLLED, E.COMPLETED), (E.ENROLLED, E.FAILED),
+}
+COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
+                 "enrol_opens_on",
+                 "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate"]
+
+
+class EnrollmentError(ValueError):
+    """A course or enrollment rule refused the change; the message is for the user."""
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def instructor_branch_id(user) -> int | None:
+    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id))
+
+
+def can_edit_course(user, course: Course) -> bool:
+    """Admins edit every course; instructors their branch's courses and the ones they teach."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.INSTRUCTOR):
+        return False
+    return any(i.id == user.id for i in course.instructors) or (
+        course.branch_id is not None and instructor_branch_id(user) == course.branch_id)
+
+
+# ---- courses ---------------------------------------------------------------------------------
+
+def _check_course(values: dict, units, instructors, prerequisites, version, course: Course | None) -> None:
+    clash = db.session.scalar(sa.select(Course.id).where(Course.code == values["code"]))
+    if clash is not None and (course is None or clash != course.id):
+        raise EnrollmentError(_("Course code %(code)s is taken.", code=values["code"]))
+    if not values["enrol_opens_on"] <= values["enrol_closes_on"]:
+        raise EnrollmentError(_("The enrolment window closes before it opens."))
+    if not values["starts_on"] <= values["ends_on"]:
+        raise EnrollmentError(_("The course ends before it starts."))
+    if not 1 <= values["capacity"] <= 10000:
+        raise EnrollmentError(_("Capacity must be between 1 and 10000."))
+    if not units or any(unit.version_id != version.id for unit in units):
+        raise EnrollmentError(_("Choose at least one unit of the course's syllabus version."))
+    if any(not has_role(user, Role.INSTRUCTOR) for user in instructors):
+        raise EnrollmentError(_("Only instructors can teach a course."))
+    if course is not None and any(p.id == course.id for p in prerequisites):
+        raise EnrollmentError(_("A course cannot be its own prerequisite."))
+    taken = seats_taken(course) if course is not None else 0
+    if values["capacity"] < taken:
+        raise EnrollmentError(_("%(n)d trainees hold a seat; the capacity cannot be lower.", n=taken))
+
+
+def save_course(course: Course | None, by, *, branch, version, units, instructors, prerequisites, **values) -> Course:
+    """Create or change a course; hours follow from its units. Flushes."""
+    if course is not None:
+        course = _lock_course(course)  # seats are counted against the capacity under the lock
+    if by is not None and not has_role(by, Role.ADMIN) and branch.id != instructor_branch_id(by):
+        raise EnrollmentError(_("You can only run courses of your own branch academy."))
+    _check_course(values, units, instructors, prerequisites, version, course)
+    creating = course is None
+    before = {} if creating else {name: getattr(course, name) for name in COURSE_FIELDS}
+    if creating:
+        course = Course(created_by_id=getattr(by, "id", None), status=CourseStatus.DRAFT)
+        db.session.add(course)
+    for name, value in values.items():
+        setattr(course, name, value)
+    course.branch, course.syllabus_version = branch, version
+    course.units, course.instructors, course.prerequisites = list(units), list(instructors), list(prerequisites)
+    db.session.flush()
+    after = {name: getattr(course, name) for name in COURSE_FIELDS}
+    audit.record(by, "course.create" if creating else "course.update", course, summary=course.code,
+                 before=before or None, after=after)
+    if not creating:
+        promote_waitlist(course, by)  # a larger capacity seats the waitlist at once
+    return course
+
+
+def set_course_status(course: Course, by, status: CourseStatus) -> None:
+    """Publish (trainees see it), or archive a course. Flushes."""
+    if course.status == status:
+        return
+    audit.record(by, f"course.{status.value}", course, summary=course.code,
+                 before={"status": course.status.value}, after={"status": status.value})
+    course.status = status
+    db.session.flush()
+
+
+# ---- enrollments -----------------------------------------------------------------------------
+
+def _move(enrollment: Enrollment, to: EnrollmentState, by, reason: str = "") -> None:
+    current = enrollment.state
+    if (current, to) not in TRANSITIONS:
+        raise EnrollmentError(_("This enrollment cannot change from %(a)s to %(b)s.",
+                                a=current.value if current else "-", b=to.value))
+    now = utcnow()
+    enrollment.state = to
+    if to == E.WAITLISTED:
+        enrollment.waitlisted_at = now
+    elif to == E.ENROLLED:
+        enrollment.enrolled_at = now
+    elif to in (E.COMPLETED, E.FAILED, E.WITHDRAWN):
+        enrollment.finished_at = now
+    db.session.flush()
+    db.session.add(EnrollmentTransition(enrollment_id=enrollment.id, from_state=current, to_state=to,
+                                        reason=reason[:500], by_id=getattr(by, "id", None), at=now))
+    audit.record(by, f"enrollment.{to.value}", enrollment, summary=f"{enrollment.course.code} {enrollment.worker.number} {reason}"[:500],
+                 before={"state": current.value if current else None}, after={"state": to.value})
+
+
+def _lock_course(course: Course) -> Course:
+    return db.session.scalar(lock_for_update(sa.select(Course).where(Course.id == course.id), db.session)
+                             .execution_options(populate_existing=True))
+
+
+def seats_taken(course: Course) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Enrollment.id)).where(
+        Enrollment.course_id == course.id, Enrollment.state == E.ENROLLED))
+
+
+def _prerequisite_problem(course: Course, worker: Worker) -> str | None:
+    for required in course.prerequisites:
+        done = db.session.scalar(sa.select(Enrollment.id).where(
+            Enrollment.course_id == required.id, Enrollment.worker_id == worker.id, Enrollment.state == E.COMPLETED))
+        if done is None:
+            return _("Complete %(code)s %(title)s first.", code=required.code, title=required.title)
+    code = course.prerequisite_certificate
+    if code and not any(held(worker, code) for held in contributions("certificate_held")):
+        return _("This course needs the certificate %(code)s.", code=code)
+    return None
+
+
+def request_enrollment(course: Course, worker: Worker, by, *, source: str = "self", reason: str = "") -> Enrollment:
+    """Enrol ``worker``: a seat if one is free, else the waitlist. Checks window and prerequisites. Flushes."""
+    course = _lock_course(course)
+    if course.status != CourseStatus.PUBLISHED:
+        raise EnrollmentError(_("This course is not open for enrolment."))
+    if source == "self" and not course.self_enrol:
+        raise EnrollmentError(_("Enrolment in this course is arranged by HR."))
+    if source == "self" and not course.window_open(today()):
+        raise EnrollmentError(_("Enrolment is open from %(a)s to %(b)s.", a=course.enrol_opens_on, b=course.enrol_closes_on))
+    if worker.status == WorkerStatus.EXITED:
+        raise EnrollmentError(_("%(name)s has left the service.", name=worker.name))
+    enrollment = db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.course_id == course.id, Enrollment.worker_id == worker.id))
+    if enrollment is not None and enrollment.state != E.WITHDRAWN:
+        raise EnrollmentError(_("%(name)s is already on this course.", name=worker.name))
+    problem = _prerequisite_problem(course, worker)
+    if problem:
+        raise EnrollmentError(problem)
+    if enrollment is None:
+        enrollment = Enrollment(course=course, worker=worker, state=None, source=source)
+        db.session.add(enrollment)
+    enrollment.source = source
+    _move(enrollment, E.REQUESTED, by, reason)
+    if source == "self" and course.approval_required:
+        return enrollment  # an instructor or HR approves it (approve_enrollment)
+    _seat_or_waitlist(course, enrollment, by)
+    return enrollment
+
+
+def _seat_or_waitlist(course: Course, enrollment: Enrollment, by) -> None:
+    if seats_taken(course) < course.capacity:
+        _move(enrollment, E.ENROLLED, by)
+    else:
+        _move(enrollment, E.WAITLISTED, by, _("The course is full."))
+
+
+def approve_enrollment(enrollment: Enrollment, by) -> None:
+    """Accept a requested enrolment: a seat if one is free, else the waitlist. Flushes."""
+    course = _lock_course(enrollment.course)
+    db.session.refresh(enrollment)
+    if enrollment.state != E.REQUESTED:
+        raise EnrollmentError(_("Only a requested enrolment can be approved."))
+    _seat_or_waitlist(course, enrollment, by)
+
+
+def promote_waitlist(course: Course, by) -> list[Enrollment]:
+    """Fill free seats from the waitlist, first come first served. Flushes."""
+    course = _lock_course(course)
+    free = course.capacity - seats_taken(course)
+    if free <= 0:
+        return []
+    waiting = db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.course_id == course.id, Enrollment.state == E.WAITLISTED,
+    ).order_by(Enrollment.waitlisted_at, Enrollment.id).limit(free)).all()
+    for enrollment in waiting:
+        _move(enrollment, E.ENROLLED, by, _("A seat became free."))
+    return waiting
+
+
+def withdraw(enrollment: Enrollment, by, *, reason: str = "") -> None:
+    """Leave a course (or its waitlist); a freed seat goes to the first on the waitlist. Flushes."""
+    _lock_course(enrollment.course)
+    db.session.refresh(enrollment)
+    if enrollment.state not in ACTIVE_STATES:
+        raise EnrollmentError(_("Only an active enrollment can be withdrawn."))
+    had_seat = enrollment.state == E.ENROLLED
+    _move(enrollment, E.WITHDRAWN, by, reason)
+    if had_seat:
+        promote_waitlist(enrollment.course, by)
+
+
+def set_capacity(course: Course, by, capacity: int) -> None:
+    """Change the capacity; extra seats are filled from the waitlist. Flushes."""
+    course = _lock_course(course)
+    if capacity < 1 or capacity > 10000:
+        raise EnrollmentError(_("Capacity must be between 1 and 10000."))
+    audit.record(by, "course.capacity", course, before={"capacity": course.capacity}, after={"capacity": capacity})
+    course.capacity = capacity
+    db.session.flush()
+    promote_waitlist(course, by)
+
+
+def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -> None:
+    """Close an enrollment as completed or failed; completing ends the worker's mandatory assignment. Flushes."""
+    if enrollment.state != E.ENROLLED:
+        raise EnrollmentError(_("Only an enrolled trainee can complete or fail a course."))
+    enrollment.result_note = note[:500]
+    _move(enrollment, E.COMPLETED if passed else E.FAILED, by, note)
+    if passed:
+        assignment = db.session.scalar(sa.select(TrainingAssignment).where(
+            TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))
+        if assignment is not None and assignment.completed_at is None:
+            assignment.completed_at = utcnow()
+            audit.record(by, "training_assignment.complete", assignment, summary=enrollment.course.code)
+    db.session.flush()

@@ -1,0 +1,231 @@
+"""HR's side of enrollment: bulk enrolment of a population, mandatory training with due dates,
+extensions, classroom sessions with attendance, and training needs.
+
+Training needs come from the ``training_needs`` slot: callables ``(worker) -> [(key, reason)]``
+where ``key`` is a syllabus unit code or a case category. The indicators package fills it when it
+lands; until then HR assigns training by hand and the needs page lists what providers report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from academy import audit
+from academy.contributions import contributions
+from academy.database import utcnow
+from academy.extensions import db
+from academy.permissions import Role, in_scope
+from academy.registry.models import Area, Assignment, Worker
+from courses.enrollment.models import (
+    Attendance,
+    ClassSession,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentState,
+    ExtensionStatus,
+    MandatoryRule,
+    TrainingAssignment,
+)
+from courses.enrollment.operations import EnrollmentError, request_enrollment
+from courses.syllabus.models import SyllabusUnit, SyllabusVersion
+
+MAX_POPULATION = 5000
+
+
+@dataclass
+class Population:
+    """Who HR means: workers of an area (code prefix), optionally a grid, employment type, status."""
+
+    area_code: str
+    grid_id: int | None = None
+    employment: str = ""
+    status: str = ""
+
+    def query(self):
+        query = sa.select(Worker).join(Worker.area).where(Area.code.startswith(self.area_code, autoescape=True))
+        if self.grid_id:
+            query = query.where(Worker.id.in_(sa.select(Assignment.worker_id).where(
+                Assignment.grid_id == self.grid_id, Assignment.ends_on.is_(None))))
+        if self.employment:
+            query = query.where(Worker.employment == self.employment)
+        if self.status:
+            query = query.where(Worker.status == self.status)
+        return query.order_by(Worker.number)
+
+
+@dataclass
+class BulkResult:
+    enrolled: int = 0
+    waitlisted: int = 0
+    skipped: list[str] = field(default_factory=list)
+    assigned: int = 0
+
+
+def _population(population: Population, by) -> list[Worker]:
+    if by is not None and not in_scope(by, population.area_code, Role.HR):
+        raise EnrollmentError(_("This area is outside your scope."))
+    workers = db.session.scalars(population.query().limit(MAX_POPULATION + 1)).all()
+    if len(workers) > MAX_POPULATION:
+        raise EnrollmentError(_("More than %(n)d workers match; narrow the selection.", n=MAX_POPULATION))
+    return workers
+
+
+def bulk_enrol(course: Course, population: Population, by) -> BulkResult:
+    """HR enrols everyone in ``population`` (seats first, then the waitlist). Flushes."""
+    result = BulkResult()
+    for worker in _population(population, by):
+        try:
+            with db.session.begin_nested():
+                enrollment = request_enrollment(course, worker, by, source="hr")
+        except EnrollmentError as error:
+            result.skipped.append(f"{worker.name}: {error}")
+            continue
+        if enrollment.state == EnrollmentState.ENROLLED:
+            result.enrolled += 1
+        else:
+            result.waitlisted += 1
+    audit.record(by, "course.bulk_enrol", course, summary=f"{population.area_code} {population.employment} {population.status}",
+                 after={"enrolled": result.enrolled, "waitlisted": result.waitlisted, "skipped": len(result.skipped)})
+    return result
+
+
+def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason: str = "", rule=None) -> TrainingAssignment | None:
+    """Make ``course`` mandatory for ``worker`` by ``due_on`` and enrol him; None if already assigned. Flushes."""
+    if course.status != CourseStatus.PUBLISHED:
+        raise EnrollmentError(_("Only a published course can be assigned."))
+    exists = db.session.scalar(sa.select(TrainingAssignment).where(
+        TrainingAssignment.worker_id == worker.id, TrainingAssignment.course_id == course.id))
+    if exists is not None:
+        return None
+    assignment = TrainingAssignment(worker=worker, course=course, rule_id=getattr(rule, "id", None),
+                                    due_on=due_on, reason=reason[:500])
+    db.session.add(assignment)
+    done = db.session.scalar(sa.select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.worker_id == worker.id))
+    if done is not None and done.state == EnrollmentState.COMPLETED:
+        assignment.completed_at = done.finished_at or utcnow()
+    elif done is None or done.state in (EnrollmentState.WITHDRAWN, EnrollmentState.FAILED):
+        try:
+            with db.session.begin_nested():
+                request_enrollment(course, worker, by, source="mandatory", reason=reason)
+        except EnrollmentError:
+            pass  # the assignment stands; HR sees it as not yet enrolled (e.g. a prerequisite missing)
+    db.session.flush()
+    audit.record(by, "training_assignment.create", assignment, summary=f"{course.code} {worker.number}",
+                 after={"due_on": due_on, "reason": reason})
+    return assignment
+
+
+def assign_mandatory(course: Course, population: Population, by, *, due_on: date | None = None,
+                     due_days_after_hire: int | None = None) -> BulkResult:
+    """HR assigns ``course`` to a population, due on a date or N days after each worker's hire. Flushes."""
+    if (due_on is None) == (due_days_after_hire is None):
+        raise EnrollmentError(_("Give either a due date or a number of days after hire."))
+    workers = _population(population, by)
+    rule = MandatoryRule(course=course, area_code=population.area_code, employment=population.employment,
+                         worker_status=population.status, due_on=due_on, due_days_after_hire=due_days_after_hire,
+                         created_by_id=getattr(by, "id", None))
+    db.session.add(rule)
+    db.session.flush()
+    result = BulkResult()
+    for worker in workers:
+        due = due_on or (worker.hired_on + timedelta(days=due_days_after_hire))
+        if assign_training(worker, course, by, due_on=due, rule=rule) is not None:
+            result.assigned += 1
+        else:
+            result.skipped.append(_("%(name)s already has this course assigned.", name=worker.name))
+    audit.record(by, "mandatory_rule.create", rule, summary=f"{course.code} {population.area_code}",
+                 after={"assigned": result.assigned, "due_on": due_on, "due_days_after_hire": due_days_after_hire})
+    return result
+
+
+def overdue_query(scopes, day: date):
+    """Open assignments past their (extended) due date, for workers in ``scopes`` (area prefixes)."""
+    from academy.permissions import scope_clause
+
+    due = sa.func.coalesce(TrainingAssignment.extended_to, TrainingAssignment.due_on)
+    return (sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
+            .where(TrainingAssignment.completed_at.is_(None), due < day, scope_clause(Area.code, scopes))
+            .order_by(due, Worker.number))
+
+
+def request_extension(assignment: TrainingAssignment, by, *, until: date, reason: str) -> None:
+    """The worker (or HR for him) asks for a later due date. Flushes."""
+    if assignment.completed_at is not None:
+        raise EnrollmentError(_("This training is already completed."))
+    if until <= assignment.effective_due or until > assignment.effective_due + timedelta(days=366):
+        raise EnrollmentError(_("Ask for a date after the current due date and within a year of it."))
+    if not reason.strip():
+        raise EnrollmentError(_("Give a reason for the extension."))
+    assignment.extension_status = ExtensionStatus.REQUESTED
+    assignment.extension_requested_to, assignment.extension_reason = until, reason.strip()[:500]
+    db.session.flush()
+    audit.record(by, "training_assignment.extension_request", assignment, after={"until": until, "reason": reason[:200]})
+
+
+def decide_extension(assignment: TrainingAssignment, by, *, grant: bool) -> None:
+    """HR grants (the due date moves) or refuses a requested extension. Flushes."""
+    if assignment.extension_status != ExtensionStatus.REQUESTED:
+        raise EnrollmentError(_("No extension has been requested."))
+    before = {"due": assignment.effective_due}
+    assignment.extension_status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+    if grant:
+        assignment.extended_to = assignment.extension_requested_to
+    db.session.flush()
+    audit.record(by, "training_assignment.extension_" + ("grant" if grant else "refuse"), assignment,
+                 before=before, after={"due": assignment.effective_due})
+
+
+def add_session(course: Course, by, *, starts_at: datetime, hours: Decimal, place: str, topic: str) -> ClassSession:
+    """Schedule a classroom session. Flushes."""
+    if not Decimal("0.5") <= hours <= Decimal("12"):
+        raise EnrollmentError(_("A session lasts between 0.5 and 12 hours."))
+    session = ClassSession(course=course, starts_at=starts_at, hours=hours, place=place, topic=topic)
+    db.session.add(session)
+    db.session.flush()
+    audit.record(by, "class_session.create", session, summary=f"{course.code} {topic}"[:500])
+    return session
+
+
+def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
+    """Record who attended; each enrollment's classroom hours follow from its attendances. Flushes."""
+    enrollments = db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.course_id == session.course_id,
+        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED]))).all()
+    known = {a.enrollment_id: a for a in session.attendances}
+    for enrollment in enrollments:
+        row = known.get(enrollment.id) or Attendance(session=session, enrollment=enrollment)
+        row.present = enrollment.id in present_ids
+        db.session.add(row)
+    session.attendance_taken_at = utcnow()
+    db.session.flush()
+    for enrollment in enrollments:
+        enrollment.classroom_hours = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(ClassSession.hours), 0)).join(Attendance.session)
+            .where(Attendance.enrollment_id == enrollment.id, Attendance.present.is_(True)))
+    db.session.flush()
+    audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})
+
+
+def recommended_courses(key: str) -> list[Course]:
+    """Published courses on the current syllabus covering a unit with this code or case category."""
+    units = db.session.scalars(sa.select(SyllabusUnit).join(SyllabusUnit.version).where(
+        SyllabusVersion.current.is_(True))).all()
+    unit_ids = {u.id for u in units if u.code == key or key in (u.case_categories or [])}
+    if not unit_ids:
+        return []
+    return [c for c in db.session.scalars(sa.select(Course).where(Course.status == CourseStatus.PUBLISHED)
+                                          .order_by(Course.code)) if unit_ids & {u.id for u in c.units}]
+
+
+def training_needs(worker: Worker) -> list[dict]:
+    """What the ``training_needs`` providers report for ``worker``, with the courses that answer it."""
+    needs = []
+    for provider in contributions("training_needs"):
+        for key, reason in provider(worker):
+            needs.append({"key": key, "reason": reason, "courses": recommended_courses(key)})
+    return needs

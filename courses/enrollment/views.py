@@ -1,0 +1,319 @@
+"""Course pages: the catalogue, a course, editing, enrolment and withdrawal, roster and results,
+classroom sessions and attendance. HR's pages are in ``hr_views``; both share ``bp``."""
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from academy.accounts.models import User
+from academy.contributions import contributions
+from academy.extensions import db
+from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, require_role
+from courses.enrollment import operations as ops
+from courses.enrollment import queries, training
+from courses.enrollment.forms import (
+    DELIVERY_LABELS,
+    KIND_LABELS,
+    ActionForm,
+    AttendanceForm,
+    CourseForm,
+    ResultForm,
+    SessionForm,
+    WithdrawForm,
+)
+from courses.enrollment.models import (
+    ClassSession,
+    Course,
+    CourseKind,
+    CourseStatus,
+    Delivery,
+    Enrollment,
+    EnrollmentState,
+)
+from courses.syllabus.models import Branch
+from courses.syllabus.operations import current_version
+
+bp = Blueprint("enrollment", __name__)
+
+STATE_LABELS = {
+    EnrollmentState.REQUESTED: _l("Requested"),
+    EnrollmentState.WAITLISTED: _l("Waitlisted"), EnrollmentState.ENROLLED: _l("Enrolled"),
+    EnrollmentState.COMPLETED: _l("Completed"), EnrollmentState.FAILED: _l("Failed"),
+    EnrollmentState.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+@bp.app_context_processor
+def _labels():
+    return {
+        "enrollment_state_label": lambda s: STATE_LABELS[EnrollmentState(s)],
+        "course_kind_label": lambda k: KIND_LABELS[CourseKind(k)],
+        "delivery_label": lambda d: DELIVERY_LABELS[Delivery(d)],
+    }
+
+
+def may_see_course(user, course: Course) -> bool:
+    return course.status == CourseStatus.PUBLISHED or ops.can_edit_course(user, course) or has_role(user, Role.HR)
+
+
+def may_run_roster(user, course: Course) -> bool:
+    return ops.can_edit_course(user, course) or has_role(user, Role.HR)
+
+
+def _visible_course(course_id: int) -> Course:
+    course = get_or_404(Course, course_id)
+    if not may_see_course(current_user, course):
+        abort(404)
+    return course
+
+
+@bp.get("/courses")
+@login_required
+def catalogue():
+    search = request.args.get("q", "")[:100].strip()
+    courses = queries.published_courses(search)
+    drafts = []
+    if has_role(current_user, Role.INSTRUCTOR):
+        drafts = [c for c in db.session.scalars(sa.select(Course).where(Course.status != CourseStatus.PUBLISHED)
+                                                .order_by(Course.code)) if ops.can_edit_course(current_user, c)]
+    worker = queries.worker_of(current_user)
+    mine = {e.course_id: e for e in queries.enrollments_of(worker)} if worker else {}
+    return render_template("enrollment/catalogue.html", courses=courses, drafts=drafts, search=search, mine=mine,
+                           may_create=has_role(current_user, Role.INSTRUCTOR))
+
+
+def _course_form(course: Course | None) -> CourseForm:
+    version = course.syllabus_version if course else current_version()
+    form = CourseForm(obj=course) if request.method == "GET" else CourseForm()
+    branches = db.session.scalars(sa.select(Branch).where(Branch.active.is_(True)).order_by(Branch.code)).all()
+    own = ops.instructor_branch_id(current_user)
+    form.branch_id.choices = [(b.id, b.name) for b in branches if has_role(current_user, Role.ADMIN) or b.id == own]
+    form.unit_ids.choices = [(u.id, f"{u.code} {u.title} ({u.own_hours} h)") for u in (version.units if version else [])
+                             if u.parent_id is not None or u.own_hours]
+    form.instructor_ids.choices = [(u.id, u.display_name) for u in db.session.scalars(
+        sa.select(User).where(User.active.is_(True)).order_by(User.username)) if has_role(u, Role.INSTRUCTOR)]
+    form.prerequisite_ids.choices = [(c.id, f"{c.code} {c.title}") for c in db.session.scalars(
+        sa.select(Course).order_by(Course.code)) if course is None or c.id != course.id]
+    if request.method == "GET" and course is not None:
+        form.branch_id.data = course.branch_id
+        form.unit_ids.data = [u.id for u in course.units]
+        form.instructor_ids.data = [u.id for u in course.instructors]
+        form.prerequisite_ids.data = [c.id for c in course.prerequisites]
+        form.kind.data, form.delivery.data = course.kind.value, course.delivery.value
+    elif request.method == "GET":
+        form.instructor_ids.data = [current_user.id]
+    return form, version
+
+
+def _save_course(course: Course | None):
+    form, version = _course_form(course)
+    if version is None:
+        flash(_("Publish a syllabus version before creating courses."), "danger")
+        return redirect(url_for("enrollment.catalogue"))
+    if form.validate_on_submit():
+        try:
+            course = ops.save_course(
+                course, current_user, branch=db.session.get(Branch, form.branch_id.data), version=version,
+                units=[u for u in version.units if u.id in set(form.unit_ids.data)],
+                instructors=db.session.scalars(sa.select(User).where(User.id.in_(form.instructor_ids.data))).all(),
+                prerequisites=db.session.scalars(sa.select(Course).where(Course.id.in_(form.prerequisite_ids.data))).all(),
+                **form.values())
+        except ops.EnrollmentError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Course saved."), "success")
+            return redirect(url_for("enrollment.course", course_id=course.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("enrollment/course_form.html", form=form, course=course, version=version), status
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def course_new():
+    return _save_course(None)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def course_edit(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(ops.can_edit_course(current_user, course))
+    return _save_course(course)
+
+
+@bp.get("/courses/<int:course_id>")
+@login_required
+def course(course_id: int):
+    course = _visible_course(course_id)
+    worker = queries.worker_of(current_user)
+    enrollment = db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.course_id == course.id, Enrollment.worker_id == worker.id)) if worker else None
+    sections = [Markup(fn(course, current_user, enrollment)) for fn in contributions("course_sections")]
+    return render_template(
+        "enrollment/course.html", course=course, enrollment=enrollment, worker=worker, sections=sections,
+        seats_taken=ops.seats_taken(course), may_edit=ops.can_edit_course(current_user, course),
+        may_roster=may_run_roster(current_user, course), action_form=ActionForm(formdata=None),
+        withdraw_form=WithdrawForm(formdata=None), position=queries.waitlist_position(enrollment) if enrollment else None,
+        sessions=db.session.scalars(sa.select(ClassSession).where(ClassSession.course_id == course.id)
+                                    .order_by(ClassSession.starts_at)).all())
+
+
+@bp.post("/courses/<int:course_id>/status")
+@require_role(Role.INSTRUCTOR)
+def course_status(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(ops.can_edit_course(current_user, course))
+    target = request.args.get("to", "")
+    if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
+        abort(400)
+    ops.set_course_status(course, current_user, CourseStatus(target))
+    db.session.commit()
+    flash(_("Course status changed."), "success")
+    return redirect(url_for("enrollment.course", course_id=course.id))
+
+
+@bp.post("/courses/<int:course_id>/enrol")
+@login_required
+def enrol(course_id: int):
+    course = _visible_course(course_id)
+    worker = queries.worker_of(current_user)
+    if worker is None:
+        flash(_("Only grid workers with a worker record can enrol."), "danger")
+        return redirect(url_for("enrollment.course", course_id=course.id)), 303
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        enrollment = ops.request_enrollment(course, worker, current_user)
+    except ops.EnrollmentError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.course", course_id=course.id)), 303
+    db.session.commit()
+    if enrollment.state == EnrollmentState.ENROLLED:
+        flash(_("You are enrolled."), "success")
+    elif enrollment.state == EnrollmentState.REQUESTED:
+        flash(_("Your enrolment is requested; you will be told when it is approved."), "info")
+    else:
+        flash(_("The course is full: you are on the waitlist and will be enrolled when a seat frees."), "warning")
+    return redirect(url_for("enrollment.course", course_id=course.id))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/withdraw")
+@login_required
+def withdraw(enrollment_id: int):
+    enrollment = get_or_404(Enrollment, enrollment_id)
+    worker = queries.worker_of(current_user)
+    own = worker is not None and enrollment.worker_id == worker.id
+    ensure(own or ops.can_edit_course(current_user, enrollment.course)
+           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ops.withdraw(enrollment, current_user, reason=form.reason.data or "")
+    except ops.EnrollmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.course", course_id=enrollment.course_id)), 303
+    db.session.commit()
+    flash(_("Withdrawn."), "success")
+    return redirect(url_for("enrollment.course", course_id=enrollment.course_id))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/approve")
+@login_required
+def approve(enrollment_id: int):
+    enrollment = get_or_404(Enrollment, enrollment_id)
+    ensure(ops.can_edit_course(current_user, enrollment.course)
+           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.approve_enrollment(enrollment, current_user)
+    except ops.EnrollmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
+    db.session.commit()
+    flash(_("Enrolment approved."), "success")
+    return redirect(url_for("enrollment.roster", course_id=enrollment.course_id))
+
+
+@bp.get("/courses/<int:course_id>/roster")
+@login_required
+def roster(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(may_run_roster(current_user, course))
+    rows = db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
+                              .order_by(Enrollment.state, Enrollment.waitlisted_at, Enrollment.id)).all()
+    if not ops.can_edit_course(current_user, course):  # HR sees its own scope's trainees
+        rows = [e for e in rows if in_scope(current_user, e.worker.area.code, Role.HR)]
+    return render_template("enrollment/roster.html", course=course, rows=rows, result_form=ResultForm(formdata=None),
+                           action_form=ActionForm(formdata=None),
+                           withdraw_form=WithdrawForm(formdata=None), session_form=SessionForm(formdata=None),
+                           may_edit=ops.can_edit_course(current_user, course))
+
+
+@bp.post("/enrollments/<int:enrollment_id>/result")
+@require_role(Role.INSTRUCTOR)
+def result(enrollment_id: int):
+    enrollment = get_or_404(Enrollment, enrollment_id)
+    ensure(ops.can_edit_course(current_user, enrollment.course))
+    form = ResultForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ops.record_result(enrollment, current_user, passed=form.result.data == "completed", note=form.note.data or "")
+    except ops.EnrollmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
+    db.session.commit()
+    flash(_("Result recorded."), "success")
+    return redirect(url_for("enrollment.roster", course_id=enrollment.course_id))
+
+
+@bp.post("/courses/<int:course_id>/sessions")
+@require_role(Role.INSTRUCTOR)
+def session_new(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(ops.can_edit_course(current_user, course))
+    form = SessionForm()
+    if not form.validate_on_submit():
+        flash(_("Check the session's date, hours (0.5 to 12) and texts."), "danger")
+        return redirect(url_for("enrollment.roster", course_id=course.id)), 303
+    starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
+    try:
+        training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
+                             place=form.place.data or "", topic=form.topic.data or "")
+    except ops.EnrollmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for("enrollment.roster", course_id=course.id)), 303
+    db.session.commit()
+    flash(_("Session scheduled."), "success")
+    return redirect(url_for("enrollment.roster", course_id=course.id))
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def attendance(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    ensure(ops.can_edit_course(current_user, session.course))
+    enrollments = db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.course_id == session.course_id,
+        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED])).order_by(Enrollment.id)).all()
+    form = AttendanceForm()
+    form.present.choices = [(e.id, f"{e.worker.name} ({e.worker.number})") for e in enrollments]
+    if request.method == "GET":
+        form.present.data = [a.enrollment_id for a in session.attendances if a.present]
+    if form.validate_on_submit():
+        training.take_attendance(session, current_user, set(form.present.data))
+        db.session.commit()
+        flash(_("Attendance saved; hours credited."), "success")
+        return redirect(url_for("enrollment.roster", course_id=session.course_id))
+    return render_template("enrollment/attendance.html", session=session, form=form), 400 if form.errors else 200

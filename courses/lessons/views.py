@@ -1,0 +1,175 @@
+"""Lesson pages: writing lessons, uploading files, studying (with heartbeats), progress for instructors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.extensions import db
+from academy.permissions import Role, ensure, get_or_404, require_role
+from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.models import Course, Enrollment
+from courses.enrollment.operations import can_edit_course
+from courses.lessons import operations as ops
+from courses.lessons.content import render_markdown
+from courses.lessons.forms import DoneForm, FileForm, LessonForm
+from courses.lessons.models import Lesson, LessonFile, LessonProgress
+
+bp = Blueprint("lessons", __name__)
+
+
+def course_lessons(course: Course, include_hidden: bool = False) -> list[Lesson]:
+    query = sa.select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+    if not include_hidden:
+        query = query.where(Lesson.published.is_(True))
+    return db.session.scalars(query).all()
+
+
+def _save(course: Course, lesson: Lesson | None):
+    form = LessonForm(obj=lesson) if request.method == "GET" and lesson else LessonForm()
+    if request.method == "GET" and lesson:
+        form.completion.data = lesson.completion.value
+    if form.validate_on_submit():
+        try:
+            lesson = ops.save_lesson(lesson, course, current_user, **form.values())
+        except ops.LessonError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Lesson saved."), "success")
+            return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
+    return render_template("lessons/lesson_form.html", form=form, course=course, lesson=lesson,
+                           file_form=FileForm(formdata=None)), 400 if request.method == "POST" else 200
+
+
+@bp.route("/courses/<int:course_id>/lessons/new", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def lesson_new(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(can_edit_course(current_user, course))
+    return _save(course, None)
+
+
+@bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def lesson_edit(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    ensure(can_edit_course(current_user, lesson.course))
+    return _save(lesson.course, lesson)
+
+
+@bp.post("/lessons/<int:lesson_id>/files")
+@require_role(Role.INSTRUCTOR)
+def upload(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    ensure(can_edit_course(current_user, lesson.course))
+    form = FileForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.file.errors) or _("Choose a file."), "danger")
+        return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id)), 303
+    upload = form.file.data
+    try:
+        ops.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
+    except ops.LessonError as error:
+        flash(str(error), "danger")
+        return render_template("lessons/lesson_form.html", form=LessonForm(obj=lesson), course=lesson.course,
+                               lesson=lesson, file_form=form), 400
+    db.session.commit()
+    flash(_("File uploaded."), "success")
+    return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id))
+
+
+def _access(lesson: Lesson) -> tuple[bool, Enrollment | None]:
+    """(may edit, the trainee's enrollment); neither means 403, a hidden lesson for trainees 404."""
+    editor = can_edit_course(current_user, lesson.course)
+    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    ensure(editor or enrollment is not None)
+    if not editor and not lesson.published:
+        abort(404)
+    return editor, enrollment
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@login_required
+def lesson(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    editor, enrollment = _access(lesson)
+    # A GET only reads (SQLite: deferred transaction); the page's first heartbeat starts the clock.
+    progress = None if enrollment is None else db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
+    lessons = course_lessons(lesson.course, include_hidden=editor)
+    index = next((i for i, item in enumerate(lessons) if item.id == lesson.id), 0)
+    return render_template("lessons/lesson.html", lesson=lesson, body=render_markdown(lesson.body_markdown),
+                           progress=progress, enrollment=enrollment, editor=editor, done_form=DoneForm(formdata=None),
+                           previous=lessons[index - 1] if index > 0 else None,
+                           following=lessons[index + 1] if index + 1 < len(lessons) else None)
+
+
+def _own_progress(lesson: Lesson) -> LessonProgress:
+    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    ensure(enrollment is not None)
+    progress = db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
+    return progress or ops.open_lesson(lesson, enrollment)
+
+
+@bp.post("/lessons/<int:lesson_id>/heartbeat")
+@login_required
+def heartbeat(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    ensure(enrollment is not None)
+    if request.args.get("start"):  # the page was just opened: start (or restart) the clock, credit nothing
+        progress = ops.open_lesson(lesson, enrollment)
+    else:
+        progress = ops.heartbeat(_own_progress(lesson), current_user)
+    db.session.commit()
+    enrollment = progress.enrollment
+    return jsonify(seconds=progress.seconds, completed=progress.completed_at is not None,
+                   progress_percent=enrollment.progress_percent, hours=str(enrollment.hours_credited))
+
+
+@bp.post("/lessons/<int:lesson_id>/done")
+@login_required
+def mark_done(lesson_id: int):
+    lesson = get_or_404(Lesson, lesson_id)
+    progress = _own_progress(lesson)
+    if not DoneForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.mark_done(progress, current_user)
+    except ops.LessonError as error:
+        flash(str(error), "warning")
+        return redirect(url_for("lessons.lesson", lesson_id=lesson.id)), 303
+    db.session.commit()
+    flash(_("Lesson completed."), "success")
+    return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
+
+
+@bp.get("/lesson-files/<int:file_id>")
+@login_required
+def file(file_id: int):
+    record = get_or_404(LessonFile, file_id)
+    _access(record.lesson)
+    path = ops.files_dir() / record.stored_name
+    if not path.is_file():
+        abort(404)
+    inline = record.is_image or record.is_video or record.content_type == "application/pdf"
+    return send_file(path, mimetype=record.content_type, as_attachment=not inline, download_name=record.original_name,
+                     conditional=True)
+
+
+@bp.get("/courses/<int:course_id>/progress")
+@require_role(Role.INSTRUCTOR)
+def progress(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(can_edit_course(current_user, course))
+    lessons = course_lessons(course)
+    enrollments = db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
+                                     .order_by(Enrollment.id)).all()
+    done = {(p.enrollment_id, p.lesson_id) for p in db.session.scalars(sa.select(LessonProgress).join(LessonProgress.lesson)
+            .where(Lesson.course_id == course.id, LessonProgress.completed_at.is_not(None)))}
+    return render_template("lessons/progress.html", course=course, lessons=lessons, enrollments=enrollments, done=done)

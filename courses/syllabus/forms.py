@@ -1,0 +1,92 @@
+"""Forms of the syllabus package: versions, units, reviews, branches, trainers, committee."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
+CODE_MESSAGE = _l("Use letters, digits, dot and dash only.")
+
+
+def split_codes(text: str | None) -> list[str]:
+    """Comma, space or 、-separated codes as a clean list."""
+    cleaned = (text or "").replace("、", ",").replace("，", ",").replace(" ", ",")
+    return [part.strip() for part in cleaned.split(",") if part.strip()]
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class VersionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Create draft"))
+
+
+class UnitForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Module"), coerce=int, choices=[])
+    objectives = TextAreaField(_l("Learning objectives"), validators=[Optional(), Length(max=5000)])
+    theory_hours = DecimalField(_l("Theory hours"), places=1, default=Decimal("0"),
+                                validators=[InputRequired(), NumberRange(min=0, max=999)])
+    practice_hours = DecimalField(_l("Practice hours"), places=1, default=Decimal("0"),
+                                  validators=[InputRequired(), NumberRange(min=0, max=999)])
+    assessment_standard = TextAreaField(_l("Assessment standard"), validators=[Optional(), Length(max=5000)])
+    case_categories = StringField(_l("Case categories trained (comma-separated)"), validators=[Optional(), Length(max=500)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=9999)])
+    submit = SubmitField(_l("Save unit"))
+
+    def __init__(self, modules, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [(0, _l("(none: this is a module)"))] + [(m.id, f"{m.code} {m.title}") for m in modules]
+
+    def values(self, modules_by_id: dict) -> dict:
+        return {
+            "code": self.code.data.strip(), "title": self.title.data.strip(), "objectives": self.objectives.data or "",
+            "theory_hours": self.theory_hours.data, "practice_hours": self.practice_hours.data,
+            "assessment_standard": self.assessment_standard.data or "",
+            "case_categories": split_codes(self.case_categories.data), "position": self.position.data or 0,
+            "parent": modules_by_id.get(self.parent_id.data),
+        }
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("send_back", _l("Send back"))])
+    comment = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record review"))
+
+
+class BranchForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    area_id = SelectField(_l("District"), coerce=int, choices=[])
+    submit = SubmitField(_l("Open branch"))
+
+
+class TrainerForm(FlaskForm):
+    user_id = SelectField(_l("Instructor"), coerce=int, choices=[])
+    branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[])
+    qualifications = StringField(_l("Qualifications"), validators=[Optional(), Length(max=500)])
+    specialties = StringField(_l("Units he or she may teach (codes, comma-separated)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Add to trainer pool"))
+
+    def validate_specialties(self, field) -> None:
+        import re
+
+        for code in split_codes(field.data):
+            if len(code) > 20 or not re.match(CODE_PATTERN, code):
+                raise ValidationError(_l("Unknown unit code: %(code)s", code=code[:20]))
+
+
+class CommitteeForm(FlaskForm):
+    user_id = SelectField(_l("User"), coerce=int, choices=[])
+    title = StringField(_l("Title or expertise"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add to committee"))

@@ -1,0 +1,20 @@
+"""Wire the syllabus package into an application: blueprint, navigation, demo step."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from academy.contributions import NavItem, contribute
+from academy.permissions import Role
+from courses.syllabus import demo
+from courses.syllabus.views import bp
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SYLLABUS_REQUIRED_APPROVALS", 2)
+    app.register_blueprint(bp)
+    everyone = tuple(Role)
+    contribute(app, "nav", NavItem("syllabus.index", _l("Syllabus"), everyone), order=400)
+    contribute(app, "nav", NavItem("syllabus.trainers", _l("Trainer pool"), (Role.INSTRUCTOR, Role.HR)), order=430)
+    contribute(app, "nav", NavItem("syllabus.committee", _l("Expert committee"), (Role.ADMIN,)), order=440)
+    contribute(app, "demo", demo.create_demo_syllabus, order=40)
