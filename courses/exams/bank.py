@@ -141,7 +141,8 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
     units = _unit_lookup()
     for question in questions:
         if question.unit_code and question.unit_code not in units:
-            problems.append(Problem(question.place, "知识点",
+            place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
+            problems.append(Problem(place, "知识点",
                                     _l("Unknown syllabus unit %(code)s.", code=question.unit_code[:20])))
     return questions, problems
 
