@@ -1,8 +1,9 @@
 """JSON for the exam page: the attempt's state (server time left, saved answers) and autosave.
 
 ``POST /attempts/<id>/save`` takes ``{"seq": n, "answers": {item id: response}}``. The sequence
-number orders saves per attempt: a repeated or older one is acknowledged and ignored ("stale"),
-never an error, so a retried request cannot overwrite a newer answer. The response carries a
+number orders saves per attempt: an answer is only replaced by a save with a higher number, so a
+repeated or late request is acknowledged and ignored ("stale"), never an error, and cannot
+overwrite a newer answer. The response carries a
 fresh CSRF token, so a long exam never submits with an expired one. Nothing here says whether an
 answer is right.
 """

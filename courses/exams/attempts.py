@@ -111,6 +111,10 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     A second start while an attempt is open returns that attempt.
     """
     now = now or utcnow()
+    # One start at a time per person and course: the enrollment row is the lock, so a second tab's
+    # start waits, then finds and resumes the attempt the first one made.
+    enrollment = sa.select(Enrollment.id).where(Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id)
+    db.session.execute(lock_for_update(enrollment, db.session))
     existing = open_attempt(exam, worker.id)
     if existing is not None:
         return existing
@@ -172,7 +176,9 @@ class SaveResult:
 
 
 def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None) -> SaveResult:
-    """Save answers sent with sequence number ``seq``; an older or repeated ``seq`` changes nothing.
+    """Save answers sent with sequence number ``seq``: an answer already saved with a number as high
+    or higher is left alone (a retried or late request never overwrites a newer answer); "stale"
+    when nothing was left to apply.
 
     Within the grace period after the deadline a save still counts (answers in flight); later,
     the attempt is closed with what was saved before, and the save is refused.
@@ -184,19 +190,22 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
         close_attempt(attempt, None, reason="deadline", now=now, locked=True)
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
-    if seq <= attempt.last_seq:
-        return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
     items = {str(item.id): item for item in attempt.items}
     cleaned = []
     for key, value in answers.items():
         if str(key) not in items:
             raise ExamError(_("An answer is for a question outside this attempt."))
         cleaned.append((items[str(key)], clean_response(items[str(key)], value)))
-    for item, value in cleaned:
+    # Each answer keeps the newest save that touched it: an older or repeated number is ignored for
+    # that question, while the other questions of the same (late) save still count.
+    fresh = [(item, value) for item, value in cleaned if seq > item.response_seq]
+    if (cleaned and not fresh) or (not cleaned and seq <= attempt.last_seq):
+        return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
+    for item, value in fresh:
         item.response, item.response_seq, item.saved_at = value, seq, now
-    attempt.last_seq, attempt.last_saved_at = seq, now
+    attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
     db.session.flush()
-    return SaveResult("saved", seq, now)
+    return SaveResult("saved", attempt.last_seq, now)
 
 
 # ---- closing and grading ---------------------------------------------------------------------

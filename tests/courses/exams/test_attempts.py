@@ -15,6 +15,13 @@ from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptState, AttemptTransition, ResultRelease
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages in English, whatever the default language."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
 @pytest.fixture
 def exam_and_taker(make_exam, make_taker):
     exam = make_exam(rules=((T.SINGLE, 2, "2"), (T.MULTIPLE, 1, "3"), (T.ESSAY, 1, "5")))
