@@ -23,7 +23,14 @@ from academy.extensions import db
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.exams.grading import CENT, QuestionType, grade
 from courses.exams.models import (
-    Accommodation, Attempt, AttemptItem, AttemptState, AttemptTransition, Exam, ExamStatus, ResultRelease,
+    Accommodation,
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    AttemptTransition,
+    Exam,
+    ExamStatus,
+    ResultRelease,
 )
 from courses.exams.operations import ExamError, rule_pool
 

@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy import audit
 from academy.extensions import db
-from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question
-from courses.exams.formats import gift, sheet
+from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.syllabus.models import SyllabusUnit

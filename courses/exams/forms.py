@@ -5,7 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -35,13 +42,13 @@ class QuestionForm(FlaskForm):
     option_f = StringField(_l("Option F"), validators=[Optional(), Length(max=1000)])
     answer = StringField(_l("Answer"), description=_l("Letters (A or ACD), T/F, or blanks separated by ; with alternatives separated by |"),
                          validators=[Optional(), Length(max=2000)])
-    partial_credit = SelectField(_l("Partial credit (multiple choice)"), choices=[(p.value, l) for p, l in CREDIT_LABELS.items()])
+    partial_credit = SelectField(_l("Partial credit (multiple choice)"), choices=[(p.value, label) for p, label in CREDIT_LABELS.items()])
     case_sensitive = BooleanField(_l("Blanks: case matters"))
     width_sensitive = BooleanField(_l("Blanks: full-width and half-width characters differ"))
     explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=MAX_STEM)])
     rubric = TextAreaField(_l("Rubric (essays)"), validators=[Optional(), Length(max=MAX_STEM)])
     unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
-    difficulty = SelectField(_l("Difficulty"), choices=[(d, l) for d, l in DIFFICULTY_LABELS.items()], default="medium")
+    difficulty = SelectField(_l("Difficulty"), choices=[(d, label) for d, label in DIFFICULTY_LABELS.items()], default="medium")
     tags = StringField(_l("Tags (comma separated)"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Save question"))
 
@@ -93,7 +100,7 @@ class ExamForm(FlaskForm):
     shuffle_options = BooleanField(_l("Shuffle options"), default=True)
     show_score = BooleanField(_l("Trainees see their score"), default=True)
     show_answers = BooleanField(_l("Trainees see the right answers and explanations"))
-    release = SelectField(_l("Results are shown"), choices=[(r.value, l) for r, l in RELEASE_LABELS.items()])
+    release = SelectField(_l("Results are shown"), choices=[(r.value, label) for r, label in RELEASE_LABELS.items()])
     submit = SubmitField(_l("Save exam"))
 
 
@@ -101,7 +108,7 @@ class RuleForm(FlaskForm):
     question_family_id = IntegerField(_l("Fixed question number (instead of a draw)"), validators=[Optional(), NumberRange(1)])
     type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
     unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
-    difficulty = SelectField(_l("Difficulty"), choices=[("", _l("Any"))] + [(d, l) for d, l in DIFFICULTY_LABELS.items()])
+    difficulty = SelectField(_l("Difficulty"), choices=[("", _l("Any"))] + [(d, label) for d, label in DIFFICULTY_LABELS.items()])
     count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
     points = DecimalField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
     submit = SubmitField(_l("Add to blueprint"))

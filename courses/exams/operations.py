@@ -15,7 +15,14 @@ from courses.enrollment.models import Course
 from courses.enrollment.operations import can_edit_course
 from courses.exams.grading import QuestionType
 from courses.exams.models import (
-    Accommodation, Attempt, AttemptState, Exam, ExamRule, ExamStatus, Question, QuestionStatus,
+    Accommodation,
+    Attempt,
+    AttemptState,
+    Exam,
+    ExamRule,
+    ExamStatus,
+    Question,
+    QuestionStatus,
 )
 
 SETTINGS = ["title", "is_final", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "pass_mark",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from academy.accounts.models import User
 from academy.accounts.operations import create_user, grant_role

@@ -9,9 +9,9 @@ from flask_login import current_user
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from courses.exams import bank as ops
+from courses.exams.content import render_markdown
 from courses.exams.forms import ImportForm, QuestionForm, StatusForm
 from courses.exams.grading import QuestionType
-from courses.exams.content import render_markdown
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.views import bp
 from courses.syllabus.operations import current_version
