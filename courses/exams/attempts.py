@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from academy import audit
 from academy.database import lock_for_update, utcnow
@@ -55,10 +56,15 @@ def _move(attempt: Attempt, to: AttemptState, by, reason: str = "") -> None:
     attempt.state = to
 
 
-def lock(attempt: Attempt) -> Attempt:
-    """Re-read the attempt with its row locked until the transaction ends."""
+def lock(attempt: Attempt, with_items: bool = False) -> Attempt:
+    """Re-read the attempt with its row (only its row) locked until the transaction ends;
+    ``with_items`` loads its items and their questions in two more queries instead of one per item."""
     query = sa.select(Attempt).where(Attempt.id == attempt.id).execution_options(populate_existing=True)
-    return db.session.scalars(lock_for_update(query, db.session)).one()
+    if with_items:
+        query = query.options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request already holds the write lock
+        query = query.with_for_update(of=Attempt)
+    return db.session.scalars(query).one()
 
 
 def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:
@@ -191,7 +197,7 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     the attempt is closed with what was saved before, and the save is refused.
     """
     now = now or utcnow()
-    attempt = lock(attempt)
+    attempt = lock(attempt, with_items=True)
     if attempt.state is not S.IN_PROGRESS:
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
     if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
@@ -240,7 +246,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
                   locked: bool = False) -> Attempt:
     """Close an attempt with its saved answers and grade what can be graded; closing twice is a no-op."""
     now = now or utcnow()
-    attempt = attempt if locked else lock(attempt)
+    attempt = attempt if locked else lock(attempt, with_items=True)
     if attempt.state is not S.IN_PROGRESS:
         return attempt
     attempt.closed_at, attempt.closed_by = now, reason
