@@ -29,12 +29,15 @@ def attempts_of(exam: Exam, worker_id: int) -> list[Attempt]:
                               .order_by(Attempt.number)).all()
 
 
-def grading_queue(exam: Exam) -> list[AttemptItem]:
-    """Essay answers waiting for a mark, grouped by question, oldest attempt first."""
-    return db.session.scalars(
-        sa.select(AttemptItem).join(AttemptItem.attempt).join(AttemptItem.question)
-        .where(Attempt.exam_id == exam.id, AttemptItem.needs_grading.is_(True), Attempt.state == AttemptState.SUBMITTED)
-        .order_by(Question.family_id, Attempt.closed_at, AttemptItem.id)).all()
+def grading_queue(exam: Exam, family_id: int | None = None) -> list[AttemptItem]:
+    """Essay answers waiting for a mark, grouped by question (or of one question), oldest attempt first."""
+    query = (sa.select(AttemptItem).join(AttemptItem.attempt).join(AttemptItem.question)
+             .where(Attempt.exam_id == exam.id, AttemptItem.needs_grading.is_(True),
+                    Attempt.state == AttemptState.SUBMITTED)
+             .order_by(Question.family_id, Attempt.closed_at, AttemptItem.id))
+    if family_id:
+        query = query.where(Question.family_id == family_id)
+    return db.session.scalars(query).all()
 
 
 def exam_results(exam: Exam) -> list[Attempt]:

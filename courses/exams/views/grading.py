@@ -21,7 +21,9 @@ def grading_queue(exam_id: int):
     exam = managed_exam(exam_id)
     if ops.sweep_overdue(exam=exam):
         db.session.commit()
-    return render_template("exams/queue.html", exam=exam, items=queries.grading_queue(exam))
+    family = request.args.get("question", type=int)
+    return render_template("exams/queue.html", exam=exam, items=queries.grading_queue(exam, family), family=family,
+                           questions={i.question.family_id: i.question for i in queries.grading_queue(exam)})
 
 
 @bp.route("/grading/items/<int:item_id>", methods=["GET", "POST"])
@@ -43,9 +45,10 @@ def grade_item(item_id: int):
         else:
             db.session.commit()
             flash(_("Mark saved."), "success")
-            following = queries.grading_queue(exam)
+            family = request.args.get("question", type=int)
+            following = queries.grading_queue(exam, family)
             if following:
-                return redirect(url_for("exams.grade_item", item_id=following[0].id))
+                return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
             return redirect(url_for("exams.grading_queue", exam_id=exam.id))
     left = len(queries.grading_queue(exam))
     status = 400 if request.method == "POST" else 200

@@ -43,6 +43,9 @@ def test_queue_grades_essays_and_release_shows_results(course_and_instructor, ma
     queue = client.get(f"/exams/{exam.id}/grading").get_data(as_text=True)
     assert 'data-testid="queue-item"' in queue
     essay = next(i for i in attempt.items if i.question.type is T.ESSAY)
+    by_question = client.get(f"/exams/{exam.id}/grading?question={essay.question.family_id}").get_data(as_text=True)
+    other = client.get(f"/exams/{exam.id}/grading?question={essay.question.family_id + 999}").get_data(as_text=True)
+    assert 'data-testid="queue-item"' in by_question and 'data-testid="queue-item"' not in other
     page = client.get(f"/grading/items/{essay.id}").get_data(as_text=True)
     assert "我的回答" in page
     bad = post_form(client, f"/grading/items/{essay.id}", {"points": "7", "feedback": ""}, token_from=f"/grading/items/{essay.id}")
