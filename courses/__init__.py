@@ -19,9 +19,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the teaching packages that have landed, lower layers first."""
     from courses.enrollment import setup as enrollment_setup
+    from courses.exams import setup as exams_setup
     from courses.lessons import setup as lessons_setup
     from courses.syllabus import setup as syllabus_setup
 
     syllabus_setup.init_app(app)
     enrollment_setup.init_app(app)
     lessons_setup.init_app(app)
+    exams_setup.init_app(app)

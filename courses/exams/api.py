@@ -1,0 +1,68 @@
+"""JSON for the exam page: the attempt's state (server time left, saved answers) and autosave.
+
+``POST /attempts/<id>/save`` takes ``{"seq": n, "answers": {item id: response}}``. The sequence
+number orders saves per attempt: an answer is only replaced by a save with a higher number, so a
+repeated or late request is acknowledged and ignored ("stale"), never an error, and cannot
+overwrite a newer answer. The response carries a
+fresh CSRF token, so a long exam never submits with an expired one. Nothing here says whether an
+answer is right.
+"""
+from __future__ import annotations
+
+from flask import abort, jsonify, request
+from flask_login import login_required
+from flask_wtf.csrf import generate_csrf
+
+from academy.database import utcnow
+from academy.extensions import db
+from courses.exams import attempts as ops
+from courses.exams.views import bp
+from courses.exams.views.take import own_attempt
+
+MAX_SEQ = 2**31 - 1
+MAX_ANSWERS = 200
+
+
+def _state(attempt, status: str = "ok", saved_at=None) -> dict:
+    now = utcnow()
+    return {"status": status, "state": attempt.state.value, "last_seq": attempt.last_seq,
+            "saved_at": (saved_at or attempt.last_saved_at).isoformat() if (saved_at or attempt.last_saved_at) else None,
+            "remaining": max(0, int((attempt.deadline_at - now).total_seconds())), "server_time": now.isoformat(),
+            "csrf_token": generate_csrf()}
+
+
+@bp.get("/attempts/<int:attempt_id>/state.json")
+@login_required
+def attempt_state(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    body = _state(attempt)
+    if attempt.state is ops.S.IN_PROGRESS:
+        body["answers"] = {str(item.id): item.response for item in attempt.items}
+    return jsonify(body)
+
+
+def _payload() -> tuple[int, dict]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400)
+    seq, answers = data.get("seq"), data.get("answers", {})
+    if (not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ or not isinstance(answers, dict)
+            or len(answers) > MAX_ANSWERS):
+        abort(400)
+    return seq, answers
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    seq, answers = _payload()
+    try:
+        result = ops.save_answers(attempt, None, seq, answers)
+    except ops.ExamError as error:
+        db.session.rollback()
+        return jsonify(status="invalid", message=str(error)), 400
+    db.session.commit()
+    body = _state(attempt, result.status, result.saved_at)
+    body["last_seq"] = result.last_seq
+    return jsonify(body), 409 if result.status == "closed" else 200

@@ -1,0 +1,313 @@
+"""Taking an exam on the server's clock: start, ordered idempotent saves, submit, the deadline sweep,
+and the grading that follows (automatic on close, by hand for essays, regrades).
+
+Every change to an attempt first locks its row (``SELECT ... FOR UPDATE`` on PostgreSQL, the write
+lock on SQLite), so a save, a second tab, a double submit and the sweep queue behind each other
+instead of interleaving: an attempt is closed and graded exactly once, and a save that arrives
+after the close changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from academy import audit
+from academy.database import lock_for_update, utcnow
+from academy.extensions import db
+from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.exams.grading import CENT, QuestionType, grade
+from courses.exams.models import (
+    Accommodation,
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    AttemptTransition,
+    Exam,
+    ExamStatus,
+    ResultRelease,
+)
+from courses.exams.operations import ExamError, rule_pool
+
+log = logging.getLogger(__name__)
+
+S = AttemptState
+TRANSITIONS = {  # the attempt workflow: from -> allowed targets
+    None: {S.IN_PROGRESS},
+    S.IN_PROGRESS: {S.SUBMITTED, S.GRADED},
+    S.SUBMITTED: {S.GRADED},
+    S.GRADED: {S.GRADED},  # a regrade or a changed essay mark
+}
+MAX_TEXT_ANSWER = 20000
+MAX_BLANK = 500
+
+
+def _move(attempt: Attempt, to: AttemptState, by, reason: str = "") -> None:
+    if to not in TRANSITIONS[attempt.state]:
+        raise ExamError(_("This attempt cannot change that way."))
+    db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=attempt.state, to_state=to, reason=reason[:500],
+                                     by_id=getattr(by, "id", None)))
+    attempt.state = to
+
+
+def lock(attempt: Attempt, with_items: bool = False) -> Attempt:
+    """Re-read the attempt with its row (only its row) locked until the transaction ends;
+    ``with_items`` loads its items and their questions in two more queries instead of one per item."""
+    query = sa.select(Attempt).where(Attempt.id == attempt.id).execution_options(populate_existing=True)
+    if with_items:
+        query = query.options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request already holds the write lock
+        query = query.with_for_update(of=Attempt)
+    return db.session.scalars(query).one()
+
+
+def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:
+    return db.session.scalar(sa.select(Accommodation).where(Accommodation.exam_id == exam.id,
+                                                            Accommodation.worker_id == worker_id))
+
+
+def attempts_left(exam: Exam, worker_id: int) -> int:
+    grant = accommodation(exam, worker_id)
+    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam.id,
+                                                                        Attempt.worker_id == worker_id))
+    return exam.attempts_allowed + (grant.extra_attempts if grant else 0) - used
+
+
+def open_attempt(exam: Exam, worker_id: int) -> Attempt | None:
+    return db.session.scalar(sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.worker_id == worker_id,
+                                                      Attempt.state == S.IN_PROGRESS))
+
+
+def _check_start(exam: Exam, worker, now: datetime) -> None:
+    if exam.status is not ExamStatus.PUBLISHED:
+        raise ExamError(_("This exam is not open."))
+    if now < exam.opens_at:
+        raise ExamError(_("This exam has not opened yet."))
+    if now >= exam.closes_at:
+        raise ExamError(_("This exam has closed."))
+    if exam.start_window_minutes and now > exam.opens_at + timedelta(minutes=exam.start_window_minutes):
+        raise ExamError(_("The time to start this exam has passed."))
+    enrolled = db.session.scalar(sa.select(Enrollment.id).where(
+        Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id,
+        Enrollment.state.in_((EnrollmentState.ENROLLED, EnrollmentState.COMPLETED))))
+    if not enrolled:
+        raise ExamError(_("Only trainees enrolled in the course can take this exam."))
+    if attempts_left(exam, worker.id) <= 0:
+        raise ExamError(_("You have used every attempt at this exam."))
+
+
+def _draw(exam: Exam, rng: random.Random) -> list[tuple]:
+    """Questions for one attempt: (question, points) per blueprint rule, no family twice."""
+    chosen, families = [], set()
+    for rule in exam.rules:
+        pool = [q for q in rule_pool(rule) if q.family_id not in families]
+        if len(pool) < rule.count:
+            raise ExamError(_("The exam's question bank has changed; ask the instructor."))
+        for question in rng.sample(pool, rule.count):
+            families.add(question.family_id)
+            chosen.append((question, rule.points))
+    if exam.shuffle_questions:
+        rng.shuffle(chosen)
+    return chosen
+
+
+def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Attempt:
+    """Start (or resume) ``worker``'s attempt: its own draw, its deadline on the server's clock.
+
+    deadline = start + time limit + the person's extra time, never past the exam's close.
+    A second start while an attempt is open returns that attempt.
+    """
+    now = now or utcnow()
+    # One start at a time per person and course: the enrollment row is the lock, so a second tab's
+    # start waits, then finds and resumes the attempt the first one made.
+    enrollment = sa.select(Enrollment.id).where(Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id)
+    db.session.execute(lock_for_update(enrollment, db.session))
+    existing = open_attempt(exam, worker.id)
+    if existing is not None:
+        return existing
+    _check_start(exam, worker, now)
+    grant = accommodation(exam, worker.id)
+    minutes = exam.time_limit_minutes + (grant.extra_minutes if grant else 0)
+    number = 1 + db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(
+        Attempt.exam_id == exam.id, Attempt.worker_id == worker.id))
+    attempt = Attempt(exam_id=exam.id, worker_id=worker.id, user_id=user.id, number=number, started_at=now,
+                      deadline_at=min(now + timedelta(minutes=minutes), exam.closes_at), state=S.IN_PROGRESS)
+    db.session.add(attempt)
+    db.session.flush()  # the unique (exam, worker, number) refuses a concurrent second start here
+    db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=None, to_state=S.IN_PROGRESS, by_id=user.id))
+    rng = random.SystemRandom()
+    for position, (question, points) in enumerate(_draw(exam, rng)):
+        order = [chr(65 + i) for i in range(len(question.options))]
+        if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+            rng.shuffle(order)
+        attempt.items.append(AttemptItem(position=position, question_id=question.id, points=points, option_order=order))
+    attempt.max_score = sum((item.points for item in attempt.items), Decimal("0"))
+    audit.record(user, "attempt.start", attempt, after={"exam": exam.id, "deadline": attempt.deadline_at})
+    db.session.flush()
+    return attempt
+
+
+# ---- answers ---------------------------------------------------------------------------------
+
+
+def clean_response(item: AttemptItem, value):
+    """The response in the shape its question takes, or ExamError for anything else."""
+    question = item.question
+    if value is None or value == "" or value == []:
+        return None
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE):
+        allowed = set(item.option_order) if question.type is not QuestionType.TRUE_FALSE else {"T", "F"}
+        letters = [value] if isinstance(value, str) else value
+        if not isinstance(letters, list) or not all(isinstance(x, str) and x in allowed for x in letters):
+            raise ExamError(_("An answer names an option that does not exist."))
+        letters = sorted(set(letters))
+        if question.type is not QuestionType.MULTIPLE and len(letters) > 1:
+            raise ExamError(_("Choose one option."))
+        return letters
+    if question.type is QuestionType.FILL_BLANK:
+        blanks = [value] if isinstance(value, str) else value
+        if (not isinstance(blanks, list) or len(blanks) > question.blanks
+                or not all(isinstance(x, str) and len(x) <= MAX_BLANK for x in blanks)):
+            raise ExamError(_("An answer to a blank is too long or malformed."))
+        return blanks
+    if not isinstance(value, str) or len(value) > MAX_TEXT_ANSWER:
+        raise ExamError(_("The answer is too long."))
+    return value
+
+
+@dataclass
+class SaveResult:
+    status: str  # saved, stale, closed
+    last_seq: int
+    saved_at: datetime | None
+
+
+def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None) -> SaveResult:
+    """Save answers sent with sequence number ``seq``: an answer already saved with a number as high
+    or higher is left alone (a retried or late request never overwrites a newer answer); "stale"
+    when nothing was left to apply.
+
+    Within the grace period after the deadline a save still counts (answers in flight); later,
+    the attempt is closed with what was saved before, and the save is refused.
+    """
+    now = now or utcnow()
+    attempt = lock(attempt, with_items=True)
+    if attempt.state is not S.IN_PROGRESS:
+        return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
+    if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
+        close_attempt(attempt, None, reason="deadline", now=now, locked=True)
+        return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
+    items = {str(item.id): item for item in attempt.items}
+    cleaned = []
+    for key, value in answers.items():
+        if str(key) not in items:
+            raise ExamError(_("An answer is for a question outside this attempt."))
+        cleaned.append((items[str(key)], clean_response(items[str(key)], value)))
+    # Each answer keeps the newest save that touched it: an older or repeated number is ignored for
+    # that question, while the other questions of the same (late) save still count.
+    fresh = [(item, value) for item, value in cleaned if seq > item.response_seq]
+    if (cleaned and not fresh) or (not cleaned and seq <= attempt.last_seq):
+        return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
+    for item, value in fresh:
+        item.response, item.response_seq, item.saved_at = value, seq, now
+    attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
+    db.session.flush()
+    return SaveResult("saved", attempt.last_seq, now)
+
+
+# ---- closing and grading ---------------------------------------------------------------------
+
+
+def _total(attempt: Attempt) -> None:
+    """Score, percent and pass/fail from the items' points; GRADED once nothing waits for a person."""
+    attempt.score = sum((item.earned or Decimal(0) for item in attempt.items), Decimal(0)).quantize(CENT)
+    attempt.max_score = sum((item.points for item in attempt.items), Decimal(0))
+    attempt.percent = ((attempt.score * 100 / attempt.max_score) if attempt.max_score else Decimal(0)).quantize(CENT)
+    attempt.passed = attempt.percent >= Decimal(attempt.exam.pass_mark)
+
+
+def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
+    if any(item.needs_grading for item in attempt.items):
+        return
+    _total(attempt)
+    attempt.graded_at = now
+    _move(attempt, S.GRADED, by, reason)
+    if attempt.exam.release is ResultRelease.IMMEDIATE and attempt.released_at is None:
+        attempt.released_at = now
+
+
+def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetime | None = None,
+                  locked: bool = False) -> Attempt:
+    """Close an attempt with its saved answers and grade what can be graded; closing twice is a no-op."""
+    now = now or utcnow()
+    attempt = attempt if locked else lock(attempt, with_items=True)
+    if attempt.state is not S.IN_PROGRESS:
+        return attempt
+    attempt.closed_at, attempt.closed_by = now, reason
+    for item in attempt.items:
+        points = grade(item.question.answer_key(), item.response, item.points)
+        item.earned = points
+        item.needs_grading = points is None and item.response not in (None, "")
+        if points is None and not item.needs_grading:
+            item.earned = Decimal("0.00")  # an essay left blank earns nothing, and waits for nobody
+    _total(attempt)
+    _move(attempt, S.SUBMITTED, by, reason)
+    _finish_if_graded(attempt, by, now, reason)
+    audit.record(by, "attempt.close", attempt, summary=reason, after={"score": attempt.score, "state": attempt.state})
+    db.session.flush()
+    return attempt
+
+
+def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Close the attempt when its deadline and grace have passed (the sweep's work, on demand)."""
+    now = now or utcnow()
+    if attempt.state is S.IN_PROGRESS and now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
+        close_attempt(attempt, None, reason="deadline", now=now)
+        return True
+    return False
+
+
+def sweep_overdue(now: datetime | None = None, exam: Exam | None = None) -> int:
+    """Close every attempt past its deadline and grace; returns how many were closed."""
+    now = now or utcnow()
+    query = sa.select(Attempt).where(Attempt.state == S.IN_PROGRESS, Attempt.deadline_at < now)
+    if exam is not None:
+        query = query.where(Attempt.exam_id == exam.id)
+    return sum(close_if_overdue(attempt, now) for attempt in db.session.scalars(query).all())
+
+
+def grade_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: datetime | None = None) -> None:
+    """An instructor's mark for an essay; released results change only through a regrade."""
+    now = now or utcnow()
+    attempt = lock(item.attempt)
+    if item.question.type is not QuestionType.ESSAY or attempt.state is S.IN_PROGRESS:
+        raise ExamError(_("Only submitted essay answers are graded by hand."))
+    if attempt.released_at is not None:
+        raise ExamError(_("This result has been released; it is final unless regraded."))
+    if not Decimal(0) <= points <= item.points:
+        raise ExamError(_("Give 0 to %(n)s points.", n=item.points))
+    before = {"earned": item.earned, "feedback": item.feedback}
+    item.earned, item.feedback, item.needs_grading = points.quantize(CENT), feedback, False
+    item.graded_by_id, item.graded_at = getattr(by, "id", None), now
+    audit.record(by, "attempt.grade_item", attempt, before=before, after={"item": item.id, "earned": item.earned})
+    if attempt.state is S.GRADED:
+        _total(attempt)
+    else:
+        _finish_if_graded(attempt, by, now, "graded by hand")
+    db.session.flush()
+
+
+def is_released(attempt: Attempt, now: datetime | None = None) -> bool:
+    """May the trainee see this attempt's result?"""
+    now = now or utcnow()
+    if attempt.state is not S.GRADED:
+        return False
+    if attempt.released_at is not None:
+        return True
+    return attempt.exam.release is ResultRelease.AFTER_CLOSE and now >= attempt.exam.closes_at

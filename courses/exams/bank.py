@@ -1,0 +1,233 @@
+"""Operations on the question bank: write, version, activate and retire questions; import and export.
+
+Editing an active question never changes it: a new version is added to its family and becomes
+the one exams draw, so attempts keep the exact version they showed. Imports are all-or-nothing:
+the whole file is parsed and checked (syllabus units included) before a single row is written.
+"""
+from __future__ import annotations
+
+import io
+import logging
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from academy import audit
+from academy.extensions import db
+from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
+from courses.exams.grading import PartialCredit, QuestionType
+from courses.exams.models import Question, QuestionStatus
+from courses.syllabus.models import SyllabusUnit
+
+log = logging.getLogger(__name__)
+
+MAX_IMPORT_ROWS = 2000
+MAX_TAGS = 10
+FIELDS = ["stem", "options", "correct", "explanation", "rubric", "difficulty", "tags", "unit_id", "partial_credit",
+          "case_sensitive", "width_sensitive"]
+
+
+class BankError(ValueError):
+    """A question that breaks a rule of the bank; the message is translated."""
+
+
+def _check(values: dict) -> None:
+    parsed = ParsedQuestion(type=values["type"], stem=values["stem"], options=list(values["options"]),
+                            correct=tuple(values["correct"]), explanation=values.get("explanation", ""))
+    problems = check_question(parsed)
+    if problems:
+        raise BankError(str(problems[0][1]))
+    if values.get("difficulty") not in Difficulty.ALL:
+        raise BankError(_("Unknown difficulty."))
+    if len(values.get("tags") or []) > MAX_TAGS:
+        raise BankError(_("A question has at most %(n)d tags.", n=MAX_TAGS))
+
+
+def _normalised(values: dict) -> dict:
+    kind = QuestionType(values["type"])
+    values = dict(values, type=kind)
+    if kind is QuestionType.FILL_BLANK:
+        values["correct"] = [list(blank) for blank in values["correct"]]
+    else:
+        values["correct"] = list(values["correct"])
+    if kind not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        values["options"] = []
+    values.setdefault("partial_credit", PartialCredit.ALL_OR_NOTHING)
+    values["tags"] = [t.strip()[:30] for t in values.get("tags") or [] if t.strip()]
+    return values
+
+
+def create_question(by, **values) -> Question:
+    """Add a draft question to the bank (a new family, version 1)."""
+    values = _normalised(values)
+    _check(values)
+    question = Question(status=QuestionStatus.DRAFT, created_by_id=getattr(by, "id", None), **values)
+    db.session.add(question)
+    db.session.flush()
+    question.family_id = question.id
+    audit.record(by, "question.create", question, summary=question.stem[:100])
+    db.session.flush()
+    return question
+
+
+def update_question(question: Question, by, **values) -> Question:
+    """Change a question: a draft in place; an active or retired one as a new version of its family."""
+    if not question.latest:
+        raise BankError(_("Only the latest version of a question can be edited."))
+    values = _normalised(dict(values, type=question.type))
+    _check(values)
+    values.pop("type")
+    before, after = audit.changes(question, FIELDS, values)
+    if not after:
+        return question
+    if question.status is QuestionStatus.DRAFT:
+        for name, value in values.items():
+            setattr(question, name, value)
+        audit.record(by, "question.update", question, before=before, after=after)
+        db.session.flush()
+        return question
+    successor = Question(family_id=question.family_id, version=question.version + 1, type=question.type,
+                         status=question.status, created_by_id=getattr(by, "id", None), **values)
+    question.latest = False
+    db.session.flush()  # the old version stops being latest before the new one is written
+    db.session.add(successor)
+    db.session.flush()
+    audit.record(by, "question.new_version", successor, summary=f"v{successor.version}", before=before, after=after)
+    return successor
+
+
+def set_question_status(question: Question, by, status: QuestionStatus) -> None:
+    """Activate (drawn by exams), retire (no longer drawn) or return a question to draft."""
+    if not question.latest:
+        raise BankError(_("Only the latest version of a question can change status."))
+    if status is QuestionStatus.DRAFT and question.status is not QuestionStatus.DRAFT:
+        raise BankError(_("A question that was active cannot return to draft; edit it to make a new version."))
+    if question.status == status:
+        return
+    audit.record(by, "question.status", question, before={"status": question.status}, after={"status": status})
+    question.status = status
+    db.session.flush()
+
+
+# ---- import and export -----------------------------------------------------------------------
+
+
+def _unit_lookup() -> dict[str, SyllabusUnit]:
+    from courses.syllabus.operations import current_version
+
+    version = current_version()
+    return {unit.code: unit for unit in version.units} if version else {}
+
+
+def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
+    """Parse an uploaded .xlsx or GIFT file; every problem found, with its row or line."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        questions, problems = _read_xlsx(data)
+    elif name.endswith((".gift", ".txt")):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [Problem("", "", _l("The file is not UTF-8 text."))]
+        questions, problems = gift.parse_gift(text)
+    else:
+        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet or a GIFT .txt file."))]
+    if len(questions) > MAX_IMPORT_ROWS:
+        return [], [Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS))]
+    if not questions and not problems:
+        problems.append(Problem("", "", _l("The file holds no questions.")))
+    units = _unit_lookup()
+    for question in questions:
+        if question.unit_code and question.unit_code not in units:
+            place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
+            problems.append(Problem(place, "知识点",
+                                    _l("Unknown syllabus unit %(code)s.", code=question.unit_code[:20])))
+    return questions, problems
+
+
+def _read_xlsx(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet_ = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        rows = sheet_.iter_rows(values_only=True)
+        header = next(rows, None)
+    except Exception:  # a damaged or disguised file: openpyxl raises many kinds
+        log.info("unreadable question spreadsheet", exc_info=True)
+        return [], [Problem("", "", _l("The spreadsheet cannot be read."))]
+    keys = sheet.column_keys([str(h) if h is not None else "" for h in (header or ())])
+    if not {"type", "stem", "answer"} <= set(keys.values()):
+        return [], [Problem(_l("row %(n)d", n=1), "", _l("The header row must name 题型, 题干 and 答案."))]
+    questions, problems = [], []
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_IMPORT_ROWS + 1:
+            problems.append(Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS)))
+            break
+        values = {keys[i]: ("" if v is None else str(v)) for i, v in enumerate(row) if i in keys}
+        if not any(v.strip() for v in values.values()):
+            continue
+        question, row_problems = sheet.parse_row(values, number)
+        problems.extend(row_problems)
+        if question:
+            questions.append(question)
+    return questions, problems
+
+
+def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus = QuestionStatus.ACTIVE) -> list[Question]:
+    """Write questions that ``read_file`` found valid, all in the caller's transaction."""
+    units = _unit_lookup()
+    created = []
+    for parsed in questions:
+        unit = units.get(parsed.unit_code)
+        question = create_question(
+            by, type=parsed.type, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
+            explanation=parsed.explanation, difficulty=parsed.difficulty, unit_id=unit.id if unit else None,
+            partial_credit=parsed.partial_credit, tags=[], rubric="")
+        question.status = status
+        created.append(question)
+    audit.record(by, "question.import", None, summary=f"{len(created)} questions")
+    db.session.flush()
+    return created
+
+
+def to_parsed(question: Question) -> ParsedQuestion:
+    correct = tuple(tuple(b) for b in question.correct) if question.type is QuestionType.FILL_BLANK else tuple(question.correct)
+    return ParsedQuestion(type=question.type, stem=question.stem, options=list(question.options), correct=correct,
+                          explanation=question.explanation, difficulty=question.difficulty,
+                          unit_code=question.unit.code if question.unit else "", title=f"Q{question.family_id}",
+                          partial_credit=question.partial_credit)
+
+
+def export_xlsx(questions: list[Question]) -> bytes:
+    """The questions in the import template's layout (an empty list gives the blank template)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet_ = book.active
+    sheet_.title = "题库"
+    sheet_.append(sheet.TEMPLATE_COLUMNS)
+    for question in questions:
+        sheet_.append(sheet.to_row(to_parsed(question)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_gift(questions: list[Question]) -> str:
+    return gift.write_gift([to_parsed(q) for q in questions])
+
+
+def bank_questions(*, search: str = "", unit_id: int | None = None, kind: str = "", status: str = "",
+                   limit: int = 500) -> list[Question]:
+    """The latest version of each question, filtered."""
+    query = sa.select(Question).where(Question.latest.is_(True)).order_by(Question.family_id.desc())
+    if search:
+        query = query.where(Question.stem.ilike(f"%{search}%", escape="\\"))
+    if unit_id:
+        query = query.where(Question.unit_id == unit_id)
+    if kind:
+        query = query.where(Question.type == kind)
+    if status:
+        query = query.where(Question.status == status)
+    return db.session.scalars(query.limit(limit)).all()

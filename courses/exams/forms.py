@@ -1,0 +1,137 @@
+"""Forms of the assessment engine; every field bounded, choices limited to what exists."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from courses.exams.formats import MAX_STEM, OPTION_LETTERS, Difficulty
+from courses.exams.grading import PartialCredit, QuestionType
+from courses.exams.models import ResultRelease
+
+TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: _l("Multiple choice"),
+               QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
+               QuestionType.ESSAY: _l("Short answer / essay")}
+DIFFICULTY_LABELS = {Difficulty.EASY: _l("Easy"), Difficulty.MEDIUM: _l("Medium"), Difficulty.HARD: _l("Hard")}
+CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
+                 PartialCredit.NO_WRONG: _l("Share per right option, nothing if any wrong one"),
+                 PartialCredit.RIGHT_MINUS_WRONG: _l("Right minus wrong")}
+RELEASE_LABELS = {ResultRelease.IMMEDIATE: _l("As soon as graded"), ResultRelease.AFTER_CLOSE: _l("After the exam closes"),
+                  ResultRelease.MANUAL: _l("When an instructor releases them")}
+
+
+class QuestionForm(FlaskForm):
+    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(), Length(max=MAX_STEM)])
+    option_a = StringField(_l("Option A"), validators=[Optional(), Length(max=1000)])
+    option_b = StringField(_l("Option B"), validators=[Optional(), Length(max=1000)])
+    option_c = StringField(_l("Option C"), validators=[Optional(), Length(max=1000)])
+    option_d = StringField(_l("Option D"), validators=[Optional(), Length(max=1000)])
+    option_e = StringField(_l("Option E"), validators=[Optional(), Length(max=1000)])
+    option_f = StringField(_l("Option F"), validators=[Optional(), Length(max=1000)])
+    answer = StringField(_l("Answer"), description=_l("Letters (A or ACD), T/F, or blanks separated by ; with alternatives separated by |"),
+                         validators=[Optional(), Length(max=2000)])
+    partial_credit = SelectField(_l("Partial credit (multiple choice)"), choices=[(p.value, label) for p, label in CREDIT_LABELS.items()])
+    case_sensitive = BooleanField(_l("Blanks: case matters"))
+    width_sensitive = BooleanField(_l("Blanks: full-width and half-width characters differ"))
+    explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=MAX_STEM)])
+    rubric = TextAreaField(_l("Rubric (essays)"), validators=[Optional(), Length(max=MAX_STEM)])
+    unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
+    difficulty = SelectField(_l("Difficulty"), choices=[(d, label) for d, label in DIFFICULTY_LABELS.items()], default="medium")
+    tags = StringField(_l("Tags (comma separated)"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save question"))
+
+    def options(self) -> list[str]:
+        values = [getattr(self, f"option_{c.lower()}").data or "" for c in OPTION_LETTERS]
+        while values and not values[-1].strip():
+            values.pop()
+        return [v.strip() for v in values]
+
+    def correct(self) -> list:
+        raw = (self.answer.data or "").strip()
+        kind = QuestionType(self.type.data)
+        if kind is QuestionType.FILL_BLANK:
+            return [[a.strip() for a in b.split("|") if a.strip()] for b in raw.replace("；", ";").split(";") if b.strip()]
+        if kind is QuestionType.TRUE_FALSE:
+            return [raw.upper()[:1]] if raw else []
+        if kind is QuestionType.ESSAY:
+            return []
+        return sorted({c for c in raw.upper() if c.isalpha()})
+
+    def validate_answer(self, field):
+        if QuestionType(self.type.data) is not QuestionType.ESSAY and not (field.data or "").strip():
+            raise ValidationError(_l("Give the answer."))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(choices=[("active", ""), ("retired", ""), ("draft", "")])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Question file (.xlsx or GIFT .txt)"), validators=[FileRequired()])
+    activate = BooleanField(_l("Make the imported questions active"), default=True)
+    submit = SubmitField(_l("Import"))
+
+
+class ExamForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    is_final = BooleanField(_l("Final exam of the course"))
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    time_limit_minutes = IntegerField(_l("Time limit (minutes)"), default=60, validators=[InputRequired(), NumberRange(1, 600)])
+    attempts_allowed = IntegerField(_l("Attempts allowed"), default=1, validators=[InputRequired(), NumberRange(1, 20)])
+    pass_mark = DecimalField(_l("Pass mark (%)"), default=60, places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    grace_seconds = IntegerField(_l("Grace period after the time limit (seconds)"), default=60,
+                                 validators=[InputRequired(), NumberRange(0, 600)])
+    start_window_minutes = IntegerField(_l("Latest start, minutes after opening (empty: any time)"),
+                                        validators=[Optional(), NumberRange(1, 100000)])
+    shuffle_questions = BooleanField(_l("Shuffle questions"), default=True)
+    shuffle_options = BooleanField(_l("Shuffle options"), default=True)
+    show_score = BooleanField(_l("Trainees see their score"), default=True)
+    show_answers = BooleanField(_l("Trainees see the right answers and explanations"))
+    release = SelectField(_l("Results are shown"), choices=[(r.value, label) for r, label in RELEASE_LABELS.items()])
+    submit = SubmitField(_l("Save exam"))
+
+
+class RuleForm(FlaskForm):
+    question_family_id = IntegerField(_l("Fixed question number (instead of a draw)"), validators=[Optional(), NumberRange(1)])
+    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
+    difficulty = SelectField(_l("Difficulty"), choices=[("", _l("Any"))] + [(d, label) for d, label in DIFFICULTY_LABELS.items()])
+    count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
+    points = DecimalField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
+    submit = SubmitField(_l("Add to blueprint"))
+
+
+class AccommodationForm(FlaskForm):
+    worker_number = StringField(_l("Worker number"), validators=[DataRequired(), Length(max=20)])
+    extra_minutes = IntegerField(_l("Extra minutes"), default=0, validators=[InputRequired(), NumberRange(0, 600)])
+    extra_attempts = IntegerField(_l("Extra attempts"), default=0, validators=[InputRequired(), NumberRange(0, 10)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("Save accommodation"))
+
+
+class GradeForm(FlaskForm):
+    points = DecimalField(_l("Points"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    feedback = TextAreaField(_l("Feedback"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save mark and next"))
+
+
+class RegradeForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Apply the regrade"))
+
+
+class ActionForm(FlaskForm):
+    """A bare POST (publish, start, submit, release) protected by its CSRF token."""

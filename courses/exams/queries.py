@@ -1,0 +1,162 @@
+"""Reads of the assessment engine: exams of a course, queues, results, gradebooks, statistics,
+and what certificates ask: "has this worker passed the final exam of that course, with what score?"
+"""
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from academy.extensions import db
+from courses.enrollment.models import Course, CourseKind, Enrollment
+from courses.exams.grading import QuestionType
+from courses.exams.itemstats import ItemResponse, ItemStatistics, item_statistics
+from courses.exams.models import Attempt, AttemptItem, AttemptState, Exam, ExamStatus, Question
+
+
+def exams_of_course(course: Course, include_drafts: bool = False) -> list[Exam]:
+    query = sa.select(Exam).where(Exam.course_id == course.id).order_by(Exam.opens_at, Exam.id)
+    if not include_drafts:
+        query = query.where(Exam.status == ExamStatus.PUBLISHED)
+    return db.session.scalars(query).all()
+
+
+def attempts_of(exam: Exam, worker_id: int) -> list[Attempt]:
+    return db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.worker_id == worker_id)
+                              .order_by(Attempt.number)).all()
+
+
+def grading_queue(exam: Exam, family_id: int | None = None) -> list[AttemptItem]:
+    """Essay answers waiting for a mark, grouped by question (or of one question), oldest attempt first."""
+    query = (sa.select(AttemptItem).join(AttemptItem.attempt).join(AttemptItem.question)
+             .where(Attempt.exam_id == exam.id, AttemptItem.needs_grading.is_(True),
+                    Attempt.state == AttemptState.SUBMITTED)
+             .order_by(Question.family_id, Attempt.closed_at, AttemptItem.id))
+    if family_id:
+        query = query.where(Question.family_id == family_id)
+    return db.session.scalars(query).all()
+
+
+def exam_results(exam: Exam) -> list[Attempt]:
+    return db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id)
+                              .order_by(Attempt.worker_id, Attempt.number)).all()
+
+
+@dataclass
+class UnitScore:
+    label: str
+    earned: Decimal
+    possible: Decimal
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.earned / self.possible) if self.possible else 0
+
+
+def unit_breakdown(attempt: Attempt) -> list[UnitScore]:
+    """Points earned and possible per syllabus unit of the attempt's questions."""
+    rows: dict[str, UnitScore] = {}
+    for item in attempt.items:
+        unit = item.question.unit
+        label = f"{unit.code} {unit.title}" if unit else "-"
+        row = rows.setdefault(label, UnitScore(label, Decimal(0), Decimal(0)))
+        row.earned += item.earned or Decimal(0)
+        row.possible += item.points
+    return sorted(rows.values(), key=lambda r: r.label)
+
+
+# ---- for certificates ------------------------------------------------------------------------
+
+
+def passed_final_attempts(worker_id: int, *, course_id: int | None = None, min_percent: Decimal | None = None,
+                          pre_service_only: bool = True) -> list[Attempt]:
+    """Graded, passed attempts at final exams (of pre-service courses unless told otherwise), best first.
+
+    ``min_percent`` raises the bar above the exam's own pass mark. A regrade that drops an attempt
+    below the mark makes it disappear from here at once (``passed`` is recomputed).
+    """
+    query = (sa.select(Attempt).join(Attempt.exam).join(Exam.course)
+             .where(Attempt.worker_id == worker_id, Attempt.state == AttemptState.GRADED, Attempt.passed.is_(True),
+                    Exam.is_final.is_(True)).order_by(Attempt.percent.desc(), Attempt.graded_at))
+    if course_id is not None:
+        query = query.where(Exam.course_id == course_id)
+    if pre_service_only:
+        query = query.where(Course.kind == CourseKind.PRE_SERVICE)
+    if min_percent is not None:
+        query = query.where(Attempt.percent >= min_percent)
+    return db.session.scalars(query).all()
+
+
+def attempt_evidence(attempt: Attempt) -> dict:
+    """The facts a certificate records about the attempt it was issued on."""
+    return {"attempt_id": attempt.id, "exam_id": attempt.exam_id, "exam": attempt.exam.title,
+            "course_id": attempt.exam.course_id, "course": attempt.exam.course.code, "score": str(attempt.score),
+            "max_score": str(attempt.max_score), "percent": str(attempt.percent), "passed": attempt.passed,
+            "graded_at": attempt.graded_at.isoformat() if attempt.graded_at else None}
+
+
+# ---- statistics and exports ------------------------------------------------------------------
+
+
+def exam_item_statistics(exam: Exam) -> list[tuple[Question, ItemStatistics]]:
+    """Item statistics per question family, over the exam's graded attempts."""
+    attempts = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id,
+                                                           Attempt.state == AttemptState.GRADED)).all()
+    totals = {a.id: float(a.score or 0) for a in attempts}
+    by_family: dict[int, list[ItemResponse]] = defaultdict(list)
+    questions: dict[int, Question] = {}
+    for attempt in attempts:
+        for item in attempt.items:
+            family = item.question.family_id
+            questions[family] = item.question if family not in questions else questions[family]
+            chosen = tuple(item.response) if isinstance(item.response, list) and item.question.type in (
+                QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE) else ()
+            by_family[family].append(ItemResponse(attempt.id, float(item.earned or 0), float(item.points), chosen))
+    return [(questions[f], item_statistics(f, by_family[f], totals)) for f in sorted(by_family)]
+
+
+def _xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def results_xlsx(exam: Exam, header: list[str]) -> bytes:
+    rows = [[a.worker.number, a.worker.name, a.number, a.state.value, float(a.score) if a.score is not None else None,
+             float(a.max_score), float(a.percent) if a.percent is not None else None,
+             "" if a.passed is None else ("✔" if a.passed else "✘"),
+             a.closed_at.isoformat() if a.closed_at else ""] for a in exam_results(exam)]
+    return _xlsx("results", header, rows)
+
+
+def gradebook(course: Course) -> tuple[list[Exam], list[tuple]]:
+    """Per enrolled worker: the best graded percent at each exam of the course."""
+    exams = exams_of_course(course)
+    enrollments = db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
+                                     .order_by(Enrollment.id)).all()
+    best: dict[tuple[int, int], Attempt] = {}
+    for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.exam_id.in_([e.id for e in exams]),
+                                                               Attempt.state == AttemptState.GRADED)):
+        key = (attempt.worker_id, attempt.exam_id)
+        if key not in best or attempt.percent > best[key].percent:
+            best[key] = attempt
+    rows = [(e.worker, [best.get((e.worker_id, exam.id)) for exam in exams]) for e in enrollments]
+    return exams, rows
+
+
+def gradebook_xlsx(course: Course, header: list[str]) -> bytes:
+    exams, rows = gradebook(course)
+    data = [[worker.number, worker.name, *[float(a.percent) if a else None for a in attempts],
+             *[("✔" if a.passed else "✘") if a else "" for a in attempts]] for worker, attempts in rows]
+    return _xlsx("gradebook", header + [e.title for e in exams] + [f"{e.title} ✔" for e in exams], data)

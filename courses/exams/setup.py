@@ -1,0 +1,45 @@
+"""Wire the assessment engine in: blueprint, navigation, the course page's exam list, CLI sweep, demo."""
+from __future__ import annotations
+
+import click
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from academy.contributions import NavItem, contribute
+from academy.extensions import db
+from academy.permissions import Role
+from courses.exams import demo, queries
+from courses.exams.views import bp
+
+
+def course_section(course, user, enrollment) -> Markup:
+    """The exams on a course page: trainees see published ones, instructors every one and a 'new' link."""
+    from courses.enrollment.operations import can_edit_course
+
+    editor = can_edit_course(user, course)
+    exams = queries.exams_of_course(course, include_drafts=editor)
+    if not exams and not editor:
+        return Markup("")
+    return Markup(render_template("exams/_course_section.html", course=course, exams=exams, editor=editor,
+                                  enrolled=enrollment is not None))
+
+
+@click.command("exams-sweep")
+def sweep_command() -> None:
+    """Close every exam attempt whose time (and grace) has run out, and grade it."""
+    from courses.exams.attempts import sweep_overdue
+
+    closed = sweep_overdue()
+    db.session.commit()
+    click.echo(f"{closed} attempts closed.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(sweep_command)
+    contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR)), order=430)
+    contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,)), order=435)
+    contribute(app, "course_sections", course_section, order=20)
+    contribute(app, "demo", demo.create_demo_exams, order=45)
+

@@ -1,0 +1,157 @@
+"""The question bank: list, write (new versions for active questions), activate/retire, import, export."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.extensions import db
+from academy.permissions import Role, get_or_404, require_role
+from courses.exams import bank as ops
+from courses.exams.content import render_markdown
+from courses.exams.forms import ImportForm, QuestionForm, StatusForm
+from courses.exams.grading import QuestionType
+from courses.exams.models import Question, QuestionStatus
+from courses.exams.views import bp
+from courses.syllabus.operations import current_version
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    version = current_version()
+    units = [u for u in version.units if u.parent_id is not None] if version else []
+    return [(0, "-")] + [(u.id, f"{u.code} {u.title}") for u in units]
+
+
+@bp.get("/exams/bank")
+@require_role(Role.INSTRUCTOR)
+def bank():
+    search = request.args.get("q", "")[:100].strip()
+    kind = request.args.get("type", "")
+    status = request.args.get("status", "")
+    unit_id = request.args.get("unit", type=int)
+    questions = ops.bank_questions(search=search, unit_id=unit_id, kind=kind if kind in set(QuestionType) else "",
+                                   status=status if status in set(QuestionStatus) else "")
+    return render_template("exams/bank.html", questions=questions, search=search, kind=kind, status=status,
+                           unit_id=unit_id, units=_unit_choices()[1:])
+
+
+def _values(form: QuestionForm) -> dict:
+    return dict(type=QuestionType(form.type.data), stem=form.stem.data, options=form.options(), correct=form.correct(),
+                partial_credit=form.partial_credit.data, case_sensitive=form.case_sensitive.data,
+                width_sensitive=form.width_sensitive.data, explanation=form.explanation.data or "",
+                rubric=form.rubric.data or "", unit_id=form.unit_id.data or None, difficulty=form.difficulty.data,
+                tags=(form.tags.data or "").replace("，", ",").split(","))
+
+
+def _fill(form: QuestionForm, question: Question) -> None:
+    form.type.data = question.type.value
+    for index, option in enumerate(question.options):
+        getattr(form, f"option_{'abcdef'[index]}").data = option
+    if question.type is QuestionType.FILL_BLANK:
+        form.answer.data = ";".join("|".join(b) for b in question.correct)
+    else:
+        form.answer.data = "".join(question.correct)
+    form.unit_id.data = question.unit_id or 0
+    form.tags.data = ", ".join(question.tags or [])
+    form.partial_credit.data = question.partial_credit.value
+
+
+def _edit(question: Question | None):
+    form = QuestionForm(obj=question) if request.method == "GET" else QuestionForm()
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET" and question is not None:
+        _fill(form, question)
+    if form.validate_on_submit():
+        try:
+            if question is None:
+                saved = ops.create_question(current_user, **_values(form))
+            else:
+                saved = ops.update_question(question, current_user, **_values(form))
+        except ops.BankError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Question saved (version %(n)d).", n=saved.version), "success")
+            return redirect(url_for("exams.question", question_id=saved.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("exams/question_form.html", form=form, question=question), status
+
+
+@bp.route("/exams/bank/new", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def question_new():
+    return _edit(None)
+
+
+@bp.route("/exams/bank/<int:question_id>/edit", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def question_edit(question_id: int):
+    return _edit(get_or_404(Question, question_id))
+
+
+@bp.get("/exams/bank/<int:question_id>")
+@require_role(Role.INSTRUCTOR)
+def question(question_id: int):
+    question = get_or_404(Question, question_id)
+    versions = db.session.scalars(sa.select(Question).where(Question.family_id == question.family_id)
+                                  .order_by(Question.version.desc())).all()
+    return render_template("exams/question.html", question=question, versions=versions,
+                           stem=render_markdown(question.stem), status_form=StatusForm(formdata=None))
+
+
+@bp.post("/exams/bank/<int:question_id>/status")
+@require_role(Role.INSTRUCTOR)
+def question_status(question_id: int):
+    question = get_or_404(Question, question_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ops.set_question_status(question, current_user, QuestionStatus(form.status.data))
+    except ops.BankError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.question", question_id=question.id)), 303
+    db.session.commit()
+    flash(_("Question status changed."), "success")
+    return redirect(url_for("exams.question", question_id=question.id))
+
+
+@bp.route("/exams/bank/import", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def bank_import():
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        questions, problems = ops.read_file(upload.filename or "", upload.read())
+        if not problems:
+            status = QuestionStatus.ACTIVE if form.activate.data else QuestionStatus.DRAFT
+            created = ops.import_questions(current_user, questions, status)
+            db.session.commit()
+            flash(_("%(n)d questions imported.", n=len(created)), "success")
+            return redirect(url_for("exams.bank"))
+        flash(_("Nothing was imported: the file has %(n)d problems.", n=len(problems)), "danger")
+    status = 400 if request.method == "POST" else 200
+    return render_template("exams/import.html", form=form, problems=problems), status
+
+
+@bp.get("/exams/bank/export")
+@require_role(Role.INSTRUCTOR)
+def bank_export():
+    fmt = request.args.get("format", "xlsx")
+    template = request.args.get("template") == "1"
+    questions = [] if template else ops.bank_questions(status=request.args.get("status", "") if
+                                                       request.args.get("status") in set(QuestionStatus) else "",
+                                                       limit=5000)
+    if fmt == "gift":
+        return Response(ops.export_gift(questions), mimetype="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=questions.gift.txt"})
+    if fmt != "xlsx":
+        abort(400)
+    name = "question-template.xlsx" if template else "questions.xlsx"
+    return Response(ops.export_xlsx(questions), mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -1,0 +1,70 @@
+"""The grading queue (essays, question and rubric beside each answer) and regrades with a dry run."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.extensions import db
+from academy.permissions import Role, get_or_404, require_role
+from courses.exams import attempts as ops
+from courses.exams import queries, regrade
+from courses.exams.content import render_markdown
+from courses.exams.forms import GradeForm, RegradeForm
+from courses.exams.models import AttemptItem
+from courses.exams.views import bp, managed_exam
+
+
+@bp.get("/exams/<int:exam_id>/grading")
+@require_role(Role.INSTRUCTOR)
+def grading_queue(exam_id: int):
+    exam = managed_exam(exam_id)
+    if ops.sweep_overdue(exam=exam):
+        db.session.commit()
+    family = request.args.get("question", type=int)
+    return render_template("exams/queue.html", exam=exam, items=queries.grading_queue(exam, family), family=family,
+                           questions={i.question.family_id: i.question for i in queries.grading_queue(exam)})
+
+
+@bp.route("/grading/items/<int:item_id>", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def grade_item(item_id: int):
+    item = get_or_404(AttemptItem, item_id)
+    exam = managed_exam(item.attempt.exam_id)
+    if item.attempt.state is ops.S.IN_PROGRESS:
+        abort(404)
+    form = GradeForm(obj=None if request.method == "POST" else item)
+    if request.method == "GET":
+        form.points.data = item.earned
+    if form.validate_on_submit():
+        try:
+            ops.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
+        except ops.ExamError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Mark saved."), "success")
+            family = request.args.get("question", type=int)
+            following = queries.grading_queue(exam, family)
+            if following:
+                return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
+            return redirect(url_for("exams.grading_queue", exam_id=exam.id))
+    left = len(queries.grading_queue(exam))
+    status = 400 if request.method == "POST" else 200
+    return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,
+                           stem=render_markdown(item.question.stem), rubric=render_markdown(item.question.rubric)), status
+
+
+@bp.route("/exams/<int:exam_id>/regrade", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def regrade_exam(exam_id: int):
+    exam = managed_exam(exam_id)
+    form = RegradeForm()
+    if form.validate_on_submit():
+        changes = regrade.apply_regrade(exam, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("%(n)d attempts regraded.", n=len(changes)), "success")
+        return redirect(url_for("exams.results", exam_id=exam.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("exams/regrade.html", exam=exam, changes=regrade.plan_regrade(exam), form=form), status

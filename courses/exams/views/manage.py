@@ -1,0 +1,260 @@
+"""Exams of a course: settings, blueprint, publishing, accommodations, results, gradebook, statistics."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.database import utcnow
+from academy.extensions import db
+from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.registry.models import Worker
+from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.models import Course, Enrollment, EnrollmentState
+from courses.enrollment.operations import can_edit_course
+from courses.exams import attempts as attempt_ops
+from courses.exams import operations as ops
+from courses.exams import queries
+from courses.exams.forms import AccommodationForm, ActionForm, ExamForm, RuleForm
+from courses.exams.grading import QuestionType
+from courses.exams.models import Accommodation, Exam, ExamStatus, ResultRelease
+from courses.exams.views import bp, managed_exam, to_local, to_utc
+from courses.exams.views.bank import XLSX, _unit_choices
+
+
+@bp.get("/exams")
+@login_required
+def exam_list():
+    """Trainees: the exams of their courses. Instructors: the exams of the courses they run."""
+    worker = enrollment_queries.worker_of(current_user)
+    mine = []
+    if worker is not None:
+        course_ids = db.session.scalars(sa.select(Enrollment.course_id).where(
+            Enrollment.worker_id == worker.id,
+            Enrollment.state.in_((EnrollmentState.ENROLLED, EnrollmentState.COMPLETED)))).all()
+        mine = db.session.scalars(sa.select(Exam).where(Exam.course_id.in_(course_ids), Exam.status == ExamStatus.PUBLISHED)
+                                  .order_by(Exam.opens_at)).all()
+    managed = []
+    if has_role(current_user, Role.INSTRUCTOR):
+        managed = [e for e in db.session.scalars(sa.select(Exam).order_by(Exam.opens_at.desc()).limit(300))
+                   if can_edit_course(current_user, e.course)]
+    return render_template("exams/list.html", mine=mine, managed=managed)
+
+
+def _exam_form(exam: Exam | None) -> ExamForm:
+    form = ExamForm(obj=exam) if request.method == "GET" else ExamForm()
+    if request.method == "GET" and exam is not None:
+        form.opens_at.data, form.closes_at.data = to_local(exam.opens_at), to_local(exam.closes_at)
+        form.release.data = exam.release.value
+    elif request.method == "GET":
+        start = to_local(utcnow()).replace(second=0, microsecond=0)
+        form.opens_at.data, form.closes_at.data = start, start + timedelta(days=7)
+    return form
+
+
+def _settings(form: ExamForm) -> dict:
+    return dict(title=form.title.data, is_final=form.is_final.data, opens_at=to_utc(form.opens_at.data),
+                closes_at=to_utc(form.closes_at.data), time_limit_minutes=form.time_limit_minutes.data,
+                attempts_allowed=form.attempts_allowed.data, pass_mark=form.pass_mark.data,
+                grace_seconds=form.grace_seconds.data, start_window_minutes=form.start_window_minutes.data,
+                shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
+                show_score=form.show_score.data, show_answers=form.show_answers.data,
+                release=ResultRelease(form.release.data))
+
+
+def _save(course: Course, exam: Exam | None):
+    form = _exam_form(exam)
+    if form.validate_on_submit():
+        try:
+            exam = ops.save_exam(current_user, exam, course, **_settings(form))
+        except ops.ExamError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("Exam saved."), "success")
+            return redirect(url_for("exams.exam", exam_id=exam.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("exams/exam_form.html", form=form, course=course, exam=exam), status
+
+
+@bp.route("/courses/<int:course_id>/exams/new", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def exam_new(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(can_edit_course(current_user, course))
+    return _save(course, None)
+
+
+@bp.route("/exams/<int:exam_id>/edit", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def exam_edit(exam_id: int):
+    exam = managed_exam(exam_id)
+    return _save(exam.course, exam)
+
+
+def _rule_form() -> RuleForm:
+    form = RuleForm()
+    form.unit_id.choices = _unit_choices()
+    return form
+
+
+@bp.get("/exams/<int:exam_id>")
+@login_required
+def exam(exam_id: int):
+    exam = get_or_404(Exam, exam_id)
+    manager = ops.can_manage_exam(current_user, exam)
+    worker = enrollment_queries.worker_of(current_user)
+    if not manager:
+        enrolled = worker is not None and db.session.scalar(sa.select(Enrollment.id).where(
+            Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id))
+        if not enrolled or exam.status is not ExamStatus.PUBLISHED:
+            abort(404)
+    attempts = queries.attempts_of(exam, worker.id) if worker else []
+    for attempt in attempts:
+        if attempt_ops.close_if_overdue(attempt):
+            db.session.commit()
+    left = attempt_ops.attempts_left(exam, worker.id) if worker else 0
+    context = dict(exam=exam, manager=manager, attempts=attempts, left=left, now=utcnow(),
+                   action_form=ActionForm(formdata=None), is_released=attempt_ops.is_released)
+    if manager:
+        context.update(rule_form=_rule_form(), accommodation_form=AccommodationForm(formdata=None),
+                       pools={rule.id: len(ops.rule_pool(rule)) for rule in exam.rules},
+                       accommodations=db.session.scalars(sa.select(Accommodation).where(Accommodation.exam_id == exam.id)).all(),
+                       queue=len(queries.grading_queue(exam)))
+    return render_template("exams/exam.html", **context)
+
+
+@bp.post("/exams/<int:exam_id>/rules")
+@require_role(Role.INSTRUCTOR)
+def rule_add(exam_id: int):
+    exam = managed_exam(exam_id)
+    form = _rule_form()
+    if not form.validate_on_submit():
+        flash(_("Check the rule: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    try:
+        ops.add_rule(exam, current_user, question_family_id=form.question_family_id.data,
+                     type=QuestionType(form.type.data), unit_id=form.unit_id.data or None,
+                     difficulty=form.difficulty.data or None, count=form.count.data, points=form.points.data)
+    except ops.ExamError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    db.session.commit()
+    flash(_("Blueprint rule added."), "success")
+    return redirect(url_for("exams.exam", exam_id=exam.id))
+
+
+@bp.post("/exams/<int:exam_id>/rules/<int:rule_id>/delete")
+@require_role(Role.INSTRUCTOR)
+def rule_remove(exam_id: int, rule_id: int):
+    exam = managed_exam(exam_id)
+    rule = next((r for r in exam.rules if r.id == rule_id), None)
+    if rule is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.remove_rule(rule, current_user)
+    except ops.ExamError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    db.session.commit()
+    return redirect(url_for("exams.exam", exam_id=exam.id))
+
+
+@bp.post("/exams/<int:exam_id>/publish")
+@require_role(Role.INSTRUCTOR)
+def exam_publish(exam_id: int):
+    exam = managed_exam(exam_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.publish_exam(exam, current_user)
+    except ops.ExamError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    db.session.commit()
+    flash(_("Exam published."), "success")
+    return redirect(url_for("exams.exam", exam_id=exam.id))
+
+
+@bp.post("/exams/<int:exam_id>/accommodations")
+@require_role(Role.INSTRUCTOR)
+def accommodation_save(exam_id: int):
+    exam = managed_exam(exam_id)
+    form = AccommodationForm()
+    worker = form.validate_on_submit() and db.session.scalar(sa.select(Worker).where(Worker.number == form.worker_number.data.strip()))
+    if not worker:
+        flash(_("Give an existing worker number, minutes, attempts and a reason."), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    ops.set_accommodation(exam, worker, current_user, extra_minutes=form.extra_minutes.data,
+                          extra_attempts=form.extra_attempts.data, reason=form.reason.data)
+    db.session.commit()
+    flash(_("Accommodation saved."), "success")
+    return redirect(url_for("exams.exam", exam_id=exam.id))
+
+
+@bp.post("/exams/<int:exam_id>/release")
+@require_role(Role.INSTRUCTOR)
+def exam_release(exam_id: int):
+    exam = managed_exam(exam_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = ops.release_results(exam, current_user)
+    db.session.commit()
+    flash(_("%(n)d results released.", n=count), "success")
+    return redirect(url_for("exams.results", exam_id=exam.id))
+
+
+@bp.get("/exams/<int:exam_id>/results")
+@require_role(Role.INSTRUCTOR)
+def results(exam_id: int):
+    exam = managed_exam(exam_id)
+    if attempt_ops.sweep_overdue(exam=exam):
+        db.session.commit()
+    return render_template("exams/results.html", exam=exam, attempts=queries.exam_results(exam),
+                           action_form=ActionForm(formdata=None), breakdown=queries.unit_breakdown)
+
+
+RESULT_HEADER = ["工号 Number", "姓名 Name", "次数 Attempt", "状态 State", "得分 Score", "满分 Max", "百分比 %",
+                 "通过 Passed", "交卷时间 Closed (UTC)"]
+
+
+@bp.get("/exams/<int:exam_id>/results.xlsx")
+@require_role(Role.INSTRUCTOR)
+def results_xlsx(exam_id: int):
+    exam = managed_exam(exam_id)
+    return Response(queries.results_xlsx(exam, RESULT_HEADER), mimetype=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename=exam-{exam.id}-results.xlsx"})
+
+
+@bp.get("/courses/<int:course_id>/gradebook")
+@require_role(Role.INSTRUCTOR)
+def gradebook(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(can_edit_course(current_user, course))
+    exams, rows = queries.gradebook(course)
+    return render_template("exams/gradebook.html", course=course, exams=exams, rows=rows)
+
+
+@bp.get("/courses/<int:course_id>/gradebook.xlsx")
+@require_role(Role.INSTRUCTOR)
+def gradebook_xlsx(course_id: int):
+    course = get_or_404(Course, course_id)
+    ensure(can_edit_course(current_user, course))
+    return Response(queries.gradebook_xlsx(course, ["工号 Number", "姓名 Name"]), mimetype=XLSX,
+                    headers={"Content-Disposition": f"attachment; filename=gradebook-{course.code}.xlsx"})
+
+
+@bp.get("/exams/<int:exam_id>/statistics")
+@require_role(Role.INSTRUCTOR)
+def statistics(exam_id: int):
+    exam = managed_exam(exam_id)
+    return render_template("exams/statistics.html", exam=exam, rows=queries.exam_item_statistics(exam))

@@ -1,0 +1,107 @@
+"""Taking an exam: start, the exam page (resumable), submit, and the result page.
+
+An attempt is only ever shown to the person who started it: anyone else gets 404, whatever
+their role. While it is in progress the page carries no answer key and no hint of correctness.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+
+from academy.database import utcnow
+from academy.extensions import db
+from academy.permissions import get_or_404
+from courses.enrollment import queries as enrollment_queries
+from courses.exams import attempts as ops
+from courses.exams import queries
+from courses.exams.content import render_markdown
+from courses.exams.forms import ActionForm
+from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
+from courses.exams.views import bp
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """The current user's attempt, closed first if its time ran out; 404 for anyone else's."""
+    attempt = get_or_404(Attempt, attempt_id)
+    if attempt.user_id != current_user.id:
+        abort(404)
+    if ops.close_if_overdue(attempt):
+        db.session.commit()
+    return attempt
+
+
+@bp.post("/exams/<int:exam_id>/start")
+@login_required
+def start(exam_id: int):
+    exam = get_or_404(Exam, exam_id)
+    worker = enrollment_queries.worker_of(current_user)
+    if worker is None or exam.status is not ExamStatus.PUBLISHED:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = ops.start_attempt(exam, worker, current_user)
+        db.session.commit()
+    except ops.ExamError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
+    except Exception as error:  # a concurrent start won the unique (exam, worker, number): resume that one
+        from sqlalchemy.exc import IntegrityError
+
+        if not isinstance(error, IntegrityError):
+            raise
+        db.session.rollback()
+        attempt = ops.open_attempt(exam, worker.id)
+        if attempt is None:
+            abort(409)
+    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
+
+
+def item_view(item) -> dict:
+    """What the page shows of one question: stem, options in this attempt's order. No key."""
+    question = item.question
+    options = [(letter, question.options[ord(letter) - 65]) for letter in item.option_order]
+    return {"id": item.id, "position": item.position + 1, "type": question.type.value, "points": item.points,
+            "stem": render_markdown(question.stem), "options": options, "blanks": question.blanks,
+            "response": item.response}
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    if attempt.state is not AttemptState.IN_PROGRESS:
+        return _result(attempt)
+    remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+    return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
+                           items=[item_view(i) for i in attempt.items], submit_form=ActionForm(formdata=None),
+                           csrf=generate_csrf())
+
+
+def _result(attempt: Attempt):
+    released = ops.is_released(attempt)
+    exam = attempt.exam
+    review = []
+    if released and exam.show_answers:
+        for item in attempt.items:
+            view = item_view(item)
+            view.update(earned=item.earned, correct=item.question.correct, explanation=render_markdown(item.question.explanation),
+                        feedback=item.feedback)
+            review.append(view)
+    return render_template("exams/result.html", attempt=attempt, exam=exam, released=released, review=review,
+                           breakdown=queries.unit_breakdown(attempt) if released and exam.show_score else [])
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    ops.close_attempt(attempt, current_user, reason="trainee")
+    db.session.commit()
+    flash(_("Your answers are submitted."), "success")
+    return redirect(url_for("exams.attempt", attempt_id=attempt.id))

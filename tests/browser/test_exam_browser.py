@@ -1,0 +1,122 @@
+"""A trainee sits an exam on a phone: answers half, reloads, goes offline for a moment, submits;
+the instructor grades the essay in the queue and releases; the trainee sees the result."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from academy.accounts.models import User
+from academy.accounts.operations import create_user, grant_role
+from academy.extensions import db
+from academy.permissions import Role
+from courses.exams.grading import QuestionType as T
+from courses.exams.models import Attempt, AttemptState, ResultRelease
+from tests.fixtures.courses import create_course
+from tests.fixtures.exams import create_exam, create_taker
+from tests.support import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sitting(live_app):
+    with live_app.app_context():
+        teacher = create_user("teacher", PASSWORD, by=None)
+        grant_role(teacher, Role.INSTRUCTOR, by=None)
+        course = create_course(instructors=[teacher])
+        exam = create_exam(course, rules=((T.TRUE_FALSE, 4, "5"), (T.ESSAY, 1, "10")), release=ResultRelease.MANUAL)
+        create_taker(course, username="sitter")
+        for user in db.session.scalars(sa.select(User)):
+            user.locale = "en"
+        db.session.commit()
+        return exam.id
+
+
+def _log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+ESSAY = "先倾听双方，再依法调解，最后回访。"
+
+
+def _answer(page, n: int, kind: str) -> None:
+    page.click(f"[data-testid=goto-{n}]")
+    if kind == "true_false":
+        page.locator(f"[data-testid=question-{n}] input[value=T]").check()
+    else:
+        page.locator(f"[data-testid=question-{n}] textarea").fill(ESSAY)
+
+
+def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, live_server, sitting, page, browser):
+    exam_id = sitting
+    _log_in(page, live_server, "sitter")
+    page.goto(f"{live_server}/exams/{exam_id}")
+    page.click("[data-testid=start-exam]")
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_url = page.url
+    status = page.locator("[data-testid=save-status]")
+    assert re.match(r"\d+:\d\d", page.locator("[data-testid=timer]").inner_text())
+
+    kinds = page.locator(".js-question").evaluate_all("els => els.map(e => e.getAttribute('data-type'))")
+    order = list(enumerate(kinds, start=1))
+    first_half, second_half = order[:2], order[2:]
+    for n, kind in first_half:
+        _answer(page, n, kind)
+    page.click("[data-testid=goto-3]")  # changing question saves
+    expect(status).to_contain_text("Saved at")
+    assert re.search(r"Saved at \d\d:\d\d:\d\d", status.inner_text())
+    with live_app.app_context():  # the first half is on the server, not only in the page
+        saved = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam_id)).one().items
+        assert sum(1 for item in saved if item.response) == 2
+
+    page.reload()
+    for n, kind in first_half:
+        page.click(f"[data-testid=goto-{n}]")
+        if kind == "true_false":
+            assert page.locator(f"[data-testid=question-{n}] input[value=T]").is_checked()
+        else:
+            assert page.locator(f"[data-testid=question-{n}] textarea").input_value() == ESSAY
+
+    page.context.set_offline(True)
+    for n, kind in second_half:
+        _answer(page, n, kind)
+    page.click("[data-testid=prev]")
+    expect(status).to_contain_text("Not saved")
+    page.context.set_offline(False)
+    expect(status).to_contain_text("Saved at", timeout=20000)
+    page.click("[data-testid=submit-exam]")
+    page.wait_for_selector("[data-testid=result-pending]")
+
+    with live_app.app_context():
+        attempt = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam_id)).one()
+        assert attempt.state is AttemptState.SUBMITTED
+        assert all(item.response for item in attempt.items)  # every answer reached the server
+        attempt_id = attempt.id
+
+    teacher = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    grader = teacher.new_page()
+    grader.set_default_timeout(15000)
+    _log_in(grader, live_server, "teacher")
+    grader.goto(f"{live_server}/exams/{exam_id}/grading")
+    grader.click("[data-testid=queue-item]")
+    assert "先倾听双方" in grader.locator("[data-testid=essay-answer]").inner_text()
+    grader.fill("[data-testid=points]", "8")
+    grader.click("[data-testid=save-mark]")
+    grader.wait_for_selector("[data-testid=queue-empty]")
+    grader.goto(f"{live_server}/exams/{exam_id}/results")
+    grader.click("[data-testid=release]")
+    grader.wait_for_selector(".alert-success")
+    teacher.close()
+
+    page.goto(attempt_url)
+    assert page.locator("[data-testid=score]").inner_text() == "28.00"
+    assert "Passed" in page.locator("[data-testid=passed]").inner_text()
+    with live_app.app_context():
+        assert db.session.get(Attempt, attempt_id).released_at is not None
