@@ -5,7 +5,7 @@ register their blueprints, navigation entries and worker-page sections there.
 
 Slots the teaching side fills or reads (``academy.contributions``):
 
-- fills ``worker_sections``: ``(worker) -> Markup``, the training section of a worker's page;
+- fills ``worker_sections``: ``(worker, viewer) -> dict(title, html)``, the training section of a worker's page;
 - fills ``home_sections``: ``(user) -> Markup``, a trainee's next lessons and overdue training;
 - fills/reads ``course_sections``: ``(course, user, enrollment) -> Markup`` on a course page (lessons; exams may add);
 - reads ``training_needs``: ``(worker) -> [(unit code or case category, reason with figures)]`` (indicators);

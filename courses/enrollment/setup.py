@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Flask, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -15,11 +16,13 @@ from courses.enrollment.training import overdue_query
 from courses.enrollment.views import bp
 
 
-def worker_training_section(worker) -> Markup:
-    """The training section of a worker's page: courses, hours, results, assigned training."""
-    return Markup(render_template("enrollment/_worker_section.html", worker=worker,
-                                  enrollments=queries.enrollments_of(worker), assignments=queries.assignments_of(worker),
-                                  today=today()))
+def worker_training_section(worker, viewer) -> dict:
+    """The training section of a worker's page (the registry's "worker_sections" slot):
+    courses, hours, results, assigned training."""
+    html = render_template("enrollment/_worker_section.html", worker=worker,
+                           enrollments=queries.enrollments_of(worker), assignments=queries.assignments_of(worker),
+                           today=today())
+    return {"title": _("Training"), "html": Markup(html)}
 
 
 def hr_home_section(user) -> Markup:

@@ -1,7 +1,7 @@
 """courses: syllabus, branches, trainers, courses, enrollment, lessons
 
 Revision ID: 5dc74abaed2e
-Revises: 3d1b86f92d9c
+Revises: 17343d4d60f8
 Create Date: 2026-11-22 01:01:51.068384
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '5dc74abaed2e'
-down_revision = '3d1b86f92d9c'
+down_revision = '17343d4d60f8'
 branch_labels = None
 depends_on = None
 

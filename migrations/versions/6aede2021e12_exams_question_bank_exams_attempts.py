@@ -1,7 +1,7 @@
 """exams: question bank, exams, attempts
 
 Revision ID: 6aede2021e12
-Revises: 4a2a87f0d136
+Revises: 5dc74abaed2e
 Create Date: 2026-11-22 00:41:18.203381
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '6aede2021e12'
-down_revision = '4a2a87f0d136'
+down_revision = '5dc74abaed2e'
 branch_labels = None
 depends_on = None
 

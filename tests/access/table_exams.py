@@ -70,8 +70,10 @@ ACCESS = [
     Access("exams.grading_queue", lambda w: f"/exams/{w['exam'].id}/grading", TEACH),
     Access("exams.grade_item", lambda w: f"/grading/items/{w['essay'].id}", TEACH),
     Access("exams.regrade_exam", lambda w: f"/exams/{w['exam'].id}/regrade", TEACH),
-    # Starting: the trainee resumes his open attempt; nobody without a worker record may start.
-    Access("exams.start", lambda w: f"/exams/{w['exam'].id}/start", everyone(404, trainee=302), method="POST"),
+    # Starting: the trainee resumes his open attempt; nobody without a worker record may start; a
+    # worker not on the course is sent back to the exam page with the reason (which answers him 404).
+    Access("exams.start", lambda w: f"/exams/{w['exam'].id}/start", everyone(404, trainee=302, trainee_other=303),
+           method="POST"),
     Access("exams.attempt", lambda w: f"/attempts/{w['attempt'].id}", OWNER_ONLY),
     Access("exams.attempt_state", lambda w: f"/attempts/{w['attempt'].id}/state.json", OWNER_ONLY),
     # A form post is not the JSON the endpoint takes: 400 for the owner, 404 for anyone else.
