@@ -40,3 +40,6 @@ class NavItem:
     endpoint: str
     label: Callable[[], str]  # a lazy string, evaluated in the user's language
     roles: tuple[str, ...]
+    # A page about the user's own record ("my training"): shown only to holders of ``roles``
+    # themselves, not to administrators, who pass every role check but have no such record.
+    personal: bool = False

@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("registry.areas", _l("Areas"), read), order=230)
     contribute(app, "nav", NavItem("registry.departments", _l("Departments"), read), order=240)
     contribute(app, "nav", NavItem("registry.import_page", _l("Import"), (Role.HR,)), order=250)
-    contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,)), order=260)
+    contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,), personal=True), order=260)
     contribute(app, "worker_sections", sections.assignment_section, order=10)
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "area_choices", queries.area_choices, order=10)

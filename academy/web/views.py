@@ -37,7 +37,9 @@ def visible_nav() -> list:
     """The navigation entries the current user may follow."""
     if not current_user.is_authenticated:
         return []
-    return [item for item in contributions("nav") if has_role(current_user, *item.roles)]
+    held = current_user.roles
+    return [item for item in contributions("nav")
+            if (held.intersection(item.roles) if item.personal else has_role(current_user, *item.roles))]
 
 
 JOB_STATUS_LABELS = {

@@ -37,7 +37,7 @@ def hr_home_section(user) -> Markup:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
-    contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,)), order=415)
+    contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True), order=415)
     contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)
     contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER)), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)

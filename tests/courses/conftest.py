@@ -17,3 +17,5 @@ def english_clients(app, monkeypatch):
         return client
 
     monkeypatch.setattr(app, "test_client", english_client)
+    # Messages made outside a request (an operation's error in a test) use the default language.
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")

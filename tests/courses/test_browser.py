@@ -35,12 +35,6 @@ def server(live_app):
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def browser():
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _world(app) -> dict:

@@ -46,12 +46,16 @@ def test_demo_with_registry_workers_enrols_and_assigns(make_user, make_worker):
     assert len(db.session.scalars(overdue_query(None, today())).all()) == 3
 
 
-def test_worker_page_training_section(app, make_worker, make_course):
+def test_worker_page_training_section(app, client, make_user, make_worker, make_course):
+    """HR opens a worker's page in the registry and finds the training section the courses add."""
+    from academy.permissions import Role
     from courses.enrollment.operations import request_enrollment
+    from tests.support import log_in
 
     worker = make_worker(name="Zhou")
     request_enrollment(make_course(), worker, None)
-    (section,) = [fn for fn in app.extensions["academy.slots"].items["worker_sections"]]
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        html = str(section[1](worker))
+    make_user("hrdesk", Role.HR)
+    log_in(client, "hrdesk")
+    html = client.get(f"/registry/workers/{worker.id}").get_data(as_text=True)
+    assert 'data-testid="training-section"' in html
     assert "Dispute mediation" in html and "Enrolled" in html
