@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    babel.domain_instance = i18n.CatalogueDomain()  # finds translations/zh_CN (see CatalogueDomain)
     bootstrap.init_app(app)
     contributions.init_app(app)
     jobs.init_app(app)

@@ -4,14 +4,12 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from academy.contributions import contributions
 from academy.extensions import db
 
-
-@click.group("academy")
-def academy_cli() -> None:
-    """Grid Academy administration."""
+academy_cli = AppGroup("academy", help="Grid Academy administration.")
 
 
 @academy_cli.command("demo")

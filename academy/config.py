@@ -79,6 +79,8 @@ class Config:
 class TestConfig(Config):
     """Tests: a database of the test run's choosing, CSRF on (tests send real tokens)."""
 
+    __test__ = False  # not a pytest test class
+
     TESTING = True
     JOB_RUNNER = "manual"  # tests share one connection; they run jobs where they can see them
     # Argon2 at full cost makes a test run crawl; the policy test checks production parameters.

@@ -7,8 +7,9 @@ that each package contributes. A slot is a name; a contribution is any object, k
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, current_app
 

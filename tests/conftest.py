@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.serving import make_server
 
 from academy import create_app
 from academy.config import BASE_DIR, TestConfig
@@ -25,6 +27,8 @@ from academy.jobs import run_pending_jobs
 from academy.permissions import Role
 from tests.support import PASSWORD, ensure_postgres_database, postgres_url, sibling_database
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # Each package's factories live in tests/fixtures/<package>.py and are found here by name.
 pytest_plugins = sorted(
@@ -158,3 +162,35 @@ def artifacts_dir() -> Path:
     path = BASE_DIR / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def live_server(live_app):
+    """The live application served over HTTP on a free local port, in a thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) the size of a phone unless a test resizes it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

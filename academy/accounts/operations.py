@@ -25,6 +25,11 @@ class AccountError(ValueError):
     """A domain rule refused the change; the message is for the user."""
 
 
+def _same_user(by, user: User) -> bool:
+    # ``by`` may be Flask-Login's proxy, so compare ids, not identity.
+    return by is not None and getattr(by, "id", None) == user.id
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
 
@@ -105,13 +110,13 @@ def change_password(user: User, new_password: str, by) -> None:
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     end_sessions(user)
-    action = "user.password_change" if by is user else "user.password_reset"
+    action = "user.password_change" if _same_user(by, user) else "user.password_reset"
     audit.record(by, action, user, summary=user.username)
 
 
 def update_user(user: User, by, *, display_name: str, active: bool) -> None:
     """Change a user's name or disable them; disabling ends their sessions. Flushes."""
-    if by is user and not active:
+    if _same_user(by, user) and not active:
         raise AccountError(_("You cannot disable your own account."))
     before, after = audit.changes(user, ["display_name", "active"], {"display_name": display_name, "active": active})
     if not after:
@@ -143,7 +148,7 @@ def grant_role(user: User, role: Role, by, *, area_code: str | None = None, area
 def revoke_grant(grant: RoleGrant, by) -> None:
     """Take a grant away; an administrator cannot take away his own admin role. Flushes."""
     user = grant.user
-    if by is user and grant.role == Role.ADMIN:
+    if _same_user(by, grant.user) and grant.role == Role.ADMIN:
         raise AccountError(_("You cannot take away your own administrator role."))
     user.grants.remove(grant)
     db.session.flush()

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations as ops
 from academy.accounts.forms import (
-    AuditFilterForm, GrantForm, LoginForm, PasswordChangeForm, PasswordResetForm, UserCreateForm, UserEditForm,
+    AuditFilterForm,
+    GrantForm,
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
 )
 from academy.accounts.models import RoleGrant, User
 from academy.audit import AuditEntry

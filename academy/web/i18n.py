@@ -3,9 +3,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel import support
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime
+from flask_babel import Domain, format_datetime, get_locale
 from flask_login import current_user
+
+
+def locale_code() -> str | None:
+    """The current locale as the catalogues name it (``zh_CN``, ``en``)."""
+    locale = get_locale()
+    if locale is None:
+        return None
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+
+
+class CatalogueDomain(Domain):
+    """Load catalogues by language and territory: Babel reads ``zh_CN`` as ``zh_Hans_CN``,
+    a name gettext would never find in ``translations/zh_CN``."""
+
+    def get_translations(self):
+        code = locale_code()
+        if code is None:
+            return support.NullTranslations()
+        cache = self.get_translations_cache(None)
+        if code not in cache:
+            translations = support.Translations()
+            for dirname in self.translation_directories:
+                translations.merge(support.Translations.load(dirname, [code], self.domain[0]))
+            cache[code] = translations
+        return cache[code]
 
 
 def select_locale() -> str:

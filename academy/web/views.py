@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,6 +13,7 @@ from academy.contributions import contributions
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
+from academy.web.i18n import locale_code
 from academy.web.security import safe_next
 
 bp = Blueprint("web", __name__)
@@ -38,7 +38,7 @@ JOB_STATUS_LABELS = {
 def shell_context():
     return {
         "nav_items": visible_nav(),
-        "current_locale": str(get_locale()),
+        "current_locale": locale_code(),
         "language_form": LanguageForm(formdata=None),
         "role_label": lambda role: ROLE_LABELS[Role(role)],
         "job_status_label": lambda status: JOB_STATUS_LABELS[JobStatus(status)],

@@ -1,8 +1,8 @@
 """Access rows of the shell and the accounts package."""
 from __future__ import annotations
 
-from academy.jobs import Job, JobStatus
 from academy.extensions import db
+from academy.jobs import Job, JobStatus
 from tests.access import Access, everyone
 
 
