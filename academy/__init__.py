@@ -103,6 +103,7 @@ def _register_packages(app: Flask) -> None:
     accounts_setup.init_app(app)
     registry_setup.init_app(app)
     __import__("academy.cases.setup", fromlist=["init_app"]).init_app(app)
+    __import__("academy.indicators.setup", fromlist=["init_app"]).init_app(app)
     cli.init_app(app)
 
     import courses  # the composition root is the one place academy may reach the teaching side
