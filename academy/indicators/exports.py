@@ -5,6 +5,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -33,7 +34,7 @@ def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
     for row in rows:
         sheet.append([neutral(cell) for cell in row])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -1,7 +1,7 @@
 """The indicator pages: one blueprint, views by concern (pages, exports, administration)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, make_response, request
 from flask_babel import gettext as _
 
 from academy.indicators.definitions import INDICATORS
@@ -16,8 +16,8 @@ def chosen_period(form_class=PeriodForm) -> tuple[Period, PeriodForm]:
     """The period in the query string (the current month by default); 400 with a message if unreadable."""
     form = form_class(request.args)
     if not form.validate():
-        abort(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors)
-                           or _("The request could not be understood.")))
+        abort(make_response(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors)
+                           or _("The request could not be understood."))))
     period = parse_period(form.period.data) if form.period.data else current_month()
     form.period.data = period.key
     return period, form

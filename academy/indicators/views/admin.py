@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,7 +66,7 @@ def scheme(scheme_id: int):
 def refresh():
     form = RefreshForm()
     if not form.validate_on_submit():
-        abort(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors)))
+        abort(make_response(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors))))
     job = request_refresh(current_user, [form.period.data.strip()])
     db.session.commit()
     return redirect(url_for("web.job_page", job_id=job.id))
