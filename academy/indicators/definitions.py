@@ -50,7 +50,8 @@ COUNTS: dict[str, object] = {
     "satisfied": _l("Return visits rated satisfied."),
     "basic": _l("Return visits rated basically satisfied."),
     "dissatisfied": _l("Return visits rated dissatisfied."),
-    "working_days": _l("Working days of the period (working calendar) already over, for each worker or grid."),
+    "working_days": _l("Working days of the period already over (working calendar), for each worker or grid; "
+                       "an area adds up the days of its grids."),
     "compliant_days": _l("Of those working days, the days with at least two finished patrols."),
     "patrols": _l("Finished patrols started in the period."),
     "patrol_minutes": _l("Minutes of those patrols."),

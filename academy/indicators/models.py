@@ -5,7 +5,7 @@ Snapshots keep counts, never rates: rates are ratios of counts computed when sho
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,8 +25,8 @@ class SnapshotPeriod(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period_key: Mapped[str] = mapped_column(sa.String(24), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
-    first_day: Mapped[datetime] = mapped_column(sa.Date)
-    end_day: Mapped[datetime] = mapped_column(sa.Date)
+    first_day: Mapped[date] = mapped_column(sa.Date)
+    end_day: Mapped[date] = mapped_column(sa.Date)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     as_of: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the raw rows' moment it reflects
     scheme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_schemes.id"))
