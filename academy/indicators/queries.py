@@ -162,9 +162,19 @@ def training_profile(worker, period: Period) -> TrainingProfile:
                 shortfalls.append(Shortfall(row.category, names.get(row.category, row.category), value.indicator.key,
                                             round(value.value, 1), target, value.denominator or 0))
     shortfalls.sort(key=lambda s: (s.value - s.target) * (1 if INDICATORS[s.indicator].higher_is_better else -1))
-    ranking = results(period, "worker", area_code[:6] or None)
-    score = next((r[2] for r in ranking if r[0] == str(worker.id)), None)
-    return TrainingProfile(period, score, shortfalls)
+    return TrainingProfile(period, score_of(period, "worker", str(worker.id), area_code), shortfalls)
+
+
+def score_of(period: Period, kind: str, key: str, area_code: str) -> float | None:
+    """One unit's score: its stored result, or computed live for periods without snapshots."""
+    if marker(period) is not None:
+        return db.session.scalar(sa.select(AssessmentResult.score).where(
+            AssessmentResult.period_key == period.key, AssessmentResult.unit_kind == kind,
+            AssessmentResult.unit_key == key))
+    scheme = active_scheme()
+    if scheme is None:
+        return None
+    return scoring.score(one(period, kind, key, area_code), scheme, settings.min_sample(), settings.basic_weight()).score
 
 
 def trend(kind: str, key: str, period: Period, indicator_keys: tuple[str, ...]) -> list[tuple[str, list]]:

@@ -16,9 +16,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from academy.cases.models import Case, CaseTask, Extension, Patrol, ReturnVisit, Verification, Visit
-from academy.jobs import Job, JobStatus, enqueue_job, job_handler
 from academy.indicators import settings
 from academy.indicators.periods import current_month, parse_period
+from academy.jobs import Job, JobStatus, enqueue_job, job_handler
 
 log = logging.getLogger(__name__)
 JOB_KIND = "indicators.refresh"

@@ -9,7 +9,12 @@ from academy.cases.people import department_ids_of, worker_of
 from academy.extensions import db
 from academy.indicators import access, charts, queries, scoring
 from academy.indicators.definitions import (
-    CASE_INDICATORS, CATEGORY_INDICATORS, COUNTS, DEPARTMENT_INDICATORS, FIELD_INDICATORS, INDICATORS,
+    CASE_INDICATORS,
+    CATEGORY_INDICATORS,
+    COUNTS,
+    DEPARTMENT_INDICATORS,
+    FIELD_INDICATORS,
+    INDICATORS,
 )
 from academy.indicators.views import bp, chosen_period
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role

@@ -8,8 +8,19 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from academy.cases.models import (
-    Case, CaseState, CaseTask, Category, Extension, ExtensionState, Level, Patrol, ReturnVisit, Satisfaction,
-    TaskState, Verification, Visit,
+    Case,
+    CaseState,
+    CaseTask,
+    Category,
+    Extension,
+    ExtensionState,
+    Level,
+    Patrol,
+    ReturnVisit,
+    Satisfaction,
+    TaskState,
+    Verification,
+    Visit,
 )
 from academy.extensions import db
 from academy.registry.models import Grid

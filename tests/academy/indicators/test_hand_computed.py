@@ -27,7 +27,13 @@ from academy.indicators.compute import compute
 from academy.indicators.definitions import evaluate
 from academy.indicators.periods import parse_period
 from tests.fixtures.indicators import (
-    at, make_case, make_patrols, make_return_visit, make_task, make_verification, make_visit,
+    at,
+    make_case,
+    make_patrols,
+    make_return_visit,
+    make_task,
+    make_verification,
+    make_visit,
 )
 
 AS_OF = datetime(2026, 4, 15, tzinfo=UTC)

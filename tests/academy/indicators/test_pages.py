@@ -144,8 +144,8 @@ def test_results_keep_the_scheme_version_they_were_computed_with(city):
     _cases(city, 6, 0)
     first = ensure_scheme()
     refresh_period(parse_period("2026-03"), as_of=AS_OF)
-    from academy.indicators.operations import save_scheme
     from academy.indicators.models import AssessmentResult
+    from academy.indicators.operations import save_scheme
 
     save_scheme(None, "Standard assessment", [{"indicator": "closure_rate", "weight": 100, "target": 90}],
                 excellent_top_n=3)

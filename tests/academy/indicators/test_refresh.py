@@ -50,7 +50,7 @@ def test_a_changed_case_queues_one_refresh_of_the_current_month(app, city, monke
 
     monkeypatch.setitem(app.config, "INDICATORS_AUTO_REFRESH", True)
     monkeypatch.setattr(refresh, "_last_queued", {})
-    for n in range(3):
+    for _n in range(3):
         make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-02"))
         db.session.commit()
     jobs = db.session.scalars(sa.select(Job).where(Job.kind == JOB_KIND)).all()
@@ -69,7 +69,7 @@ def test_nothing_is_queued_when_no_case_changes(app, city, monkeypatch):
 
 
 def test_training_needs_slot_gives_the_weak_categories(app, city):
-    for n in range(6):
+    for _n in range(6):
         make_case(grid=city.grids[0], worker=city.workers[0], category=city.hazard, reported=at("2026-03-02"),
                   accepted=at("2026-03-02"), due=at("2026-03-05", 17), closed=at("2026-03-09"), level=Level.COMMUNITY)
     ensure_scheme()

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from academy.cases.models import CaseState, Level, Satisfaction, TaskState
 from academy.extensions import db
 from academy.indicators.compute import calendar
-from academy.registry.models import Grid, Worker
 from academy.indicators.models import IndicatorSnapshot
 from academy.indicators.operations import refresh_period
 from academy.indicators.periods import parse_period
+from academy.registry.models import Grid, Worker
 from tests.academy.indicators.oracle import case_oracle, patrol_oracle, working_days
 from tests.fixtures.indicators import make_case, make_patrols, make_return_visit, make_task, make_verification
 
