@@ -9,6 +9,7 @@ import time
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 
 from academy import audit
@@ -130,6 +131,8 @@ def refresh_period(period: Period, by=None, as_of: datetime | None = None) -> Sn
     marker.refreshed_at, marker.as_of, marker.scheme_id = utcnow(), comp.as_of, scheme.id
     marker.seconds = round(time.perf_counter() - started, 3)
     db.session.flush()
+    for name in ("indicator_markers", "indicator_live"):  # what this context read before is stale now
+        g.pop(name, None)
     audit.record(by, "indicators.refresh", marker, summary=period.key,
                  after={"rows": len(snapshot_rows), "results": len(result_rows), "seconds": marker.seconds})
     return marker

@@ -27,7 +27,10 @@ def marker(period: Period) -> SnapshotPeriod | None:
     """The period's snapshot marker, if its snapshots exist."""
     if not period.storable:
         return None
-    return db.session.scalar(sa.select(SnapshotPeriod).where(SnapshotPeriod.period_key == period.key))
+    cache = g.setdefault("indicator_markers", {})  # asked several times per page
+    if period.key not in cache:
+        cache[period.key] = db.session.scalar(sa.select(SnapshotPeriod).where(SnapshotPeriod.period_key == period.key))
+    return cache[period.key]
 
 
 def scheme_for(period: Period) -> AssessmentScheme | None:
