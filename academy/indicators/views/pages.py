@@ -114,7 +114,11 @@ def area(code: str):
     ensure(access.can_see_area(current_user, area.code))
     period, form = chosen_period()
     scheme = queries.scheme_for(period)
-    own = queries.unit_rows(period, "area", keys=[area.code], live_prefix=area.code)
+    own_rows = queries.unit_rows(period, "area", keys=[area.code], category=None, live_prefix=area.code)
+    own = [row for row in own_rows if not row.category]
+    names = queries.category_names()
+    category_rows = [(names.get(r.category, r.category), queries.values(r.counts, CATEGORY_INDICATORS))
+                     for r in own_rows if r.category]
     child_kind, children = _children(area)
     found = {row.key: row.counts for row in queries.unit_rows(period, child_kind, prefix=area.code, live_prefix=area.code)}
     side = [(name, child_code, child_kind, queries.values(found.get(child_code, {}), COLUMNS)) for child_code, name in children]
@@ -123,7 +127,8 @@ def area(code: str):
     return render_template(
         "indicators/area.html", area=area, period=period, form=form, scheme=scheme,
         own_values=_with_targets(queries.values(own[0].counts if own else {}, CASE_INDICATORS + FIELD_INDICATORS), scheme),
-        side=side, columns=[INDICATORS[k] for k in COLUMNS], workers=workers[:50], grids=grids[:50],
+        side=side, columns=[INDICATORS[k] for k in COLUMNS], category_rows=category_rows,
+        category_columns=[INDICATORS[k] for k in CATEGORY_INDICATORS], workers=workers[:50], grids=grids[:50],
         worker_count=len(workers), star_workers=queries.stars([r[2:] for r in workers], scheme),
         star_grids=queries.stars([r[2:] for r in grids], scheme), marker=queries.marker(period))
 

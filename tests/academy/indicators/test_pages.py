@@ -89,6 +89,7 @@ def test_area_dashboard_ranks_children_and_lists_stars(client, city, make_user):
     assert ranking.index("Wang Fang") < ranking.index("Li Lei")
     children = page.split('data-testid="children"')[1].split("</table>")[0]
     assert "/indicators/areas/320102001001" in children and "/indicators/areas/320102001002" in children
+    assert "Dispute" in page.split('data-testid="area-categories"')[1].split("</table>")[0]
 
 
 def test_ranking_exports_neutralise_formulas(client, city, make_user):
