@@ -105,7 +105,7 @@ def build_categories() -> list[tuple[int, bool, int]]:
 
     rows, out = [], []
     for n, (code, name, self_ok, limit) in enumerate(CATEGORY_TREE, start=1):
-        rows.append({"id": n, "code": code, "name": name, "allow_self_handling": self_ok, "time_limit": limit,
+        rows.append({"id": n, "code": code, "name": name, "parent_id": None, "allow_self_handling": self_ok, "time_limit": limit,
                      "clock": "natural_hours", "default_level": "community", "accept_criteria": "", "close_criteria": "",
                      "active": True})
         out.append((n, self_ok, limit))
