@@ -118,13 +118,20 @@ def build_categories() -> list[tuple[int, bool, int]]:
     return out
 
 
-def _case_batch(rng, first_id, count, placed, categories, start, span_s, end, dept_ids):
-    cases, tasks, checks, visits = [], [], [], []
-    for case_id in range(first_id, first_id + count):
-        worker_id, grid_id, grid_code = rng.choice(placed)
+class _CaseWriter:
+    """Case rows for one batch, with their tasks, verifications and return visits."""
+
+    def __init__(self, rng, placed, categories, start, end, dept_ids) -> None:
+        self.rng, self.placed, self.categories, self.start, self.end = rng, placed, categories, start, end
+        self.span, self.dept_ids = int((end - start).total_seconds()), dept_ids
+        self.cases, self.tasks, self.checks, self.visits = [], [], [], []
+
+    def reported(self, case_id: int) -> tuple[dict, int | None, int, int, bool]:
+        rng = self.rng
+        worker_id, grid_id, grid_code = rng.choice(self.placed)
         hotline = rng.random() < 0.2
-        cat_id, self_ok, limit = rng.choice(categories)
-        reported = start + timedelta(seconds=rng.randrange(span_s))
+        cat_id, self_ok, limit = rng.choice(self.categories)
+        reported = self.start + timedelta(seconds=rng.randrange(self.span))
         row = {"id": case_id, "number": f"{grid_code[:6]}{reported:%Y%m%d}{case_id:08d}", "title": "Bench case",
                "description": "", "category_id": cat_id, "channel": "hotline" if hotline else "worker",
                "grid_id": None if hotline and rng.random() < 0.5 else grid_id,
@@ -134,58 +141,68 @@ def _case_batch(rng, first_id, count, placed, categories, start, span_s, end, de
                "rework_count": 0, "reopen_count": 0, "return_count": 0, "report_count": 1, "extended": False,
                "level": None, "state": "reported", "accepted_at": None, "due_at": None, "closed_at": None,
                "closed_on_time": None, "voided_at": None, "satisfaction": None, "visited_at": None, "handled_at": None}
-        cases.append(row)
-        age = (end - reported).total_seconds()
+        self.cases.append(row)
+        return row, None if hotline else worker_id, limit, case_id, self_ok
+
+    def write(self, case_id: int) -> None:
+        """One case through its life: accepted, then voided, self-closed, or handled and maybe closed."""
+        rng = self.rng
+        row, worker_id, limit, case_id, self_ok = self.reported(case_id)
+        age = (self.end - row["reported_at"]).total_seconds()
         if age < 6 * 3600 and rng.random() < 0.5:
-            continue  # not accepted yet
-        accepted = reported + timedelta(seconds=rng.randrange(4 * 3600))
-        due = accepted + timedelta(days=limit)
-        row.update(accepted_at=accepted, due_at=due, state="handling", level="community")
+            return  # not accepted yet
+        accepted = row["reported_at"] + timedelta(seconds=rng.randrange(4 * 3600))
+        row.update(accepted_at=accepted, due_at=accepted + timedelta(days=limit), state="handling", level="community")
         if rng.random() < 0.03:
             row.update(state="voided", voided_at=accepted + timedelta(hours=2), level=None)
-            continue
-        if self_ok and rng.random() < 0.3:
+        elif self_ok and rng.random() < 0.3:
             closed = accepted + timedelta(hours=1)
             row.update(level="self", state="closed", handled_at=closed, closed_at=closed, closed_on_time=True)
-            continue
+        else:
+            self.handled(row, worker_id, age)
+
+    def handled(self, row: dict, worker_id: int | None, age: float) -> None:
+        rng, accepted = self.rng, row["accepted_at"]
         row["level"] = rng.choice(("community", "street", "department"))
         if rng.random() < 0.05:
-            due += timedelta(days=2)
-            row.update(due_at=due, extended=True)
-        late_share = rng.uniform(0.2, 1.4)
-        closed = accepted + (due - accepted) * late_share
-        if closed < end and (age > 30 * 86400 or rng.random() < 0.6):
-            row.update(closed_at=closed, closed_on_time=closed <= due, state="closed", handled_at=closed - timedelta(hours=1),
-                       rework_count=int(rng.random() < 0.04), reopen_count=int(rng.random() < 0.02))
-            if worker_id and rng.random() < 0.9:
-                checks.append({"case_id": case_id, "worker_id": worker_id, "at": closed, "due_at": closed,
-                               "on_time": rng.random() < 0.9, "passed": True, "reason": ""})
-            if rng.random() < 0.6 and closed + timedelta(days=1) < end:
-                rating = rng.choices(("satisfied", "basically_satisfied", "dissatisfied"), (80, 15, 5))[0]
-                visits.append({"case_id": case_id, "at": closed + timedelta(days=1), "satisfaction": rating, "comment": "",
-                               "reopened": False})
-                row.update(state="visited", satisfaction=rating, visited_at=closed + timedelta(days=1))
+            row.update(due_at=row["due_at"] + timedelta(days=2), extended=True)
+        closed = accepted + (row["due_at"] - accepted) * rng.uniform(0.2, 1.4)
+        if closed < self.end and (age > 30 * 86400 or rng.random() < 0.6):
+            self.closed(row, worker_id, closed)
         if row["level"] == "department":
             handled = row["closed_at"] - timedelta(hours=1) if row["closed_at"] else None
-            tasks.append({"case_id": case_id, "level": "department", "department_id": rng.choice(dept_ids),
-                          "area_code": "", "state": "handled" if handled else "handling", "instruction": "",
-                          "dispatched_at": accepted + timedelta(hours=1), "due_at": due, "handled_at": handled,
-                          "on_time": (handled <= due) if handled else None, "result": "", "return_reason": "",
-                          "rework_count": 0})
-    return cases, tasks, checks, visits
+            self.tasks.append({"case_id": row["id"], "level": "department", "department_id": rng.choice(self.dept_ids),
+                               "area_code": "", "state": "handled" if handled else "handling", "instruction": "",
+                               "dispatched_at": accepted + timedelta(hours=1), "due_at": row["due_at"],
+                               "handled_at": handled, "on_time": (handled <= row["due_at"]) if handled else None,
+                               "result": "", "return_reason": "", "rework_count": 0})
+
+    def closed(self, row: dict, worker_id: int | None, closed: datetime) -> None:
+        rng = self.rng
+        row.update(closed_at=closed, closed_on_time=closed <= row["due_at"], state="closed",
+                   handled_at=closed - timedelta(hours=1), rework_count=int(rng.random() < 0.04),
+                   reopen_count=int(rng.random() < 0.02))
+        if worker_id and rng.random() < 0.9:
+            self.checks.append({"case_id": row["id"], "worker_id": worker_id, "at": closed, "due_at": closed,
+                                "on_time": rng.random() < 0.9, "passed": True, "reason": ""})
+        if rng.random() < 0.6 and closed + timedelta(days=1) < self.end:
+            rating = rng.choices(("satisfied", "basically_satisfied", "dissatisfied"), (80, 15, 5))[0]
+            self.visits.append({"case_id": row["id"], "at": closed + timedelta(days=1), "satisfaction": rating,
+                                "comment": "", "reopened": False})
+            row.update(state="visited", satisfaction=rating, visited_at=closed + timedelta(days=1))
 
 
 def build_cases(rng, total, placed, categories, start, end, dept_ids) -> None:
     from academy.cases.models import Case, CaseTask, ReturnVisit, Verification
 
-    span = int((end - start).total_seconds())
     for first in range(1, total + 1, BATCH):
-        cases, tasks, checks, visits = _case_batch(rng, first, min(BATCH, total - first + 1), placed, categories,
-                                                   start, span, end, dept_ids)
-        _insert(Case.__table__, cases)
-        _insert(CaseTask.__table__, tasks)
-        _insert(Verification.__table__, checks)
-        _insert(ReturnVisit.__table__, visits)
+        writer = _CaseWriter(rng, placed, categories, start, end, dept_ids)
+        for case_id in range(first, min(first + BATCH, total + 1)):
+            writer.write(case_id)
+        _insert(Case.__table__, writer.cases)
+        _insert(CaseTask.__table__, writer.tasks)
+        _insert(Verification.__table__, writer.checks)
+        _insert(ReturnVisit.__table__, writer.visits)
         db.session.commit()
 
 
