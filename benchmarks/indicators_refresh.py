@@ -264,6 +264,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, help="number of cases (default: 1,000,000 x scale)")
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--trend-months", type=int, default=11, help="earlier months refreshed for the 12-month trend")
     args = parser.parse_args()
     grids, workers = max(25, int(3000 * args.scale)), max(25, int(3500 * args.scale))
     total_cases, logs = args.cases or int(1_000_000 * args.scale), int(3_000_000 * args.scale)
@@ -275,10 +276,10 @@ def main() -> None:
         ensure_postgres_database(url)
     app = create_app(TestConfig(url, folder))
     with app.app_context():
-        run(app, args.seed, grids, workers, total_cases, logs)
+        run(app, args.seed, grids, workers, total_cases, logs, args.trend_months)
 
 
-def run(app, seed: int, grids: int, workers: int, total_cases: int, logs: int) -> None:
+def run(app, seed: int, grids: int, workers: int, total_cases: int, logs: int, trend_months: int = 11) -> None:
     from academy.accounts.operations import create_user, grant_role
     from academy.indicators.operations import ensure_scheme, refresh_period
     from academy.indicators.periods import month
@@ -311,11 +312,11 @@ def run(app, seed: int, grids: int, workers: int, total_cases: int, logs: int) -
     print(f"refresh of {target.key} for the whole city: {time.perf_counter() - began:.2f} s")
     began = time.perf_counter()
     current = target
-    for _n in range(11):  # the rest of the 12-month trend
+    for _n in range(trend_months):  # the rest of the 12-month trend
         current = month(current.first - timedelta(days=1))
         refresh_period(current, as_of=as_of)
         db.session.commit()
-    print(f"refresh of the 11 months before: {time.perf_counter() - began:.1f} s")
+    print(f"refresh of the {trend_months} months before: {time.perf_counter() - began:.1f} s")
     admin = create_user("bench-admin", PASSWORD, by=None)
     grant_role(admin, Role.ADMIN, by=None)
     db.session.commit()
