@@ -147,7 +147,9 @@ def departments():
     period, form = chosen_period()
     rows = db.session.scalars(sa.select(Department).join(Area, Area.id == Department.area_id)
                               .where(_department_scope()).order_by(Department.name).limit(500)).all()
-    found = {row.key: row.counts for row in queries.unit_rows(period, "department", keys=[str(d.id) for d in rows])}
+    home = access.home_area(current_user) if has_role(current_user, *access.LEADERS) else None
+    found = {row.key: row.counts for row in queries.unit_rows(period, "department", keys=[str(d.id) for d in rows],
+                                                              live_prefix=home or None)}
     side = [(dept, queries.values(found.get(str(dept.id), {}), DEPARTMENT_INDICATORS)) for dept in rows]
     return render_template("indicators/departments.html", period=period, form=form, side=side,
                            columns=[INDICATORS[k] for k in DEPARTMENT_INDICATORS])
@@ -159,7 +161,8 @@ def department(department_id: int):
     dept = get_or_404(Department, department_id)
     ensure(access.can_see_department(current_user, dept))
     period, form = chosen_period()
-    rows = queries.unit_rows(period, "department", keys=[str(dept.id)], category=None)
+    rows = queries.unit_rows(period, "department", keys=[str(dept.id)], category=None,
+                             live_prefix=dept.area.code if dept.area else None)
     names = queries.category_names()
     total = next((row.counts for row in rows if not row.category), {})
     series = queries.trend("department", str(dept.id), period, DEPARTMENT_INDICATORS[:1])
