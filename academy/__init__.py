@@ -97,6 +97,7 @@ def _register_packages(app: Flask) -> None:
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
     from academy.accounts import setup as accounts_setup
     from academy.cases import setup as cases_setup
+    from academy.indicators import setup as indicators_setup
     from academy.registry import setup as registry_setup
     from academy.web.views import bp as web_bp
 
@@ -104,6 +105,7 @@ def _register_packages(app: Flask) -> None:
     accounts_setup.init_app(app)
     registry_setup.init_app(app)
     cases_setup.init_app(app)
+    indicators_setup.init_app(app)
     cli.init_app(app)
 
     import courses  # the composition root is the one place academy may reach the teaching side

@@ -1,0 +1,1 @@
+"""Performance indicators: definitions, snapshots, assessment schemes, rankings and dashboards."""

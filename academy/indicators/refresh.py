@@ -1,0 +1,72 @@
+"""Keeping snapshots fresh: the background job, and the cheap trigger when cases change.
+
+Any flush that touches a case, task, extension, verification, return visit, patrol or visit marks
+the session; when it commits, one refresh job of the current month is queued, unless one is
+already waiting or one was queued by this process within the debounce window. So a busy hour of
+reporting costs one recomputation a minute, not one per case, and case operations stay untouched.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from academy.cases.models import Case, CaseTask, Extension, Patrol, ReturnVisit, Verification, Visit
+from academy.indicators import settings
+from academy.indicators.periods import current_month, parse_period
+from academy.jobs import Job, JobStatus, enqueue_job, job_handler
+
+log = logging.getLogger(__name__)
+JOB_KIND = "indicators.refresh"
+WATCHED = (Case, CaseTask, Extension, ReturnVisit, Verification, Patrol, Visit)
+_DIRTY = "indicators.dirty"
+_last_queued: dict[int, float] = {}
+
+
+@job_handler(JOB_KIND)
+def refresh_job(ctx, periods: list[str], **_ignored) -> dict:
+    """Refresh the named periods' snapshots (a job: commits once, after it returns)."""
+    from academy.indicators.operations import refresh_period
+
+    done = []
+    for n, key in enumerate(periods):
+        ctx.progress(100.0 * n / max(len(periods), 1), key)
+        marker = refresh_period(parse_period(key), by=None)
+        done.append(f"{key} ({marker.seconds:.1f} s)")
+    return {"message": ", ".join(done)}
+
+
+def request_refresh(by, keys: list[str]) -> Job:
+    """Queue a refresh of the periods ``keys`` (checked); it runs after the caller commits."""
+    for key in keys:
+        parse_period(key)
+    return enqueue_job(JOB_KIND, {"periods": keys}, by=by)
+
+
+def _touched(session: Session) -> bool:
+    return any(isinstance(obj, WATCHED) for group in (session.new, session.dirty, session.deleted) for obj in group)
+
+
+def _after_flush(session: Session, _context) -> None:
+    if not session.info.get(_DIRTY) and _touched(session):
+        session.info[_DIRTY] = True
+
+
+def _before_commit(session: Session) -> None:
+    if not session.info.pop(_DIRTY, False) or not has_app_context() or not settings.auto_refresh():
+        return
+    app_id, now = id(current_app._get_current_object()), time.monotonic()
+    if now - _last_queued.get(app_id, -1e9) < settings.refresh_debounce_seconds():
+        return
+    waiting = session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED))
+    if not waiting:
+        enqueue_job(JOB_KIND, {"periods": [current_month().key], "reason": "cases changed"})
+    _last_queued[app_id] = now
+
+
+event.listen(Session, "after_flush", _after_flush)
+event.listen(Session, "before_commit", _before_commit)

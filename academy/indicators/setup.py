@@ -1,0 +1,72 @@
+"""Wire the indicators into an application: blueprint, navigation, the "training_needs" slot
+the academy reads, the CLI refresh command, the refresh job and trigger, the demo step."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from academy.contributions import NavItem, contribute
+from academy.indicators import models, refresh  # noqa: F401  (tables, job handler and change trigger)
+from academy.indicators.access import PAGE_ROLES
+from academy.permissions import Role
+
+
+def training_needs(worker) -> list[tuple[str, str]]:
+    """The "training_needs" contribution: (category code, reason) for each category in which the
+    worker fell below target in the latest month with snapshots (the previous month if none)."""
+    import sqlalchemy as sa
+
+    from academy.extensions import db
+    from academy.indicators import queries
+    from academy.indicators.definitions import INDICATORS
+    from academy.indicators.models import SnapshotPeriod
+    from academy.indicators.periods import parse_period, previous_month
+
+    key = db.session.scalar(sa.select(sa.func.max(SnapshotPeriod.period_key)).where(SnapshotPeriod.kind == "month"))
+    period = parse_period(key) if key else previous_month()
+    profile = queries.training_profile(worker, period)
+    return [(s.category, _("%(category)s: %(indicator)s %(value).1f %% against a target of %(target).0f %% "
+                           "(%(n)d cases, %(period)s)", category=s.name, indicator=INDICATORS[s.indicator].label,
+                           value=s.value, target=s.target, n=s.sample, period=period.key))
+            for s in profile.shortfalls]
+
+
+@click.command("indicators-refresh")
+@click.argument("periods", nargs=-1)
+@click.option("--queue", is_flag=True, help="Queue a background job instead of refreshing here.")
+def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
+    """Recompute indicator snapshots (default: this month and the last one), e.g. 2026-03 2026-Q1 2026."""
+    from academy.extensions import db
+    from academy.indicators.operations import IndicatorError, refresh_period
+    from academy.indicators.periods import PeriodError, current_month, parse_period, previous_month
+
+    keys = list(periods) or [previous_month().key, current_month().key]
+    try:
+        chosen = [parse_period(key) for key in keys]
+        if queue:
+            job = refresh.request_refresh(None, [p.key for p in chosen])
+            db.session.commit()
+            click.echo(f"Queued job {job.id}.")
+            return
+        for period in chosen:
+            marker = refresh_period(period)
+            db.session.commit()
+            click.echo(f"{period.key}: refreshed in {marker.seconds:.2f} s")
+    except (PeriodError, IndicatorError) as error:
+        raise click.ClickException(f"Not a month, quarter or year: {error}") from error
+
+
+def init_app(app: Flask) -> None:
+    from academy.cli import academy_cli
+    from academy.indicators import demo
+    from academy.indicators.views import bp
+
+    app.register_blueprint(bp)
+    contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
+    contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)
+    contribute(app, "training_needs", training_needs, order=100)
+    contribute(app, "demo", demo.create_demo_indicators, order=60)
+    if "indicators-refresh" not in academy_cli.commands:
+        academy_cli.add_command(refresh_command)

@@ -1,0 +1,72 @@
+"""Administration: assessment scheme versions and refreshing snapshots by hand."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from academy.extensions import db
+from academy.indicators import access, operations
+from academy.indicators.forms import RefreshForm, SchemeForm
+from academy.indicators.models import AssessmentScheme, SnapshotPeriod
+from academy.indicators.refresh import request_refresh
+from academy.indicators.views import bp
+from academy.permissions import Role, ensure, get_or_404, require_role
+from academy.web.errors import render_error
+
+
+def _items_text(scheme: AssessmentScheme | None) -> str:
+    if scheme is None:
+        from academy.indicators.scoring import DEFAULT_ITEMS as items
+    else:
+        items = scheme.items
+    return "\n".join(f"{i['indicator']} {i['weight']} {i['target']:g}" + (
+        " " + ",".join(f"{a:g}:{b:g}" for a, b in i["bands"]) if i.get("bands") else "") for i in items)
+
+
+@bp.route("/schemes", methods=["GET", "POST"])
+@require_role(Role.HR)
+def schemes():
+    ensure(access.can_manage_schemes(current_user))
+    current = operations.active_scheme()
+    form = SchemeForm(obj=current) if current is not None else SchemeForm()
+    if not form.is_submitted():
+        form.items.data = _items_text(current)
+    if form.validate_on_submit():
+        try:
+            scheme = operations.save_scheme(
+                current_user, form.name.data, form.parsed_items,
+                deduction_per_overdue=float(form.deduction_per_overdue.data),
+                deduction_per_dissatisfied=float(form.deduction_per_dissatisfied.data),
+                excellent_top_n=form.excellent_top_n.data,
+                excellent_min_score=float(form.excellent_min_score.data) if form.excellent_min_score.data is not None else None,
+                min_sample=form.min_sample.data, note=form.note.data or "")
+        except operations.IndicatorError as error:
+            form.items.errors = [*form.items.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Version %(n)d of the scheme is now in force; refresh the periods to rescore them.", n=scheme.version), "success")
+            return redirect(url_for("indicators.schemes"))
+    versions = db.session.scalars(sa.select(AssessmentScheme).order_by(AssessmentScheme.id.desc()).limit(100)).all()
+    periods = db.session.scalars(sa.select(SnapshotPeriod).order_by(SnapshotPeriod.period_key.desc()).limit(40)).all()
+    return render_template("indicators/schemes.html", form=form, versions=versions, current=current, periods=periods,
+                           refresh_form=RefreshForm()), 400 if form.errors else 200
+
+
+@bp.get("/schemes/<int:scheme_id>")
+@require_role(Role.HR)
+def scheme(scheme_id: int):
+    ensure(access.can_manage_schemes(current_user))
+    return render_template("indicators/scheme.html", scheme=get_or_404(AssessmentScheme, scheme_id))
+
+
+@bp.post("/refresh")
+@require_role(Role.ADMIN)
+def refresh():
+    form = RefreshForm()
+    if not form.validate_on_submit():
+        abort(make_response(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors))))
+    job = request_refresh(current_user, [form.period.data.strip()])
+    db.session.commit()
+    return redirect(url_for("web.job_page", job_id=job.id))
