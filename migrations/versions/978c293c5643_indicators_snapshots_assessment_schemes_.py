@@ -1,7 +1,7 @@
 """indicators: snapshots, assessment schemes and results
 
 Revision ID: 978c293c5643
-Revises: 17343d4d60f8
+Revises: 6aede2021e12
 Create Date: 2026-11-22 00:55:37.187654
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '978c293c5643'
-down_revision = '17343d4d60f8'
+down_revision = '6aede2021e12'
 branch_labels = None
 depends_on = None
 
