@@ -54,13 +54,15 @@ def instructor_branch_id(user) -> int | None:
 
 
 def can_edit_course(user, course: Course) -> bool:
-    """Admins edit every course; instructors their branch's courses and the ones they teach."""
+    """Admins edit every course; an instructor only the courses of his own branch (a trainer of the
+    city academy, with no branch, those of the city academy), as the issue rules. Teaching a course
+    of another branch does not make it his to edit."""
     if has_role(user, Role.ADMIN):
         return True
     if not has_role(user, Role.INSTRUCTOR):
         return False
-    return any(i.id == user.id for i in course.instructors) or (
-        course.branch_id is not None and instructor_branch_id(user) == course.branch_id)
+    in_pool = db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id)) is not None
+    return in_pool and instructor_branch_id(user) == course.branch_id
 
 
 # ---- courses ---------------------------------------------------------------------------------

@@ -178,3 +178,20 @@ def test_self_enrolment_waits_for_approval_when_required(make_course, make_worke
         ops.approve_enrollment(first, None)
     hr_enrolled = ops.request_enrollment(course, make_worker(), None, source="hr")
     assert hr_enrolled.state == E.WAITLISTED  # HR's enrolments need no approval
+
+
+def test_instructors_edit_only_their_own_branchs_courses(client, make_user, make_course):
+    """An instructor of 玄武 edits 玄武's course, not 秦淮's, even when he teaches it."""
+    from academy.permissions import Role
+    from courses.syllabus.models import Trainer
+    from tests.fixtures.courses import create_branch
+    from tests.support import log_in
+
+    home_teacher = make_user("teacher", Role.INSTRUCTOR)
+    db.session.add(Trainer(user_id=home_teacher.id, branch_id=create_branch("320102").id))
+    db.session.flush()
+    own = make_course(district="320102")
+    foreign = make_course(district="320104", instructors=[home_teacher])
+    log_in(client, "teacher")
+    assert client.get(f"/courses/{own.id}/edit").status_code == 200
+    assert client.get(f"/courses/{foreign.id}/edit").status_code == 403
