@@ -54,9 +54,20 @@ def instructor_branch_id(user) -> int | None:
 
 
 def can_edit_course(user, course: Course) -> bool:
-    """Admins edit every course; an instructor only the courses of his own branch (a trainer of the
-    city academy, with no branch, those of the city academy), as the issue rules. Teaching a course
-    of another branch does not make it his to edit."""
+    """Who runs a course (roster, lessons, sessions, exams): admins, its own branch's instructors
+    and the instructors named on it."""
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.INSTRUCTOR):
+        return False
+    return any(i.id == user.id for i in course.instructors) or (
+        course.branch_id is not None and instructor_branch_id(user) == course.branch_id)
+
+
+def can_define_course(user, course: Course) -> bool:
+    """Who changes a course's definition or publishes it: admins, and instructors of the course's own
+    branch only (a trainer of the city academy, with no branch, the city academy's courses).
+    Teaching a course of another branch does not make it his to redefine."""
     if has_role(user, Role.ADMIN):
         return True
     if not has_role(user, Role.INSTRUCTOR):

@@ -145,7 +145,7 @@ def course_new():
 @require_role(Role.INSTRUCTOR)
 def course_edit(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(ops.can_edit_course(current_user, course))
+    ensure(ops.can_define_course(current_user, course))
     return _save_course(course)
 
 
@@ -170,7 +170,7 @@ def course(course_id: int):
 @require_role(Role.INSTRUCTOR)
 def course_status(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(ops.can_edit_course(current_user, course))
+    ensure(ops.can_define_course(current_user, course))
     target = request.args.get("to", "")
     if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
         abort(400)

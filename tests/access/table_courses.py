@@ -11,11 +11,13 @@ import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from academy.extensions import db
 from courses.enrollment import operations as enrollment_ops
 from courses.enrollment import training
 from courses.enrollment.models import CourseStatus
 from courses.lessons import operations as lesson_ops
 from courses.syllabus import operations as syllabus_ops
+from courses.syllabus.models import Trainer
 from tests.access import Access, everyone
 from tests.fixtures.courses import create_course, create_lesson, published_syllabus
 from tests.fixtures.registry import create_worker
@@ -34,6 +36,9 @@ def build(world) -> None:
     syllabus_ops.submit_for_review(review, None)
     world["review"] = review
     course = create_course(instructors=[users["instructor"]])
+    # The instructor is a trainer of the course's branch (320102): he may also redefine its courses.
+    db.session.add(Trainer(user_id=users["instructor"].id, branch_id=course.branch_id))
+    db.session.flush()
     world["course"] = course
     world["draft_course"] = create_course(instructors=[users["instructor"]], status=CourseStatus.DRAFT)
     lesson = create_lesson(course)
