@@ -37,6 +37,7 @@ def update() -> dict[str, list[str]]:
                     "-d", str(TRANSLATIONS)], check=True, capture_output=True)
     pot.unlink()
     fill_english()
+    _rewrite("zh_CN")  # the same layout as translate() writes, so repeated runs change nothing
     return {locale: missing(locale) for locale in LOCALES}
 
 
@@ -49,6 +50,14 @@ def fill_english() -> None:
             message.string = message.id if not isinstance(message.id, tuple) else tuple(message.id)
     with path.open("wb") as handle:
         write_po(handle, catalogue, width=0, omit_header=False)
+
+
+def _rewrite(locale: str) -> None:
+    path = catalogue_path(locale)
+    with path.open("rb") as handle:
+        catalogue = read_po(handle)
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=0)
 
 
 def missing(locale: str) -> list[str]:
