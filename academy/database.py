@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -18,6 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 _sqlite_begin = contextvars.ContextVar("sqlite_begin", default="IMMEDIATE")
+
+
+def value_enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
+    """An Enum column stored as its members' values ("on_duty"), as text with a check: readable in
+    the database and in exports, and portable between SQLite and PostgreSQL."""
+    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.database import UTCDateTime, utcnow
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from academy.permissions import Role
 
@@ -60,7 +60,7 @@ class RoleGrant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(value_enum(Role))
     area_code: Mapped[str | None] = mapped_column(sa.String(15))
     area_label: Mapped[str] = mapped_column(sa.String(200), default="")
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

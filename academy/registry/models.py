@@ -13,11 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.database import UTCDateTime, utcnow
+from academy.database import value_enum as _enum
 from academy.extensions import db
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class AreaLevel(enum.StrEnum):

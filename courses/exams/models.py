@@ -17,15 +17,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.accounts.models import User
 from academy.database import UTCDateTime, utcnow
+from academy.database import value_enum as _enum
 from academy.extensions import db
 from academy.registry.models import Worker
 from courses.enrollment.models import Course
 from courses.exams.grading import AnswerKey, PartialCredit, QuestionType
 from courses.syllabus.models import SyllabusUnit
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class QuestionStatus(enum.StrEnum):
