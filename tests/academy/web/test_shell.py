@@ -134,3 +134,11 @@ def test_the_users_own_time_zone_is_used(app, make_user):
     with app.test_request_context():
         login_user(user)
         assert local_datetime(datetime(2026, 1, 1, 16, 30, tzinfo=UTC)) == "2026-01-01 16:30"
+
+
+def test_pages_say_where_they_are(client, make_user):
+    make_user("vic", Role.ADMIN)
+    log_in(client, "vic")
+    html = client.get("/admin/users", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    crumbs = html.split('data-testid="breadcrumbs"')[1].split("</ol>")[0]
+    assert 'href="/"' in crumbs and "Home" in crumbs and "Users" in crumbs
