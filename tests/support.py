@@ -39,7 +39,7 @@ def ensure_postgres_database(url: str) -> None:
     except psycopg.OperationalError as error:
         if services_required():
             raise
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
+        pytest.skip(f"PostgreSQL is not reachable: {error}")  # never in CI: services_required() raises there
     with psycopg.connect(urlunsplit(parts), autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")
