@@ -16,6 +16,7 @@ from academy.accounts.models import User
 from academy.contributions import contributions
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, require_role
+from academy.web.actions import perform
 from courses.enrollment import operations as ops
 from courses.enrollment import queries, training
 from courses.enrollment.forms import (
@@ -217,14 +218,9 @@ def withdraw(enrollment_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.withdraw(enrollment, current_user, reason=form.reason.data or "")
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.course", course_id=enrollment.course_id)), 303
-    db.session.commit()
-    flash(_("Withdrawn."), "success")
-    return redirect(url_for("enrollment.course", course_id=enrollment.course_id))
+    return perform(lambda: ops.withdraw(enrollment, current_user, reason=form.reason.data or ""),
+                   refusals=ops.EnrollmentError, done=_("Withdrawn."),
+                   to=url_for("enrollment.course", course_id=enrollment.course_id))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/approve")
@@ -235,14 +231,8 @@ def approve(enrollment_id: int):
            or in_scope(current_user, enrollment.worker.area.code, Role.HR))
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ops.approve_enrollment(enrollment, current_user)
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
-    db.session.commit()
-    flash(_("Enrolment approved."), "success")
-    return redirect(url_for("enrollment.roster", course_id=enrollment.course_id))
+    return perform(lambda: ops.approve_enrollment(enrollment, current_user), refusals=ops.EnrollmentError,
+                   done=_("Enrolment approved."), to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
 @bp.get("/courses/<int:course_id>/roster")
@@ -268,14 +258,10 @@ def result(enrollment_id: int):
     form = ResultForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.record_result(enrollment, current_user, passed=form.result.data == "completed", note=form.note.data or "")
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
-    db.session.commit()
-    flash(_("Result recorded."), "success")
-    return redirect(url_for("enrollment.roster", course_id=enrollment.course_id))
+    return perform(lambda: ops.record_result(enrollment, current_user, passed=form.result.data == "completed",
+                                             note=form.note.data or ""),
+                   refusals=ops.EnrollmentError, done=_("Result recorded."),
+                   to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
 @bp.post("/courses/<int:course_id>/sessions")
@@ -288,15 +274,10 @@ def session_new(course_id: int):
         flash(_("Check the session's date, hours (0.5 to 12) and texts."), "danger")
         return redirect(url_for("enrollment.roster", course_id=course.id)), 303
     starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
-    try:
-        training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
-                             place=form.place.data or "", topic=form.topic.data or "")
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.roster", course_id=course.id)), 303
-    db.session.commit()
-    flash(_("Session scheduled."), "success")
-    return redirect(url_for("enrollment.roster", course_id=course.id))
+    return perform(lambda: training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
+                                                place=form.place.data or "", topic=form.topic.data or ""),
+                   refusals=ops.EnrollmentError, done=_("Session scheduled."),
+                   to=url_for("enrollment.roster", course_id=course.id))
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])

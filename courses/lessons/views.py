@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
+from academy.web.actions import perform
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course, Enrollment
 from courses.enrollment.operations import can_edit_course
@@ -139,14 +140,9 @@ def mark_done(lesson_id: int):
     progress = _own_progress(lesson)
     if not DoneForm().validate_on_submit():
         abort(400)
-    try:
-        ops.mark_done(progress, current_user)
-    except ops.LessonError as error:
-        flash(str(error), "warning")
-        return redirect(url_for("lessons.lesson", lesson_id=lesson.id)), 303
-    db.session.commit()
-    flash(_("Lesson completed."), "success")
-    return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
+    return perform(lambda: ops.mark_done(progress, current_user), refusals=ops.LessonError,
+                   done=_("Lesson completed."), to=url_for("lessons.lesson", lesson_id=lesson.id),
+                   refused_category="warning")
 
 
 @bp.get("/lesson-files/<int:file_id>")
