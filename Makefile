@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 # What the app and its tests need from Debian: CJK fonts and HarfBuzz subsetting for PDFs,
-# Pango for WeasyPrint, Chromium for the browser tests, pg_isready to wait for PostgreSQL.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql-client
+# Pango for WeasyPrint, Chromium for the browser tests, pg_isready to wait for PostgreSQL,
+# qpdf and poppler's pdftotext to check and read back the PDFs in the tests.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql-client \
+	qpdf poppler-utils
+# The certificates' GB2312 face, made once from Noto Serif CJK SC (courses/certificates/fonts.py).
+CERTIFICATE_FACE := .cache/fonts/GridAcademySerif-GB2312.ttf
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/academy_test
 
 .PHONY: run test setup system services translations db lint bench clean
@@ -21,7 +25,7 @@ test: setup services db
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
 	ACADEMY_TEST_DATABASE_URL=$(PG_TEST_URL) ACADEMY_TEST_REQUIRE_SERVICES=1 $(BIN)/python -m pytest
 
-setup: system $(BIN)/.installed translations
+setup: system $(BIN)/.installed translations $(CERTIFICATE_FACE)
 
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -39,6 +43,9 @@ $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
+
+$(CERTIFICATE_FACE): | $(BIN)/.installed
+	$(BIN)/python -m courses.certificates.fonts
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d academy/translations >/dev/null
@@ -58,4 +65,4 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check academy courses tests
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .cache
