@@ -10,7 +10,8 @@
   faces are loaded once, not per document.
 - A batch is rendered ``CHUNK`` certificates to one WeasyPrint document (one font subset per chunk
   instead of per page), in a pool of processes (one per core, ``CERTIFICATE_RENDER_PROCESSES``),
-  a few chunks ahead at most, so memory stays flat however many certificates there are.
+  a few chunks ahead at most, each written to a file at once and joined by qpdf, so memory
+  stays flat however many certificates there are.
   Templates are rendered in the caller (they need the app); the pool only runs WeasyPrint.
 - Files are written under a temporary name and renamed when complete: a failed or killed batch
   never leaves a half-written PDF where the job's page would offer it.
@@ -22,6 +23,8 @@ import io
 import multiprocessing
 import os
 import re
+import subprocess
+import tempfile
 import threading
 import zipfile
 from collections import deque
@@ -177,23 +180,25 @@ def _chunks(docs: Sequence[CertificateDocument], size: int) -> Iterator[Sequence
 def write_merged(docs: Sequence[CertificateDocument], path: Path, progress: Progress = None) -> int:
     """All certificates in one PDF at ``path``, one page each, in order; returns the page count.
 
-    ``CHUNK`` certificates make one WeasyPrint document (one font subset per chunk, not per page);
-    the chunks' PDFs are appended in order and the file is written once, under a temporary name."""
-    from pypdf import PdfWriter
-
+    ``CHUNK`` certificates make one WeasyPrint document (one font subset per chunk, not per page).
+    Each chunk goes to a file as soon as it is rendered and qpdf joins the files at the end, so
+    this process never holds more than a few chunks however long the batch."""
     docs, static = list(docs), current_app.static_folder
     jobs = ((_document_html([_page_html(d) for d in chunk], "certificates"), static) for chunk in _chunks(docs, CHUNK))
-    writer, done = PdfWriter(), 0
-    for data, chunk in zip(_rendered(jobs, render_processes()), _chunks(docs, CHUNK), strict=True):
-        writer.append(io.BytesIO(data))
-        done += len(chunk)
-        if progress:
-            progress(done, len(docs))
-    partial = Path(path).with_suffix(".partial")
-    with open(partial, "wb") as handle:
-        writer.write(handle)
+    path = Path(path)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".chunks-") as folder:
+        parts, done = [], 0
+        for data, chunk in zip(_rendered(jobs, render_processes()), _chunks(docs, CHUNK), strict=True):
+            parts.append(Path(folder) / f"{len(parts):05d}.pdf")
+            parts[-1].write_bytes(data)
+            done += len(chunk)
+            if progress:
+                progress(done, len(docs))
+        partial = path.with_suffix(".partial")
+        subprocess.run(["qpdf", "--warning-exit-0", "--empty", "--pages", *map(str, parts), "--", str(partial)],
+                       check=True, capture_output=True)
     partial.replace(path)
-    return len(writer.pages)
+    return len(docs)
 
 
 def safe_file_name(number: str) -> str:
