@@ -2,12 +2,32 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from academy.extensions import db
+
+# Hypothesis profiles: ``ci`` (the default) runs a fixed, derandomised number of examples per
+# endpoint, so a CI run is bounded and repeatable; ``thorough`` is for a long local hunt.
+settings.register_profile("ci", max_examples=8, derandomize=True, print_blob=True)
+settings.register_profile("thorough", max_examples=200, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Generated cases, counted by the fuzz tests and reported at the end of the run.
+GENERATED: Counter = Counter()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if GENERATED:
+        terminalreporter.write_line(
+            f"hostile input: {GENERATED['form']} generated form cases and {GENERATED['json']} JSON cases on "
+            f"{GENERATED['endpoints']} endpoints ({GENERATED['accepted']} accepted, {GENERATED['refused']} refused); "
+            f"{GENERATED['schemathesis']} schemathesis cases")
 
 
 def fingerprint(exclude: tuple[str, ...] = ()) -> dict[str, str]:
