@@ -100,6 +100,15 @@ def health():
     return jsonify(status="ok")
 
 
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+
+
+@bp.get("/api/openapi.yaml")
+def openapi():
+    """The OpenAPI 3 description of the JSON endpoints (Open311, exam autosave, job progress)."""
+    return send_file(OPENAPI, mimetype="application/yaml", max_age=0)
+
+
 def _own_job(job_id: str) -> Job:
     job = get_or_404(Job, job_id)
     ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
