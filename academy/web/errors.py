@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from academy.extensions import db
+from academy.extensions import db, login_manager
 from academy.files import StorageError
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,13 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except sa_exc.DBAPIError:  # the connection is gone for good: give it up, the pool makes another
             db.session.remove()
-        return render_error(503)
+        # The page must not need the database: shown as to a stranger (loading the user would fail).
+        g._login_user = login_manager.anonymous_user()
+        try:
+            return render_error(503)
+        except sa_exc.DBAPIError:
+            title, message = MESSAGES[503]
+            return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>", 503
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
