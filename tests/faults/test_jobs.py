@@ -4,7 +4,6 @@ written; once swept, the same import runs again cleanly, every grid once)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from academy.jobs import Job, JobStatus, sweep_stale_jobs
 from academy.permissions import Role
 from academy.registry.models import Grid
 from tests.academy.registry.workbooks import csv_file
-from tests.faults.conftest import make_app
+from tests.faults.conftest import kill_tree, make_app
 from tests.fixtures.registry import get_or_create_area
 from tests.support import PASSWORD, log_in, post_form
 
@@ -111,32 +110,6 @@ def _rq_worker(app, redis_url: str) -> subprocess.Popen:
     rq = Path(sys.executable).parent / "rq"
     return subprocess.Popen([str(rq), "worker", "academy", "--burst", "--url", redis_url], cwd=BASE_DIR, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL a process and all its descendants (an RQ work horse leaves its parent's group)."""
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo += _children(current)
-    for member in tree:
-        try:
-            os.kill(member, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def test_a_worker_killed_half_way_leaves_nothing_and_the_rerun_is_clean(instance, private_redis):
