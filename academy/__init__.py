@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exc as sa_exc
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from academy import audit, contributions, jobs
@@ -21,6 +22,7 @@ from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrat
 from academy.web import errors, i18n, security
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -71,6 +73,17 @@ def _init_request_cycle(app: Flask) -> None:
         # Reads start deferred transactions so they never queue behind writers (SQLite only).
         mode = "DEFERRED" if request.method in READ_ONLY_METHODS else "IMMEDIATE"
         g.begin_token = set_sqlite_begin_mode(mode)
+
+    @app.teardown_appcontext
+    def _release_session(_error):
+        # Runs before Flask-SQLAlchemy's own teardown. When the database went away mid-request
+        # (a restart, a failover), ending the session's transaction fails too; the pool has already
+        # dropped that connection, so the failure is logged and the answer already made stands.
+        try:
+            db.session.remove()
+        except sa_exc.DBAPIError as error:
+            log.warning("database connection lost while ending a request: %s", str(error.orig)[:200])
+            db.session.registry.clear()
 
     @app.teardown_request
     def _end_request(_error):

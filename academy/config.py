@@ -47,6 +47,9 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Production runs behind HTTPS: cookies are never sent in clear, even when the proxy's
+        # X-Forwarded-Proto is not passed on (ACADEMY_PROXY_COUNT left at 0).
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"
 
     def _secret(self, name: str, instance: Path, file_name: str) -> str:
         value = _env(name)
@@ -57,7 +60,10 @@ class Config:
         return value
 
     # Fixed settings, the same everywhere.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # pre-ping: a connection the database dropped (restart, failover) is replaced before use, so the
+    # first request after a restart does not fail. hide_parameters: error messages and logs never
+    # carry the values of a failed statement (names, phone numbers, encrypted ID numbers).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")

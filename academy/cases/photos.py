@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from academy.cases.errors import CaseError
+from academy.files import write_file
 
 MAX_PHOTOS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -56,7 +57,7 @@ def photo_dir() -> Path:
 def store(data: bytes, kind: str) -> str:
     """Write the photo under a new random name and return that name."""
     name = f"{secrets.token_hex(16)}.{KINDS[kind]}"
-    (photo_dir() / name).write_bytes(data)
+    write_file(photo_dir() / name, data)
     return name
 
 

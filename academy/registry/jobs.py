@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from academy.accounts.models import User
 from academy.extensions import db
+from academy.files import write_file
 from academy.jobs import JobContext, job_handler
 from academy.registry.exchange.export import to_csv
 from academy.registry.exchange.importer import import_registry
@@ -37,8 +38,7 @@ def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None 
     if not result.ok:
         db.session.rollback()
         rows = [[p.sheet, p.row or "", p.column, p.message] for p in result.problems]
-        ctx.result_file("import-problems.csv").write_bytes(
-            to_csv([_("Sheet"), _("Row"), _("Column"), _("Problem")], rows))
+        write_file(ctx.result_file("import-problems.csv"), to_csv([_("Sheet"), _("Row"), _("Column"), _("Problem")], rows))
     data = result.as_dict()
     data["problems"] = data["problems"][:50]
     return data

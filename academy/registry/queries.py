@@ -83,6 +83,11 @@ def grids_query(scopes, *, search: str = "", kind: str = "", state: str = "activ
     return query
 
 
+def is_id_number(text: str) -> bool:
+    """Does the text look like a national ID number (what must never go into a URL)?"""
+    return bool(idnumbers.PATTERN.match(idnumbers.normalise(text.strip())))
+
+
 def workers_query(scopes, *, search: str = "", status: str = ""):
     query = (sa.select(Worker).join(Area, Worker.area_id == Area.id)
              .where(scope_clause(Area.code, scopes)).order_by(Worker.number))

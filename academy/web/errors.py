@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+
+from academy.extensions import db, login_manager
+from academy.files import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +22,8 @@ MESSAGES = {
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than the limit. Send a smaller file.")),
     429: (_l("Too many requests"), _l("Too many requests; wait a moment and try again.")),
+    503: (_l("Briefly unavailable"), _l("The database could not be reached. Nothing was saved; please try again in a moment.")),
+    507: (_l("Storage full"), _l("The server's storage is full. Nothing was saved; please try again later.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
 }
 
@@ -40,10 +47,31 @@ def init_app(app: Flask) -> None:
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, code, headers
 
+    @app.errorhandler(StorageError)
+    def storage_error(error: StorageError):
+        # Rolling back also removes the files this request had already written (academy.files).
+        db.session.rollback()
+        return render_error(507, error.user_message)
+
+    @app.errorhandler(sa_exc.OperationalError)
+    def database_unreachable(error: sa_exc.OperationalError):
+        # The database restarted or is away: the pool drops the dead connection (pre-ping finds
+        # the next one), nothing of this request was committed, and the user may simply retry.
+        log.warning("database unavailable: %s", str(error.orig)[:200])
+        try:
+            db.session.rollback()
+        except sa_exc.DBAPIError:  # the connection is gone for good: give it up, the pool makes another
+            db.session.remove()
+        # The page must not need the database: shown as to a stranger (loading the user would fail).
+        g._login_user = login_manager.anonymous_user()
+        try:
+            return render_error(503)
+        except sa_exc.DBAPIError:
+            title, message = MESSAGES[503]
+            return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>", 503
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         log.exception("unhandled error")
-        from academy.extensions import db
-
         db.session.rollback()
         return render_error(500)

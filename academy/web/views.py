@@ -63,8 +63,12 @@ def shell_context():
 
 
 def page_url(page: int) -> str:
-    """This page's URL with ``page`` changed and every other query argument kept (filters)."""
-    args = request.args.to_dict(flat=False)
+    """This page's URL with ``page`` changed and every other query argument kept (filters).
+
+    A list searched by POST (the worker list) keeps its filters in the next page's URL too; an
+    ID-number search finds one worker at most, so it never gets a next page that would show it."""
+    source = request.form if request.method == "POST" else request.args
+    args = {key: values for key, values in source.to_dict(flat=False).items() if key != "csrf_token"}
     args["page"] = [str(page)]
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
@@ -94,6 +98,15 @@ def switch_language():
 def health():
     db.session.execute(sa.text("SELECT 1"))
     return jsonify(status="ok")
+
+
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+
+
+@bp.get("/api/openapi.yaml")
+def openapi():
+    """The OpenAPI 3 description of the JSON endpoints (Open311, exam autosave, job progress)."""
+    return send_file(OPENAPI, mimetype="application/yaml", max_age=0)
 
 
 def _own_job(job_id: str) -> Job:

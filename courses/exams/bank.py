@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy import audit
 from academy.extensions import db
+from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import Question, QuestionStatus
@@ -147,12 +148,12 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
 
 
 def _read_xlsx(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
-    from openpyxl import load_workbook
-
     try:
-        sheet_ = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        sheet_ = open_workbook(data).worksheets[0]
         rows = sheet_.iter_rows(values_only=True)
         header = next(rows, None)
+    except UnsafeWorkbook as error:
+        return [], [Problem("", "", str(error))]
     except Exception:  # a damaged or disguised file: openpyxl raises many kinds
         log.info("unreadable question spreadsheet", exc_info=True)
         return [], [Problem("", "", _l("The spreadsheet cannot be read."))]

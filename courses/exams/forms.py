@@ -70,6 +70,8 @@ class QuestionForm(FlaskForm):
         return sorted({c for c in raw.upper() if c.isalpha()})
 
     def validate_answer(self, field):
+        if self.type.data not in {kind.value for kind in QuestionType}:
+            return  # no or an unknown type: the type field reports that itself
         if QuestionType(self.type.data) is not QuestionType.ESSAY and not (field.data or "").strip():
             raise ValidationError(_l("Give the answer."))
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.database import utcnow
 from academy.extensions import db
+from academy.files import display_name, write_file
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.lessons.content import sniff
 from courses.lessons.models import Completion, Lesson, LessonFile, LessonProgress
@@ -84,8 +85,8 @@ def add_file(lesson: Lesson, by, *, filename: str, stream) -> LessonFile:
     content_type, is_video = kind
     extension = filename.rsplit(".", 1)[-1].lower()
     stored = f"{uuid.uuid4().hex}.{extension}"
-    (files_dir() / stored).write_bytes(data)
-    record = LessonFile(lesson=lesson, original_name=filename[-200:], stored_name=stored, content_type=content_type,
+    write_file(files_dir() / stored, data)
+    record = LessonFile(lesson=lesson, original_name=display_name(filename), stored_name=stored, content_type=content_type,
                         size=len(data), is_video=is_video, uploaded_by_id=getattr(by, "id", None))
     db.session.add(record)
     db.session.flush()

@@ -8,8 +8,6 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from academy import create_app
-from academy.accounts.models import RoleGrant, User
-from academy.audit import AuditEntry
 from academy.backup import BackupError, create_backup, restore_backup
 from academy.config import TestConfig
 from academy.extensions import db
@@ -32,30 +30,38 @@ def _empty_instance(tmp_path, name: str):
 
 
 def _snapshot() -> dict:
-    return {
-        "users": sorted(db.session.execute(sa.select(User.username, User.password_hash, User.created_at, User.active)).all()),
-        "grants": sorted((g.role.value, g.area_code or "") for g in db.session.scalars(sa.select(RoleGrant))),
-        "audit": db.session.scalar(sa.select(sa.func.count(AuditEntry.id))),
-    }
+    """Every row of every table of the schema, in primary-key order."""
+    return {table.name: db.session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+            for table in db.metadata.sorted_tables}
+
+
+def _files(folder) -> dict:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def test_backup_and_restore_round_trip(tmp_path):
     source = _empty_instance(tmp_path, "source")
     with source.app_context():
         assert source.test_cli_runner().invoke(args=["academy", "demo"]).exit_code == 0
-        (tmp_path / "source" / "files" / "uploads").mkdir(parents=True)
-        (tmp_path / "source" / "files" / "uploads" / "photo.jpg").write_bytes(b"\xff\xd8 a photo")
-        before = _snapshot()
+        files = tmp_path / "source" / "files"
+        for name, data in {"uploads/photo.jpg": b"\xff\xd8 a photo", "cases/ab/c.png": b"\x89PNG",
+                           "jobs/1/result.csv": "网格,问题\n".encode(), "lessons/empty.pdf": b""}.items():
+            (files / name).parent.mkdir(parents=True, exist_ok=True)
+            (files / name).write_bytes(data)
+        before, files_before = _snapshot(), _files(files)
+        assert sum(1 for rows in before.values() if rows) >= 20, "the demo city fills most tables"
         manifest = create_backup(tmp_path / "backup.tar.gz")
         assert manifest["tables"]["users"] == 7
+        assert manifest["tables"] == {name: len(rows) for name, rows in before.items()}
         db.session.remove()
         db.engine.dispose()
     target = _empty_instance(tmp_path, "target")
     with target.app_context():
         result = target.test_cli_runner().invoke(args=["academy", "restore", str(tmp_path / "backup.tar.gz")])
         assert result.exit_code == 0, result.output
-        assert _snapshot() == before
-        assert (tmp_path / "target" / "files" / "uploads" / "photo.jpg").read_bytes() == b"\xff\xd8 a photo"
+        after = _snapshot()
+        assert [name for name in before if after[name] != before[name]] == [], "tables restored differently"
+        assert _files(tmp_path / "target" / "files") == files_before
         # New rows after a restore take fresh ids (PostgreSQL sequences moved past the restored ones).
         created = target.test_cli_runner().invoke(args=["academy", "create-user", "after"], input="Fresh-Start-2026\nFresh-Start-2026\n")
         assert created.exit_code == 0, created.output

@@ -58,6 +58,7 @@ ACCESS = [
     Access("registry.retire_grid", grid_url("/retire"), {"admin": 400, "hr": 400}, method="POST"),
     Access("registry.split_grid", grid_url("/split"), HOME_HR),
     Access("registry.workers", "/registry/workers", READ),
+    Access("registry.workers", "/registry/workers", READ, method="POST", data={"q": "王"}),
     Access("registry.new_worker", "/registry/workers/new", HR),
     Access("registry.worker", worker_url(), HOME_READ | {"trainee": 200}),
     Access("registry.my_record", "/registry/me", everyone(404, trainee=302, trainee_other=302)),

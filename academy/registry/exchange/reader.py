@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from academy.registry.exchange.sheets import Sheet, guess_sheet, match_columns
+from academy.spreadsheets import UnsafeWorkbook, open_workbook
 
 NOTES_TITLE = "说明 Notes"  # the template's notes tab, never imported
 MAX_ROWS = 100_000      # data rows in one file, all sheets together
@@ -70,10 +71,10 @@ def read_csv(filename: str, data: bytes) -> SheetRows:
 
 
 def read_xlsx(data: bytes) -> list[SheetRows]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = open_workbook(data)
+    except UnsafeWorkbook as error:
+        raise FileProblem(str(error)) from error
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise FileProblem(_("This is not an .xlsx workbook, or it is damaged.")) from error
     except Exception as error:  # openpyxl raises many kinds on hostile XML

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.extensions import db
+from academy.files import write_file
 from academy.jobs import enqueue_job
 from academy.permissions import require_role
 from academy.registry import queries
@@ -37,7 +38,7 @@ def import_page():
     try:
         if count_rows(filename, data) > LARGE_IMPORT_ROWS:
             stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"
-            (upload_folder() / stored).write_bytes(data)
+            write_file(upload_folder() / stored, data)
             job = enqueue_job(IMPORT_JOB, {"stored": stored, "filename": filename[:200], "user_id": current_user.id,
                                            "scopes": edit_scopes()}, by=current_user)
             db.session.commit()

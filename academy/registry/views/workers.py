@@ -31,11 +31,16 @@ from academy.registry.views import bp
 from academy.registry.views.common import employing_area_options, form_status, read_scopes_for
 
 
-@bp.get("/registry/workers")
+@bp.route("/registry/workers", methods=["GET", "POST"])
 @require_role(*queries.READ_ROLES)
 def workers():
-    filters = ListFilterForm(request.args)
+    """The list; its search form posts, so an ID number searched for never goes into a URL (and so
+    into access logs, browser history and proxies). A GET carrying one is not searched."""
+    filters = ListFilterForm(request.form if request.method == "POST" else request.args)
     valid = filters.validate()
+    if request.method == "GET" and queries.is_id_number(filters.q.data or ""):
+        flash(_("ID numbers are searched with the search form only; they are never put into addresses."), "warning")
+        filters.q.data = ""
     scopes = read_scopes_for(filters.area.data if valid else None)
     query = queries.workers_query(scopes, search=(filters.q.data or "").strip() if valid else "",
                                   status=filters.status.data if valid else "")

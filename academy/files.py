@@ -1,0 +1,79 @@
+"""Files the app keeps under FILES_DIR: written whole or not at all, and tied to their transaction.
+
+A file is written to a temporary name beside its target, synced, then renamed into place, so a
+full disk or a killed process never leaves a half-written file under the real name. Each file
+written is remembered on the database session: when the transaction that was to record it rolls
+back (a later step failed, the disk filled up on the next photo), the file is removed again, so
+no file outlives the record it belonged to. ``StorageError`` carries the message for the user;
+the shell answers it with a clear page (see ``academy.web.errors``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+import unicodedata
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from academy.extensions import db
+
+log = logging.getLogger(__name__)
+_WRITTEN_KEY = "academy.files_written"
+# Slashes and their lookalikes (division slash, fraction slash, big solidus...) end a folder name.
+_SEPARATORS = re.compile("[/\\\\\u2215\u2044\u29f8\u29f9\u2216]")
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+
+
+class StorageError(OSError):
+    """A file could not be stored (disk full, storage away). Nothing of it is kept."""
+
+    @property
+    def user_message(self) -> str:
+        return _("The file could not be stored: the server's storage is full or unavailable. "
+                 "Nothing was saved; please try again later.")
+
+
+def write_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; removed again if the session's transaction rolls back."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # a full disk may only say so when the data is forced out
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        log.error("could not store %s (%d bytes): %s", path.name, len(data), error.strerror or error)
+        raise StorageError(error.errno, error.strerror or str(error)) from error
+    db.session.info.setdefault(_WRITTEN_KEY, []).append(path)
+    return path
+
+
+def display_name(filename: str, limit: int = 200) -> str:
+    """An uploaded file's name as people may see it again: no folders (either separator), no
+    control or reserved characters, Unicode normalised (NFKC folds full-width lookalikes)."""
+    name = unicodedata.normalize("NFKC", filename or "")
+    name = _SEPARATORS.split(name)[-1]
+    name = _UNSAFE_NAME.sub("", name).strip().lstrip(".")
+    return name[-limit:] or "file"
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(_WRITTEN_KEY, None)
+
+
+def _remove_after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None or previous_transaction.nested:
+        return  # a savepoint: the outer transaction may still record the files
+    for path in session.info.pop(_WRITTEN_KEY, []):
+        Path(path).unlink(missing_ok=True)
+
+
+event.listen(Session, "after_commit", _forget)
+event.listen(Session, "after_soft_rollback", _remove_after_rollback)
