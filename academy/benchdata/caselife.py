@@ -99,7 +99,7 @@ class CaseLife:
 
     def write(self, case_id: int, number: str, reported: datetime, category, channel: str, place: Place) -> None:
         """``category`` is (id, time limit, clock, self-handling allowed, default level, title)."""
-        self.row = row = self._reported_row(case_id, number, reported, category, channel, place)
+        self.row = self._reported_row(case_id, number, reported, category, channel, place)
         self.stage, self.row_dispatcher, self.category_clock = None, place.dispatcher, category[2]
         reporter = (place.reporter_user_id, self.city.state["usernames"].get(place.reporter_user_id, "system"))
         self.event("submit", reported, reporter, "draft", "reported", f"Reported through {channel}.")

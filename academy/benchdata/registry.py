@@ -144,11 +144,11 @@ def build_workers(city: BenchCity) -> None:
     serials = numbers.reserve(NUMBER_SERIES, count)
     user_ids = trainee_users(city, min(city.options.trainees, count))
     worker_ids = city.writer.ids(Worker.__table__, count)
-    workers = []
+    workers, statuses = [], {}
     for n, (worker_id, (grid_id, grid_code), number) in enumerate(zip(worker_ids, placed, id_numbers, strict=True)):
         full_time = n < len(grids)
         hired = date(city.rng.randint(2019, 2024), city.rng.randint(1, 12), 1)
-        status = "on_duty" if city.rng.random() < 0.9 else "in_training"
+        status = statuses[worker_id] = "on_duty" if city.rng.random() < 0.9 else "in_training"
         city.writer.add(Worker.__table__, {
             "id": worker_id, "number": worker_number(serials[n]), "name": _name(city), "birth_date": _born(number),
             "gender": "male" if int(number[16]) % 2 else "female", **id_number_columns(number),
@@ -164,6 +164,7 @@ def build_workers(city: BenchCity) -> None:
         workers.append((worker_id, grid_id, grid_code, user_ids[n] if n < len(user_ids) else None))
         city.progress("workers", n + 1, count)
     city.state["workers"] = workers
+    city.state["worker_status"] = statuses
     city.count("workers", count)
     city.count("assignments", count)
 

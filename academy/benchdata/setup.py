@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from academy.benchdata import BenchStep, cases, indicators, people, registry
+from academy.benchdata import BenchStep, cases, indicators, pages, people, registry
 from academy.contributions import contribute
 
 
@@ -16,5 +16,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "bench_data", BenchStep("staff", people.run_staff), order=25)
     contribute(app, "bench_data", BenchStep("cases", cases.run), order=30)
     contribute(app, "bench_data", BenchStep("indicators", indicators.run), order=90)
+    contribute(app, "bench_pages", pages.academy_pages, order=10)
     if "bench-data" not in academy_cli.commands:
         academy_cli.add_command(bench_data_command)
