@@ -82,7 +82,8 @@ class BulkWriter:
     def _copy(self, table: sa.Table, columns: list[sa.Column], rows: list[dict]) -> None:
         """PostgreSQL's COPY through psycopg, inside the session's transaction."""
         json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
-        names = [c.name for c in columns]
+        # Ids not given are left to the table's sequence, as an INSERT without them would.
+        names = [c.name for c in columns if not (c.primary_key and all(row[c.name] is None for row in rows))]
         raw = db.session.connection().connection.driver_connection
         with raw.cursor() as cursor:
             with cursor.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:

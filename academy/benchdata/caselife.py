@@ -69,6 +69,7 @@ class CaseLife:
         self.stage: Stage | None = None
         self.row_dispatcher: tuple[int, str] = (None, "system")
         self.category_clock = WORKING_HOURS
+        self.last_at: datetime | None = None  # the latest step so far: the next one never comes before it
 
     def stage_for(self, start: datetime, due: datetime, kind: ClockKind) -> Stage:
         cal = self.calendar
@@ -79,6 +80,7 @@ class CaseLife:
               task_id: int | None = None, still_open: bool = True) -> None:
         """A timeline entry; its light is the case's light at that moment (none once it is done)."""
         light = self.stage.light(at) if self.stage is not None and still_open else None
+        self.last_at = at
         self.city.writer.add(self.tables["event"], {
             "case_id": self.row["id"], "task_id": task_id, "at": at, "actor_id": actor[0], "actor_name": actor[1],
             "action": action, "from_state": before, "to_state": after, "note": note, "light": light})

@@ -83,10 +83,9 @@ def _work(life, tasks, category, place, dispatched: datetime) -> str:
     life.event("start", started, tasks[0][1], "signed", "handling")
     if life.rng.random() < 0.05:
         _extend(life, tasks, category, started)
-    finished = started
     for attempt in range(2):
         share = life.rng.uniform(0.15, 1.25)
-        finished = max(finished + timedelta(minutes=10), dispatched + (tasks[0][0]["due_at"] - dispatched) * share)
+        finished = max(life.last_at + timedelta(minutes=10), dispatched + (tasks[0][0]["due_at"] - dispatched) * share)
         if finished > life.end:
             return "handling"
         verified = _finish(life, tasks, finished, place)
@@ -94,7 +93,6 @@ def _work(life, tasks, category, place, dispatched: datetime) -> str:
             return "verifying"
         rework = attempt == 0 and life.rng.random() < 0.04
         if not _verify(life, tasks, verified, place, passed=not rework):
-            finished = verified
             continue
         return _return_visit(life, verified)
     return "handling"  # not reached: the second verification always passes

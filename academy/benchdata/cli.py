@@ -5,6 +5,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 
 @click.command("bench-data")
@@ -15,6 +16,7 @@ from flask import current_app
 @click.option("--trainees", type=click.IntRange(0), default=3500, show_default=True, help="Workers with a log-in.")
 @click.option("--seed", type=int, default=9, show_default=True)
 @click.option("--append", is_flag=True, help="Add a second city (a free city code) to a database that has data.")
+@with_appcontext
 def bench_data_command(grids, workers, cases, logs, trainees, seed, append) -> None:
     """Build a realistic city through bulk inserts that keep the operations' rules (issue 9).
 

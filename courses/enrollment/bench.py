@@ -117,20 +117,17 @@ def run(city) -> None:
 
 
 def trainee_enrollments(city_code: str, samples: int) -> list[tuple[str, Enrollment]]:
-    """(username, an enrolment still in progress, else any) of sample trainees of the city."""
+    """(username, enrolment) of sample trainees of the city who are still studying a course."""
     import sqlalchemy as sa
 
-    from academy.benchdata.pages import trainee_usernames
     from academy.registry.models import Worker
 
-    found = []
-    for name in trainee_usernames(city_code, samples):
-        worker_id = db.session.scalar(sa.select(Worker.id).join(User, User.id == Worker.user_id).where(User.username == name))
-        enrollment = db.session.scalar(sa.select(Enrollment).where(Enrollment.worker_id == worker_id).order_by(
-            (Enrollment.state == "enrolled").desc(), Enrollment.id).limit(1))
-        if enrollment is not None:
-            found.append((name, enrollment))
-    return found
+    rows = db.session.execute(
+        sa.select(User.username, Enrollment).join(Worker, Worker.user_id == User.id)
+        .join(Enrollment, Enrollment.worker_id == Worker.id)
+        .where(User.username.like(f"b{city_code}-t%"), Enrollment.state == "enrolled").order_by(User.username)).all()
+    step = max(len(rows) // max(samples, 1), 1)
+    return [(name, enrollment) for name, enrollment in rows[::step][:samples]]
 
 
 def pages(city_code: str, samples: int) -> list:
