@@ -74,21 +74,31 @@ class BulkWriter:
             for name, make in callables.items():
                 values[name] = row[name] if name in row else make(None)
             full.append(values)
+        # Ids not given are left to the table's sequence, as an INSERT without them would.
+        columns = [c for c in columns if not (c.primary_key and all(row[c.name] is None for row in full))]
         if self.postgres:
             self._copy(table, columns, full)
         else:
-            db.session.execute(table.insert(), full)
+            self._executemany(table, columns, full)
 
     def _copy(self, table: sa.Table, columns: list[sa.Column], rows: list[dict]) -> None:
         """PostgreSQL's COPY through psycopg, inside the session's transaction."""
         json_columns = {c.name for c in columns if isinstance(c.type, sa.JSON)}
-        # Ids not given are left to the table's sequence, as an INSERT without them would.
-        names = [c.name for c in columns if not (c.primary_key and all(row[c.name] is None for row in rows))]
+        names = [c.name for c in columns]
         raw = db.session.connection().connection.driver_connection
         with raw.cursor() as cursor:
             with cursor.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row([_copy_value(row[name], name in json_columns) for name in names])
+
+    def _executemany(self, table: sa.Table, columns: list[sa.Column], rows: list[dict]) -> None:
+        """SQLite: one executemany on the session's connection, values bound by each column's own
+        type (the same text SQLAlchemy would store), without its per-statement machinery."""
+        dialect = db.session.get_bind().dialect
+        processors = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
+        sql = f'INSERT INTO {table.name} ({", ".join(c.name for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
+        data = [tuple(process(row[name]) if process else row[name] for name, process in processors) for row in rows]
+        db.session.connection().connection.driver_connection.executemany(sql, data)
 
     def commit(self) -> None:
         """Write everything buffered, commit, and move the id sequences past the new rows."""

@@ -22,21 +22,30 @@ from academy.cases.operations.core import YELLOW_AT
 WORKING_HOURS = ClockKind.WORKING_HOURS
 
 
-@dataclass
 class Stage:
-    """The clock of one stage: from ``start`` to ``due`` on ``kind``, with its light thresholds."""
+    """The clock of one stage: from ``start`` to ``due`` on ``kind``, with its light thresholds
+    (as ``set_stage`` computes them), each worked out only when a light needs it."""
 
-    start: datetime
-    due: datetime
-    kind: ClockKind
-    yellow: datetime
-    red_card: datetime
+    def __init__(self, calendar: clock.Calendar, start: datetime, due: datetime, kind: ClockKind, red_card: float) -> None:
+        self.calendar, self.start, self.due, self.kind, self.red_card_share = calendar, start, due, kind, red_card
+        self._yellow: datetime | None = None
+        self._red_card: datetime | None = None
+
+    @property
+    def yellow(self) -> datetime:
+        if self._yellow is None:
+            self._yellow = clock.point_in_limit(self.calendar, self.start, self.due, YELLOW_AT, self.kind)
+        return self._yellow
+
+    @property
+    def red_card(self) -> datetime:
+        if self._red_card is None:
+            self._red_card = clock.point_in_limit(self.calendar, self.start, self.due, self.red_card_share, self.kind)
+        return self._red_card
 
     def light(self, at: datetime) -> str:
-        if at < self.yellow:
-            return "green"
         if at < self.due:
-            return "yellow"
+            return "green" if at < self.yellow else "yellow"
         return "red" if at < self.red_card else "red_card"
 
 
@@ -72,9 +81,7 @@ class CaseLife:
         self.last_at: datetime | None = None  # the latest step so far: the next one never comes before it
 
     def stage_for(self, start: datetime, due: datetime, kind: ClockKind) -> Stage:
-        cal = self.calendar
-        return Stage(start, due, kind, clock.point_in_limit(cal, start, due, YELLOW_AT, kind),
-                     clock.point_in_limit(cal, start, due, self.red_card, kind))
+        return Stage(self.calendar, start, due, kind, self.red_card)
 
     def event(self, action: str, at: datetime, actor: tuple[int | None, str], before, after, note: str = "",
               task_id: int | None = None, still_open: bool = True) -> None:
@@ -111,7 +118,7 @@ class CaseLife:
             return self._self_closed(reported, category, reporter)
         accepted = self.later(reported, 5, 200)
         if accepted > self.end:
-            return self.stop("reported")
+            return self._stop_and_write("reported")
         self._accept(accepted, category, place)
         if self.rng.random() < 0.03:
             return self._voided(place)
