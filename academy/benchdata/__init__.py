@@ -113,7 +113,21 @@ def build_city(options: BenchOptions, say: Callable[[str], None] = print) -> dic
         city.writer.commit()
         say(f"{step.name}: {time.perf_counter() - started:.1f} s")
     _record(city, time.perf_counter() - began)
+    say("analyze ...")
+    analyze()
     return dict(city.totals)
+
+
+def analyze() -> None:
+    """Statistics (and PostgreSQL's visibility map) for the planner: after millions of bulk rows
+    the tables look empty to it until autovacuum comes by."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def _record(city: BenchCity, seconds: float) -> None:
