@@ -62,7 +62,14 @@ db: $(BIN)/.installed
 	$(BIN)/flask academy demo --if-empty
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check academy courses tests
+	$(BIN)/ruff check academy courses tests benchmarks
+
+# Not part of `make test`: builds the benchmark city once per backend (reused while its size matches),
+# runs everything under benchmarks/ against gunicorn + PostgreSQL + Redis and against SQLite, and
+# writes benchmarks/RESULTS.md. BENCH_SCALE=0.1 for a tenth of the issue's city; BENCH_ARGS for more.
+BENCH_SCALE ?= 1
+bench: setup services
+	$(BIN)/python benchmarks/run_all.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache

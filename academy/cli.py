@@ -120,4 +120,7 @@ def sweep_jobs_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from academy.benchdata import setup as benchdata_setup
+
+    benchdata_setup.init_app(app)
     app.cli.add_command(academy_cli)

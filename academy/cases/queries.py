@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from academy.cases import clock
 from academy.cases.access import visible_clause
-from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Patrol, Visit
+from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Patrol, Visit
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
@@ -32,14 +33,14 @@ def light_of(case: Case, now: datetime | None = None) -> str | None:
     return "red" if now < case.stage_red_card_at else "red_card"
 
 
-def light_clause(light: str, now: datetime):
-    """A WHERE clause keeping open cases showing ``light`` at ``now``."""
-    clocked = sa.and_(Case.state.in_(OPEN_STATES), Case.stage_due_at.is_not(None))
+def light_clause(light: str, now: datetime, cases=Case):
+    """A WHERE clause keeping open cases showing ``light`` at ``now`` (``cases``: Case or an alias)."""
+    clocked = sa.and_(cases.state.in_(OPEN_STATES), cases.stage_due_at.is_not(None))
     return sa.and_(clocked, {
-        "green": now < Case.stage_yellow_at,
-        "yellow": sa.and_(Case.stage_yellow_at <= now, now < Case.stage_due_at),
-        "red": sa.and_(Case.stage_due_at <= now, now < Case.stage_red_card_at),
-        "red_card": Case.stage_red_card_at <= now,
+        "green": now < cases.stage_yellow_at,
+        "yellow": sa.and_(cases.stage_yellow_at <= now, now < cases.stage_due_at),
+        "red": sa.and_(cases.stage_due_at <= now, now < cases.stage_red_card_at),
+        "red_card": cases.stage_red_card_at <= now,
     }[light])
 
 
@@ -82,7 +83,10 @@ def case_query(user, filters: CaseFilter, now: datetime | None = None):
     if filters.text:
         pattern = f"%{filters.text}%"
         query = query.where(sa.or_(Case.number.like(pattern), Case.title.like(pattern)))
-    return query.order_by(Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+    # Each listed case shows its category's full name: load them (and their parents) in two queries,
+    # not one per category on the page.
+    return (query.order_by(Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+            .options(selectinload(Case.category).selectinload(Category.parent)))
 
 
 def _handler_tasks(user_id: int):
@@ -99,12 +103,12 @@ def _handler_tasks(user_id: int):
 def light_counts(user, filters: CaseFilter, now: datetime | None = None) -> dict[str, int]:
     """How many visible open cases show each light (the board's headline)."""
     now = now or clock.now()
-    base = case_query(user, CaseFilter(**{**filters.__dict__, "light": "", "state": ""}), now).order_by(None)
-    counts = {}
-    for light in LIGHTS:
-        counted = sa.select(sa.func.count()).select_from(base.where(light_clause(light, now)).subquery())
-        counts[light] = db.session.scalar(counted)
-    return counts
+    base = case_query(user, CaseFilter(**{**filters.__dict__, "light": "", "state": ""}), now).order_by(None).subquery()
+    cases = sa.orm.aliased(Case, base)
+    # One pass over the open cases for all four lights (it was one count query per light).
+    row = db.session.execute(sa.select(*(sa.func.count().filter(light_clause(light, now, cases)) for light in LIGHTS))
+                             .select_from(base)).one()
+    return dict(zip(LIGHTS, row, strict=True))
 
 
 def similar_open_cases(grid_id: int | None, category_id: int, text: str, days: int = 7, limit: int = 5) -> list[Case]:

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, has_role
-from courses.enrollment import demo, hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
+from courses.enrollment import bench, demo, hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
 from courses.enrollment.operations import today
 from courses.enrollment.training import overdue_query
 from courses.enrollment.views import bp
@@ -43,3 +44,5 @@ def init_app(app: Flask) -> None:
     contribute(app, "worker_sections", worker_training_section, order=40)
     contribute(app, "home_sections", hr_home_section, order=20)
     contribute(app, "demo", demo.create_demo_courses, order=41)
+    contribute(app, "bench_data", BenchStep("enrollment", bench.run), order=41)
+    contribute(app, "bench_pages", bench.pages, order=41)

@@ -102,11 +102,12 @@ def _check_start(exam: Exam, worker, now: datetime) -> None:
         raise ExamError(_("You have used every attempt at this exam."))
 
 
-def _draw(exam: Exam, rng: random.Random) -> list[tuple]:
-    """Questions for one attempt: (question, points) per blueprint rule, no family twice."""
+def _draw(exam: Exam, rng: random.Random, pools: list[list] | None = None) -> list[tuple]:
+    """Questions for one attempt: (question, points) per blueprint rule, no family twice.
+    ``pools`` (each rule's ``rule_pool``) spares the queries when many attempts are drawn at once."""
     chosen, families = [], set()
-    for rule in exam.rules:
-        pool = [q for q in rule_pool(rule) if q.family_id not in families]
+    for rule, rule_questions in zip(exam.rules, pools or [rule_pool(rule) for rule in exam.rules], strict=True):
+        pool = [q for q in rule_questions if q.family_id not in families]
         if len(pool) < rule.count:
             raise ExamError(_("The exam's question bank has changed; ask the instructor."))
         for question in rng.sample(pool, rule.count):
@@ -115,6 +116,14 @@ def _draw(exam: Exam, rng: random.Random) -> list[tuple]:
     if exam.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
+
+
+def option_order(exam: Exam, question, rng: random.Random) -> list[str]:
+    """The original option letters in the order this attempt shows them (shuffled if the exam says so)."""
+    order = [chr(65 + i) for i in range(len(question.options))]
+    if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        rng.shuffle(order)
+    return order
 
 
 def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Attempt:
@@ -143,10 +152,8 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=None, to_state=S.IN_PROGRESS, by_id=user.id))
     rng = random.SystemRandom()
     for position, (question, points) in enumerate(_draw(exam, rng)):
-        order = [chr(65 + i) for i in range(len(question.options))]
-        if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            rng.shuffle(order)
-        attempt.items.append(AttemptItem(position=position, question_id=question.id, points=points, option_order=order))
+        attempt.items.append(AttemptItem(position=position, question_id=question.id, points=points,
+                                         option_order=option_order(exam, question, rng)))
     attempt.max_score = sum((item.points for item in attempt.items), Decimal("0"))
     audit.record(user, "attempt.start", attempt, after={"exam": exam.id, "deadline": attempt.deadline_at})
     db.session.flush()
