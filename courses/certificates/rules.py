@@ -117,8 +117,13 @@ def hours_since(worker: Worker, since: datetime | None, kinds: tuple[CourseKind,
     return sum((e.hours_credited for e in db.session.scalars(query)), Decimal("0"))
 
 
+def fmt_hours(value) -> str:
+    """Hours as people read them, one decimal: 7.0."""
+    return str(Decimal(value or 0).quantize(Decimal("0.1")))
+
+
 def _hours_check(needed: Decimal, hours: Decimal, label: str) -> Check:
-    return Check("hours", label, hours >= needed, _("%(h)s of %(n)s hours", h=hours, n=needed))
+    return Check("hours", label, hours >= needed, _("%(h)s of %(n)s hours", h=fmt_hours(hours), n=fmt_hours(needed)))
 
 
 def assessment_period() -> Period:
@@ -162,7 +167,7 @@ def evaluate(cert_type: CertificateType, worker: Worker, since: datetime | None 
     if cert_type.min_hours:
         result.hours = hours_since(worker, since)
         result.checks.append(_hours_check(cert_type.min_hours, result.hours,
-                                          _("At least %(n)s hours of training", n=cert_type.min_hours)))
+                                          _("At least %(n)s hours of training", n=fmt_hours(cert_type.min_hours))))
     if cert_type.min_score is not None:
         result.checks.append(_score_check(cert_type.min_score, worker, result))
     return result
@@ -175,7 +180,7 @@ def evaluate_renewal(certificate: Certificate) -> Evaluation:
     if cert_type.renewal_hours:
         result.hours = hours_since(worker, start_of(certificate.issued_on), RENEWAL_KINDS)
         result.checks.append(_hours_check(cert_type.renewal_hours, result.hours,
-                                          _("At least %(n)s in-service hours since %(d)s", n=cert_type.renewal_hours,
+                                          _("At least %(n)s in-service hours since %(d)s", n=fmt_hours(cert_type.renewal_hours),
                                             d=certificate.issued_on)))
     if cert_type.renewal_min_score is not None:
         result.checks.append(_score_check(cert_type.renewal_min_score, worker, result))
