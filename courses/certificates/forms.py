@@ -96,11 +96,11 @@ class SelectionForm(FlaskForm):
         csrf = False  # a GET filter on the list; the batch form below adds the token
 
     q = StringField(_l("Number or name"), filters=[_strip], validators=[Optional(), Length(max=60)])
-    type_id = SelectField(_l("Type"), coerce=int, choices=[], validate_choice=True)
-    status = SelectField(_l("Status"), choices=[])
-    course_id = SelectField(_l("Course"), coerce=int, choices=[])
-    exam_id = SelectField(_l("Exam"), coerce=int, choices=[])
-    branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[])
+    type_id = SelectField(_l("Type"), coerce=int, choices=[], default=0)
+    status = SelectField(_l("Status"), choices=[], default="")
+    course_id = SelectField(_l("Course"), coerce=int, choices=[], default=0)
+    exam_id = SelectField(_l("Exam"), coerce=int, choices=[], default=0)
+    branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[], default=0)
     area = StringField(_l("Area code"), filters=[_strip],
                        validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("An area code is 4 to 12 digits."))])
     issued_from = DateField(_l("Issued from"), validators=[Optional()])

@@ -20,7 +20,7 @@ S = CertificateStatus
 
 def _certified(exam_course, make_cert_type, make_trainee, **type_options):
     course, exam = exam_course
-    cert_type = make_cert_type(course=course, **type_options)
+    make_cert_type(course=course, **type_options)
     user, worker = make_trainee(course)
     sit_exam(exam, right=5, user=user, worker=worker)
     [certificate] = queries.certificates_of(worker)
