@@ -29,7 +29,8 @@ def _page(form: BatchForm, status: int = 200):
 @bp.route("/certificates/batches", methods=["GET", "POST"])
 @require_role(Role.HR)
 def batch_new():
-    form = fill_selection(BatchForm() if request.method == "POST" else BatchForm(request.args, meta={"csrf": False}))
+    # GET: the list's filter comes along (prefilled from the query string); the form keeps its CSRF token.
+    form = fill_selection(BatchForm() if request.method == "POST" else BatchForm(request.args))
     if request.method == "GET":
         return _page(form)
     if not form.validate_on_submit():
