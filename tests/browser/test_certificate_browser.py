@@ -21,7 +21,7 @@ from tests.fixtures.certificates import create_cert_type
 from tests.fixtures.courses import create_course
 from tests.fixtures.exams import create_exam, create_taker
 from tests.fixtures.registry import create_worker
-from tests.support import PASSWORD
+from tests.support import PASSWORD, log_in_page
 
 pytestmark = pytest.mark.browser
 VERIFY_URL = re.compile(r"https?://[^\s]+/verify/[A-Z]{1,6}-\d{4}-\d{4,6}-\d{6}")
@@ -45,18 +45,10 @@ def world(live_app):
         return course.id, exam.id
 
 
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_pass_the_exam_find_the_certificate_print_the_batch_verify(live_app, live_server, world, page, browser,
                                                                   pdf_renderer):
     course_id, exam_id = world
-    _log_in(page, live_server, "sitter")
+    log_in_page(page, live_server, "sitter")
     page.goto(f"{live_server}/exams/{exam_id}")
     page.click("[data-testid=start-exam]")
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
@@ -74,7 +66,7 @@ def test_pass_the_exam_find_the_certificate_print_the_batch_verify(live_app, liv
     hr_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
     hr_page = hr_context.new_page()
     hr_page.set_default_timeout(30000)
-    _log_in(hr_page, live_server, "hrdesk")
+    log_in_page(hr_page, live_server, "hrdesk")
     hr_page.goto(f"{live_server}/certificates/batches")
     hr_page.select_option("#batch-form select[name=course_id]", str(course_id))
     hr_page.click("#batch-form [type=submit]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,6 +56,8 @@ def _save(cert_type: CertificateType | None):
     form = TypeForm(obj=cert_type, templates=templates) if request.method == "GET" else TypeForm(templates=templates)
     if request.method == "GET" and cert_type is not None:
         form.kind.data = cert_type.kind.value
+    elif request.method == "GET":
+        form.renewal_window_days.data = current_app.config["CERTIFICATES_RENEWAL_WINDOW_DAYS"]
     if form.validate_on_submit():
         try:
             cert_type = type_ops.save_type(cert_type, current_user, **form.values())

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
-from flask_babel import gettext as _
 
 from academy.web.ratelimit import Verdict, rate_limited
 from courses.certificates import queries
@@ -62,4 +61,4 @@ def verify(number: str):
     if certificate is None:
         return _not_found()
     return render_template("certificates/verify.html", form=VerifyForm(formdata=None), facts=public_facts(certificate),
-                           not_found=False, title=_("Certificate %(n)s", n=certificate.number))
+                           not_found=False)

@@ -6,8 +6,6 @@ Each thread has its own application context, session and connection, as gunicorn
 """
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -19,32 +17,9 @@ from courses.enrollment.models import Enrollment
 from tests.fixtures.certificates import create_cert_type, credit_hours
 from tests.fixtures.courses import create_course
 from tests.fixtures.registry import create_worker
+from tests.support import race
 
 pytestmark = pytest.mark.concurrency
-
-
-def _race(app, action, args) -> list[BaseException]:
-    barrier = threading.Barrier(len(args))
-    errors: list[BaseException] = []
-
-    def run(arg):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=60)
-                action(arg)
-                db.session.commit()
-            except BaseException as error:  # noqa: BLE001 (reported below)
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(arg,)) for arg in args]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return errors
 
 
 def _setup(app, workers: int) -> tuple[int, list[int]]:
@@ -71,7 +46,7 @@ def _issue(type_id):
 
 def test_fifty_concurrent_issuings_give_fifty_distinct_numbers(live_app):
     type_id, worker_ids = _setup(live_app, 50)
-    errors = _race(live_app, _issue(type_id), worker_ids)
+    errors = race(live_app, _issue(type_id), worker_ids)
     assert errors == []
     with live_app.app_context():
         numbers = list(db.session.scalars(sa.select(Certificate.number).where(Certificate.type_id == type_id)))
@@ -83,7 +58,7 @@ def test_fifty_concurrent_issuings_give_fifty_distinct_numbers(live_app):
 
 def test_two_triggers_for_one_worker_at_once_issue_one_certificate(live_app):
     type_id, [worker_id] = _setup(live_app, 1)
-    errors = _race(live_app, _issue(type_id), [worker_id] * 6)
+    errors = race(live_app, _issue(type_id), [worker_id] * 6)
     assert errors == []
     with live_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(Certificate.worker_id == worker_id)) == 1

@@ -135,3 +135,28 @@ def test_hr_batch_refuses_an_empty_or_bad_selection(client, make_user, exam_cour
                                                             "branch_id": "0", "status": ""} | data,
                          token_from="/certificates/batches").status_code == 400
     assert _count(Job) == 0
+
+
+def test_the_coverage_page_lists_workers_on_duty_without_a_certificate(client, make_user, make_worker):
+    worker = make_worker(name="Uncertified")
+    make_user("hrdesk", Role.HR, area="320102")
+    log_in(client, "hrdesk")
+    html = client.get("/registry/coverage").get_data(as_text=True)
+    assert "Workers on duty without a valid qualification certificate" in html and worker.number in html
+
+
+def test_the_sweep_command(app, exam_course, make_cert_type, make_trainee):
+    from datetime import date, timedelta
+
+    course, exam = exam_course
+    make_cert_type(course=course)
+    user, worker = make_trainee(course)
+    sit_exam(exam, right=5, user=user, worker=worker)
+    [certificate] = queries.certificates_of(worker)
+    certificate.valid_until = date.today() - timedelta(days=1)
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["academy", "certificates-sweep"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 expired, 0 issued or renewed, 0 failed; 0 in the renewal window, 1 lapsed.")
+    db.session.expire_all()
+    assert certificate.status.value == "expired"
