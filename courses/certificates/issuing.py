@@ -26,7 +26,14 @@ from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.registry.models import Area, Worker, WorkerStatus
 from courses.certificates import lifecycle, rules
-from courses.certificates.models import Certificate, CertificateError, CertificateStatus, CertificateType
+from courses.certificates.models import (
+    Certificate,
+    CertificateError,
+    CertificateStatus,
+    CertificateType,
+    Requirement,
+    RequirementKind,
+)
 from courses.syllabus.models import Branch
 
 log = logging.getLogger(__name__)
@@ -133,17 +140,23 @@ def issue_by_hand(cert_type: CertificateType, worker: Worker, by, *, reason: str
     return issue_if_met(cert_type, worker, by, manual=True, reason=reason)
 
 
-def automatic_types() -> list[CertificateType]:
-    return db.session.scalars(sa.select(CertificateType).where(
-        CertificateType.active.is_(True), CertificateType.automatic.is_(True)).order_by(CertificateType.id)).all()
+def automatic_types(course_id: int | None = None) -> list[CertificateType]:
+    """Types issued automatically (only those whose rule names ``course_id``'s exam, if given)."""
+    query = sa.select(CertificateType).where(CertificateType.active.is_(True), CertificateType.automatic.is_(True))
+    if course_id is not None:
+        query = query.where(CertificateType.id.in_(sa.select(Requirement.type_id).where(
+            Requirement.course_id == course_id, Requirement.kind == RequirementKind.EXAM)))
+    return db.session.scalars(query.order_by(CertificateType.id)).all()
 
 
-def check_worker(worker: Worker, by=None) -> list[Certificate]:
+def check_worker(worker: Worker, by=None, *, types: list[CertificateType] | None = None,
+                 renew: bool = True) -> list[Certificate]:
     """Issue every automatic certificate the worker has now earned, and renew those in their window."""
     from courses.certificates import renewal
 
-    issued = [c for c in (issue_if_met(t, worker, by) for t in automatic_types()) if c is not None]
-    return issued + renewal.renew_worker(worker, by)
+    chosen = automatic_types() if types is None else types
+    issued = [c for c in (issue_if_met(t, worker, by) for t in chosen) if c is not None]
+    return issued + (renewal.renew_worker(worker, by) if renew else [])
 
 
 def safely(work, *args) -> None:
@@ -162,9 +175,14 @@ def on_training_recorded(worker: Worker, by=None) -> None:
 
 
 def on_attempt_graded(attempt, by=None) -> None:
-    """The ``attempt_graded`` slot: a graded or regraded attempt may earn a certificate, or undo one."""
+    """The ``attempt_graded`` slot: a graded or regraded attempt may earn a certificate whose rule
+    names its exam, or undo one it was evidence for. (Renewal asks for hours and scores, not exams.)"""
     def work(attempt, by):
         lifecycle.revalidate_after_regrade(attempt, by)
-        check_worker(attempt.worker, by)
+        if not attempt.passed:
+            return  # a failed attempt earns nothing
+        types = automatic_types(course_id=attempt.exam.course_id)
+        if types:
+            check_worker(attempt.worker, by, types=types, renew=False)
 
     safely(work, attempt, by)

@@ -159,17 +159,21 @@ def _restore(worker: Worker, by) -> None:
         registry_ops.put_on_duty(worker, by, _("Returned with a valid qualification certificate"))
 
 
+def rests_on(certificate: Certificate, attempt_id: int) -> bool:
+    """Is the attempt part of the certificate's evidence?"""
+    return certificate.attempt_id == attempt_id or any(
+        item.get("attempt_id") == attempt_id for item in (certificate.evidence or {}).get("attempts", []))
+
+
 def revalidate_after_regrade(attempt, by) -> list[Certificate]:
-    """Revoke the worker's standing certificates whose exam requirements a regrade no longer meets."""
+    """Revoke the worker's standing certificates resting on ``attempt`` whose exam requirements a
+    regrade no longer meets (another attempt meeting them keeps the certificate)."""
     from courses.certificates import rules
-    from courses.certificates.models import RequirementKind
 
     revoked = []
     for certificate in standing_certificates(attempt.worker):
-        if certificate.previous_id is not None:  # a renewal rests on the renewal rule, not on an exam
-            continue
-        if not any(r.kind == RequirementKind.EXAM for r in certificate.type.requirements):
-            continue
+        if certificate.previous_id is not None or not rests_on(certificate, attempt.id):
+            continue  # a renewal rests on the renewal rule; other certificates on other evidence
         if not rules.evaluate(certificate.type, certificate.worker, certificate.evidence_since, exams_only=True).met:
             end_certificate(certificate, S.REVOKED, by,
                             _("The exam it was issued on was regraded below the required score"))
