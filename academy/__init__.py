@@ -112,6 +112,7 @@ def _register_packages(app: Flask) -> None:
     from academy.cases import setup as cases_setup
     from academy.indicators import setup as indicators_setup
     from academy.registry import setup as registry_setup
+    from academy.web import ratelimit  # noqa: F401  (its counters table belongs to every app)
     from academy.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)

@@ -9,7 +9,12 @@ Slots the teaching side fills or reads (``academy.contributions``):
 - fills ``home_sections``: ``(user) -> Markup``, a trainee's next lessons and overdue training;
 - fills/reads ``course_sections``: ``(course, user, enrollment) -> Markup`` on a course page (lessons; exams may add);
 - reads ``training_needs``: ``(worker) -> [(unit code or case category, reason with figures)]`` (indicators);
-- reads ``certificate_held``: ``(worker, certificate type code) -> bool`` for course prerequisites (certificates).
+- reads ``certificate_held``: ``(worker, certificate type code) -> bool`` for course prerequisites (certificates fills it);
+- announces ``attempt_graded`` ``(attempt, by)`` (exams) and ``training_recorded`` ``(worker, by)`` (enrollment,
+  lessons): certificates listen, to issue what a worker has earned or revoke what a regrade undid;
+- listens to ``worker_status_changed`` ``(worker, from, to, by)`` (the registry's ``change_status``): certificates
+  suspend on-duty qualifications of a suspended or exited worker and restore them when he returns;
+- fills ``coverage_findings`` (certificates): workers on duty without a valid qualification certificate.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the teaching packages that have landed, lower layers first."""
+    from courses.certificates import setup as certificates_setup
     from courses.enrollment import setup as enrollment_setup
     from courses.exams import setup as exams_setup
     from courses.lessons import setup as lessons_setup
@@ -27,3 +33,4 @@ def init_app(app: Flask) -> None:
     enrollment_setup.init_app(app)
     lessons_setup.init_app(app)
     exams_setup.init_app(app)
+    certificates_setup.init_app(app)

@@ -64,3 +64,43 @@ def log_in(client, username: str, password: str = PASSWORD):
     response = post_form(client, "/login", {"username": username, "password": password})
     assert response.status_code == 302, f"log-in of {username} failed with {response.status_code}"
     return response
+
+
+def race(app, action, args, timeout: float = 300) -> list[BaseException]:
+    """Run ``action(arg)`` for each of ``args`` in its own thread, application context, session and
+    connection (as gunicorn workers would), released together by a barrier; each commits. Returns
+    the errors raised."""
+    import threading
+
+    from academy.extensions import db
+
+    barrier = threading.Barrier(len(args))
+    errors: list[BaseException] = []
+
+    def run(arg):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=60)
+                action(arg)
+                db.session.commit()
+            except BaseException as error:  # noqa: BLE001  (returned to the test)
+                db.session.rollback()
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(arg,)) for arg in args]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return errors
+
+
+def log_in_page(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the log-in page in a Playwright ``page``."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"{base}/")

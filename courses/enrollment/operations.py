@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import contributions
+from academy.contributions import contributions, notify
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.permissions import Role, has_role
@@ -273,3 +273,4 @@ def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -
             assignment.completed_at = utcnow()
             audit.record(by, "training_assignment.complete", assignment, summary=enrollment.course.code)
     db.session.flush()
+    notify("training_recorded", enrollment.worker, by)

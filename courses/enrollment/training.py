@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import contributions
+from academy.contributions import contributions, notify
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role, in_scope
@@ -203,11 +203,17 @@ def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
         db.session.add(row)
     session.attendance_taken_at = utcnow()
     db.session.flush()
+    changed = []
     for enrollment in enrollments:
-        enrollment.classroom_hours = db.session.scalar(
+        hours = db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(ClassSession.hours), 0)).join(Attendance.session)
             .where(Attendance.enrollment_id == enrollment.id, Attendance.present.is_(True)))
+        if Decimal(hours) != (enrollment.classroom_hours or Decimal("0")):
+            changed.append(enrollment)
+        enrollment.classroom_hours = hours
     db.session.flush()
+    for enrollment in changed:
+        notify("training_recorded", enrollment.worker, by)
     audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})
 
 

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from academy import audit
+from academy.contributions import notify
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from courses.enrollment.models import Enrollment, EnrollmentState
@@ -249,6 +250,12 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
         attempt.released_at = now
 
 
+def announce_graded(attempt: Attempt, by) -> None:
+    """Tell the listeners (certificates) that a graded attempt's result is final or changed."""
+    if attempt.state is S.GRADED:
+        notify("attempt_graded", attempt, by)
+
+
 def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetime | None = None,
                   locked: bool = False) -> Attempt:
     """Close an attempt with its saved answers and grade what can be graded; closing twice is a no-op."""
@@ -268,6 +275,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
     _finish_if_graded(attempt, by, now, reason)
     audit.record(by, "attempt.close", attempt, summary=reason, after={"score": attempt.score, "state": attempt.state})
     db.session.flush()
+    announce_graded(attempt, by)
     return attempt
 
 
@@ -308,6 +316,7 @@ def grade_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: da
     else:
         _finish_if_graded(attempt, by, now, "graded by hand")
     db.session.flush()
+    announce_graded(attempt, by)
 
 
 def is_released(attempt: Attempt, now: datetime | None = None) -> bool:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from academy import audit
 from academy.database import utcnow
 from academy.extensions import db
-from courses.exams.attempts import S, _move, _total, lock
+from courses.exams.attempts import S, _move, _total, announce_graded, lock
 from courses.exams.grading import CENT, grade
 from courses.exams.models import Attempt, Exam, Question
 
@@ -76,6 +76,8 @@ def apply_regrade(exam: Exam, by, reason: str) -> list[RegradeChange]:
         audit.record(by, "attempt.regrade", attempt, summary=reason[:200],
                      before={"score": change.old_score, "passed": change.old_passed},
                      after={"score": attempt.score, "passed": attempt.passed})
+        db.session.flush()
+        announce_graded(attempt, by)
     audit.record(by, "exam.regrade", exam, summary=reason[:200], after={"changed": len(changes)})
     db.session.flush()
     return changes

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from academy import audit
+from academy.contributions import notify
 from academy.database import utcnow
 from academy.extensions import db
 from academy.files import display_name, write_file
@@ -154,5 +155,9 @@ def recompute(enrollment: Enrollment) -> None:
         LessonProgress.enrollment_id == enrollment.id, LessonProgress.completed_at.is_not(None))))
     finished = [lesson for lesson in lessons if lesson.id in done]
     enrollment.progress_percent = round(100 * len(finished) / len(lessons)) if lessons else 0
-    enrollment.online_hours = sum((lesson.hours for lesson in finished), Decimal("0"))
+    hours = sum((lesson.hours for lesson in finished), Decimal("0"))
+    changed = hours != (enrollment.online_hours or Decimal("0"))
+    enrollment.online_hours = hours
     db.session.flush()
+    if changed:
+        notify("training_recorded", enrollment.worker, None)

@@ -16,7 +16,7 @@ from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptState, ResultRelease
 from tests.fixtures.courses import create_course
 from tests.fixtures.exams import create_exam, create_taker
-from tests.support import PASSWORD
+from tests.support import PASSWORD, log_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -35,14 +35,6 @@ def sitting(live_app):
         return exam.id
 
 
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 ESSAY = "先倾听双方，再依法调解，最后回访。"
 
 
@@ -56,7 +48,7 @@ def _answer(page, n: int, kind: str) -> None:
 
 def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, live_server, sitting, page, browser):
     exam_id = sitting
-    _log_in(page, live_server, "sitter")
+    log_in_page(page, live_server, "sitter")
     page.goto(f"{live_server}/exams/{exam_id}")
     page.click("[data-testid=start-exam]")
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
@@ -103,7 +95,7 @@ def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, liv
     teacher = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     grader = teacher.new_page()
     grader.set_default_timeout(15000)
-    _log_in(grader, live_server, "teacher")
+    log_in_page(grader, live_server, "teacher")
     grader.goto(f"{live_server}/exams/{exam_id}/grading")
     grader.click("[data-testid=queue-item]")
     assert "先倾听双方" in grader.locator("[data-testid=essay-answer]").inner_text()

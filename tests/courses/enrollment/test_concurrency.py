@@ -15,32 +15,9 @@ from courses.enrollment import operations as ops
 from courses.enrollment.models import Course, Enrollment, EnrollmentState
 from tests.fixtures.courses import create_course
 from tests.fixtures.registry import create_worker
+from tests.support import race
 
 THREADS = 8
-
-
-def _race(app, action, ids):
-    barrier = threading.Barrier(len(ids))
-    errors: list[BaseException] = []
-
-    def run(ident):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                action(ident)
-                db.session.commit()
-            except BaseException as error:  # noqa: BLE001  (reported below)
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(ident,)) for ident in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def _setup(app, capacity, taken=0):
@@ -68,7 +45,7 @@ def test_many_people_taking_the_last_seat_never_overbook(live_app):
     def enrol(worker_id):
         ops.request_enrollment(db.session.get(Course, course_id), db.session.get(Worker, worker_id), None)
 
-    errors = _race(live_app, enrol, worker_ids[2:])
+    errors = race(live_app, enrol, worker_ids[2:])
     assert errors == []
     states = _states(live_app, course_id)
     assert states.count(EnrollmentState.ENROLLED) == 3
@@ -89,7 +66,7 @@ def test_concurrent_withdrawals_promote_without_overbooking(live_app):
     def withdraw(enrollment_id):
         ops.withdraw(db.session.get(Enrollment, enrollment_id), None)
 
-    errors = _race(live_app, withdraw, seated)
+    errors = race(live_app, withdraw, seated)
     assert errors == []
     states = _states(live_app, course_id)
     assert states.count(EnrollmentState.ENROLLED) == THREADS // 2

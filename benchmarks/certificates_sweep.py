@@ -1,0 +1,140 @@
+"""Benchmark: the nightly certificates sweep over a full city's workers, and what the certificate
+trigger adds to an exam submit.
+
+Builds WORKERS workers with training hours on record: a third hold a certificate in its renewal
+window (the sweep renews it), a third one already past its date (the sweep expires it and takes the
+worker off duty), a third none yet (the sweep issues it: the rule asks for hours only). Then it runs
+the sweep once and prints wall and CPU time and the number of SQL statements; then it closes exam
+attempts with and without the certificate listeners and prints the statements each submit costs.
+The machine is shared, so CPU time and statement counts are the figures to compare. Run:
+
+    .venv/bin/python benchmarks/certificates_sweep.py            # SQLite in a temporary folder
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/academy_bench .venv/bin/python benchmarks/certificates_sweep.py
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3500"))
+ATTEMPTS = 20
+
+
+@contextmanager
+def counting(engine):
+    """Count the SQL statements run inside the block."""
+    import sqlalchemy as sa
+
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+def build(db) -> None:
+    from academy.registry.models import WorkerStatus
+    from courses.certificates import issuing, lifecycle
+    from courses.certificates.models import Certificate, CertificateStatus
+    from courses.enrollment.models import CourseKind
+    from tests.fixtures.certificates import create_cert_type, credit_hours
+    from tests.fixtures.courses import create_course
+    from tests.fixtures.registry import create_worker
+
+    course = create_course(capacity=WORKERS + 10, kind=CourseKind.IN_SERVICE)
+    cert_type = create_cert_type(course=course, exam=False, min_hours="4", renewal_hours="4")
+    today = date.today()
+    for n in range(WORKERS):
+        worker = create_worker(("320102", "320104", "320105")[n % 3], status=WorkerStatus.ON_DUTY)
+        credit_hours(worker, course, "6")
+        if n % 3 == 2:
+            continue  # nothing yet: the sweep issues
+        until = today + timedelta(days=30) if n % 3 == 0 else today - timedelta(days=1)
+        certificate = Certificate(number=issuing.allocate_number(cert_type, None, worker, today), type=cert_type,
+                                  worker=worker, status=CertificateStatus.VALID, valid_until=until,
+                                  issued_on=issuing.add_months(until, -36), evidence={})
+        db.session.add(certificate)
+        db.session.flush()
+        lifecycle.record_transition(certificate, None, CertificateStatus.VALID, None, "benchmark")
+        if n % 500 == 0:
+            db.session.commit()
+    db.session.commit()  # the enrollments began today: inside every certificate's period, so they count
+
+
+def sweep_figures(db) -> None:
+    from courses.certificates.sweep import sweep
+
+    with counting(db.engine) as statements:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = sweep()
+        db.session.commit()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"sweep over {WORKERS} workers: {wall:.1f} s wall, {cpu:.1f} s CPU, {statements['n']} statements "
+          f"({statements['n'] / WORKERS:.1f} per worker); {result.expired} expired, {len(result.issued)} issued or renewed, "
+          f"{result.failed} failed")
+
+
+def submit_figures(app, db) -> None:
+    """Statements of one exam submit (close and grade), with and without the certificate listeners."""
+    from courses.exams import attempts as attempt_ops
+    from tests.fixtures.certificates import create_cert_type, final_exam_course
+    from tests.fixtures.exams import create_taker
+
+    course, exam = final_exam_course()
+    create_cert_type(course=course)
+    db.session.commit()
+    slots = app.extensions["academy.slots"].items
+    saved = list(slots["attempt_graded"])
+    course.capacity = 3 * ATTEMPTS
+    cases = (("without the certificate trigger", [], "T"), ("with the trigger, each passing and certified", saved, "T"),
+             ("with the trigger, each failing", saved, "F"))
+    for label, listeners, answer in cases:
+        slots["attempt_graded"][:] = listeners
+        counts = []
+        for _ in range(ATTEMPTS):
+            user, worker = create_taker(course)
+            attempt = attempt_ops.start_attempt(exam, worker, user)
+            attempt_ops.save_answers(attempt, user, 1, {i.id: [answer] for i in attempt.items})
+            db.session.commit()
+            with counting(db.engine) as statements:
+                attempt_ops.close_attempt(attempt, user)
+                db.session.commit()
+            counts.append(statements["n"])
+        print(f"exam submit {label}: {sum(counts) / len(counts):.1f} statements on average over {ATTEMPTS}")
+    slots["attempt_graded"][:] = saved
+
+
+def main() -> None:
+    from academy import create_app
+    from academy.config import TestConfig
+    from academy.extensions import db
+
+    folder = Path(tempfile.mkdtemp(prefix="certs-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    app = create_app(TestConfig(url, folder, JOB_RUNNER="manual"))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        started = time.perf_counter()
+        build(db)
+        print(f"built {WORKERS} workers in {time.perf_counter() - started:.0f} s")
+        sweep_figures(db)
+        submit_figures(app, db)
+        db.session.remove()
+        db.drop_all()
+
+
+if __name__ == "__main__":
+    main()

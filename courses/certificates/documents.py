@@ -1,0 +1,67 @@
+"""From a certificate row to the ``CertificateDocument`` a PDF shows, in the holder's language.
+
+The holder's language is his log-in's language when he has chosen English, else Chinese. The
+verification URL is absolute: ``ACADEMY_PUBLIC_URL`` when set, else the address the request (or
+the batch job, which is given it) was made to.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from academy.accounts.models import User
+from academy.extensions import db
+from courses.certificates.document import CertificateDocument
+from courses.certificates.models import Certificate
+
+DEFAULT_ACADEMY_NAME = "网格学院"
+
+
+def verify_url(number: str, base_url: str) -> str:
+    base = (current_app.config.get("PUBLIC_URL") or base_url or "").rstrip("/")
+    return f"{base}/verify/{number}"
+
+
+def holder_language(certificate: Certificate) -> str:
+    user_id = certificate.worker.user_id
+    user = db.session.get(User, user_id) if user_id else None
+    return "en" if user is not None and (user.locale or "") == "en" else "zh_CN"
+
+
+def _evidence_lines(certificate: Certificate) -> tuple[str, ...]:
+    lines = []
+    if certificate.course is not None:
+        lines.append(_("Course %(code)s %(title)s", code=certificate.course.code, title=certificate.course.title))
+    if certificate.exam_percent is not None:
+        lines.append(_("Final exam %(p)s %%", p=certificate.exam_percent))
+    if certificate.hours is not None:
+        lines.append(_("%(h)s hours of training", h=certificate.hours))
+    if certificate.score is not None:
+        lines.append(_("Assessment score %(s).1f", s=certificate.score))
+    return tuple(lines)
+
+
+def build_document(certificate: Certificate, base_url: str, language: str | None = None) -> CertificateDocument:
+    """The facts of ``certificate`` for its PDF, translated into ``language`` (default: the holder's)."""
+    language = language or holder_language(certificate)
+    config = current_app.config
+    with force_locale(language):
+        academy = (config.get("CERTIFICATES_ACADEMY_NAME_EN") if language == "en" else None) or \
+            config.get("CERTIFICATES_ACADEMY_NAME") or DEFAULT_ACADEMY_NAME
+        branch = certificate.branch.name if certificate.branch is not None else academy
+        return CertificateDocument(
+            number=certificate.number, holder_name=certificate.worker.name, holder_number=certificate.worker.number,
+            type_code=certificate.type.code, type_name=certificate.type.display_name(language),
+            issued_on=certificate.issued_on, valid_until=certificate.valid_until, branch_name=branch,
+            academy_name=academy, verify_url=verify_url(certificate.number, base_url), language=language,
+            template=certificate.type.pdf_template or "default", evidence=_evidence_lines(certificate))
+
+
+def renderer():
+    """The PDF renderer, ``courses.certificates.pdf`` (written apart), or None while it is not installed."""
+    try:
+        from courses.certificates import pdf
+    except ImportError:
+        return None
+    return pdf

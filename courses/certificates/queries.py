@@ -1,0 +1,135 @@
+"""Reads of the certification module: a worker's certificates, HR's lists and batch selections, the
+public look-up, and what other packages ask through slots (``certificate_held``, ``coverage_findings``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from academy.extensions import db
+from academy.permissions import Role, area_scopes, in_scope, scope_clause
+from academy.registry.models import Area, Worker, WorkerStatus
+from courses.certificates.issuing import NUMBER_PATTERN
+from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, CertificateType
+
+S = CertificateStatus
+MAX_BATCH = 5000  # certificates in one printing batch
+_LATIN = re.compile(r"^[A-Za-z .'-]+$")
+
+
+def certificates_of(worker: Worker) -> list[Certificate]:
+    return db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id)
+                              .order_by(Certificate.issued_on.desc(), Certificate.id.desc())).all()
+
+
+def all_types(active_only: bool = False) -> list[CertificateType]:
+    query = sa.select(CertificateType).order_by(CertificateType.code)
+    if active_only:
+        query = query.where(CertificateType.active.is_(True))
+    return db.session.scalars(query).all()
+
+
+def by_number(number: str) -> Certificate | None:
+    """The certificate of a well-formed number, or None (malformed numbers are never looked up)."""
+    number = (number or "").strip().upper()
+    if len(number) > 40 or not NUMBER_PATTERN.match(number):
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def mask_name(name: str) -> str:
+    """A name as the public page shows it: 王小芳 -> 王*芳, 王芳 -> 王*, Wang Fang -> W*** F***."""
+    name = (name or "").strip()
+    if _LATIN.match(name):
+        return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split() if part)
+    if len(name) <= 2:
+        return name[:1] + "*" * max(1, len(name) - 1)
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def same_name(typed: str, name: str) -> bool:
+    """The search's name check: spaces and case do not matter."""
+    def plain(text: str) -> str:
+        return re.sub(r"\s+", "", text or "").casefold()
+    return bool(plain(typed)) and plain(typed) == plain(name)
+
+
+def can_manage(user, certificate: Certificate) -> bool:
+    """HR of the worker's area (and admins) manage a certificate: see, download, revoke."""
+    return in_scope(user, certificate.worker.area.code, Role.HR)
+
+
+def holds_certificate(worker: Worker, type_code: str) -> bool:
+    """The ``certificate_held`` slot: does the worker hold a valid certificate of this type today?"""
+    today = date.today()
+    rows = db.session.scalars(sa.select(Certificate).join(Certificate.type).where(
+        Certificate.worker_id == worker.id, CertificateType.code == type_code, Certificate.status == S.VALID))
+    return any(c.is_valid_on(today) for c in rows)
+
+
+def _valid_duty_clause(today: date):
+    return sa.select(Certificate.worker_id).join(Certificate.type).where(
+        CertificateType.kind == CertificateKind.ON_DUTY, Certificate.status == S.VALID,
+        sa.or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
+
+
+def coverage_finding(scopes) -> list[dict]:
+    """The ``coverage_findings`` slot: workers on duty without a valid on-duty qualification."""
+    today = date.today()
+    query = (sa.select(Worker).join(Worker.area).where(
+        scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
+        Worker.id.not_in(_valid_duty_clause(today))).order_by(Worker.number))
+    workers = db.session.scalars(query).all()
+    rows = [{"label": f"{w.number} {w.name}", "url": url_for("registry.worker", worker_id=w.id)} for w in workers]
+    return [{"key": "uncertified", "title": _("Workers on duty without a valid qualification certificate"),
+             "count": len(rows), "rows": rows}]
+
+
+@dataclass
+class Selection:
+    """What HR picks to list or print: any of type, status, course, exam, branch, area, issue dates."""
+
+    type_id: int | None = None
+    status: str = ""
+    course_id: int | None = None
+    exam_id: int | None = None
+    branch_id: int | None = None
+    area_code: str = ""
+    issued_from: date | None = None
+    issued_to: date | None = None
+    search: str = ""
+
+    def query(self, scopes):
+        query = (sa.select(Certificate).join(Certificate.worker).join(Worker.area)
+                 .where(scope_clause(Area.code, scopes)))
+        for column, value in ((Certificate.type_id, self.type_id), (Certificate.course_id, self.course_id),
+                              (Certificate.exam_id, self.exam_id), (Certificate.branch_id, self.branch_id)):
+            if value:
+                query = query.where(column == value)
+        if self.status:
+            query = query.where(Certificate.status == self.status)
+        if self.area_code:
+            query = query.where(Area.code.startswith(self.area_code, autoescape=True))
+        if self.issued_from:
+            query = query.where(Certificate.issued_on >= self.issued_from)
+        if self.issued_to:
+            query = query.where(Certificate.issued_on <= self.issued_to)
+        if self.search:
+            pattern = f"%{self.search}%"
+            query = query.where(sa.or_(Certificate.number.ilike(pattern, escape="\\"),
+                                       Worker.name.ilike(pattern, escape="\\"), Worker.number == self.search))
+        return query.order_by(Certificate.number)
+
+
+def hr_scopes(user):
+    return area_scopes(user, Role.HR)
+
+
+def batch_certificates(selection: Selection, scopes) -> list[Certificate]:
+    """The valid certificates a batch prints, at most ``MAX_BATCH`` + 1 (so the caller can refuse more)."""
+    selection.status = S.VALID.value
+    return db.session.scalars(selection.query(scopes).limit(MAX_BATCH + 1)).all()

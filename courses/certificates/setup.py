@@ -1,0 +1,85 @@
+"""Wire certification in: blueprint, navigation, the slots it fills and listens to, the sweep command,
+the batch job, the demo step, and its settings.
+
+Slots filled: ``certificate_held`` (course prerequisites), ``coverage_findings`` (the registry's
+coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home), ``demo``.
+Slots listened to: ``worker_status_changed`` (registry), ``attempt_graded`` (exams),
+``training_recorded`` (enrollment and lessons).
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import click
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from academy.contributions import NavItem, contribute
+from academy.extensions import db
+from academy.permissions import Role, has_role, in_scope
+from courses.certificates import batch, demo, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
+from courses.certificates.views import bp
+
+
+def _certificates_html(worker, viewer, template: str) -> str:
+    today = date.today()
+    certificates = queries.certificates_of(worker)
+    states = {c.id: renewal.renewal_state(c, today) for c in certificates if c.is_valid_on(today)}
+    return render_template(template, worker=worker, certificates=certificates, states=states, today=today,
+                           manage=in_scope(viewer, worker.area.code, Role.HR) if has_role(viewer, Role.HR) else False)
+
+
+def worker_section(worker, viewer) -> dict:
+    """The certificates section of a worker's page (whoever may see the page sees it)."""
+    return {"title": _("Certificates"), "html": Markup(_certificates_html(worker, viewer, "certificates/_section.html"))}
+
+
+def home_section(user) -> Markup:
+    """A trainee's certificates on his home page, with what a renewal still needs."""
+    from courses.enrollment.queries import worker_of
+
+    worker = worker_of(user)
+    if worker is None:
+        return Markup("")
+    return Markup(_certificates_html(worker, user, "certificates/_home_section.html"))
+
+
+@click.command("certificates-sweep")
+def sweep_command() -> None:
+    """Expire certificates past their date, issue and renew what was missed, count the reminders."""
+    from courses.certificates.sweep import sweep
+
+    result = sweep()
+    db.session.commit()
+    click.echo(f"{result.expired} expired, {len(result.issued)} issued or renewed"
+               f"{' (' + ', '.join(result.issued[:20]) + ')' if result.issued else ''}, {result.failed} failed; "
+               f"{result.in_window} in the renewal window, {result.lapsed} lapsed.")
+
+
+def _settings(app: Flask) -> None:
+    app.config.setdefault("CERTIFICATES_RENEWAL_WINDOW_DAYS", int(os.environ.get("ACADEMY_RENEWAL_WINDOW_DAYS", "90")))
+    app.config.setdefault("CERTIFICATES_ACADEMY_NAME", os.environ.get("ACADEMY_ACADEMY_NAME", "网格学院"))
+    app.config.setdefault("CERTIFICATES_ACADEMY_NAME_EN", os.environ.get("ACADEMY_ACADEMY_NAME_EN", "Grid Academy"))
+    app.config.setdefault("RATELIMIT_VERIFY", os.environ.get("ACADEMY_RATELIMIT_VERIFY", "30/600"))
+
+
+def init_app(app: Flask) -> None:
+    from academy.cli import academy_cli
+
+    _settings(app)
+    app.register_blueprint(bp)
+    contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,)), order=450)
+    contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True), order=455)
+    contribute(app, "certificate_held", queries.holds_certificate)
+    contribute(app, "coverage_findings", queries.coverage_finding)
+    contribute(app, "worker_sections", worker_section, order=50)
+    contribute(app, "home_sections", home_section, order=5)
+    contribute(app, "worker_status_changed", lifecycle.on_worker_status_changed)
+    contribute(app, "attempt_graded", issuing.on_attempt_graded)
+    contribute(app, "training_recorded", issuing.on_training_recorded)
+    contribute(app, "demo", demo.create_demo_certificates, order=50)
+    if "certificates-sweep" not in academy_cli.commands:
+        academy_cli.add_command(sweep_command)

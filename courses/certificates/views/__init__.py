@@ -1,0 +1,43 @@
+"""Pages of the certification module, on one blueprint: certificate types (``types``), HR's records,
+issuing by hand, revocation, downloads and reminders (``records``), batch printing (``batch``), the
+trainee's own certificates (``records``), and the public verification (``verify``, JSON in ``api``)."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from academy.permissions import ensure, get_or_404
+from courses.certificates import queries
+from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
+
+bp = Blueprint("certificates", __name__)
+
+STATUS_LABELS = {CertificateStatus.VALID: _l("valid"), CertificateStatus.EXPIRED: _l("expired"),
+                 CertificateStatus.SUSPENDED: _l("suspended"), CertificateStatus.REVOKED: _l("revoked"),
+                 CertificateStatus.SUPERSEDED: _l("superseded (renewed)")}
+KIND_LABELS = {CertificateKind.ON_DUTY: _l("On-duty qualification (上岗资格证)"),
+               CertificateKind.COMPLETION: _l("Course completion"), CertificateKind.SPECIALIST: _l("Specialist")}
+REQUIREMENT_LABELS = {RequirementKind.COURSE: _l("Course completed"), RequirementKind.EXAM: _l("Final exam passed")}
+STATUS_BADGES = {CertificateStatus.VALID: "success", CertificateStatus.EXPIRED: "secondary",
+                 CertificateStatus.SUSPENDED: "warning", CertificateStatus.REVOKED: "danger",
+                 CertificateStatus.SUPERSEDED: "info"}
+
+
+@bp.app_context_processor
+def _labels():
+    return {"certificate_status_label": lambda s: STATUS_LABELS[CertificateStatus(s)],
+            "certificate_status_badge": lambda s: STATUS_BADGES[CertificateStatus(s)],
+            "certificate_kind_label": lambda k: KIND_LABELS[CertificateKind(k)],
+            "requirement_label": lambda k: REQUIREMENT_LABELS[RequirementKind(k)]}
+
+
+def managed_certificate(certificate_id) -> Certificate:
+    """A certificate the current user manages as HR of its worker's area: 404, else 403."""
+    certificate = get_or_404(Certificate, certificate_id)
+    ensure(queries.can_manage(current_user, certificate))
+    return certificate
+
+
+from courses.certificates import api  # noqa: E402,F401
+from courses.certificates.views import batch, records, types, verify  # noqa: E402,F401  (routes on bp)

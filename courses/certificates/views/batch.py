@@ -1,0 +1,76 @@
+"""HR prints certificates in batches: choose, follow the job's progress bar, download the results."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from academy.extensions import db
+from academy.jobs import Job, JobStatus, get_progress, job_folder
+from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from courses.certificates import batch, queries
+from courses.certificates.forms import BatchForm
+from courses.certificates.models import CertificateError
+from courses.certificates.views import bp
+from courses.certificates.views.records import fill_selection, selection_of
+
+
+def _recent_batches() -> list[Job]:
+    return db.session.scalars(sa.select(Job).where(Job.kind == batch.KIND, Job.created_by_id == current_user.id)
+                              .order_by(Job.created_at.desc()).limit(20)).all()
+
+
+def _page(form: BatchForm, status: int = 200):
+    return render_template("certificates/batch_new.html", form=form, batches=_recent_batches()), status
+
+
+@bp.route("/certificates/batches", methods=["GET", "POST"])
+@require_role(Role.HR)
+def batch_new():
+    # GET: the list's filter comes along (prefilled from the query string); the form keeps its CSRF token.
+    form = fill_selection(BatchForm() if request.method == "POST" else BatchForm(request.args))
+    if request.method == "GET":
+        return _page(form)
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    try:
+        job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
+                                  base_url=request.host_url, language=form.language.data)
+    except CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _page(form, 400)
+    db.session.commit()
+    return redirect(url_for("certificates.batch_page", job_id=job.id))
+
+
+def _own_batch(job_id: str) -> Job:
+    job = get_or_404(Job, job_id)
+    if job.kind != batch.KIND:
+        abort(404)
+    ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
+    return job
+
+
+@bp.get("/certificates/batches/<job_id>")
+@require_role(Role.HR)
+def batch_page(job_id: str):
+    job = _own_batch(job_id)
+    return render_template("certificates/batch.html", job=job, progress=get_progress(job),
+                           count=len(job.params.get("certificate_ids", [])), files=batch.FILES)
+
+
+@bp.get("/certificates/batches/<job_id>/<kind>")
+@require_role(Role.HR)
+def batch_file(job_id: str, kind: str):
+    job = _own_batch(job_id)
+    name = batch.FILES.get(kind)
+    if name is None or job.status != JobStatus.DONE:
+        abort(404)
+    path = job_folder(job.id) / name
+    ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=name)

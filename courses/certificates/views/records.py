@@ -1,0 +1,154 @@
+"""HR's certificate records (list, record, revoke, issue by hand, reminders, single PDFs) and the
+trainee's own certificates with his renewal state and his PDF."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from academy.extensions import db
+from academy.permissions import Role, get_or_404, in_scope, require_role
+from academy.registry.models import Worker
+from academy.web.actions import perform
+from courses.certificates import documents, issuing, lifecycle, queries, renewal
+from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
+from courses.certificates.models import Certificate, CertificateError, CertificateType
+from courses.certificates.views import STATUS_LABELS, bp, managed_certificate
+from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.models import Course
+from courses.exams.models import Exam
+from courses.syllabus.models import Branch
+
+PER_PAGE = 50
+
+
+def fill_selection(form: SelectionForm) -> SelectionForm:
+    """The choices of the filter: what exists, each with "any" first."""
+    any_ = [(0, _("any"))]
+    form.type_id.choices = any_ + [(t.id, f"{t.code} {t.name}") for t in queries.all_types()]
+    form.status.choices = [("", _("any"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]
+    form.course_id.choices = any_ + [(c.id, f"{c.code} {c.title}") for c in db.session.scalars(
+        sa.select(Course).order_by(Course.code))]
+    form.exam_id.choices = any_ + [(e.id, f"{e.course.code} {e.title}") for e in db.session.scalars(
+        sa.select(Exam).where(Exam.is_final.is_(True)).order_by(Exam.id))]
+    form.branch_id.choices = any_ + [(b.id, b.name) for b in db.session.scalars(sa.select(Branch).order_by(Branch.code))]
+    return form
+
+
+def selection_of(form: SelectionForm) -> queries.Selection:
+    return queries.Selection(type_id=form.type_id.data or None, status=form.status.data or "",
+                             course_id=form.course_id.data or None, exam_id=form.exam_id.data or None,
+                             branch_id=form.branch_id.data or None, area_code=form.area.data or "",
+                             issued_from=form.issued_from.data, issued_to=form.issued_to.data, search=form.q.data or "")
+
+
+@bp.get("/certificates")
+@require_role(Role.HR)
+def certificate_list():
+    form = fill_selection(SelectionForm(request.args))
+    valid = not request.args or form.validate()
+    if request.args and not valid:
+        return render_template("certificates/list.html", form=form, page=None), 400
+    query = selection_of(form).query(queries.hr_scopes(current_user))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())
+
+
+def _record_page(certificate: Certificate, form: ReasonForm | None = None, status: int = 200):
+    return render_template("certificates/certificate.html", certificate=certificate, today=date.today(),
+                           form=form or ReasonForm(formdata=None),
+                           renewal=renewal.renewal_state(certificate)), status
+
+
+@bp.get("/certificates/<int:certificate_id>")
+@require_role(Role.HR)
+def certificate(certificate_id: int):
+    return _record_page(managed_certificate(certificate_id))
+
+
+@bp.post("/certificates/<int:certificate_id>/revoke")
+@require_role(Role.HR)
+def revoke(certificate_id: int):
+    certificate = managed_certificate(certificate_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _record_page(certificate, form, 400)
+    return perform(lambda: lifecycle.revoke_certificate(certificate, current_user, reason=form.reason.data),
+                   refusals=CertificateError, done=_("Certificate %(n)s revoked.", n=certificate.number),
+                   to=url_for("certificates.certificate", certificate_id=certificate.id))
+
+
+def pdf_response(certificate: Certificate):
+    """One certificate as a PDF, rendered now (so a correction shows at once); 503 without a renderer."""
+    pdf = documents.renderer()
+    if pdf is None:
+        return render_template("certificates/no_renderer.html"), 503
+    document = documents.build_document(certificate, request.host_url)
+    return Response(pdf.render_certificate(document), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{certificate.number}.pdf"'})
+
+
+@bp.get("/certificates/<int:certificate_id>/certificate.pdf")
+@login_required
+def certificate_pdf(certificate_id: int):
+    """HR of the worker's area, and the holder himself."""
+    certificate = get_or_404(Certificate, certificate_id)
+    worker = enrollment_queries.worker_of(current_user)
+    mine = worker is not None and worker.id == certificate.worker_id
+    if not mine and not queries.can_manage(current_user, certificate):
+        abort(404)
+    return pdf_response(certificate)
+
+
+def _issue_form() -> IssueForm:
+    form = IssueForm() if request.method == "POST" else IssueForm(formdata=None)
+    form.type_id.choices = [(t.id, f"{t.code} {t.name}") for t in queries.all_types(active_only=True)]
+    return form
+
+
+@bp.route("/certificates/issue", methods=["GET", "POST"])
+@require_role(Role.HR)
+def issue():
+    """HR issues by hand, with a reason; the rule is checked all the same."""
+    form = _issue_form()
+    if not form.validate_on_submit():
+        return render_template("certificates/issue.html", form=form), 400 if request.method == "POST" else 200
+    worker = db.session.scalar(sa.select(Worker).where(Worker.number == form.worker_number.data))
+    if worker is None or not in_scope(current_user, worker.area.code, Role.HR):
+        form.worker_number.errors.append(_("No worker with this number in your area."))
+        return render_template("certificates/issue.html", form=form), 400
+    cert_type = db.session.get(CertificateType, form.type_id.data)
+    try:
+        certificate = issuing.issue_by_hand(cert_type, worker, current_user, reason=form.reason.data)
+    except CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return render_template("certificates/issue.html", form=form), 400
+    db.session.commit()
+    flash(_("Certificate %(n)s issued.", n=certificate.number), "success")
+    return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
+
+
+@bp.get("/certificates/reminders")
+@require_role(Role.HR)
+def reminders():
+    scopes = queries.hr_scopes(current_user)
+    today = date.today()
+    return render_template("certificates/reminders.html", today=today,
+                           window=[renewal.renewal_state(c, today) for c in renewal.in_window_query(scopes, today)],
+                           lapsed=renewal.lapsed_query(scopes, today))
+
+
+@bp.get("/certificates/mine")
+@login_required
+def mine():
+    worker = enrollment_queries.worker_of(current_user)
+    if worker is None:
+        abort(404)
+    today = date.today()
+    certificates = queries.certificates_of(worker)
+    return render_template("certificates/mine.html", worker=worker, certificates=certificates, today=today,
+                           states={c.id: renewal.renewal_state(c, today) for c in certificates if c.is_valid_on(today)})
