@@ -89,7 +89,7 @@ def main() -> int:
     from courses.certificates import fonts, pdf
 
     app = create_app()
-    with app.app_context(), app.test_request_context():
+    with app.app_context():
         zh, en = next(documents(1)), next(documents(1, latin=True))
         pdf.render_certificate(zh), pdf.render_certificate(en)  # warm-up: fonts loaded into the configuration
         zh_ms = median_ms(pdf.render_certificate, zh, args.repeat)

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, format_date
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -118,6 +118,12 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
+def _render(template: str, **values) -> str:
+    """A PDF template rendered with the app's Jinja environment (gettext included) but without the
+    page context processors: they read the request's user, and batches render in a background job."""
+    return current_app.jinja_env.get_template(template).render(**values)
+
+
 def _template(doc: CertificateDocument) -> str:
     return f"certificates/pdf/{doc.template if doc.template in TEMPLATES else 'default'}.html"
 
@@ -125,11 +131,11 @@ def _template(doc: CertificateDocument) -> str:
 def _page_html(doc: CertificateDocument) -> str:
     """One certificate's page (the body's inner HTML), in the document's language."""
     with force_locale(doc.language if doc.language in ("zh_CN", "en") else "zh_CN"):
-        return render_template(_template(doc), doc=doc, qr=qr_data_url(doc.verify_url), format_date=format_date)
+        return _render(_template(doc), doc=doc, qr=qr_data_url(doc.verify_url), format_date=format_date)
 
 
 def _document_html(pages: Sequence[str], title: str) -> str:
-    return render_template("certificates/pdf/base.html", pages=pages, title=title, font_faces=font_face_css())
+    return _render("certificates/pdf/base.html", pages=pages, title=title, font_faces=font_face_css())
 
 
 def html_to_pdf(html: str, static_folder: str, target=None):
@@ -236,7 +242,7 @@ def _roster_headers() -> list[str]:
 
 def roster_pdf(rows: Sequence[dict], path: Path) -> None:
     """The printed roster of the numbers issued: a table, A4 landscape, header repeated per page."""
-    html = render_template("certificates/pdf/roster.html", rows=rows, headers=_roster_headers(),
+    html = _render("certificates/pdf/roster.html", rows=rows, headers=_roster_headers(),
                            columns=ROSTER_COLUMNS, font_faces=font_face_css(), format_date=format_date)
     html_to_pdf(html, current_app.static_folder, str(path))
 

@@ -86,6 +86,12 @@ ACCESS = [
     Access("certificates.batch_page", lambda w: f"/certificates/batches/{w['batch'].id}", HOME_HR),
     Access("certificates.batch_file", lambda w: f"/certificates/batches/{w['batch'].id}/roster_xlsx", HOME_HR),
     Access("certificates.verify_search", "/verify", PUBLIC),
+    # The POST halves of the form pages, posted empty (see tests/access/table_posts.py): those who may
+    # use the form are told what is missing, everyone else is refused as on the page itself.
+    Access("certificates.type_new", "/certificates/types/new", {"admin": 400}, method="POST"),
+    Access("certificates.type_edit", lambda w: f"/certificates/types/{_type(w)}/edit", {"admin": 400}, method="POST"),
+    Access("certificates.issue", "/certificates/issue", {"admin": 400, "hr": 400, "hr_other": 400}, method="POST"),
+    Access("certificates.batch_new", "/certificates/batches", {"admin": 400, "hr": 400, "hr_other": 400}, method="POST"),
     Access("certificates.verify", lambda w: f"/verify/{w['certificate'].number}", PUBLIC),
     Access("certificates.verify_json", lambda w: f"/api/certificates/verify/{w['certificate'].number}", PUBLIC),
 ]

@@ -149,8 +149,12 @@ def kill_tree(pid: int) -> None:
 
 
 def make_app(database_url: str, instance: Path, **settings):
-    """An application with the schema created, its test client isolated per request."""
+    """An application with the schema created, its test client isolated per request.
+
+    It speaks English by default: during an outage no user can be loaded to choose a language,
+    and jobs speak the default one, so the tests read the English messages."""
     app = create_app(TestConfig(database_url, instance, **settings))
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()

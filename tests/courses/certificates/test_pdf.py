@@ -44,7 +44,8 @@ def qpdf_check(data: bytes) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def rendering(app):
-    with app.app_context(), app.test_request_context():
+    """An application context and no request, as in the background job that prints batches."""
+    with app.app_context():
         yield
 
 
