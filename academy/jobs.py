@@ -12,9 +12,11 @@ on purpose: on SQLite a job that holds the write lock could not update its own p
 from __future__ import annotations
 
 import enum
+import errno
 import json
 import logging
 import queue
+import shutil
 import threading
 import uuid
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from academy.database import UTCDateTime, reset_sqlite_begin_mode, set_sqlite_begin_mode, utcnow
 from academy.extensions import db
+from academy.files import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +187,27 @@ def _claim(job_id: str) -> bool:
     return claimed == 1
 
 
+# The errors that mean the storage, not the job, failed: the user is told so (StorageError's message).
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def _as_storage_error(error: BaseException) -> BaseException:
+    """A file a handler wrote itself (a PDF renderer, a zip) fails with a bare OSError."""
+    if isinstance(error, OSError) and not isinstance(error, StorageError) and error.errno in _STORAGE_ERRNOS:
+        return StorageError(error.errno, error.strerror or str(error))
+    return error
+
+
+def _discard_files(job_id: str) -> None:
+    """A failed job's folder holds at best part of its result, which is never offered: remove it
+    (and give a full disk its space back)."""
+    shutil.rmtree(job_folder(job_id), ignore_errors=True)
+
+
 def _finish_failed(job_id: str, error: BaseException) -> None:
     db.session.rollback()
+    error = _as_storage_error(error)
+    _discard_files(job_id)
     job = db.session.get(Job, job_id)
     job.status, job.error = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
     job.message = str(getattr(error, "user_message", "") or "")[:500]
@@ -221,6 +243,7 @@ def sweep_stale_jobs(max_runtime_seconds: int) -> int:
     for job in stale:
         job.status, job.finished_at = JobStatus.FAILED, utcnow()
         job.error = "interrupted: the worker stopped before the job finished"
+        _discard_files(job.id)
     db.session.flush()
     return len(stale)
 

@@ -28,8 +28,6 @@ def request_batch(selection: queries.Selection, scopes, by, *, base_url: str, la
     """Fix the selection (valid certificates in HR's scope) and queue the printing job. Flushes."""
     if language not in LANGUAGES:
         raise CertificateError(_("Choose a language."))
-    if documents.renderer() is None:
-        raise CertificateError(_("PDF rendering is not installed on this server yet."))
     certificates = queries.batch_certificates(selection, scopes)
     if not certificates:
         raise CertificateError(_("No valid certificate matches this selection."))
@@ -58,7 +56,8 @@ def _reporter(ctx, start: float, span: float, total: int, message: str):
 
 @job_handler(KIND, writes_late=True)
 def print_batch(ctx, certificate_ids: list[int], base_url: str, language: str = "holder") -> dict:
-    pdf = documents.renderer()
+    from courses.certificates import pdf  # WeasyPrint loads with the first PDF, not with every worker
+
     ctx.progress(1, _("Reading the certificates"))
     rows = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(certificate_ids))).all()
     order = {ident: n for n, ident in enumerate(certificate_ids)}

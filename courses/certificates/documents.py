@@ -56,12 +56,3 @@ def build_document(certificate: Certificate, base_url: str, language: str | None
             issued_on=certificate.issued_on, valid_until=certificate.valid_until, branch_name=branch,
             academy_name=academy, verify_url=verify_url(certificate.number, base_url), language=language,
             template=certificate.type.pdf_template or "default", evidence=_evidence_lines(certificate))
-
-
-def renderer():
-    """The PDF renderer, ``courses.certificates.pdf`` (written apart), or None while it is not installed."""
-    try:
-        from courses.certificates import pdf
-    except ImportError:
-        return None
-    return pdf

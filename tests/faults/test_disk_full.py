@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from academy.accounts.models import User
 from academy.accounts.operations import create_user, grant_role
 from academy.cases.models import Case, CasePhoto
 from academy.extensions import db
@@ -137,3 +138,43 @@ def test_a_job_whose_result_file_does_not_fit_fails_with_a_clear_message(instanc
     assert files_in(small_disk) == []
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "storage is full" in page
+
+
+def test_a_certificate_batch_on_a_full_disk_fails_clearly_and_leaves_no_pdf(tmp_path, small_disk):
+    """WeasyPrint writes the merged PDF itself: its bare ENOSPC becomes the storage message, and the
+    job's half-written files go, giving the disk its space back."""
+    from courses.certificates import batch
+    from courses.certificates import queries as cert_queries
+    from courses.enrollment.models import Enrollment
+    from courses.enrollment.operations import record_result
+    from tests.fixtures.certificates import create_cert_type, final_exam_course, sit_exam
+    from tests.fixtures.registry import create_worker
+
+    app = make_app(f"sqlite:///{tmp_path / 'academy.db'}", tmp_path / "instance", FILES_DIR=str(small_disk),
+                   JOB_RUNNER="manual")
+    with app.app_context():
+        course, exam = final_exam_course()
+        create_cert_type(course=course, completed=True)
+        for n in range(3):
+            user = _user(f"holder{n}", Role.TRAINEE, None)
+            worker = create_worker("320102", user=user)
+            sit_exam(exam, right=5, user=user, worker=worker)
+            enrollment = db.session.scalar(sa.select(Enrollment).where(Enrollment.course_id == course.id,
+                                                                       Enrollment.worker_id == worker.id))
+            record_result(enrollment, None, passed=True)
+        hr = _user("hr-print", Role.HR, None)
+        job = batch.request_batch(cert_queries.Selection(course_id=course.id), None, hr, base_url="http://localhost/")
+        db.session.commit()
+        job_id, course_id, hr_id = job.id, course.id, hr.id
+        fill(small_disk, leave=16 * 1024)  # less than one certificate's PDF
+        assert run_pending_jobs(app) == 1
+        job = db.session.get(Job, job_id)
+        assert job.status == JobStatus.FAILED and "storage is full" in job.message, (job.status, job.error)
+    assert files_in(small_disk) == [], "no half-written PDF, zip or roster is left in the job's folder"
+    (small_disk / "filler").unlink()
+    with app.app_context():  # with space again, the same selection prints
+        job = batch.request_batch(cert_queries.Selection(course_id=course_id), None, db.session.get(User, hr_id),
+                                  base_url="http://localhost/")
+        db.session.commit()
+        assert run_pending_jobs(app) == 1
+        assert db.session.get(Job, job.id).status == JobStatus.DONE

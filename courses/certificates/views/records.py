@@ -82,10 +82,9 @@ def revoke(certificate_id: int):
 
 
 def pdf_response(certificate: Certificate):
-    """One certificate as a PDF, rendered now (so a correction shows at once); 503 without a renderer."""
-    pdf = documents.renderer()
-    if pdf is None:
-        return render_template("certificates/no_renderer.html"), 503
+    """One certificate as a PDF, rendered now (so a correction shows at once)."""
+    from courses.certificates import pdf  # WeasyPrint loads with the first PDF, not with every worker
+
     document = documents.build_document(certificate, request.host_url)
     return Response(pdf.render_certificate(document), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{certificate.number}.pdf"'})
