@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -42,7 +42,12 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
-        body, code = render_error(error.code)
+        if request.path.startswith("/api/"):
+            # Other systems read JSON, also when no route matched (a number with a newline in it):
+            # the same shape as the endpoints' own refusals, e.g. {"error": "not_found"}.
+            body, code = jsonify(error=error.name.lower().replace(" ", "_").replace("'", "")), error.code
+        else:
+            body, code = render_error(error.code)
         # Keep what the error says about itself (Allow on 405, Retry-After on 429).
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, code, headers
