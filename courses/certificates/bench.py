@@ -105,16 +105,14 @@ class Certificates:
     """The certificates of the step before they are numbered and written."""
 
     def __init__(self, city) -> None:
-        self.city, self.rows, self.steps = city, [], defaultdict(list)  # steps: row index -> transitions
-        self.prefixes: dict[int, str] = {}
+        self.city, self.rows, self.steps = city, [], defaultdict(list)  # steps: id of a row -> its transitions
         self.places: dict[int, str] = {}  # branch id -> its district code
 
     def add(self, type_id: int, prefix: str, branch_id: int, issued: datetime, by_id: int | None, **values) -> dict:
         row = {"type_id": type_id, "branch_id": branch_id, "status": S.VALID, "issued_on": issued.date(),
                "status_since": issued, "created_at": issued, "created_by_id": by_id, "evidence_since": None,
                "valid_until": None, **values}
-        row["_series"] = f"certificates.{prefix}.{issued.year}.{self.places[branch_id]}"
-        row["_prefix"] = prefix
+        row["_series"] = f"certificates.{prefix}.{issued.year}.{self.places[branch_id]}"  # as allocate_number names it
         self.rows.append(row)
         return row
 
