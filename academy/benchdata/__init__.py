@@ -6,7 +6,7 @@ each contributes to the demo: a ``BenchStep`` whose ``run(city)`` adds its rows,
     10 accounts (staff log-ins)     20 registry (areas, grids, workers, trainee log-ins)
     30 cases (categories, cases with their timelines, patrols, visits)
     40 syllabus   41 enrollment   42 lessons   45 exams        (courses/*/bench.py)
-    50 certificates (slot kept free for courses/certificates/bench.py)
+    50 certificates (types, qualifications, completions: courses/certificates/bench.py)
     90 indicators (the last month's snapshots, so dashboards show figures)
 
 Large tables are written in bulk (``BulkWriter``), keeping the rules the operations keep; small

@@ -2,7 +2,8 @@
 the batch job, the demo step, and its settings.
 
 Slots filled: ``certificate_held`` (course prerequisites), ``coverage_findings`` (the registry's
-coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home), ``demo``.
+coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home), ``demo``,
+``bench_data`` and ``bench_pages`` (the benchmark city).
 Slots listened to: ``worker_status_changed`` (registry), ``attempt_graded`` (exams),
 ``training_recorded`` (enrollment and lessons).
 """
@@ -17,10 +18,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
-from courses.certificates import batch, demo, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
+from courses.certificates import batch, bench, demo, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
 from courses.certificates.views import bp
 
 
@@ -81,5 +83,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "attempt_graded", issuing.on_attempt_graded)
     contribute(app, "training_recorded", issuing.on_training_recorded)
     contribute(app, "demo", demo.create_demo_certificates, order=50)
+    contribute(app, "bench_data", BenchStep("certificates", bench.run), order=50)
+    contribute(app, "bench_pages", bench.pages, order=50)
     if "certificates-sweep" not in academy_cli.commands:
         academy_cli.add_command(sweep_command)
