@@ -293,6 +293,26 @@ def test_a_regrade_changes_objective_items_and_keeps_double_marked_essays(staff)
     assert attempt.score == Decimal("5.50") and essay.earned == Decimal("5.50") and len(_marks(essay)) == 2
 
 
+def test_a_regrade_reaches_attempts_still_waiting_for_their_second_mark(staff):
+    course, users, c = staff
+    exam = _exam(course)
+    attempt, _trainee = _sit(exam)
+    essay = _essays(attempt)[0]
+    _mark(c["alice"], essay, "2")
+    question = next(i for i in attempt.items if i.question.type is T.TRUE_FALSE).question
+    bank.update_question(question, users["alice"], stem=question.stem, options=question.options, correct=["F"],
+                         explanation="", rubric="", difficulty="medium", tags=[], unit_id=None)
+    db.session.flush()
+    plan = c["alice"].get(f"/exams/{exam.id}/regrade").get_data(as_text=True)
+    assert "waiting for marks" in plan
+    post_form(c["alice"], f"/exams/{exam.id}/regrade", {"reason": "答案有误"}, token_from=f"/exams/{exam.id}/regrade")
+    db.session.expire_all()
+    assert attempt.state is AttemptState.SUBMITTED and attempt.score == Decimal("0.00") and len(_marks(essay)) == 1
+    _mark(c["bob"], essay, "3")
+    db.session.expire_all()
+    assert attempt.state is AttemptState.GRADED and attempt.score == Decimal("2.50")
+
+
 def test_mean_rounding_and_tolerance():
     assert marking.mean_points(Decimal("3"), Decimal("4")) == Decimal("3.50")
     assert marking.mean_points(Decimal("3.01"), Decimal("3.02")) == Decimal("3.02")  # half up to the cent
