@@ -91,9 +91,17 @@ def _check(item: AttemptItem, attempt, points: Decimal) -> None:
 
 
 def _locked(item: AttemptItem):
-    """Lock the attempt, then re-read the answer: what a marker ahead in the queue wrote counts."""
+    """Lock the attempt, then re-read the answer: what a marker ahead in the queue wrote counts.
+
+    The exam's row is share-locked and re-read too, so its double-marking setting cannot be
+    switched (``operations.save_exam`` locks it for update) while a mark is being taken.
+    """
     attempt = attempts.lock(item.attempt)
     db.session.refresh(item)
+    query = sa.select(Exam).where(Exam.id == attempt.exam_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request holds the write lock already
+        query = query.with_for_update(read=True)
+    db.session.scalars(query).one()
     return attempt
 
 
@@ -116,8 +124,10 @@ def mark_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: dat
             return stage_of(item, marks)
         raise MarkingConflict(_("You have marked this answer already; the other mark must come from "
                                 "a different instructor."))
-    if not item.needs_grading or len(marks) >= 2:
+    if len(marks) >= 2:
         raise MarkingConflict(_("This answer has both of its marks already."))
+    if not item.needs_grading:
+        raise MarkingConflict(_("This answer needs no more marks."))
     mark = AttemptItemMark(item_id=item.id, round=len(marks) + 1, marker_id=by.id, points=points,
                            feedback=feedback, marked_at=now)
     db.session.add(mark)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import utcnow
+from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from courses.enrollment.models import Course
 from courses.enrollment.operations import can_edit_course
@@ -68,8 +68,12 @@ def marking_begun(exam: Exam) -> bool:
 
 def _check_double_marking(exam: Exam, values: dict) -> None:
     """Double marking is switched on or off before marking begins, never half-way through: an
-    answer must not end up with one of two marks, or two marks under a single-marking exam."""
-    if "double_marking" in values and values["double_marking"] != exam.double_marking and marking_begun(exam):
+    answer must not end up with one of two marks, or two marks under a single-marking exam.
+    The exam's row is locked first: a mark being taken meanwhile (``marking``) is waited for."""
+    if "double_marking" not in values or values["double_marking"] == exam.double_marking:
+        return
+    db.session.execute(lock_for_update(sa.select(Exam.id).where(Exam.id == exam.id), db.session))
+    if marking_begun(exam):
         raise ExamError(_("Double marking cannot be switched on or off once marking has begun."))
 
 
