@@ -64,8 +64,8 @@ def _settings(form: ExamForm) -> dict:
                 shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
                 show_score=form.show_score.data, show_answers=form.show_answers.data,
                 release=ResultRelease(form.release.data), double_marking=form.double_marking.data,
-                double_marking_tolerance=(Decimal("1") if form.double_marking_tolerance.data is None
-                                          else form.double_marking_tolerance.data))
+                double_marking_tolerance=Decimal("1.00") if form.double_marking_tolerance.data is None
+                else Decimal(form.double_marking_tolerance.data).quantize(Decimal("0.01")))
 
 
 def _save(course: Course, exam: Exam | None):
