@@ -104,6 +104,11 @@ class Exam(db.Model):
     show_score: Mapped[bool] = mapped_column(default=True)
     show_answers: Mapped[bool] = mapped_column(default=False)
     release: Mapped[ResultRelease] = mapped_column(_enum(ResultRelease), default=ResultRelease.IMMEDIATE)
+    # Two blind marks per hand-graded answer (``courses.exams.marking``); marks at most this many
+    # points apart are averaged, marks further apart wait for reconciliation.
+    double_marking: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    double_marking_tolerance: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal("1"),
+                                                              server_default="1")
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -201,6 +206,28 @@ class AttemptItem(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()
     graded_by: Mapped[User | None] = relationship()
+
+
+class AttemptItemMark(db.Model):
+    """One marker's independent mark of a hand-graded answer under double marking (round 1 or 2).
+
+    The answer's final points live on the item; these rows are the two marks they came from.
+    One mark per round and one per marker: the same person never marks an answer twice.
+    """
+
+    __tablename__ = "attempt_item_marks"
+    __table_args__ = (sa.UniqueConstraint("item_id", "round"), sa.UniqueConstraint("item_id", "marker_id"),
+                      sa.CheckConstraint("round IN (1, 2)", name="round"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt_items.id"), index=True)
+    round: Mapped[int] = mapped_column()
+    marker_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    points: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
+    feedback: Mapped[str] = mapped_column(sa.Text, default="")
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    marker: Mapped[User] = relationship()
 
 
 class AttemptTransition(db.Model):

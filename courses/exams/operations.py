@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import utcnow
+from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from courses.enrollment.models import Course
 from courses.enrollment.operations import can_edit_course
@@ -17,6 +17,8 @@ from courses.exams.grading import QuestionType
 from courses.exams.models import (
     Accommodation,
     Attempt,
+    AttemptItem,
+    AttemptItemMark,
     AttemptState,
     Exam,
     ExamRule,
@@ -27,7 +29,7 @@ from courses.exams.models import (
 
 SETTINGS = ["title", "is_final", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "pass_mark",
             "grace_seconds", "start_window_minutes", "shuffle_questions", "shuffle_options", "show_score",
-            "show_answers", "release"]
+            "show_answers", "release", "double_marking", "double_marking_tolerance"]
 MAX_QUESTIONS = 200
 
 
@@ -51,6 +53,28 @@ def _check_settings(values: dict) -> None:
         raise ExamError(_("The pass mark is a percentage from 0 to 100."))
     if not 0 <= values["grace_seconds"] <= 600:
         raise ExamError(_("The grace period is 0 to 600 seconds."))
+    if not Decimal(0) <= Decimal(values.get("double_marking_tolerance", 0)) <= Decimal(100):
+        raise ExamError(_("The double marking tolerance is 0 to 100 points."))
+
+
+def marking_begun(exam: Exam) -> bool:
+    """Has anyone marked an answer of this exam by hand (a single mark or one of two)?"""
+    by_hand = sa.select(AttemptItem.id).join(AttemptItem.attempt).where(
+        Attempt.exam_id == exam.id, AttemptItem.graded_by_id.is_not(None))
+    marked = sa.select(AttemptItemMark.id).join(AttemptItem, AttemptItemMark.item_id == AttemptItem.id).join(
+        AttemptItem.attempt).where(Attempt.exam_id == exam.id)
+    return db.session.scalar(sa.select(sa.or_(sa.exists(by_hand), sa.exists(marked))))
+
+
+def _check_double_marking(exam: Exam, values: dict) -> None:
+    """Double marking is switched on or off before marking begins, never half-way through: an
+    answer must not end up with one of two marks, or two marks under a single-marking exam.
+    The exam's row is locked first: a mark being taken meanwhile (``marking``) is waited for."""
+    if "double_marking" not in values or values["double_marking"] == exam.double_marking:
+        return
+    db.session.execute(lock_for_update(sa.select(Exam.id).where(Exam.id == exam.id), db.session))
+    if marking_begun(exam):
+        raise ExamError(_("Double marking cannot be switched on or off once marking has begun."))
 
 
 def save_exam(by, exam: Exam | None, course: Course, **values) -> Exam:
@@ -60,8 +84,9 @@ def save_exam(by, exam: Exam | None, course: Course, **values) -> Exam:
         exam = Exam(course_id=course.id, created_by_id=getattr(by, "id", None), **values)
         db.session.add(exam)
         db.session.flush()
-        audit.record(by, "exam.create", exam, summary=exam.title, after={k: values[k] for k in ("title", "is_final")})
+        audit.record(by, "exam.create", exam, summary=exam.title, after={k: values[k] for k in ("title", "is_final", "double_marking") if k in values})
         return exam
+    _check_double_marking(exam, values)
     before, after = audit.changes(exam, SETTINGS, values)
     for name, value in values.items():
         setattr(exam, name, value)

@@ -2,8 +2,11 @@
 
 Each attempt keeps the version of a question it showed (its options and their order); a regrade
 grades the saved response again with the answer key of the question's LATEST version, which is
-what an instructor fixes when a key was wrong. Essays keep their marks. Every changed attempt is
-audited with its old and new score.
+what an instructor fixes when a key was wrong. Only objective items are regraded: essays keep
+their marks (a single mark, or under double marking the final points and both marks as they are).
+Attempts still waiting for an essay's mark (or second mark, or reconciliation) are regraded too,
+so a key fixed while marking goes on is not missed: their objective points change and they stay
+submitted until the marking is done. Every changed attempt is audited with its old and new score.
 """
 from __future__ import annotations
 
@@ -40,8 +43,8 @@ def _latest_keys(attempts: list[Attempt]) -> dict[int, Question]:
 
 def plan_regrade(exam: Exam) -> list[RegradeChange]:
     """The attempts whose score would change if regraded now (nothing is written)."""
-    attempts = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id,
-                                                           Attempt.state == S.GRADED).order_by(Attempt.id)).all()
+    attempts = db.session.scalars(sa.select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.state.in_((S.GRADED, S.SUBMITTED))).order_by(Attempt.id)).all()
     keys = _latest_keys(attempts)
     changes = []
     for attempt in attempts:
@@ -66,13 +69,14 @@ def apply_regrade(exam: Exam, by, reason: str) -> list[RegradeChange]:
     changes = plan_regrade(exam)
     now = utcnow()
     for change in changes:
-        attempt = lock(change.attempt)
+        attempt = lock(change.attempt, with_items=True)  # the essays as marked now, not as planned
         for item in attempt.items:
             if item.id in change.items:
                 item.earned = change.items[item.id]
         _total(attempt)
-        attempt.graded_at = now
-        _move(attempt, S.GRADED, by, reason or "regrade")
+        if attempt.state is S.GRADED:  # one still waiting for a mark stays submitted
+            attempt.graded_at = now
+            _move(attempt, S.GRADED, by, reason or "regrade")
         audit.record(by, "attempt.regrade", attempt, summary=reason[:200],
                      before={"score": change.old_score, "passed": change.old_passed},
                      after={"score": attempt.score, "passed": attempt.passed})

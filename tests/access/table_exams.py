@@ -29,6 +29,24 @@ def build(world) -> None:
     world["question"] = create_question(T.TRUE_FALSE)
     world["exam_worker"] = worker
     world["spare_worker"] = create_worker()
+    world["apart"] = _marked_apart(course, world)
+
+
+def _marked_apart(course, world):
+    """An essay of a double-marked exam whose two marks are too far apart: it waits to be reconciled."""
+    from decimal import Decimal
+
+    from courses.exams import marking
+
+    exam = create_exam(course, rules=((T.ESSAY, 1, "6"),), double_marking=True, double_marking_tolerance=Decimal("1"))
+    sitter, worker = create_taker(course)
+    attempt = attempt_ops.start_attempt(exam, worker, sitter)
+    essay = attempt.items[0]
+    attempt_ops.save_answers(attempt, sitter, 1, {essay.id: "答"})
+    attempt_ops.close_attempt(attempt, sitter)
+    marking.mark_item(essay, world.users["instructor"], points=Decimal("0"), feedback="")
+    marking.mark_item(essay, world.users["admin"], points=Decimal("6"), feedback="")
+    return essay
 
 
 TEACH = {"admin": 200, "instructor": 200}
@@ -70,6 +88,8 @@ ACCESS = [
     Access("exams.grading_queue", lambda w: f"/exams/{w['exam'].id}/grading", TEACH),
     Access("exams.grade_item", lambda w: f"/grading/items/{w['essay'].id}", TEACH),
     Access("exams.regrade_exam", lambda w: f"/exams/{w['exam'].id}/regrade", TEACH),
+    # Double marking: both marks of this essay are in, so its reconciliation page opens.
+    Access("exams.reconcile_item", lambda w: f"/grading/items/{w['apart'].id}/reconcile", TEACH),
     # Starting: the trainee resumes his open attempt; nobody without a worker record may start; a
     # worker not on the course is sent back to the exam page with the reason (which answers him 404).
     Access("exams.start", lambda w: f"/exams/{w['exam'].id}/start", everyone(404, trainee=302, trainee_other=303),

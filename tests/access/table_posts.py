@@ -70,4 +70,5 @@ ACCESS = [
     post("exams.exam_edit", lambda w: f"/exams/{w['exam'].id}/edit", TEACH),
     post("exams.grade_item", lambda w: f"/grading/items/{w['essay'].id}", TEACH),
     post("exams.regrade_exam", lambda w: f"/exams/{w['exam'].id}/regrade", TEACH),
+    post("exams.reconcile_item", lambda w: f"/grading/items/{w['apart'].id}/reconcile", TEACH),
 ]

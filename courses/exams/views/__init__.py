@@ -41,4 +41,4 @@ def managed_exam(exam_id: int) -> Exam:
 
 
 from courses.exams import api  # noqa: E402,F401
-from courses.exams.views import bank, grading, manage, take  # noqa: E402,F401  (routes on bp)
+from courses.exams.views import bank, grading, manage, marking, take  # noqa: E402,F401  (routes on bp)

@@ -1,4 +1,5 @@
-"""The grading queue (essays, question and rubric beside each answer) and regrades with a dry run."""
+"""The grading queue (essays, question and rubric beside each answer) and regrades with a dry run.
+Exams with double marking take their marks through ``views.marking``."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, RegradeForm
 from courses.exams.models import AttemptItem
 from courses.exams.views import bp, managed_exam
+from courses.exams.views import marking as double
 
 
 @bp.get("/exams/<int:exam_id>/grading")
@@ -22,7 +24,9 @@ def grading_queue(exam_id: int):
     if ops.sweep_overdue(exam=exam):
         db.session.commit()
     family = request.args.get("question", type=int)
-    return render_template("exams/queue.html", exam=exam, items=queries.grading_queue(exam, family), family=family,
+    items = queries.grading_queue(exam, family)
+    return render_template("exams/queue.html", exam=exam, items=items, family=family,
+                           marking=double.queue_for(exam, items) if exam.double_marking else None,
                            questions={i.question.family_id: i.question for i in queries.grading_queue(exam)})
 
 
@@ -33,6 +37,8 @@ def grade_item(item_id: int):
     exam = managed_exam(item.attempt.exam_id)
     if item.attempt.state is ops.S.IN_PROGRESS:
         abort(404)
+    if exam.double_marking:
+        return double.mark_page(exam, item)
     form = GradeForm(obj=None if request.method == "POST" else item)
     if request.method == "GET":
         form.points.data = item.earned

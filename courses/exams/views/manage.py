@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -62,7 +63,9 @@ def _settings(form: ExamForm) -> dict:
                 grace_seconds=form.grace_seconds.data, start_window_minutes=form.start_window_minutes.data,
                 shuffle_questions=form.shuffle_questions.data, shuffle_options=form.shuffle_options.data,
                 show_score=form.show_score.data, show_answers=form.show_answers.data,
-                release=ResultRelease(form.release.data))
+                release=ResultRelease(form.release.data), double_marking=form.double_marking.data,
+                double_marking_tolerance=Decimal("1.00") if form.double_marking_tolerance.data is None
+                else Decimal(form.double_marking_tolerance.data).quantize(Decimal("0.01")))
 
 
 def _save(course: Course, exam: Exam | None):
