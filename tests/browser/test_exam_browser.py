@@ -3,6 +3,7 @@ the instructor grades the essay in the queue and releases; the trainee sees the 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -112,3 +113,69 @@ def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, liv
     assert "Passed" in page.locator("[data-testid=passed]").inner_text()
     with live_app.app_context():
         assert db.session.get(Attempt, attempt_id).released_at is not None
+
+
+def _seconds(timer: str) -> int:
+    minutes, seconds = timer.split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_browser_closed_mid_exam_then_resumed(live_app, live_server, sitting, browser):
+    """The whole browser goes (cookies, page and local storage with it): a new one, a new log-in,
+    and the attempt resumes with every saved answer and the server's time left."""
+    exam_id = sitting
+    phone = {"viewport": {"width": 390, "height": 844}, "locale": "en-US"}
+    first = browser.new_context(**phone)
+    page = first.new_page()
+    page.set_default_timeout(15000)
+    log_in_page(page, live_server, "sitter")
+    page.goto(f"{live_server}/exams/{exam_id}")
+    page.click("[data-testid=start-exam]")
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    kinds = page.locator(".js-question").evaluate_all("els => els.map(e => e.getAttribute('data-type'))")
+    order = list(enumerate(kinds, start=1))
+    answered, rest = order[:3], order[3:]
+    for n, kind in answered:
+        _answer(page, n, kind)
+    page.click("[data-testid=goto-4]")  # changing question saves
+    expect(page.locator("[data-testid=save-status]")).to_contain_text("Saved at")
+    # and the page has nothing left unsent (it keeps what is unsaved in local storage until acknowledged)
+    page.wait_for_function(f"localStorage.getItem('exam-{attempt_id}-pending') === '{{}}'")
+    left_before = _seconds(page.locator("[data-testid=timer]").inner_text())
+    first.close()
+
+    with live_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert sum(1 for item in attempt.items if item.response) == 3
+        # The trainee comes back five minutes later, by the server's clock: its deadline is that much nearer.
+        attempt.deadline_at -= timedelta(minutes=5)
+        db.session.commit()
+
+    second = browser.new_context(**phone)
+    page = second.new_page()
+    page.set_default_timeout(15000)
+    log_in_page(page, live_server, "sitter")
+    page.goto(f"{live_server}/exams/{exam_id}")
+    page.click("[data-testid=resume]")
+    page.wait_for_url(f"{live_server}/attempts/{attempt_id}")
+    left_after = _seconds(page.locator("[data-testid=timer]").inner_text())
+    assert 0 < left_after <= left_before - 300, (left_before, left_after)  # the server's time left, not the old page's
+    for n, kind in answered:
+        page.click(f"[data-testid=goto-{n}]")
+        if kind == "true_false":
+            assert page.locator(f"[data-testid=question-{n}] input[value=T]").is_checked()
+        else:
+            assert page.locator(f"[data-testid=question-{n}] textarea").input_value() == ESSAY
+    for n, kind in rest:
+        _answer(page, n, kind)
+    page.click("[data-testid=submit-exam]")
+    page.wait_for_selector("[data-testid=result-pending]")
+    second.close()
+
+    with live_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.state is AttemptState.SUBMITTED  # the essay waits for the instructor
+        assert all(item.response for item in attempt.items)
+        assert [t.to_state for t in attempt.transitions] == [AttemptState.IN_PROGRESS, AttemptState.SUBMITTED]
+        assert db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam_id)) == 1

@@ -1,24 +1,37 @@
 """Private servers for the fault tests: a PostgreSQL cluster and a Redis of their own, on free
 ports in temporary folders, so a test may stop, restart or kill them. The shared servers on 5432
-and 6379 are never touched."""
+and 6379 are never touched.
+
+Also the tools of the gunicorn tests: a private gunicorn on an app's database, a minimal client
+over a real socket, and ``waiting_query`` to find the request that the test stopped inside its
+transaction. The way to stop a request at a known point: hold, from a connection of the test's
+own, the row lock on a row the request is about to write; the request waits there, in the middle
+of its transaction, for as long as the test likes (to kill its worker, or to let a deadline pass).
+No code of the application has to know about it."""
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
+import psycopg
 import pytest
 
 from academy import create_app
-from academy.config import TestConfig
+from academy.config import BASE_DIR, TestConfig
 from academy.extensions import db
 from tests.conftest import IsolatedClient
+from tests.support import CSRF_PATTERN, PASSWORD
 
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1] if Path("/usr/lib/postgresql").exists() else None
 
@@ -68,6 +81,18 @@ class PrivatePostgres:
         """Stop (disconnecting every client, as a crash or a failover does) and start again."""
         self.stop()
         self.start()
+
+    @property
+    def libpq_url(self) -> str:
+        """The URL for a plain psycopg connection of the test's own (a lock holder, an observer)."""
+        return self.url.replace("postgresql+psycopg", "postgresql")
+
+    def new_database(self, name: str) -> str:
+        """A fresh, empty database in this cluster (one per test of a module); its SQLAlchemy URL."""
+        with psycopg.connect(self.libpq_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +184,99 @@ def make_app(database_url: str, instance: Path, **settings):
     with app.app_context():
         db.create_all()
     return app
+
+
+# ---- a private gunicorn and a client for it --------------------------------------------------
+
+
+@contextmanager
+def gunicorn(app, workers: int = 1):
+    """gunicorn serving ``wsgi:app`` on ``app``'s database, instance and files; yields (port, master).
+
+    Its own settings come from the environment, as in production; the secret key is the one kept in
+    the shared instance folder, so sessions made by either side are valid on both."""
+    port = free_port()
+    env = {**os.environ, "ACADEMY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "ACADEMY_INSTANCE_PATH": app.config["INSTANCE_PATH"], "ACADEMY_FILES_DIR": app.config["FILES_DIR"]}
+    master = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
+                               f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"], cwd=BASE_DIR, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        deadline = time.monotonic() + 60
+        while len(children(master.pid)) < workers and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield port, master
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
+
+
+def replacement_worker(master, killed: int, timeout: float = 60) -> int:
+    """The worker the gunicorn master started in place of the ``killed`` one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fresh = [pid for pid in children(master.pid) if pid != killed]
+        if fresh:
+            return fresh[0]
+        time.sleep(0.1)
+    raise TimeoutError("the master never started a new worker")
+
+
+class Browser:
+    """A minimal client over a real socket, keeping the session cookie (share it for a second tab)."""
+
+    def __init__(self, port: int, cookie: str = "") -> None:
+        self.port, self.cookie = port, cookie
+
+    def request(self, method: str, path: str, body: bytes = b"", content_type: str = "", timeout: float = 120,
+                headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        if content_type:
+            headers["Content-Type"] = content_type
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        conn.close()
+        return response.status, data
+
+    def token(self, path: str) -> str:
+        _status, page = self.request("GET", path)
+        return CSRF_PATTERN.search(page.decode()).group(1)
+
+    def post_form(self, path: str, fields: dict, token_from: str | None = None):
+        body = urlencode({"csrf_token": self.token(token_from or path), **fields}).encode()
+        return self.request("POST", path, body, "application/x-www-form-urlencoded")
+
+    def log_in(self, username: str) -> None:
+        status, _ = self.post_form("/login", {"username": username, "password": PASSWORD})
+        assert status == 302
+
+
+def waiting_query(admin, timeout: float = 60, count: int = 1) -> tuple[int, str]:
+    """The backend (pid, query) that waits for a lock: the request, stopped in its transaction.
+
+    With ``count``, first wait until that many backends wait (the others queued behind it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = admin.execute("SELECT pid, query FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                             "ORDER BY query_start").fetchall()
+        if len(rows) >= count:
+            return rows[0]
+        time.sleep(0.05)
+    raise TimeoutError("the request never reached the lock")
+
+
+def wait_backend_gone(admin, backend: int, timeout: float = 30) -> None:
+    """Wait until a killed request's backend has ended (rolled back, its locks released)."""
+    deadline = time.monotonic() + timeout
+    while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend,)).fetchone():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the killed request's backend never ended")
+        time.sleep(0.05)
