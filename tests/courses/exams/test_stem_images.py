@@ -151,6 +151,23 @@ def test_the_size_and_pixel_limits_come_from_the_configuration(instructor, clien
     assert _post_image(client, image_bytes(20, 10), "wide.png", json=True).status_code == 201
 
 
+def test_a_full_disk_keeps_neither_file_nor_row(instructor, client, image_files, monkeypatch):
+    import errno
+    import os
+
+    files = image_files()
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    response = _post_image(client, image_bytes(), "map.png")
+    assert response.status_code == 507 and "storage is full" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert _rows() == 0 and image_files() == files
+    assert not [p for p in (Path(client.application.config["FILES_DIR"]) / "exam-images").glob(".*")]
+
+
 def test_trainees_and_other_staff_cannot_upload(client, make_user, image_files):
     before = image_files()
     make_user("learner", Role.TRAINEE)
