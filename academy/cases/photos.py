@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from academy.cases.errors import CaseError
 from academy.files import write_file
+from academy.images import GIF, image_type
 
 MAX_PHOTOS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -22,14 +23,10 @@ class PhotoError(CaseError):
 
 
 def sniff(data: bytes) -> str | None:
-    """The image type told by the file's first bytes, whatever its name says."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    """The image type told by the file's first bytes, whatever its name says (the signatures are
+    shared with lessons and exams in ``academy.images``); a GIF is no photo of a case."""
+    kind = image_type(data)
+    return None if kind == GIF else kind
 
 
 def max_bytes() -> int:

@@ -1,7 +1,8 @@
 """Operations on the question bank: write, version, activate and retire questions; import and export.
 
 Editing an active question never changes it: a new version is added to its family and becomes
-the one exams draw, so attempts keep the exact version they showed. Imports are all-or-nothing:
+the one exams draw, so attempts keep the exact version they showed (and the images it showed:
+each version records the uploaded images its stem names, see ``courses.exams.images``). Imports are all-or-nothing:
 the whole file is parsed and checked (syllabus units included) before a single row is written.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from academy import audit
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
+from courses.exams import images
 from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import Question, QuestionStatus
@@ -43,6 +45,14 @@ def _check(values: dict) -> None:
         raise BankError(_("Unknown difficulty."))
     if len(values.get("tags") or []) > MAX_TAGS:
         raise BankError(_("A question has at most %(n)d tags.", n=MAX_TAGS))
+    missing = images.missing_references(values["stem"])
+    if missing:
+        raise BankError(_missing_message(missing))
+
+
+def _missing_message(missing: list[str]) -> str:
+    return _("The question shows an image this site does not have: %(ref)s. Upload the image here and put the "
+             "reference it gives in the question text, or remove the image.", ref=missing[0][:80])
 
 
 def _normalised(values: dict) -> dict:
@@ -67,6 +77,7 @@ def create_question(by, **values) -> Question:
     db.session.add(question)
     db.session.flush()
     question.family_id = question.id
+    images.record_references(question)
     audit.record(by, "question.create", question, summary=question.stem[:100])
     db.session.flush()
     return question
@@ -85,6 +96,7 @@ def update_question(question: Question, by, **values) -> Question:
     if question.status is QuestionStatus.DRAFT:
         for name, value in values.items():
             setattr(question, name, value)
+        images.record_references(question)
         audit.record(by, "question.update", question, before=before, after=after)
         db.session.flush()
         return question
@@ -94,6 +106,7 @@ def update_question(question: Question, by, **values) -> Question:
     db.session.flush()  # the old version stops being latest before the new one is written
     db.session.add(successor)
     db.session.flush()
+    images.record_references(successor)
     audit.record(by, "question.new_version", successor, summary=f"v{successor.version}", before=before, after=after)
     return successor
 
@@ -140,10 +153,13 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
         problems.append(Problem("", "", _l("The file holds no questions.")))
     units = _unit_lookup()
     for question in questions:
+        place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
         if question.unit_code and question.unit_code not in units:
-            place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
             problems.append(Problem(place, "知识点",
                                     _l("Unknown syllabus unit %(code)s.", code=question.unit_code[:20])))
+        missing = images.missing_references(question.stem)
+        if missing:  # a file from another site: its images were not exported with it
+            problems.append(Problem(place, "题干", _missing_message(missing)))
     return questions, problems
 
 

@@ -102,6 +102,14 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
+class StemImageForm(FlaskForm):
+    """An image for question stems; its content is checked in ``courses.exams.images``."""
+
+    file = FileField(_l("Image (PNG, JPEG, GIF or WebP)"), validators=[FileRequired()])
+    alt = StringField(_l("Description for people who cannot see the image"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Upload image"))
+
+
 class ExamForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     is_final = BooleanField(_l("Final exam of the course"))

@@ -242,3 +242,35 @@ class AttemptTransition(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(500), default="")
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StemImage(db.Model):
+    """An image uploaded for question stems, stored under FILES_DIR/exam-images by a random name.
+
+    Stems refer to it as ``/exams/images/<key>``: the key is random, so a reference copied into a
+    file and imported on another site never lands on an unrelated image that happens to have the
+    same number there. Images are never changed or deleted, so an old question version keeps its own.
+    """
+
+    __tablename__ = "stem_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    stored_name: Mapped[str] = mapped_column(sa.String(80))
+    content_type: Mapped[str] = mapped_column(sa.String(20))
+    size: Mapped[int] = mapped_column()
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    original_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuestionImage(db.Model):
+    """A question version's stem shows this image: written when the version is saved, never changed
+    for a version in use, so serving an image asks only which versions an attempt showed."""
+
+    __tablename__ = "question_images"
+
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), primary_key=True)
+    image_id: Mapped[int] = mapped_column(sa.ForeignKey("stem_images.id"), primary_key=True, index=True)

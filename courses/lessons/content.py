@@ -10,6 +10,8 @@ import bleach
 import markdown as md
 from markupsafe import Markup
 
+from academy.images import GIF, JPEG, PNG, WEBP, image_type
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "del", "ins",
     "blockquote", "code", "pre", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
@@ -33,14 +35,19 @@ def _ole(head: bytes) -> bool:
     return head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
+def _image(kind: str):
+    """The image signatures are shared with case photos and exam images (``academy.images``)."""
+    return lambda head: image_type(head) == kind
+
+
 # extension -> (content type, check of the first bytes, is it a video)
 FILE_TYPES = {
     "pdf": ("application/pdf", lambda h: h.startswith(b"%PDF-"), False),
-    "png": ("image/png", lambda h: h.startswith(b"\x89PNG\r\n\x1a\n"), False),
-    "jpg": ("image/jpeg", lambda h: h.startswith(b"\xff\xd8\xff"), False),
-    "jpeg": ("image/jpeg", lambda h: h.startswith(b"\xff\xd8\xff"), False),
-    "gif": ("image/gif", lambda h: h.startswith((b"GIF87a", b"GIF89a")), False),
-    "webp": ("image/webp", lambda h: h[:4] == b"RIFF" and h[8:12] == b"WEBP", False),
+    "png": (PNG, _image(PNG), False),
+    "jpg": (JPEG, _image(JPEG), False),
+    "jpeg": (JPEG, _image(JPEG), False),
+    "gif": (GIF, _image(GIF), False),
+    "webp": (WEBP, _image(WEBP), False),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _zip, False),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _zip, False),
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", _zip, False),

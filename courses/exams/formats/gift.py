@@ -4,7 +4,9 @@ Supported: titles (``::title::``), single choice (``{=right ~wrong}``), multiple
 weights (``{~%50%A ~%50%B ~%-100%C}``), true/false (``{T}``/``{FALSE}``), short answer as one
 blank (``{=answer =other}``), essay (``{}``), general feedback (``####text``) as the explanation,
 ``$CATEGORY:`` naming the syllabus unit of the questions after it, ``//`` comments and the
-backslash escapes of ``~ = # { } :``. Per-answer feedback (``#...`` after an answer) is dropped.
+backslash escapes of ``~ = # { } :``, and ``\\n`` for a line break (as Moodle writes it: a blank line
+would end the question, so a stem of several paragraphs, an image on its own line, survives the
+round trip). Per-answer feedback (``#...`` after an answer) is dropped.
 """
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ _TITLE = re.compile(r"^::(.*?)::", re.S)
 
 
 def _unescape(text: str) -> str:
-    return _ESCAPED.sub(r"\1", text).strip()
+    return _ESCAPED.sub(r"\1", text.replace("\\n", "\n")).strip()
 
 
 def escape(text: str) -> str:
-    return "".join("\\" + ch if ch in SPECIALS else ch for ch in text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join("\\" + ch if ch in SPECIALS else "\\n" if ch == "\n" else ch for ch in text)
 
 
 def _split_unescaped(text: str, markers: str) -> list[tuple[str, str]]:

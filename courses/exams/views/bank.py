@@ -1,16 +1,18 @@
-"""The question bank: list, write (new versions for active questions), activate/retire, import, export."""
+"""The question bank: list, write (new versions for active questions), activate/retire, import, export,
+and the images stems show (uploaded here, served only to who may see a question showing them)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from courses.exams import bank as ops
+from courses.exams import images as image_ops
 from courses.exams.content import render_markdown
-from courses.exams.forms import ImportForm, QuestionForm, StatusForm
+from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.views import bp
@@ -78,7 +80,12 @@ def _edit(question: Question | None):
             flash(_("Question saved (version %(n)d).", n=saved.version), "success")
             return redirect(url_for("exams.question", question_id=saved.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("exams/question_form.html", form=form, question=question), status
+    return render_template("exams/question_form.html", form=form, question=question, image_form=StemImageForm(formdata=None),
+                           image_limits=_image_limits()), status
+
+
+def _image_limits() -> dict:
+    return {"mb": f"{image_ops.max_bytes() / (1024 * 1024):g}", "mp": f"{image_ops.max_pixels() / 1_000_000:g}"}
 
 
 @bp.route("/exams/bank/new", methods=["GET", "POST"])
@@ -155,3 +162,58 @@ def bank_export():
         abort(400)
     name = "question-template.xlsx" if template else "questions.xlsx"
     return Response(ops.export_xlsx(questions), mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _upload(form: StemImageForm):
+    """The stored image, or None with the reason added to the form's file errors."""
+    upload = form.file.data
+    try:
+        return image_ops.upload_image(current_user, filename=upload.filename or "",
+                                      data=upload.stream.read(image_ops.max_bytes() + 1))
+    except image_ops.ImageError as error:
+        db.session.rollback()
+        form.file.errors.append(str(error))
+        return None
+
+
+@bp.route("/exams/bank/images", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def stem_images():
+    """Upload an image for stems. The question form's script asks for JSON and puts the Markdown into
+    the stem; without script the form opens this page, which shows the Markdown to copy."""
+    form = StemImageForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if form.validate_on_submit() and (image := _upload(form)) is not None:
+        db.session.commit()
+        snippet = image_ops.markdown_of(image, form.alt.data)
+        if wants_json:
+            return jsonify(key=image.key, url=image_ops.url_of(image), markdown=snippet), 201
+        flash(_("Image uploaded. Put this text into the question where the image belongs: %(md)s", md=snippet), "success")
+        return redirect(url_for("exams.stem_images", new=image.key)), 303
+    if request.method == "POST":
+        errors = [str(e) for field in form for e in field.errors] or [_("The upload was refused.")]
+        if wants_json:
+            return jsonify(error=errors[0]), 400
+        return _library(form), 400
+    return _library(form), 200
+
+
+def _library(form: StemImageForm) -> str:
+    images = image_ops.recent_images()
+    return render_template("exams/images.html", form=form, images=images, new=request.args.get("new", ""),
+                           markdown_of=image_ops.markdown_of, image_limits=_image_limits())
+
+
+@bp.get("/exams/images/<key>")
+@login_required
+def stem_image(key: str):
+    """An image file, to bank staff and to a trainee whose attempt shows a question with it; 404 otherwise."""
+    image = image_ops.image_by_key(key)
+    if image is None or not image_ops.can_view(current_user, image):
+        abort(404)
+    path = image_ops.path_of(image)
+    if not path.is_file():
+        abort(404)
+    # The site's headers stay (no-store, nosniff, CSP): a trainee's access ends with his attempt,
+    # so no copy should outlive it in a shared phone's cache.
+    return send_file(path, mimetype=image.content_type, max_age=0)
