@@ -43,13 +43,16 @@ def instance(private_postgres, tmp_path):
         db.engine.dispose()
 
 
-def _sweep(app) -> subprocess.Popen:
+def _sweep(app, log: Path) -> subprocess.Popen:
+    """The cron command in a process of its own; its output goes to ``log`` (a pipe nobody reads
+    while the test waits would fill and stop the sweep inside its transaction)."""
     env = {**os.environ, "ACADEMY_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "ACADEMY_INSTANCE_PATH": app.config["INSTANCE_PATH"], "ACADEMY_FILES_DIR": app.config["FILES_DIR"],
            "FLASK_APP": "wsgi.py", "PYTHONPATH": str(BASE_DIR)}
     flask = Path(sys.executable).parent / "flask"
-    return subprocess.Popen([str(flask), "academy", "certificates-sweep"], cwd=BASE_DIR, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    with open(log, "ab") as output:
+        return subprocess.Popen([str(flask), "academy", "certificates-sweep"], cwd=BASE_DIR, env=env,
+                                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _writing_certificates(app) -> bool:
@@ -69,25 +72,27 @@ def _certificates(app) -> list[tuple[int, str]]:
         return [tuple(row) for row in rows]
 
 
-def test_a_sweep_killed_half_way_keeps_nothing_and_the_rerun_issues_each_once(instance):
-    sweep = _sweep(instance)
-    deadline = time.monotonic() + 120
-    while not _writing_certificates(instance):
-        assert sweep.poll() is None, f"the sweep ended before it could be killed: {sweep.communicate()}"
-        assert time.monotonic() < deadline, "the sweep never started issuing"
-        time.sleep(0.01)
-    kill_tree(sweep.pid)
-    sweep.wait(timeout=30)
+def test_a_sweep_killed_half_way_keeps_nothing_and_the_rerun_issues_each_once(instance, tmp_path):
+    log = tmp_path / "sweep.log"
+    sweep = _sweep(instance, log)
+    try:
+        deadline = time.monotonic() + 120
+        while not _writing_certificates(instance):
+            assert sweep.poll() is None, f"the sweep ended before it could be killed: {log.read_text()[-2000:]}"
+            assert time.monotonic() < deadline, f"the sweep never started issuing: {log.read_text()[-2000:]}"
+            time.sleep(0.01)
+    finally:
+        kill_tree(sweep.pid)  # also when the test fails: a live sweep would hold its locks past the test
+        sweep.wait(timeout=30)
     assert _certificates(instance) == [], "nothing of a killed sweep is kept"
 
-    rerun = _sweep(instance)
-    out, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err.decode()[-2000:]
+    rerun = _sweep(instance, log)
+    assert rerun.wait(timeout=300) == 0, log.read_text()[-2000:]
     issued = _certificates(instance)
     assert len(issued) == HOLDERS
     assert len({worker for worker, _number in issued}) == HOLDERS, "one certificate per worker"
     assert len({number for _worker, number in issued}) == HOLDERS, "distinct numbers"
 
-    again = _sweep(instance)  # a second night issues nothing more
-    assert again.wait(timeout=300) == 0
+    again = _sweep(instance, log)  # a second night issues nothing more
+    assert again.wait(timeout=300) == 0, log.read_text()[-2000:]
     assert len(_certificates(instance)) == HOLDERS
