@@ -5,10 +5,12 @@ their role. While it is in progress the page carries no answer key and no hint o
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 
 from academy.database import utcnow
 from academy.extensions import db
@@ -21,11 +23,19 @@ from courses.exams.forms import ActionForm
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.views import bp
 
+MAX_ID = 2**31 - 1  # an id in a URL past the column's range names nothing
 
-def own_attempt(attempt_id: int) -> Attempt:
-    """The current user's attempt, closed first if its time ran out; 404 for anyone else's."""
-    attempt = get_or_404(Attempt, attempt_id)
-    if attempt.user_id != current_user.id:
+
+def own_attempt(attempt_id: int, *, for_update: bool = False) -> Attempt:
+    """The current user's attempt (with its exam), closed first if its time ran out; 404 for anyone
+    else's. ``for_update``: read with the attempt's row locked until the commit (a save)."""
+    if not 0 < attempt_id <= MAX_ID:
+        abort(404)
+    query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
+    if for_update and db.session.get_bind().dialect.name != "sqlite":  # SQLite: the POST holds the write lock
+        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
+    attempt = db.session.scalar(query)
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if ops.close_if_overdue(attempt):
         db.session.commit()
@@ -42,7 +52,7 @@ def start(exam_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        attempt = ops.start_attempt(exam, worker, current_user)
+        attempt_id = ops.start_attempt(exam, worker, current_user).id
         db.session.commit()
     except ops.ExamError as error:
         db.session.rollback()
@@ -57,7 +67,8 @@ def start(exam_id: int):
         attempt = ops.open_attempt(exam, worker.id)
         if attempt is None:
             abort(409)
-    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
+        attempt_id = attempt.id
+    return redirect(url_for("exams.attempt", attempt_id=attempt_id))
 
 
 def item_view(item) -> dict:
@@ -77,7 +88,7 @@ def attempt(attempt_id: int):
         return _result(attempt)
     remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           items=[item_view(i) for i in attempt.items], submit_form=ActionForm(formdata=None),
+                           items=[item_view(i) for i in queries.attempt_items(attempt)], submit_form=ActionForm(formdata=None),
                            csrf=generate_csrf())
 
 
