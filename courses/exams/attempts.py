@@ -17,7 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.attributes import flag_modified
 
 from academy import audit
 from academy.contributions import notify
@@ -156,11 +156,10 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     db.session.add(attempt)
     db.session.flush()  # the unique (exam, worker, number) refuses a concurrent second start here
     db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=None, to_state=S.IN_PROGRESS, by_id=user.id))
-    items = [AttemptItem(attempt_id=attempt.id, position=position, question_id=question.id, points=points,
-                         option_order=option_order(exam, question, rng))
-             for position, (question, points) in enumerate(drawn)]
-    db.session.add_all(items)  # one multi-row INSERT with the audit entry's flush
-    set_committed_value(attempt, "items", items)  # the new attempt's items, without reading them back
+    # One multi-row INSERT, without an object per item: the page that follows reads them anyway.
+    db.session.execute(sa.insert(AttemptItem.__table__), [
+        {"attempt_id": attempt.id, "position": position, "question_id": question.id, "points": points,
+         "option_order": option_order(exam, question, rng)} for position, (question, points) in enumerate(drawn)])
     audit.record(user, "attempt.start", attempt, after={"exam": exam.id, "deadline": attempt.deadline_at})
     return attempt
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
 from courses.enrollment.models import Course, CourseKind, Enrollment
@@ -39,17 +39,17 @@ def attempts_of(exam: Exam, worker_id: int) -> list[Attempt]:
                               .order_by(Attempt.number)).all()
 
 
-def rule_pools(rules: list[ExamRule]) -> list[list[Question]]:
+def rule_pools(rules: list[ExamRule]) -> list[list]:
     """Each draw rule's ``operations.rule_pool``, read in one query: the latest active questions of
-    the rules' types, ordered by id, then sorted out per rule by unit and difficulty. Only what a draw
-    needs is loaded (family, type, options); the rest of a question loads if it is asked for."""
+    the rules' types, ordered by id, then sorted out per rule by unit and difficulty. A draw needs
+    only id, family, type and options, so those are read as plain rows, not whole questions."""
     from courses.exams.operations import rule_pool
 
     types = {rule.type for rule in rules if not rule.question_family_id}
-    candidates = db.session.scalars(
-        sa.select(Question).where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE,
-                                  Question.type.in_(types))
-        .options(load_only(Question.family_id, Question.type, Question.options, Question.unit_id, Question.difficulty))
+    candidates = db.session.execute(
+        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.unit_id,
+                  Question.difficulty)
+        .where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE, Question.type.in_(types))
         .order_by(Question.id)).all() if types else []
     return [rule_pool(rule) if rule.question_family_id else
             [q for q in candidates if q.type == rule.type and (not rule.unit_id or q.unit_id == rule.unit_id)

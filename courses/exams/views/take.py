@@ -19,7 +19,7 @@ from courses.enrollment import queries as enrollment_queries
 from courses.exams import attempts as ops
 from courses.exams import queries
 from courses.exams.content import render_markdown
-from courses.exams.forms import ActionForm
+from courses.exams.forms import TYPE_LABELS, ActionForm
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.views import bp
 
@@ -80,6 +80,18 @@ def item_view(item) -> dict:
             "response": item.response}
 
 
+def _headed(views: list[dict]) -> list[dict]:
+    """Each question's heading ("Question 3 of 20 · Single choice · 2 points"), each message looked
+    up once per page rather than three times per question (the page's largest cost after the data)."""
+    of, points = _("Question %(n)d of %(total)d"), _("%(p)s points")
+    kinds: dict[str, str] = {}
+    for view in views:
+        kind = kinds.setdefault(view["type"], str(TYPE_LABELS.get(view["type"], view["type"])))
+        view["heading"] = " · ".join((of % {"n": view["position"], "total": len(views)}, kind,
+                                      points % {"p": view["points"]}))
+    return views
+
+
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
@@ -88,7 +100,8 @@ def attempt(attempt_id: int):
         return _result(attempt)
     remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           items=[item_view(i) for i in queries.attempt_items(attempt)], submit_form=ActionForm(formdata=None),
+                           items=_headed([item_view(i) for i in queries.attempt_items(attempt)]),
+                           true_false=[("T", _("True")), ("F", _("False"))], submit_form=ActionForm(formdata=None),
                            csrf=generate_csrf())
 
 
