@@ -5,7 +5,7 @@ to trust is the Python CPU time one request costs (``time.process_time``) and th
 statements it sends, not the wall latency of a loaded run. For each of ``--trainees`` trainees
 (``benchtrainee<n>`` of ``exam_load.py setup``) the test client logs in (untimed), then opens the
 exam page, starts, loads the attempt page, autosaves ``--saves`` times and submits; each request
-is timed and its statements counted (SQLAlchemy's ``before_cursor_execute``). A fresh exam is
+(and the result page the submit leads to) is timed and its statements counted (SQLAlchemy's ``before_cursor_execute``). A fresh exam is
 made for the run (``exam_load.make_exam``), so the trainees can start again.
 
     export ACADEMY_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/academy_bench_examperf
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.exam_load import CSRF, ITEM, PASSWORD, Trainee, make_exam  # noqa: E402
 
-KINDS = ("exam page", "start", "attempt page", "save", "submit")
+KINDS = ("exam page", "start", "attempt page", "save", "submit", "result page")
 
 
 class Meter:
@@ -85,6 +85,8 @@ def sit(client, meter: Meter, exam_id: int, saves: int, rng: random.Random) -> N
         token = reply.get_json()["csrf_token"]
     done = meter("submit", client.post, f"/attempts/{attempt_id}/submit", data={"csrf_token": token})
     assert done.status_code == 302, done.status_code
+    shown = meter("result page", client.get, done.headers["Location"])
+    assert shown.status_code == 200, shown.status_code
 
 
 def main() -> int:

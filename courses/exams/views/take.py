@@ -126,6 +126,6 @@ def submit(attempt_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     ops.close_attempt(attempt, current_user, reason="trainee")
-    db.session.commit()
+    db.session.commit()  # the URL below uses the id from the path: nothing is read back after the commit
     flash(_("Your answers are submitted."), "success")
-    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
+    return redirect(url_for("exams.attempt", attempt_id=attempt_id))
