@@ -125,7 +125,9 @@ def submit(attempt_id: int):
     attempt = own_attempt(attempt_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    exam = attempt.exam  # held, so that the locked re-read of the attempt finds it loaded  # noqa: F841
     ops.close_attempt(attempt, current_user, reason="trainee")
+    message = _("Your answers are submitted.")  # the language is the user's: known before the commit expires him
     db.session.commit()  # the URL below uses the id from the path: nothing is read back after the commit
-    flash(_("Your answers are submitted."), "success")
+    flash(message, "success")
     return redirect(url_for("exams.attempt", attempt_id=attempt_id))
