@@ -159,6 +159,58 @@ def run_load(base_url: str, people: list[Trainee], exam_id: int, spawn_rate: flo
     return seconds
 
 
+class CpuShare:
+    """CPU seconds spent during the run by the server (gunicorn's master and workers, found by the
+    port it listens on), by the PostgreSQL backends of the database under test, by this load
+    generator, and by everything else on the machine (other people's work on a shared machine)."""
+
+    def __init__(self, base_url: str, database: str) -> None:
+        import psutil
+
+        self.psutil, self.database = psutil, database
+        port = int(base_url.rsplit(":", 1)[-1].split("/")[0]) if base_url.count(":") > 1 else 80
+        listening = [c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == port
+                     and c.status == psutil.CONN_LISTEN and c.pid]
+        self.server = psutil.Process(listening[0]) if listening else None
+
+    def _sample(self) -> dict[str, float]:
+        ps = self.psutil
+
+        def seconds(process) -> float:
+            try:
+                times = process.cpu_times()
+                return times.user + times.system
+            except (ps.NoSuchProcess, ps.AccessDenied):
+                return 0.0
+
+        server = 0.0
+        if self.server is not None:
+            server = seconds(self.server) + sum(seconds(child) for child in self.server.children(recursive=True))
+        backends = 0.0
+        for process in ps.process_iter(["name", "cmdline"]):
+            if process.info["name"] == "postgres" and f" {self.database} " in " ".join(process.info["cmdline"] or []) + " ":
+                backends += seconds(process)
+        machine = ps.cpu_times()
+        return {"server": server, "postgres": backends, "locust": seconds(ps.Process()),
+                "busy": machine.user + machine.system + machine.nice + getattr(machine, "softirq", 0) + getattr(machine, "irq", 0)}
+
+    def __enter__(self) -> CpuShare:
+        self.began, self.start = time.monotonic(), self._sample()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        end = self._sample()
+        self.used = {key: end[key] - self.start[key] for key in end}
+        self.used["others"] = self.used["busy"] - self.used["server"] - self.used["postgres"] - self.used["locust"]
+        self.seconds = time.monotonic() - self.began
+
+    def __str__(self) -> str:
+        used = self.used
+        return (f"CPU-s over {self.seconds:.0f} s on {self.psutil.cpu_count()} cores: server {used['server']:.0f}, "
+                f"its PostgreSQL backends {used['postgres']:.0f}, load generator {used['locust']:.0f}, "
+                f"everything else {max(used['others'], 0):.0f}")
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -191,7 +243,10 @@ def main() -> int:
     before = load_average()
     say(f"{args.users} trainees logged in; exam {exam_id}; load average {before}; "
         f"spawning {args.spawn_rate:g}/s against {base_url}")
-    seconds = run_load(base_url, people, exam_id, args.spawn_rate)
+    database = app.config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[-1].split("?")[0]
+    with CpuShare(base_url, database) as cpu:
+        seconds = run_load(base_url, people, exam_id, args.spawn_rate)
+    say(str(cpu))
     after = load_average()
     problems = check_database(people, exam_id)
     errors = ERRORS + [f"{p.username}: {e}" for p in people for e in p.errors]
@@ -205,7 +260,7 @@ def main() -> int:
                        if kind != "save" and TIMES[kind])
     line = result(f"exam: autosave ({args.users} trainees)", f"p95 < {TARGET_MS} ms, 0 errors, all answers kept", "ms",
                   saves, limit=TARGET_MS, rps=len(saves) / seconds if seconds else None,
-                  note=f"{summary}; {others}; load average {before} before, {after} after")
+                  note=f"{summary}; {others}; load average {before} before, {after} after; {cpu}")
     if errors or problems or not_done or not saves:
         line["met"] = False
     if not args.json:
