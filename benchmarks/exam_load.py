@@ -1,6 +1,9 @@
 """Load test of exam taking: many trainees start the same exam, autosave, submit; nothing may be lost.
 
-Threads with the standard library's HTTP client (no locust on this machine): one thread per
+Superseded by ``exam_locust.py`` (the issue's locust scenario), which uses this file's setup
+(``make_trainees``, ``make_exam``), its ``Trainee`` and its ``check_database``.
+
+Threads with the standard library's HTTP client: one thread per
 trainee, each with its own cookie jar, starting within ``--ramp`` seconds, saving every
 ``--interval`` seconds for ``--saves`` rounds (each round changes some answers), then submitting.
 Afterwards the script reads the database and checks that every attempt exists, is closed, and
