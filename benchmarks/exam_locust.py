@@ -169,9 +169,12 @@ class CpuShare:
 
         self.psutil, self.database = psutil, database
         port = int(base_url.rsplit(":", 1)[-1].split("/")[0]) if base_url.count(":") > 1 else 80
-        listening = [c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == port
-                     and c.status == psutil.CONN_LISTEN and c.pid]
-        self.server = psutil.Process(listening[0]) if listening else None
+        listening = {c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == port
+                     and c.status == psutil.CONN_LISTEN and c.pid}
+        self.server = psutil.Process(min(listening)) if listening else None
+        # The socket may be reported as a worker's: gunicorn's master is the parent running the same command.
+        while self.server is not None and self.server.parent() and self.server.parent().cmdline() == self.server.cmdline():
+            self.server = self.server.parent()
 
     def _sample(self) -> dict[str, float]:
         ps = self.psutil
