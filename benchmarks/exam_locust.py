@@ -11,8 +11,11 @@ the attempt page, autosaves ``--saves`` times every ``--interval`` s (± 1 s; ea
 third of the answers with a rising ``seq`` and the ``X-CSRFToken`` the previous save returned, as
 the page's script does), submits and follows the redirect to the result page, and stops. The
 database is then checked as ``exam_load.check_database`` does: every attempt there, closed, each
-item holding the last answer sent. It prints p50/p95/p99 per kind of request and every error, or
-with ``--json`` one line for ``benchmarks/run_all.py`` (``benchmarks/README.md``).
+item holding the last answer sent. It prints p50/p95/p99 per kind of request, the autosaves' p95
+per round (round 4 meets the burst of submits), every error, and the CPU seconds the server, its
+PostgreSQL backends, the load generator and the rest of the machine used meanwhile (the machine is
+shared); or with ``--json`` one line for ``benchmarks/run_all.py`` (``benchmarks/README.md``).
+For the CPU one request costs, without a server, see ``exam_profile.py``.
 
     export ACADEMY_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/academy_bench_examperf
     .venv/bin/flask --app wsgi.py db upgrade                      # once, on an empty database
