@@ -1,6 +1,9 @@
 """Load test of exam taking: many trainees start the same exam, autosave, submit; nothing may be lost.
 
-Threads with the standard library's HTTP client (no locust on this machine): one thread per
+Superseded by ``exam_locust.py`` (the issue's locust scenario), which uses this file's setup
+(``make_trainees``, ``make_exam``), its ``Trainee`` and its ``check_database``.
+
+Threads with the standard library's HTTP client: one thread per
 trainee, each with its own cookie jar, starting within ``--ramp`` seconds, saving every
 ``--interval`` seconds for ``--saves`` rounds (each round changes some answers), then submitting.
 Afterwards the script reads the database and checks that every attempt exists, is closed, and
@@ -40,51 +43,80 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ITEM = re.compile(r'data-item="(\d+)" data-type="(\w+)"')
 
 
-def setup(trainees: int) -> None:
-    """Create the exam and ``trainees`` log-ins with worker records, enrolled; prints the exam id."""
+BANK = (("single", 12), ("multiple", 6), ("true_false", 10), ("fill_blank", 6), ("essay", 2))
+BLUEPRINT = (("single", 8), ("multiple", 4), ("true_false", 6), ("fill_blank", 4), ("essay", 1))
+
+
+def make_exam(opens_in: float = -300) -> int:
+    """A fresh published exam of the benchmark course (23 questions drawn from the bank, which is
+    topped up to ``BANK`` when it has fewer active questions of a type); returns its id.
+    ``opens_in`` seconds from now (negative: already open)."""
     import sqlalchemy as sa
 
-    from academy import create_app
-    from academy.accounts.models import User
-    from academy.accounts.operations import create_user, grant_role
     from academy.database import utcnow
     from academy.extensions import db
-    from academy.permissions import Role
+    from courses.enrollment.models import Course
     from courses.exams import operations
-    from courses.exams.grading import QuestionType as T
-    from courses.exams.models import ResultRelease
-    from tests.fixtures.courses import create_course, enrol
+    from courses.exams.grading import QuestionType
+    from courses.exams.models import Question, QuestionStatus, ResultRelease
+    from tests.fixtures.courses import create_course
     from tests.fixtures.exams import create_question
+
+    course = db.session.scalar(sa.select(Course).where(Course.code == "BENCH-EXAMS"))
+    course = course or create_course(capacity=10000, code="BENCH-EXAMS")
+    for kind, count in BANK:
+        have = db.session.scalar(sa.select(sa.func.count(Question.id)).where(
+            Question.type == QuestionType(kind), Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE))
+        for _ in range(count - have):
+            create_question(QuestionType(kind))
+    now = utcnow()
+    exam = operations.save_exam(
+        None, None, course, title="Benchmark exam", is_final=True, opens_at=now + timedelta(seconds=opens_in),
+        closes_at=now + timedelta(hours=6), time_limit_minutes=120, attempts_allowed=1, pass_mark=Decimal(60),
+        grace_seconds=60, start_window_minutes=None, shuffle_questions=True, shuffle_options=True,
+        show_score=True, show_answers=False, release=ResultRelease.MANUAL)
+    for kind, count in BLUEPRINT:
+        operations.add_rule(exam, None, type=QuestionType(kind), count=count, points=Decimal(2))
+    operations.publish_exam(exam, None)
+    db.session.commit()
+    return exam.id
+
+
+def make_trainees(trainees: int) -> None:
+    """``benchtrainee0`` ... with worker records, enrolled in the benchmark course; made once and
+    reused by later exams (hashing is slow on purpose)."""
+    import sqlalchemy as sa
+
+    from academy.accounts.models import User
+    from academy.accounts.operations import create_user, grant_role
+    from academy.extensions import db
+    from academy.permissions import Role
+    from courses.enrollment.models import Course
+    from tests.fixtures.courses import create_course, enrol
     from tests.fixtures.registry import create_worker
+
+    course = db.session.scalar(sa.select(Course).where(Course.code == "BENCH-EXAMS"))
+    course = course or create_course(capacity=10000, code="BENCH-EXAMS")
+    existing = set(db.session.scalars(sa.select(User.username).where(User.username.like("benchtrainee%"))))
+    for n in range(trainees):
+        if f"benchtrainee{n}" in existing:
+            continue
+        user = create_user(f"benchtrainee{n}", PASSWORD, by=None)
+        grant_role(user, Role.TRAINEE, by=None)
+        enrol(course, create_worker(user=user))
+    db.session.commit()
+
+
+def setup(trainees: int) -> None:
+    """Create ``trainees`` log-ins with worker records, enrolled, and a fresh exam; prints the exam id."""
+    from academy import create_app
+    from academy.extensions import db
 
     app = create_app()
     with app.app_context():
         db.create_all()
-        from courses.enrollment.models import Course
-
-        course = db.session.scalar(sa.select(Course).where(Course.code == "BENCH-EXAMS"))
-        course = course or create_course(capacity=10000, code="BENCH-EXAMS")
-        for kind, count in ((T.SINGLE, 12), (T.MULTIPLE, 6), (T.TRUE_FALSE, 10), (T.FILL_BLANK, 6), (T.ESSAY, 2)):
-            for _ in range(count):
-                create_question(kind)
-        now = utcnow()
-        exam = operations.save_exam(
-            None, None, course, title="Benchmark exam", is_final=True, opens_at=now - timedelta(minutes=5),
-            closes_at=now + timedelta(hours=6), time_limit_minutes=120, attempts_allowed=1, pass_mark=Decimal(60),
-            grace_seconds=60, start_window_minutes=None, shuffle_questions=True, shuffle_options=True,
-            show_score=True, show_answers=False, release=ResultRelease.MANUAL)
-        for kind, count in ((T.SINGLE, 8), (T.MULTIPLE, 4), (T.TRUE_FALSE, 6), (T.FILL_BLANK, 4), (T.ESSAY, 1)):
-            operations.add_rule(exam, None, type=kind, count=count, points=Decimal(2))
-        operations.publish_exam(exam, None)
-        existing = set(db.session.scalars(sa.select(User.username).where(User.username.like("benchtrainee%"))))
-        for n in range(trainees):  # the log-ins are made once and reused by later exams (hashing is slow on purpose)
-            if f"benchtrainee{n}" in existing:
-                continue
-            user = create_user(f"benchtrainee{n}", PASSWORD, by=None)
-            grant_role(user, Role.TRAINEE, by=None)
-            enrol(course, create_worker(user=user))
-        db.session.commit()
-        print(exam.id)
+        make_trainees(trainees)
+        print(make_exam())
 
 
 class Trainee:

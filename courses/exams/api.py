@@ -55,14 +55,17 @@ def _payload() -> tuple[int, dict]:
 @bp.post("/attempts/<int:attempt_id>/save")
 @login_required
 def save(attempt_id: int):
-    attempt = own_attempt(attempt_id)
+    # The autosave is the request 500 trainees send every 20 s: one read of the attempt with its row
+    # locked, one of the items it names, their update, and the reply made before the commit (so
+    # nothing is read back).
+    attempt = own_attempt(attempt_id, for_update=True)
     seq, answers = _payload()
     try:
-        result = ops.save_answers(attempt, None, seq, answers)
+        result = ops.save_answers(attempt, None, seq, answers, locked=True)
     except ops.ExamError as error:
         db.session.rollback()
         return jsonify(status="invalid", message=str(error)), 400
-    db.session.commit()
     body = _state(attempt, result.status, result.saved_at)
     body["last_seq"] = result.last_seq
+    db.session.commit()
     return jsonify(body), 409 if result.status == "closed" else 200

@@ -16,13 +16,15 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from academy import audit
 from academy.contributions import notify
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.exams import queries
 from courses.exams.grading import CENT, QuestionType, grade
 from courses.exams.models import (
     Accommodation,
@@ -85,7 +87,8 @@ def open_attempt(exam: Exam, worker_id: int) -> Attempt | None:
                                                       Attempt.state == S.IN_PROGRESS))
 
 
-def _check_start(exam: Exam, worker, now: datetime) -> None:
+def _check_start(exam: Exam, now: datetime, enrolled: bool, left: int) -> None:
+    """Refuse a start outside the exam's window, by someone not enrolled, or with no attempt left."""
     if exam.status is not ExamStatus.PUBLISHED:
         raise ExamError(_("This exam is not open."))
     if now < exam.opens_at:
@@ -94,12 +97,9 @@ def _check_start(exam: Exam, worker, now: datetime) -> None:
         raise ExamError(_("This exam has closed."))
     if exam.start_window_minutes and now > exam.opens_at + timedelta(minutes=exam.start_window_minutes):
         raise ExamError(_("The time to start this exam has passed."))
-    enrolled = db.session.scalar(sa.select(Enrollment.id).where(
-        Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id,
-        Enrollment.state.in_((EnrollmentState.ENROLLED, EnrollmentState.COMPLETED))))
     if not enrolled:
         raise ExamError(_("Only trainees enrolled in the course can take this exam."))
-    if attempts_left(exam, worker.id) <= 0:
+    if left <= 0:
         raise ExamError(_("You have used every attempt at this exam."))
 
 
@@ -136,28 +136,31 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     now = now or utcnow()
     # One start at a time per person and course: the enrollment row is the lock, so a second tab's
     # start waits, then finds and resumes the attempt the first one made.
-    enrollment = sa.select(Enrollment.id).where(Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id)
-    db.session.execute(lock_for_update(enrollment, db.session))
-    existing = open_attempt(exam, worker.id)
+    enrollment = sa.select(Enrollment.state).where(Enrollment.course_id == exam.course_id,
+                                                   Enrollment.worker_id == worker.id)
+    enrolled = db.session.execute(lock_for_update(enrollment, db.session)).scalar()
+    earlier = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id,
+                                                          Attempt.worker_id == worker.id)).all()
+    existing = next((a for a in earlier if a.state is S.IN_PROGRESS), None)
     if existing is not None:
         return existing
-    _check_start(exam, worker, now)
     grant = accommodation(exam, worker.id)
+    _check_start(exam, now, enrolled in (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED),
+                 exam.attempts_allowed + (grant.extra_attempts if grant else 0) - len(earlier))
     minutes = exam.time_limit_minutes + (grant.extra_minutes if grant else 0)
-    number = 1 + db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(
-        Attempt.exam_id == exam.id, Attempt.worker_id == worker.id))
-    attempt = Attempt(exam_id=exam.id, worker_id=worker.id, user_id=user.id, number=number, started_at=now,
-                      deadline_at=min(now + timedelta(minutes=minutes), exam.closes_at), state=S.IN_PROGRESS)
+    rng = random.SystemRandom()
+    drawn = _draw(exam, rng, queries.rule_pools(exam.rules))
+    attempt = Attempt(exam_id=exam.id, worker_id=worker.id, user_id=user.id, number=1 + len(earlier), started_at=now,
+                      deadline_at=min(now + timedelta(minutes=minutes), exam.closes_at), state=S.IN_PROGRESS,
+                      max_score=sum((points for _q, points in drawn), Decimal("0")))
     db.session.add(attempt)
     db.session.flush()  # the unique (exam, worker, number) refuses a concurrent second start here
     db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=None, to_state=S.IN_PROGRESS, by_id=user.id))
-    rng = random.SystemRandom()
-    for position, (question, points) in enumerate(_draw(exam, rng)):
-        attempt.items.append(AttemptItem(position=position, question_id=question.id, points=points,
-                                         option_order=option_order(exam, question, rng)))
-    attempt.max_score = sum((item.points for item in attempt.items), Decimal("0"))
+    # One multi-row INSERT, without an object per item: the page that follows reads them anyway.
+    db.session.execute(sa.insert(AttemptItem.__table__), [
+        {"attempt_id": attempt.id, "position": position, "question_id": question.id, "points": points,
+         "option_order": option_order(exam, question, rng)} for position, (question, points) in enumerate(drawn)])
     audit.record(user, "attempt.start", attempt, after={"exam": exam.id, "deadline": attempt.deadline_at})
-    db.session.flush()
     return attempt
 
 
@@ -196,27 +199,44 @@ class SaveResult:
     saved_at: datetime | None
 
 
-def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None) -> SaveResult:
+def _named_items(attempt: Attempt, keys) -> dict[str, AttemptItem]:
+    """The attempt's items that ``keys`` (item ids, as text or numbers) name, with their questions,
+    re-read under the attempt's lock; ExamError when a key names no item of this attempt."""
+    ids = set()
+    for key in keys:
+        text = str(key)
+        if not (text.isascii() and text.isdigit() and str(int(text)) == text and int(text) <= 2**31 - 1):
+            raise ExamError(_("An answer is for a question outside this attempt."))
+        ids.add(int(text))
+    if not ids:
+        return {}
+    query = (sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.id.in_(ids))
+             .options(joinedload(AttemptItem.question, innerjoin=True)).execution_options(populate_existing=True))
+    items = {str(item.id): item for item in db.session.scalars(query)}
+    if len(items) != len(ids):
+        raise ExamError(_("An answer is for a question outside this attempt."))
+    return items
+
+
+def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None,
+                 locked: bool = False) -> SaveResult:
     """Save answers sent with sequence number ``seq``: an answer already saved with a number as high
     or higher is left alone (a retried or late request never overwrites a newer answer); "stale"
-    when nothing was left to apply.
+    when nothing was left to apply. ``locked``: the caller has just read ``attempt`` with its row locked.
 
     Within the grace period after the deadline a save still counts (answers in flight); later,
     the attempt is closed with what was saved before, and the save is refused.
     """
     now = now or utcnow()
-    attempt = lock(attempt, with_items=True)
+    attempt = attempt if locked else lock(attempt)
     if attempt.state is not S.IN_PROGRESS:
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
     if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
-        close_attempt(attempt, None, reason="deadline", now=now, locked=True)
+        close_attempt(attempt, None, reason="deadline", now=now)  # re-read with its items, under the same lock
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
-    items = {str(item.id): item for item in attempt.items}
-    cleaned = []
-    for key, value in answers.items():
-        if str(key) not in items:
-            raise ExamError(_("An answer is for a question outside this attempt."))
-        cleaned.append((items[str(key)], clean_response(items[str(key)], value)))
+    # Only the items this save names are read (a save changes a few of an exam's questions).
+    items = _named_items(attempt, answers)
+    cleaned = [(items[str(key)], clean_response(items[str(key)], value)) for key, value in answers.items()]
     # Each answer keeps the newest save that touched it: an older or repeated number is ignored for
     # that question, while the other questions of the same (late) save still count.
     fresh = [(item, value) for item, value in cleaned if seq > item.response_seq]
@@ -224,6 +244,7 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
         return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
     for item, value in fresh:
         item.response, item.response_seq, item.saved_at = value, seq, now
+        flag_modified(item, "response")  # every item's UPDATE sets the same columns: one executemany
     attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
     db.session.flush()
     return SaveResult("saved", attempt.last_seq, now)

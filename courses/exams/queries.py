@@ -9,12 +9,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
 from courses.enrollment.models import Course, CourseKind, Enrollment
 from courses.exams.grading import QuestionType
 from courses.exams.itemstats import ItemResponse, ItemStatistics, item_statistics
-from courses.exams.models import Attempt, AttemptItem, AttemptState, Exam, ExamStatus, Question
+from courses.exams.models import (
+    Attempt,
+    AttemptItem,
+    AttemptState,
+    Exam,
+    ExamRule,
+    ExamStatus,
+    Question,
+    QuestionStatus,
+)
 
 
 def exams_of_course(course: Course, include_drafts: bool = False) -> list[Exam]:
@@ -27,6 +37,30 @@ def exams_of_course(course: Course, include_drafts: bool = False) -> list[Exam]:
 def attempts_of(exam: Exam, worker_id: int) -> list[Attempt]:
     return db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.worker_id == worker_id)
                               .order_by(Attempt.number)).all()
+
+
+def rule_pools(rules: list[ExamRule]) -> list[list]:
+    """Each draw rule's ``operations.rule_pool``, read in one query: the latest active questions of
+    the rules' types, ordered by id, then sorted out per rule by unit and difficulty. A draw needs
+    only id, family, type and options, so those are read as plain rows, not whole questions."""
+    from courses.exams.operations import rule_pool
+
+    types = {rule.type for rule in rules if not rule.question_family_id}
+    candidates = db.session.execute(
+        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.unit_id,
+                  Question.difficulty)
+        .where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE, Question.type.in_(types))
+        .order_by(Question.id)).all() if types else []
+    return [rule_pool(rule) if rule.question_family_id else
+            [q for q in candidates if q.type == rule.type and (not rule.unit_id or q.unit_id == rule.unit_id)
+             and (not rule.difficulty or q.difficulty == rule.difficulty)] for rule in rules]
+
+
+def attempt_items(attempt: Attempt) -> list[AttemptItem]:
+    """The attempt's items in order, each with the question version it shows, in one query."""
+    return db.session.scalars(sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)
+                              .options(joinedload(AttemptItem.question, innerjoin=True))
+                              .order_by(AttemptItem.position)).all()
 
 
 def grading_queue(exam: Exam, family_id: int | None = None) -> list[AttemptItem]:

@@ -5,10 +5,12 @@ their role. While it is in progress the page carries no answer key and no hint o
 """
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload, selectinload
 
 from academy.database import utcnow
 from academy.extensions import db
@@ -17,15 +19,26 @@ from courses.enrollment import queries as enrollment_queries
 from courses.exams import attempts as ops
 from courses.exams import queries
 from courses.exams.content import render_markdown
-from courses.exams.forms import ActionForm
-from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
+from courses.exams.forms import TYPE_LABELS, ActionForm
+from courses.exams.models import Attempt, AttemptItem, AttemptState, Exam, ExamStatus
 from courses.exams.views import bp
 
+MAX_ID = 2**31 - 1  # an id in a URL past the column's range names nothing
 
-def own_attempt(attempt_id: int) -> Attempt:
-    """The current user's attempt, closed first if its time ran out; 404 for anyone else's."""
-    attempt = get_or_404(Attempt, attempt_id)
-    if attempt.user_id != current_user.id:
+
+def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool = False) -> Attempt:
+    """The current user's attempt (with its exam), closed first if its time ran out; 404 for anyone
+    else's. ``for_update``: read with the attempt's row locked until the commit (a save, a submit);
+    ``with_items``: its items and their questions too, in one more query (as ``attempts.lock`` reads them)."""
+    if not 0 < attempt_id <= MAX_ID:
+        abort(404)
+    query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
+    if with_items:
+        query = query.options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+    if for_update and db.session.get_bind().dialect.name != "sqlite":  # SQLite: the POST holds the write lock
+        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
+    attempt = db.session.scalar(query)
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if ops.close_if_overdue(attempt):
         db.session.commit()
@@ -42,7 +55,7 @@ def start(exam_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        attempt = ops.start_attempt(exam, worker, current_user)
+        attempt_id = ops.start_attempt(exam, worker, current_user).id
         db.session.commit()
     except ops.ExamError as error:
         db.session.rollback()
@@ -57,7 +70,8 @@ def start(exam_id: int):
         attempt = ops.open_attempt(exam, worker.id)
         if attempt is None:
             abort(409)
-    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
+        attempt_id = attempt.id
+    return redirect(url_for("exams.attempt", attempt_id=attempt_id))
 
 
 def item_view(item) -> dict:
@@ -69,6 +83,18 @@ def item_view(item) -> dict:
             "response": item.response}
 
 
+def _headed(views: list[dict]) -> list[dict]:
+    """Each question's heading ("Question 3 of 20 · Single choice · 2 points"), each message looked
+    up once per page rather than three times per question (the page's largest cost after the data)."""
+    of, points = _("Question %(n)d of %(total)d"), _("%(p)s points")
+    kinds: dict[str, str] = {}
+    for view in views:
+        kind = kinds.setdefault(view["type"], str(TYPE_LABELS.get(view["type"], view["type"])))
+        view["heading"] = " · ".join((of % {"n": view["position"], "total": len(views)}, kind,
+                                      points % {"p": view["points"]}))
+    return views
+
+
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
@@ -77,7 +103,8 @@ def attempt(attempt_id: int):
         return _result(attempt)
     remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           items=[item_view(i) for i in attempt.items], submit_form=ActionForm(formdata=None),
+                           items=_headed([item_view(i) for i in queries.attempt_items(attempt)]),
+                           true_false=[("T", _("True")), ("F", _("False"))], submit_form=ActionForm(formdata=None),
                            csrf=generate_csrf())
 
 
@@ -98,10 +125,12 @@ def _result(attempt: Attempt):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id: int):
-    attempt = own_attempt(attempt_id)
+    # Read once, locked, with what grading needs (instead of a plain read and then the locked one).
+    attempt = own_attempt(attempt_id, for_update=True, with_items=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ops.close_attempt(attempt, current_user, reason="trainee")
-    db.session.commit()
-    flash(_("Your answers are submitted."), "success")
-    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
+    ops.close_attempt(attempt, current_user, reason="trainee", locked=True)
+    message = _("Your answers are submitted.")  # the language is the user's: known before the commit expires him
+    db.session.commit()  # the URL below uses the id from the path: nothing is read back after the commit
+    flash(message, "success")
+    return redirect(url_for("exams.attempt", attempt_id=attempt_id))
