@@ -63,7 +63,9 @@ def ensure_city(url: str, scale: float) -> None:
     wanted = sizes(scale)
     found = built_sizes(url)
     if found and all(found.get(key) == value for key, value in wanted.items()):
-        print(f"  the city in {url} has the wanted size; reused", flush=True)
+        # A city built before the latest migrations gets them, as a production database would.
+        subprocess.run([FLASK, "db", "upgrade"], env=_environment(url), cwd=ROOT, check=True, capture_output=True)
+        print(f"  the city in {url} has the wanted size; reused (schema upgraded)", flush=True)
         return
     print(f"  building the benchmark city in {url}: {wanted}", flush=True)
     if url.startswith("postgresql"):
