@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from academy.cases.models import Case, CaseTask, Level
 from academy.cases.people import department_ids_of, grids_of, worker_of
+from academy.cases.sql import rare
 from academy.permissions import Role, area_scopes, has_role, in_scope, scope_clause
 
 AREA_ROLES = (Role.DISPATCHER, Role.VIEWER)
@@ -22,9 +23,12 @@ def visible_clause(user):
     grid_ids = [grid.id for grid in grids_of(worker_of(user))]
     if grid_ids:
         conditions.append(Case.grid_id.in_(grid_ids))
-    task_cases = sa.select(CaseTask.case_id).where(sa.or_(
-        CaseTask.handler_user_id == user.id, CaseTask.department_id.in_(department_ids_of(user) or [-1])))
-    conditions.append(Case.id.in_(task_cases))
+    # Cases handled by the user himself or by his departments: one indexed look-up each (an OR of
+    # both in one subquery made SQLite scan every task).
+    conditions.append(Case.id.in_(sa.select(CaseTask.case_id).where(rare(CaseTask.handler_user_id == user.id))))
+    departments = department_ids_of(user)
+    if departments:
+        conditions.append(Case.id.in_(sa.select(CaseTask.case_id).where(CaseTask.department_id.in_(departments))))
     return sa.or_(*conditions)
 
 
