@@ -176,6 +176,19 @@ def test_department_sees_only_what_was_dispatched_to_it(client, cases_world):
     assert client.get("/cases/mine").status_code == 200
 
 
+def test_department_lists_the_case_once_dispatched_to_it(client, cases_world):
+    from academy.cases import operations as ops
+    from academy.cases.models import Level
+
+    case = report(cases_world)
+    log_in(client, "handler")
+    assert case.number not in client.get("/cases").get_data(as_text=True)
+    ops.accept_case(case, cases_world.dispatcher)
+    ops.dispatch_case(case, cases_world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(cases_world.dept, None)]))
+    db.session.commit()
+    assert case.number in client.get("/cases").get_data(as_text=True)
+
+
 def test_board_counts_lights(client, cases_world):
     report(cases_world)
     log_in(client, "leader")
