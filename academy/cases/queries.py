@@ -104,13 +104,19 @@ def _handler_tasks(user_id: int):
 
 def light_counts(user, filters: CaseFilter, now: datetime | None = None) -> dict[str, int]:
     """How many visible open cases show each light (the board's headline)."""
+    return board_counts(user, filters, now)[0]
+
+
+def board_counts(user, filters: CaseFilter, now: datetime | None = None) -> tuple[dict[str, int], int]:
+    """The board's light counts and the number of cases they were counted among (``filters`` without
+    light and state), in one pass: the board's list needs no count of its own when it shows that set."""
     now = now or clock.now()
     base = case_query(user, CaseFilter(**{**filters.__dict__, "light": "", "state": ""}), now).order_by(None).subquery()
     cases = sa.orm.aliased(Case, base)
     # One pass over the open cases for all four lights (it was one count query per light).
-    row = db.session.execute(sa.select(*(sa.func.count().filter(light_clause(light, now, cases)) for light in LIGHTS))
-                             .select_from(base)).one()
-    return dict(zip(LIGHTS, row, strict=True))
+    row = db.session.execute(sa.select(*(sa.func.count().filter(light_clause(light, now, cases)) for light in LIGHTS),
+                                       sa.func.count()).select_from(base)).one()
+    return dict(zip(LIGHTS, row[:-1], strict=True)), row[-1]
 
 
 def similar_open_cases(grid_id: int | None, category_id: int, text: str, days: int = 7, limit: int = 5) -> list[Case]:
@@ -164,7 +170,7 @@ def state_counts(user) -> dict[str, int]:
     return {str(state): n for state, n in rows}
 
 
-__all__ = ["CaseState", "LIGHTS", "case_query", "light_counts", "light_of", "similar_open_cases", "compliance"]
+__all__ = ["CaseState", "LIGHTS", "board_counts", "case_query", "light_counts", "light_of", "similar_open_cases", "compliance"]
 
 
 def task_light(task: CaseTask, now: datetime | None = None) -> str | None:

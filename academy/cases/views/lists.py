@@ -59,8 +59,14 @@ def index():
 def board():
     form, filters = _filter_form()
     page = request.args.get("page", 1, type=int)
-    cases = db.paginate(queries.case_query(current_user, filters), page=page, per_page=PER_PAGE, error_out=False)
-    counts = queries.light_counts(current_user, filters)
+    counts, counted = queries.board_counts(current_user, filters)
+    # Without a light or state filter the list shows exactly the counted cases: reuse that total
+    # instead of counting them a second time for the pager.
+    same_set = not filters.light and not filters.state
+    cases = db.paginate(queries.case_query(current_user, filters), page=page, per_page=PER_PAGE, error_out=False,
+                        count=not same_set)
+    if same_set:
+        cases.total = counted
     return render_template("cases/index.html", form=form, cases=cases, board=True, counts=counts)
 
 

@@ -196,6 +196,19 @@ def test_board_counts_lights(client, cases_world):
     assert 'data-light="green">1<' in page
 
 
+def test_board_pages_through_all_open_cases(client, cases_world):
+    for n in range(51):
+        report(cases_world, title=f"Broken lamp {n}")
+    db.session.commit()
+    log_in(client, "leader")
+    first = client.get("/cases/board").get_data(as_text=True)
+    assert 'data-light="green">51<' in first and "1 / 2" in first
+    second = client.get("/cases/board?page=2").get_data(as_text=True)
+    assert "2 / 2" in second and second.count('data-testid="light"') == 1
+    green = client.get("/cases/board?light=green").get_data(as_text=True)  # a light filter: counted apart
+    assert "1 / 2" in green
+
+
 def test_admin_edits_a_category_and_the_calendar(client, cases_world, make_user):
     from academy.permissions import Role
 
