@@ -15,6 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import Bundle
 
 from academy.contributions import contributions
 from academy.extensions import db
@@ -66,17 +67,18 @@ def household_range() -> tuple[int, int]:
     return (current_app.config.get("REGISTRY_HOUSEHOLDS_MIN", 150), current_app.config.get("REGISTRY_HOUSEHOLDS_MAX", 600))
 
 
-def is_full_time_holding(assignment: Assignment, worker: Worker) -> bool:
+def is_full_time_holding(assignment, worker) -> bool:
     return assignment.role == AssignmentRole.FULL_TIME or (
         assignment.role == AssignmentRole.LEADER and worker.employment == Employment.FULL_TIME)
 
 
-def _grid_row(grid: Grid, extra: str = "") -> dict:
+def _grid_row(grid, extra: str = "") -> dict:
     label = f"{grid.code} {grid.name}" + (f" — {extra}" if extra else "")
     return {"label": label, "url": url_for("registry.grid", grid_id=grid.id)}
 
 
-def _worker_row(worker: Worker, extra: str = "") -> dict:
+def _worker_row(worker, extra: str = "") -> dict:
+    """A worker's line: ``worker`` is a Worker or a row with its id, number and name."""
     label = f"{worker.number} {worker.name}" + (f" — {extra}" if extra else "")
     return {"label": label, "url": url_for("registry.worker", worker_id=worker.id)}
 
@@ -85,8 +87,22 @@ def _finding(key: str, title: str, rows: list[dict]) -> Finding:
     return Finding(key, title, len(rows), rows[:ROW_LIMIT])
 
 
+# The report reads only these columns, as plain rows: a district's hundreds of grids and holdings
+# loaded as full objects were most of the page's time and of the garbage its process collects.
+_GRID = (Grid.id, Grid.code, Grid.name, Grid.kind, Grid.households, Grid.valid_from, Grid.valid_to)
+
+
+def _grid_active(grid, day: date) -> bool:
+    """``Grid.active_on`` for a row of ``_GRID``."""
+    return grid.valid_from <= day and (grid.valid_to is None or day < grid.valid_to)
+
+
 def _current_holdings(scopes, day: date):
-    query = (sa.select(Assignment, Worker, Grid).join(Worker, Assignment.worker_id == Worker.id)
+    """(assignment, worker, grid) rows of the current assignments: role; id, number, name, employment; ``_GRID``."""
+    query = (sa.select(Bundle("assignment", Assignment.role),
+                       Bundle("worker", Worker.id, Worker.number, Worker.name, Worker.employment),
+                       Bundle("grid", *_GRID))
+             .join(Worker, Assignment.worker_id == Worker.id)
              .join(Grid, Assignment.grid_id == Grid.id)
              .where(scope_clause(Grid.code, scopes), active_clause(Assignment, day)))
     return db.session.execute(query).all()
@@ -96,12 +112,12 @@ def coverage_report(scopes, day: date | None = None, households: tuple[int, int]
     """Findings and the per-district staffing table for ``scopes`` on ``day``."""
     day = day or date.today()
     low, high = households or household_range()
-    grids = db.session.scalars(sa.select(Grid).where(scope_clause(Grid.code, scopes), active_clause(Grid, day))
+    grids = db.session.execute(sa.select(*_GRID).where(scope_clause(Grid.code, scopes), active_clause(Grid, day))
                                .order_by(Grid.code)).all()
     holdings = _current_holdings(scopes, day)
     covered, full_time_grids = set(), defaultdict(list)
     for assignment, worker, grid in holdings:
-        if is_full_time_holding(assignment, worker) and grid.active_on(day):
+        if is_full_time_holding(assignment, worker) and _grid_active(grid, day):
             covered.add(grid.id)
             if grid.kind == GridKind.COMPREHENSIVE:
                 full_time_grids[worker].append(grid)
@@ -114,7 +130,7 @@ def coverage_report(scopes, day: date | None = None, households: tuple[int, int]
         _finding("households", _("Grids outside %(low)d-%(high)d households", low=low, high=high),
                  [_grid_row(g, _("%(n)d households", n=g.households)) for g in grids
                   if g.kind == GridKind.COMPREHENSIVE and not low <= g.households <= high]),
-        _finding("idle", _("Workers on duty with no current assignment"), _idle_workers(scopes, day)),
+        _idle_workers(scopes, day),
         _finding("ended", _("Ended grids still holding workers"), _ended_but_held(holdings, day)),
     ]
     for provider in contributions("coverage_findings"):
@@ -131,15 +147,26 @@ def _ended_but_held(holdings, day: date) -> list[dict]:
             for grid in sorted(ended.values(), key=lambda g: g.code)]
 
 
-def _idle_workers(scopes, day: date) -> list[dict]:
+def listed_workers(key: str, title: str, where) -> Finding:
+    """A finding of workers: counted in the database, the first ``ROW_LIMIT`` by number listed.
+
+    Only the columns a row shows are read: a district with hundreds of such workers (one of the
+    benchmark city has 500) made the page load, build and collect every full worker to show 200."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Worker).join(Area, Worker.area_id == Area.id)
+                              .where(*where))
+    rows = db.session.execute(sa.select(Worker.id, Worker.number, Worker.name).join(Area, Worker.area_id == Area.id)
+                              .where(*where).order_by(Worker.number).limit(ROW_LIMIT)) if count else []
+    return Finding(key, title, count, [_worker_row(w) for w in rows])
+
+
+def _idle_workers(scopes, day: date) -> Finding:
     holding = sa.select(Assignment.worker_id).where(active_clause(Assignment, day))
-    query = (sa.select(Worker).join(Area, Worker.area_id == Area.id)
-             .where(scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
-                    Worker.id.not_in(holding)).order_by(Worker.number))
-    return [_worker_row(w) for w in db.session.scalars(query)]
+    return listed_workers("idle", _("Workers on duty with no current assignment"),
+                          [scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
+                           Worker.id.not_in(holding)])
 
 
-def staffing_table(grids: list[Grid], holdings, covered: set[int], day: date) -> list[StaffingRow]:
+def staffing_table(grids: list, holdings, covered: set[int], day: date) -> list[StaffingRow]:
     """One row per district: grids, households, full-time workers, their ratio, vacancies."""
     rows: dict[str, StaffingRow] = {}
     names = dict(db.session.execute(sa.select(Area.code, Area.name).where(Area.level == AreaLevel.DISTRICT)).all())
@@ -150,7 +177,7 @@ def staffing_table(grids: list[Grid], holdings, covered: set[int], day: date) ->
         row.vacancies += grid.id not in covered
     workers = defaultdict(set)
     for assignment, worker, grid in holdings:
-        if is_full_time_holding(assignment, worker) and grid.active_on(day):
+        if is_full_time_holding(assignment, worker) and _grid_active(grid, day):
             workers[grid.code[:6]].add(worker.id)
     for code, ids in workers.items():
         if code in rows:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from academy.extensions import db
@@ -79,14 +78,12 @@ def _valid_duty_clause(today: date):
 
 def coverage_finding(scopes) -> list[dict]:
     """The ``coverage_findings`` slot: workers on duty without a valid on-duty qualification."""
-    today = date.today()
-    query = (sa.select(Worker).join(Worker.area).where(
-        scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
-        Worker.id.not_in(_valid_duty_clause(today))).order_by(Worker.number))
-    workers = db.session.scalars(query).all()
-    rows = [{"label": f"{w.number} {w.name}", "url": url_for("registry.worker", worker_id=w.id)} for w in workers]
-    return [{"key": "uncertified", "title": _("Workers on duty without a valid qualification certificate"),
-             "count": len(rows), "rows": rows}]
+    from academy.registry.coverage import listed_workers
+
+    finding = listed_workers("uncertified", _("Workers on duty without a valid qualification certificate"),
+                             [scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
+                              Worker.id.not_in(_valid_duty_clause(date.today()))])
+    return [{"key": finding.key, "title": finding.title, "count": finding.count, "rows": finding.rows}]
 
 
 @dataclass

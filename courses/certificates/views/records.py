@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager, joinedload
 
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, in_scope, require_role
@@ -33,7 +34,7 @@ def fill_selection(form: SelectionForm) -> SelectionForm:
     form.course_id.choices = any_ + [(c.id, f"{c.code} {c.title}") for c in db.session.scalars(
         sa.select(Course).order_by(Course.code))]
     form.exam_id.choices = any_ + [(e.id, f"{e.course.code} {e.title}") for e in db.session.scalars(
-        sa.select(Exam).where(Exam.is_final.is_(True)).order_by(Exam.id))]
+        sa.select(Exam).options(joinedload(Exam.course)).where(Exam.is_final.is_(True)).order_by(Exam.id))]
     form.branch_id.choices = any_ + [(b.id, b.name) for b in db.session.scalars(sa.select(Branch).order_by(Branch.code))]
     return form
 
@@ -52,7 +53,9 @@ def certificate_list():
     valid = not request.args or form.validate()
     if request.args and not valid:
         return render_template("certificates/list.html", form=form, page=None), 400
-    query = selection_of(form).query(queries.hr_scopes(current_user))
+    # The holder comes with the row (the query joins him already) and the type with it: no load per row.
+    query = (selection_of(form).query(queries.hr_scopes(current_user))
+             .options(contains_eager(Certificate.worker), joinedload(Certificate.type)))
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())
 
