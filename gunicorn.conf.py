@@ -8,7 +8,11 @@
   one (and a TLS handshake at the proxy) each time; idle connections cost the gthread worker no thread.
 - The request log is opt-in (``ACADEMY_ACCESS_LOG=-`` for stderr, or a file path): it costs CPU
   on every request, and request lines can carry search terms people typed.
+- ``gc.freeze()`` once a worker has loaded the app: the ~150,000 objects made at start-up (modules,
+  models, templates, catalogues) leave the collector's view, so a full collection no longer walks
+  them on every cycle; measured, such a pause cost 100-140 ms of CPU, stopping all the worker's threads.
 """
+import gc
 import multiprocessing
 import os
 
@@ -22,3 +26,7 @@ timeout = 60  # a worker silent this long is restarted (heavy work runs in jobs,
 graceful_timeout = 30
 accesslog = os.environ.get("ACADEMY_ACCESS_LOG") or None
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    gc.freeze()
