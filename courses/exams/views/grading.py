@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
+from academy.web.actions import commit_or_refuse
 from courses.exams import attempts as ops
 from courses.exams import queries, regrade
 from courses.exams.content import render_markdown
@@ -42,20 +43,14 @@ def grade_item(item_id: int):
     form = GradeForm(obj=None if request.method == "POST" else item)
     if request.method == "GET":
         form.points.data = item.earned
-    if form.validate_on_submit():
-        try:
-            ops.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
-        except ops.ExamError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Mark saved."), "success")
-            family = request.args.get("question", type=int)
-            following = queries.grading_queue(exam, family)
-            if following:
-                return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
-            return redirect(url_for("exams.grading_queue", exam_id=exam.id))
+    if form.validate_on_submit() and commit_or_refuse(lambda: ops.grade_item(
+            item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=ops.ExamError).done:
+        flash(_("Mark saved."), "success")
+        family = request.args.get("question", type=int)
+        following = queries.grading_queue(exam, family)
+        if following:
+            return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
+        return redirect(url_for("exams.grading_queue", exam_id=exam.id))
     left = len(queries.grading_queue(exam))
     status = 400 if request.method == "POST" else 200
     return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
+from academy.web.actions import commit_or_refuse
 from courses.exams import marking, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, ReconcileForm
@@ -47,20 +47,13 @@ def mark_page(exam, item: AttemptItem):
     form = GradeForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            stage = marking.mark_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
-        except marking.MarkingConflict as error:
-            db.session.rollback()
-            flash(str(error), "warning")
-            status = 409
-        except marking.ExamError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            status = 400
-        else:
-            db.session.commit()
-            flash(str(SAVED.get(stage, _("Mark saved."))), "success")
+        outcome = commit_or_refuse(lambda: marking.mark_item(
+            item, current_user, points=form.points.data, feedback=form.feedback.data or ""),
+            refusals=marking.ExamError, categories={marking.MarkingConflict: "warning"})
+        if outcome.done:
+            flash(str(SAVED.get(outcome.value, _("Mark saved."))), "success")
             return _next(exam, request.args.get("question", type=int), reconcile=False)
+        status = 409 if isinstance(outcome.refusal, marking.MarkingConflict) else 400
     elif request.method == "POST":
         status = 400
     marks = marking.marks_of(item)
@@ -83,16 +76,10 @@ def reconcile_item(item_id: int):
         flash(_("This answer is reconciled once both of its marks are in."), "info")
         return redirect(url_for("exams.grade_item", item_id=item.id, question=family), 303)
     form = ReconcileForm()
-    if form.validate_on_submit():
-        try:
-            marking.reconcile_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
-        except marking.ExamError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Final points saved."), "success")
-            return _next(exam, family, reconcile=True)
+    if form.validate_on_submit() and commit_or_refuse(lambda: marking.reconcile_item(
+            item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=marking.ExamError).done:
+        flash(_("Final points saved."), "success")
+        return _next(exam, family, reconcile=True)
     marks = marking.marks_of(item)
     if request.method == "GET":
         final = item.earned if not item.needs_grading else marking.mean_points(marks[0].points, marks[1].points)
