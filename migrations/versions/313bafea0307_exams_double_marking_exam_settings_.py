@@ -39,9 +39,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attempt_item_marks_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_item_marks_marker_id'), ['marker_id'], unique=False)
 
-    with op.batch_alter_table('exams', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('double_marking', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('double_marking_tolerance', sa.Numeric(precision=6, scale=2), server_default='1', nullable=False))
+    # Plain ADD COLUMN, not a batch: SQLite's batch recreates the table, and dropping the old "exams"
+    # fails its foreign keys as soon as attempts exist (a real database, not an empty one).
+    op.add_column('exams', sa.Column('double_marking', sa.Boolean(create_constraint=False), server_default=sa.false(),
+                                     nullable=False))
+    op.add_column('exams', sa.Column('double_marking_tolerance', sa.Numeric(precision=6, scale=2), server_default='1',
+                                     nullable=False))
 
     # ### end Alembic commands ###
 
