@@ -10,6 +10,7 @@ answer is right.
 from __future__ import annotations
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
@@ -67,5 +68,15 @@ def save(attempt_id: int):
         return jsonify(status="invalid", message=str(error)), 400
     body = _state(attempt, result.status, result.saved_at)
     body["last_seq"] = result.last_seq
+    if result.status == "closed":
+        body["message"] = closed_message(attempt)
     db.session.commit()
     return jsonify(body), 409 if result.status == "closed" else 200
+
+
+def closed_message(attempt) -> str:
+    """What the page says when a save finds the attempt closed: the time ran out, or it was
+    submitted (from another tab or device), so the trainee knows which answers count."""
+    if attempt.closed_by == "trainee":
+        return _("This attempt was submitted, perhaps from another tab or device; answers saved before that count.")
+    return _("Time is up: the exam is closed. Your answers saved before the deadline count.")

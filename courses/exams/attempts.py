@@ -319,7 +319,16 @@ def sweep_overdue(now: datetime | None = None, exam: Exam | None = None) -> int:
 
 
 def grade_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: datetime | None = None) -> None:
-    """An instructor's mark for an essay; released results change only through a regrade."""
+    """An instructor's mark for an essay of a singly marked exam; released results change only through
+    a regrade. A double-marked exam takes two blind marks instead (``marking.mark_item``)."""
+    if item.attempt.exam.double_marking:
+        raise ExamError(_("This exam is double-marked: mark its essays from the marking queue."))
+    set_final_points(item, by, points=points, feedback=feedback, now=now)
+
+
+def set_final_points(item: AttemptItem, by, *, points: Decimal, feedback: str, now: datetime | None = None) -> None:
+    """The final points and feedback of a submitted essay answer, audited, and the attempt graded
+    when nothing else waits: a single mark, or double marking's agreed mean or reconciliation."""
     now = now or utcnow()
     attempt = lock(item.attempt)
     if item.question.type is not QuestionType.ESSAY or attempt.state is S.IN_PROGRESS:

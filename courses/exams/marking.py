@@ -136,7 +136,7 @@ def mark_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: dat
                  after={"item": item.id, "round": mark.round, "points": points})
     marks = [*marks, mark]
     if len(marks) == 2 and within_tolerance(attempt.exam, marks[0].points, marks[1].points):
-        attempts.grade_item(item, by, points=mean_points(marks[0].points, marks[1].points),
+        attempts.set_final_points(item, by, points=mean_points(marks[0].points, marks[1].points),
                             feedback=joined_feedback(marks), now=now)
     db.session.flush()
     return stage_of(item, marks)
@@ -154,7 +154,7 @@ def reconcile_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now
     audit.record(by, "attempt.reconcile", attempt,
                  before={"item": item.id, "earned": item.earned, "marks": [str(m.points) for m in marks]},
                  after={"item": item.id, "earned": points})
-    attempts.grade_item(item, by, points=points, feedback=feedback, now=now)
+    attempts.set_final_points(item, by, points=points, feedback=feedback, now=now)
     db.session.flush()
 
 

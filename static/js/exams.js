@@ -70,9 +70,9 @@
     }
     if (typeof body.last_seq === "number" && body.last_seq > seq) { seq = body.last_seq; }
   }
-  function closeExam() {
+  function closeExam(message) {
     closed = true;
-    setStatus(label("closed"), true);
+    setStatus(message || label("closed"), true);
     box.querySelectorAll("input, textarea, button").forEach(function (el) { el.disabled = true; });
     window.setTimeout(function () { window.location.reload(); }, 1500);
   }
@@ -96,7 +96,7 @@
     }).then(function (res) {
       inflight = false;
       applyServer(res.body);
-      if (res.code === 409 || res.body.status === "closed") { closeExam(); return false; }
+      if (res.code === 409 || res.body.status === "closed") { closeExam(res.body.message); return false; }
       if (res.code !== 200) { throw new Error("save failed " + res.code); }
       if (res.body.status === "stale") { return save(); }  // another tab saved later: resend with a newer number
       keys.forEach(function (k) { if (JSON.stringify(dirty[k]) === JSON.stringify(sent[k])) { delete dirty[k]; } });

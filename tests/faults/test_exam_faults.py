@@ -292,6 +292,7 @@ def test_deadline_passing_during_a_save(app, private_postgres):
     assert datetime.fromisoformat(reply["saved_at"]) < closes_at
     status, reply = refused["reply"]
     assert status == 409 and reply["status"] == "closed" and reply["state"] == "graded" and reply["last_seq"] == 2
+    assert reply["message"].startswith("时间到")  # "time is up" in the server's default Chinese: the deadline closed it
     final = snapshot(app, attempt_id)
     assert final["answers"] == {blank: ["组织"], single: ["A"]} and final["last_seq"] == 2
     assert final["state"] is S.GRADED and final["closed_by"] == "deadline" and final["score"] == Decimal("10.00")

@@ -226,6 +226,19 @@ def test_instructors_of_other_courses_and_trainees_are_refused(staff):
     assert essay.needs_grading and essay.earned is None
 
 
+def test_a_single_mark_is_refused_on_a_double_marked_exam(staff):
+    """Not only the views: the single-mark operation itself leaves a double-marked essay to the two markers."""
+    course, users, _c = staff
+    exam = _exam(course)
+    attempt, _trainee = _sit(exam)
+    essay = _essays(attempt)[0]
+    with pytest.raises(ops.ExamError, match="double-marked"):
+        ops.grade_item(essay, users["alice"], points=Decimal("5"), feedback="")
+    db.session.expire_all()
+    assert essay.earned is None and essay.needs_grading and attempt.state is AttemptState.SUBMITTED
+    assert _audit("attempt.grade_item") == []
+
+
 def test_single_marking_is_unchanged_when_double_marking_is_off(staff):
     course, _users, c = staff
     exam = _exam(course, double_marking=False)

@@ -68,6 +68,7 @@ def test_autosave_resume_and_single_submit(setup, client):
     assert attempt.state is AttemptState.SUBMITTED and attempt.score == Decimal("2.00")
     late = _save(client, attempt, {"seq": 2, "answers": {str(blank.id): ["x"]}}, token=token)
     assert late.status_code == 409 and late.get_json()["status"] == "closed"
+    assert "submitted" in late.get_json()["message"]  # not "time is up": it was this trainee's own submit
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert 'data-testid="result-pending"' in page
 
