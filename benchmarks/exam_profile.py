@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import random
 import re
@@ -131,7 +132,7 @@ def main() -> int:
     for kind in KINDS if args.sql else ():
         print(f"-- {kind}", *meter.last_sql[kind], sep="\n   ")
     if meter.profiler:
-        pstats.Stats(meter.profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(meter.profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "40")))
     return 0
 
 
