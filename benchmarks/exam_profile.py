@@ -131,6 +131,8 @@ def main() -> int:
               f"{statistics.median(meter.wall[kind]):>9.1f}{statistics.mean(meter.queries[kind]):>9.1f}")
     for kind in KINDS if args.sql else ():
         print(f"-- {kind}", *meter.last_sql[kind], sep="\n   ")
+    if meter.profiler and os.environ.get("PROFILE_DUMP"):  # for pstats / snakeviz
+        meter.profiler.dump_stats(os.environ["PROFILE_DUMP"])
     if meter.profiler:
         pstats.Stats(meter.profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_LINES", "40")))
     return 0

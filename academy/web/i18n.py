@@ -1,12 +1,15 @@
 """Language and time zone: the user's choice, then the browser's, then Chinese and Shanghai."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from functools import cached_property
 
-from babel import support
-from flask import Flask, current_app, has_request_context, request, session
+from babel import Locale, support
+from flask import Flask, Request, current_app, has_request_context, request, session
 from flask_babel import Domain, format_datetime, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 
 def locale_code() -> str | None:
@@ -37,7 +40,18 @@ class CatalogueDomain(Domain):
         return cache[code]
 
 
-def select_locale() -> str:
+@functools.cache
+def parsed_locale(code: str) -> Locale:
+    """Each language parsed once per process: Flask-Babel parses the selector's answer on every
+    request otherwise, and Babel's parse checks the name against every locale it knows."""
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
+    return parsed_locale(_chosen_language())
+
+
+def _chosen_language() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the CLI and jobs speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -46,6 +60,21 @@ def select_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@functools.cache
+def _wtforms_catalogue(locale: Locale) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")  # as Flask-WTF loads it
+
+
+class AcademyRequest(Request):
+    """Flask-WTF reads WTForms' own messages ("This field is required.") from
+    ``request.wtforms_translations`` and, when a request has none, loads the catalogue file
+    again; here each language's catalogue is loaded once per process instead."""
+
+    @cached_property
+    def wtforms_translations(self) -> support.Translations:
+        return _wtforms_catalogue(get_locale())
 
 
 def select_timezone() -> str:
@@ -60,4 +89,5 @@ def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = AcademyRequest
     app.jinja_env.filters["local_datetime"] = local_datetime

@@ -17,7 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import set_committed_value
 
 from academy import audit
 from academy.contributions import notify
@@ -34,6 +34,7 @@ from courses.exams.models import (
     AttemptTransition,
     Exam,
     ExamStatus,
+    Question,
     ResultRelease,
 )
 from courses.exams.operations import ExamError, rule_pool
@@ -210,8 +211,11 @@ def _named_items(attempt: Attempt, keys) -> dict[str, AttemptItem]:
         ids.add(int(text))
     if not ids:
         return {}
+    # Of each question only what checking an answer's shape needs (its type, its blanks): the stem,
+    # options and key are the wide part of the row, and an autosave never shows them.
     query = (sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.id.in_(ids))
-             .options(joinedload(AttemptItem.question, innerjoin=True)).execution_options(populate_existing=True))
+             .options(joinedload(AttemptItem.question, innerjoin=True).load_only(Question.type, Question.correct))
+             .execution_options(populate_existing=True))
     items = {str(item.id): item for item in db.session.scalars(query)}
     if len(items) != len(ids):
         raise ExamError(_("An answer is for a question outside this attempt."))
@@ -242,9 +246,15 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     fresh = [(item, value) for item, value in cleaned if seq > item.response_seq]
     if (cleaned and not fresh) or (not cleaned and seq <= attempt.last_seq):
         return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
+    # One executemany UPDATE, without the unit of work's bookkeeping per object (this is the request
+    # every trainee sends every 20 s); the loaded objects are set to match, not marked changed.
+    table = AttemptItem.__table__
+    db.session.execute(sa.update(table).where(table.c.id == sa.bindparam("item_id"))
+                       .values(response=sa.bindparam("response"), response_seq=seq, saved_at=now),
+                       [{"item_id": item.id, "response": value} for item, value in fresh])
     for item, value in fresh:
-        item.response, item.response_seq, item.saved_at = value, seq, now
-        flag_modified(item, "response")  # every item's UPDATE sets the same columns: one executemany
+        for name, new in (("response", value), ("response_seq", seq), ("saved_at", now)):
+            set_committed_value(item, name, new)
     attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
     db.session.flush()
     return SaveResult("saved", attempt.last_seq, now)

@@ -57,6 +57,16 @@ def test_language_follows_the_browser_then_the_choice(client, make_user):
     assert db.session.get(User, user.id).locale == "en"
 
 
+def test_form_messages_of_wtforms_itself_follow_each_requests_language(client):
+    """WTForms' own messages come from a catalogue kept per language for the process: a request in
+    one language never leaves its messages to the next request in another."""
+    for language, message in (("zh-CN", "该字段是必填字段。"), ("en", "This field is required."), ("zh-CN", "该字段是必填字段。")):
+        token = csrf_token(client, "/login")
+        page = client.post("/login", data={"csrf_token": token, "username": "", "password": ""},
+                           headers={"Accept-Language": language}).get_data(as_text=True)
+        assert page.count(message) == 2, language  # user name and password
+
+
 def test_unknown_locale_is_refused_and_changes_nothing(client, make_user):
     user = make_user("rita", Role.HR)
     log_in(client, "rita")
