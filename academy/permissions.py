@@ -102,10 +102,11 @@ def require_role(*roles: str) -> Callable:
     return decorator
 
 
-def get_or_404(model, ident):
-    """Load ``model`` by primary key or answer 404; the ident from a URL may be any text."""
+def get_or_404(model, ident, *options):
+    """Load ``model`` by primary key or answer 404; the ident from a URL may be any text.
+    ``options``: loader options (what the page shows next, in the same statement)."""
     try:
-        obj = db.session.get(model, ident)
+        obj = db.session.get(model, ident, options=options or None)
     except (sa.exc.StatementError, ValueError, OverflowError):
         obj = None
     if obj is None:

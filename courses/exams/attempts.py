@@ -60,12 +60,19 @@ def _move(attempt: Attempt, to: AttemptState, by, reason: str = "") -> None:
     attempt.state = to
 
 
+def items_to_grade():
+    """Loader option: an attempt's items and, of their questions, what grading reads (type and key),
+    in one more query; the stems and options, the wide part, are not needed to close an attempt."""
+    return selectinload(Attempt.items).joinedload(AttemptItem.question).load_only(
+        Question.type, Question.correct, Question.partial_credit, Question.case_sensitive, Question.width_sensitive)
+
+
 def lock(attempt: Attempt, with_items: bool = False) -> Attempt:
     """Re-read the attempt with its row (only its row) locked until the transaction ends;
-    ``with_items`` loads its items and their questions in two more queries instead of one per item."""
+    ``with_items`` loads its items and their questions as grading needs them (``items_to_grade``)."""
     query = sa.select(Attempt).where(Attempt.id == attempt.id).execution_options(populate_existing=True)
     if with_items:
-        query = query.options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+        query = query.options(items_to_grade())
     if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request already holds the write lock
         query = query.with_for_update(of=Attempt)
     return db.session.scalars(query).one()
@@ -76,10 +83,12 @@ def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:
                                                             Accommodation.worker_id == worker_id))
 
 
-def attempts_left(exam: Exam, worker_id: int) -> int:
+def attempts_left(exam: Exam, worker_id: int, used: int | None = None) -> int:
+    """Attempts the person may still start; ``used``: how many they have made, when the caller has read them."""
     grant = accommodation(exam, worker_id)
-    used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam.id,
-                                                                        Attempt.worker_id == worker_id))
+    if used is None:
+        used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam.id,
+                                                                            Attempt.worker_id == worker_id))
     return exam.attempts_allowed + (grant.extra_attempts if grant else 0) - used
 
 
@@ -246,18 +255,27 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     fresh = [(item, value) for item, value in cleaned if seq > item.response_seq]
     if (cleaned and not fresh) or (not cleaned and seq <= attempt.last_seq):
         return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
-    # One executemany UPDATE, without the unit of work's bookkeeping per object (this is the request
-    # every trainee sends every 20 s); the loaded objects are set to match, not marked changed.
-    table = AttemptItem.__table__
-    db.session.execute(sa.update(table).where(table.c.id == sa.bindparam("item_id"))
-                       .values(response=sa.bindparam("response"), response_seq=seq, saved_at=now),
-                       [{"item_id": item.id, "response": value} for item, value in fresh])
-    for item, value in fresh:
-        for name, new in (("response", value), ("response_seq", seq), ("saved_at", now)):
-            set_committed_value(item, name, new)
+    _write_items([(item, {"response": value, "response_seq": seq, "saved_at": now}) for item, value in fresh])
     attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
     db.session.flush()
     return SaveResult("saved", attempt.last_seq, now)
+
+
+def _write_items(changes: list[tuple[AttemptItem, dict]]) -> None:
+    """Write the same columns of many items (each its own values) in one executemany UPDATE, and
+    set the loaded objects to match without marking them changed: the unit of work's bookkeeping
+    per object was the larger part of the CPU of an autosave (a few items) and a submit (all)."""
+    if not changes:
+        return
+    table = AttemptItem.__table__
+    names = list(changes[0][1])
+    statement = (sa.update(table).where(table.c.id == sa.bindparam("item_id"))
+                 .values({name: sa.bindparam(f"new_{name}") for name in names}))
+    db.session.execute(statement, [{"item_id": item.id, **{f"new_{name}": values[name] for name in names}}
+                                   for item, values in changes])
+    for item, values in changes:
+        for name in names:
+            set_committed_value(item, name, values[name])
 
 
 # ---- closing and grading ---------------------------------------------------------------------
@@ -294,13 +312,15 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
     attempt = attempt if locked else lock(attempt, with_items=True)
     if attempt.state is not S.IN_PROGRESS:
         return attempt
-    attempt.closed_at, attempt.closed_by = now, reason
+    graded = []
     for item in attempt.items:
         points = grade(item.question.answer_key(), item.response, item.points)
-        item.earned = points
-        item.needs_grading = points is None and item.response not in (None, "")
-        if points is None and not item.needs_grading:
-            item.earned = Decimal("0.00")  # an essay left blank earns nothing, and waits for nobody
+        waits = points is None and item.response not in (None, "")
+        if points is None and not waits:
+            points = Decimal("0.00")  # an essay left blank earns nothing, and waits for nobody
+        graded.append((item, {"earned": points, "needs_grading": waits}))
+    _write_items(graded)
+    attempt.closed_at, attempt.closed_by = now, reason  # after that UPDATE: the attempt's own is written once
     _total(attempt)
     _move(attempt, S.SUBMITTED, by, reason)
     _finish_if_graded(attempt, by, now, reason)

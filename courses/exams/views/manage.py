@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from academy.database import utcnow
 from academy.extensions import db
@@ -108,7 +109,7 @@ def _rule_form() -> RuleForm:
 @bp.get("/exams/<int:exam_id>")
 @login_required
 def exam(exam_id: int):
-    exam = get_or_404(Exam, exam_id)
+    exam = get_or_404(Exam, exam_id, joinedload(Exam.course))  # the page names its course
     manager = ops.can_manage_exam(current_user, exam)
     worker = enrollment_queries.worker_of(current_user)
     if not manager:
@@ -120,7 +121,7 @@ def exam(exam_id: int):
     for attempt in attempts:
         if attempt_ops.close_if_overdue(attempt):
             db.session.commit()
-    left = attempt_ops.attempts_left(exam, worker.id) if worker else 0
+    left = attempt_ops.attempts_left(exam, worker.id, used=len(attempts)) if worker else 0
     context = dict(exam=exam, manager=manager, attempts=attempts, left=left, now=utcnow(),
                    action_form=ActionForm(formdata=None), is_released=attempt_ops.is_released)
     if manager:

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from academy.database import utcnow
 from academy.extensions import db
@@ -20,7 +20,7 @@ from courses.exams import attempts as ops
 from courses.exams import queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import TYPE_LABELS, ActionForm
-from courses.exams.models import Attempt, AttemptItem, AttemptState, Exam, ExamStatus
+from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.views import bp
 
 MAX_ID = 2**31 - 1  # an id in a URL past the column's range names nothing
@@ -29,12 +29,12 @@ MAX_ID = 2**31 - 1  # an id in a URL past the column's range names nothing
 def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool = False) -> Attempt:
     """The current user's attempt (with its exam), closed first if its time ran out; 404 for anyone
     else's. ``for_update``: read with the attempt's row locked until the commit (a save, a submit);
-    ``with_items``: its items and their questions too, in one more query (as ``attempts.lock`` reads them)."""
+    ``with_items``: its items and what grading reads of their questions, in one more query (as ``attempts.lock``)."""
     if not 0 < attempt_id <= MAX_ID:
         abort(404)
     query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
     if with_items:
-        query = query.options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+        query = query.options(ops.items_to_grade())
     if for_update and db.session.get_bind().dialect.name != "sqlite":  # SQLite: the POST holds the write lock
         query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
     attempt = db.session.scalar(query)
