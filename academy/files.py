@@ -4,7 +4,8 @@ A file is written to a temporary name beside its target, synced, then renamed in
 full disk or a killed process never leaves a half-written file under the real name. Each file
 written is remembered on the database session: when the transaction that was to record it rolls
 back (a later step failed, the disk filled up on the next photo), the file is removed again, so
-no file outlives the record it belonged to. ``StorageError`` carries the message for the user;
+no file outlives the record it belonged to; a file whose record is deleted goes once that
+deletion commits (``remove_after_commit``). ``StorageError`` carries the message for the user;
 the shell answers it with a clear page (see ``academy.web.errors``).
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from academy.extensions import db
 
 log = logging.getLogger(__name__)
 _WRITTEN_KEY = "academy.files_written"
+_DOOMED_KEY = "academy.files_to_remove"
 # Slashes and their lookalikes (division slash, fraction slash, big solidus...) end a folder name.
 _SEPARATORS = re.compile("[/\\\\\u2215\u2044\u29f8\u29f9\u2216]")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
@@ -64,16 +66,29 @@ def display_name(filename: str, limit: int = 200) -> str:
     return name[-limit:] or "file"
 
 
-def _forget(session: Session) -> None:
+def remove_after_commit(path: Path) -> None:
+    """Delete the file at ``path`` once the transaction that deletes its record commits, and not
+    before: a rollback keeps both. (A crash between the commit and the unlink leaves a file no
+    record names, harmless; the other order could leave a record naming no file.)"""
+    db.session.info.setdefault(_DOOMED_KEY, []).append(path)
+
+
+def _after_commit(session: Session) -> None:
     session.info.pop(_WRITTEN_KEY, None)
+    for path in session.info.pop(_DOOMED_KEY, []):
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as error:  # the records are gone already; a file left behind is only space
+            log.warning("could not remove %s: %s", Path(path).name, error.strerror or error)
 
 
-def _remove_after_rollback(session: Session, previous_transaction) -> None:
+def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is not None or previous_transaction.nested:
         return  # a savepoint: the outer transaction may still record the files
     for path in session.info.pop(_WRITTEN_KEY, []):
         Path(path).unlink(missing_ok=True)
+    session.info.pop(_DOOMED_KEY, None)  # their records stay, so do they
 
 
-event.listen(Session, "after_commit", _forget)
-event.listen(Session, "after_soft_rollback", _remove_after_rollback)
+event.listen(Session, "after_commit", _after_commit)
+event.listen(Session, "after_soft_rollback", _after_rollback)

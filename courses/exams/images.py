@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.database import utcnow
 from academy.extensions import db
-from academy.files import display_name, write_file
+from academy.files import display_name, remove_after_commit, write_file
 from academy.images import EXTENSIONS, NotAnImage, TooManyPixels, image_size, image_type
 from academy.permissions import Role, has_role
 from courses.exams.models import Attempt, AttemptItem, AttemptState, Question, QuestionImage, StemImage
@@ -166,6 +166,26 @@ def can_view(user, image: StemImage, now: datetime | None = None) -> bool:
 
 def recent_images(limit: int = 30) -> list[StemImage]:
     return db.session.scalars(sa.select(StemImage).order_by(StemImage.id.desc()).limit(limit)).all()
+
+
+def purge_unused(by, *, older_than: timedelta, now: datetime | None = None, dry_run: bool = False) -> list[StemImage]:
+    """Delete the images no question version shows that were uploaded more than ``older_than`` ago:
+    uploads for a question never saved, or taken out of a draft before it was saved again. An image
+    any version shows stays (an old version keeps its images); a recent one may still be waiting
+    for its question to be saved. The files go once the deletion commits. Returns the images."""
+    now = now or utcnow()
+    shown = sa.select(QuestionImage.image_id)
+    unused = db.session.scalars(sa.select(StemImage).where(StemImage.created_at < now - older_than,
+                                                           StemImage.id.not_in(shown))
+                                .order_by(StemImage.id)).all()
+    if dry_run or not unused:
+        return unused
+    for image in unused:
+        remove_after_commit(path_of(image))
+    db.session.execute(sa.delete(StemImage).where(StemImage.id.in_([image.id for image in unused])))
+    audit.record(by, "question.image_purge", None, summary=f"{len(unused)} unused images",
+                 after={"keys": [image.key for image in unused][:200], "bytes": sum(image.size for image in unused)})
+    return unused
 
 
 def image_by_key(key: str) -> StemImage | None:

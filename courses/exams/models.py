@@ -249,7 +249,8 @@ class StemImage(db.Model):
 
     Stems refer to it as ``/exams/images/<key>``: the key is random, so a reference copied into a
     file and imported on another site never lands on an unrelated image that happens to have the
-    same number there. Images are never changed or deleted, so an old question version keeps its own.
+    same number there. An image is never changed, nor deleted while a question version shows it, so an
+    old version keeps its own; ``flask exams-purge-images`` deletes those no version shows.
     """
 
     __tablename__ = "stem_images"

@@ -36,9 +36,28 @@ def sweep_command() -> None:
     click.echo(f"{closed} attempts closed.")
 
 
+@click.command("exams-purge-images")
+@click.option("--older-than-days", type=click.IntRange(1, 3650), default=7, show_default=True,
+              help="Keep unused images uploaded more recently (their question may not be saved yet).")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def purge_images_command(older_than_days: int, dry_run: bool) -> None:
+    """Delete stem images that no question version shows (uploads whose question was never saved)."""
+    from datetime import timedelta
+
+    from courses.exams.images import purge_unused
+
+    unused = purge_unused(None, older_than=timedelta(days=older_than_days), dry_run=dry_run)
+    db.session.commit()
+    for image in unused:
+        click.echo(f"{image.key}  {image.size:>9} bytes  {image.created_at:%Y-%m-%d}  {image.original_name}")
+    size = sum(image.size for image in unused)
+    click.echo(f"{len(unused)} unused images, {size} bytes{' (dry run: nothing deleted)' if dry_run else ' deleted'}.")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(sweep_command)
+    app.cli.add_command(purge_images_command)
     contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR)), order=430)
     contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,)), order=435)
     contribute(app, "course_sections", course_section, order=20)

@@ -356,3 +356,56 @@ def test_an_image_outside_stems_needs_no_record(make_question):
                                     correct=["T"], difficulty="easy")
     bank.set_question_status(question, None, QuestionStatus.ACTIVE)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionImage)) == 0
+
+
+def _age(image, days: int) -> None:
+    db.session.execute(sa.update(StemImage).where(StemImage.id == image.id)
+                       .values(created_at=utcnow() - timedelta(days=days)))
+    db.session.expire(image)
+
+
+def test_unused_old_images_are_purged_and_every_image_a_version_shows_is_kept(app, make_question, image_files):
+    from academy.audit import AuditEntry
+
+    abandoned, recent, kept_by_old_version = create_image(name="abandoned.png"), create_image(name="recent.png"), create_image(name="v1.png")
+    dropped_from_draft, shown_now = create_image(name="dropped.png"), create_image(name="now.png")
+    question = create_question_with_image(kept_by_old_version)
+    bank.update_question(question, None, stem=f"新图：{images.markdown_of(shown_now)}", options=[], correct=["F"],
+                         explanation="", rubric="", difficulty="medium", tags=[], unit_id=None)
+    draft = bank.create_question(None, type=T.TRUE_FALSE, stem=images.markdown_of(dropped_from_draft), options=[],
+                                 correct=["T"], difficulty="easy")
+    bank.update_question(draft, None, stem="不再有图", options=[], correct=["T"], difficulty="easy")
+    for image in (abandoned, kept_by_old_version, dropped_from_draft, shown_now):
+        _age(image, 30)
+    _age(recent, 2)
+    db.session.commit()
+    stored = {image.key: images.path_of(image) for image in (abandoned, recent, kept_by_old_version, dropped_from_draft, shown_now)}
+    runner = app.test_cli_runner()
+
+    dry = runner.invoke(args=["exams-purge-images", "--dry-run"])
+    assert dry.exit_code == 0 and "2 unused images" in dry.output and "nothing deleted" in dry.output
+    assert abandoned.key in dry.output and dropped_from_draft.key in dry.output and recent.key not in dry.output
+    assert all(path.exists() for path in stored.values()) and db.session.scalar(sa.select(sa.func.count(StemImage.id))) == 5
+
+    done = runner.invoke(args=["exams-purge-images"])
+    assert done.exit_code == 0 and "2 unused images" in done.output
+    db.session.expire_all()
+    left = set(db.session.scalars(sa.select(StemImage.key)))
+    assert left == {recent.key, kept_by_old_version.key, shown_now.key}
+    assert {key for key, path in stored.items() if path.exists()} == left
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "question.image_purge"))
+    assert sorted(entry.after["keys"]) == sorted([abandoned.key, dropped_from_draft.key])
+
+    again = runner.invoke(args=["exams-purge-images", "--older-than-days", "1"])  # the recent one now goes too
+    assert "1 unused images" in again.output and not stored[recent.key].exists()
+    assert runner.invoke(args=["exams-purge-images", "--older-than-days", "0"]).exit_code == 2  # refused, nothing done
+
+
+def test_a_purge_rolled_back_keeps_its_files(app, image_files):
+    image = create_image(name="abandoned.png")
+    _age(image, 30)
+    db.session.commit()
+    path = images.path_of(image)
+    assert images.purge_unused(None, older_than=timedelta(days=7)) == [image]
+    db.session.rollback()
+    assert path.exists() and db.session.get(StemImage, image.id) is not None
