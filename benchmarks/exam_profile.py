@@ -12,6 +12,9 @@ made for the run (``exam_load.make_exam``), so the trainees can start again.
     .venv/bin/python benchmarks/exam_load.py setup --trainees 500      # once
     .venv/bin/python benchmarks/exam_profile.py --trainees 100
     .venv/bin/python benchmarks/exam_profile.py --trainees 30 --profile save   # cProfile of one kind
+
+With ``--profile``: ``PROFILE_SORT`` (pstats order, default cumulative), ``PROFILE_LINES`` (default
+40) and ``PROFILE_DUMP=file`` (the raw stats, for pstats or snakeviz).
 """
 from __future__ import annotations
 
