@@ -16,7 +16,7 @@ from academy.accounts.operations import create_user, grant_role
 from academy.config import BASE_DIR
 from academy.database import reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import db
-from academy.jobs import Job, JobStatus, sweep_stale_jobs
+from academy.jobs import Job, JobStatus, get_progress, sweep_stale_jobs
 from academy.permissions import Role
 from academy.registry.models import Grid
 from tests.academy.registry.workbooks import csv_file
@@ -83,6 +83,19 @@ def wait_for(app, job_id: str, states: set, timeout: float = 120) -> Job:
     raise TimeoutError(f"job {job_id} still {job.status} after {timeout} s")
 
 
+def wait_for_progress(app, job_id: str, percent: float, timeout: float = 120) -> None:
+    """Until the job reports ``percent`` or more (its live figure, from Redis): a moment known to be
+    inside its work, where a fixed pause would be too late on a fast machine and too early on a slow one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = job_of(app, job_id)
+        with app.app_context():
+            if get_progress(job)["percent"] >= percent:
+                return
+        time.sleep(0.005)
+    raise TimeoutError(f"job {job_id} did not reach {percent} % in {timeout} s")
+
+
 def grid_count(app) -> tuple[int, int]:
     with app.app_context(), db.session.no_autoflush:
         codes = db.session.scalars(sa.select(Grid.code)).all()
@@ -118,8 +131,7 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_rerun_is_clean(instance
     data = grids_file(800)  # 2,400 grids: long enough to be killed in the middle
     first = upload(client, data)
     worker = _rq_worker(instance, private_redis.url)
-    wait_for(instance, first, {JobStatus.RUNNING})
-    time.sleep(0.3)  # well into reading and writing the rows
+    wait_for_progress(instance, first, 30)  # "writing areas and grids": inside the import's one transaction
     kill_tree(worker.pid)  # the worker and the work horse it forked for the job, as when a host dies
     worker.wait(timeout=30)
     assert job_of(instance, first).status == JobStatus.RUNNING, "the job was still running when killed"
