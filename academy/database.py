@@ -99,8 +99,9 @@ def read_only_transaction(session):
         reset_sqlite_begin_mode(token)
 
 
-def lock_for_update(query, session):
-    """Add FOR UPDATE where the backend has it; SQLite already holds the write lock."""
+def lock_for_update(query, session, **options):
+    """Add FOR UPDATE where the backend has it; SQLite already holds the write lock.
+    ``options`` go to ``with_for_update`` (``of=Model`` locks that table's rows only, ``read=True`` shares)."""
     if session.get_bind().dialect.name == "sqlite":
         return query
-    return query.with_for_update()
+    return query.with_for_update(**options)

@@ -106,14 +106,10 @@ def _handler_clause(user_id: int):
     return sa.or_(*(Case.id.in_(tasks) for tasks in held))
 
 
-def light_counts(user, filters: CaseFilter, now: datetime | None = None) -> dict[str, int]:
-    """How many visible open cases show each light (the board's headline)."""
-    return board_counts(user, filters, now)[0]
-
-
 def board_counts(user, filters: CaseFilter, now: datetime | None = None) -> tuple[dict[str, int], int]:
-    """The board's light counts and the number of cases they were counted among (``filters`` without
-    light and state), in one pass: the board's list needs no count of its own when it shows that set."""
+    """How many visible open cases show each light (the board's headline), and how many cases they
+    were counted among (``filters`` without light and state), in one pass: the board's list needs no
+    count of its own when it shows that set."""
     now = now or clock.now()
     base = case_query(user, CaseFilter(**{**filters.__dict__, "light": "", "state": ""}), now).order_by(None).subquery()
     cases = sa.orm.aliased(Case, base)
@@ -174,7 +170,7 @@ def state_counts(user) -> dict[str, int]:
     return {str(state): n for state, n in rows}
 
 
-__all__ = ["CaseState", "LIGHTS", "board_counts", "case_query", "light_counts", "light_of", "similar_open_cases", "compliance"]
+__all__ = ["CaseState", "LIGHTS", "board_counts", "case_query", "light_of", "similar_open_cases", "compliance"]
 
 
 def task_light(task: CaseTask, now: datetime | None = None) -> str | None:

@@ -73,9 +73,7 @@ def lock(attempt: Attempt, with_items: bool = False) -> Attempt:
     query = sa.select(Attempt).where(Attempt.id == attempt.id).execution_options(populate_existing=True)
     if with_items:
         query = query.options(items_to_grade())
-    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request already holds the write lock
-        query = query.with_for_update(of=Attempt)
-    return db.session.scalars(query).one()
+    return db.session.scalars(lock_for_update(query, db.session, of=Attempt)).one()
 
 
 def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import utcnow
+from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from courses.exams import attempts
 from courses.exams.grading import CENT, QuestionType
@@ -99,9 +99,7 @@ def _locked(item: AttemptItem):
     attempt = attempts.lock(item.attempt)
     db.session.refresh(item)
     query = sa.select(Exam).where(Exam.id == attempt.exam_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the request holds the write lock already
-        query = query.with_for_update(read=True)
-    db.session.scalars(query).one()
+    db.session.scalars(lock_for_update(query, db.session, read=True)).one()
     return attempt
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.orm import joinedload
 
-from academy.database import utcnow
+from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.permissions import get_or_404
 from courses.enrollment import queries as enrollment_queries
@@ -35,8 +35,8 @@ def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool =
     query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
     if with_items:
         query = query.options(ops.items_to_grade())
-    if for_update and db.session.get_bind().dialect.name != "sqlite":  # SQLite: the POST holds the write lock
-        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
+    if for_update:
+        query = lock_for_update(query, db.session, of=Attempt).execution_options(populate_existing=True)
     attempt = db.session.scalar(query)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)

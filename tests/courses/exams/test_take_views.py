@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from academy.database import utcnow
 from academy.extensions import db
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptState
@@ -86,6 +88,21 @@ def test_bad_saves_answer_400_and_change_nothing(setup, client, body):
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt.id)
     assert attempt.last_seq == 0 and all(i.response is None for i in attempt.items)
+
+
+def test_a_save_after_the_deadline_is_refused_saying_time_is_up(setup, client):
+    exam, _user, _worker = setup
+    attempt = _start(client, exam)
+    blank = next(i for i in attempt.items if i.question.type is T.FILL_BLANK)
+    assert _save(client, attempt, {"seq": 1, "answers": {str(blank.id): ["组织"]}}).status_code == 200
+    attempt.deadline_at = utcnow() - timedelta(seconds=exam.grace_seconds + 1)  # time and grace are over
+    db.session.flush()
+    late = _save(client, attempt, {"seq": 2, "answers": {str(blank.id): ["迟到"]}})
+    assert late.status_code == 409 and late.get_json()["status"] == "closed"
+    assert late.get_json()["message"].startswith("Time is up")  # not "submitted": nobody pressed submit
+    db.session.expire_all()
+    assert attempt.state is not AttemptState.IN_PROGRESS and attempt.closed_by == "deadline"
+    assert blank.response == ["组织"]  # the answer saved in time counts, the late one does not
 
 
 def test_oversized_essay_is_refused(setup, client):
