@@ -7,10 +7,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from academy.accounts.models import User
+from academy.exports import csv_bytes
 from academy.extensions import db
 from academy.files import write_file
 from academy.jobs import JobContext, job_handler
-from academy.registry.exchange.export import to_csv
 from academy.registry.exchange.importer import import_registry
 from academy.registry.exchange.reader import FileProblem
 
@@ -38,7 +38,7 @@ def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None 
     if not result.ok:
         db.session.rollback()
         rows = [[p.sheet, p.row or "", p.column, p.message] for p in result.problems]
-        write_file(ctx.result_file("import-problems.csv"), to_csv([_("Sheet"), _("Row"), _("Column"), _("Problem")], rows))
+        write_file(ctx.result_file("import-problems.csv"), csv_bytes([_("Sheet"), _("Row"), _("Column"), _("Problem")], rows))
     data = result.as_dict()
     data["problems"] = data["problems"][:50]
     return data

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from academy.accounts.forms import LanguageForm
 from academy.accounts.operations import set_language
 from academy.contributions import contributions
+from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
@@ -142,4 +143,4 @@ def job_result(job_id: str):
     if job.status != JobStatus.DONE or path is None or not path.is_file():
         abort(404)
     ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
-    return send_file(path, as_attachment=True, download_name=job.result_name)
+    return send_stored(path, job.result_name)

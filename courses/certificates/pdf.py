@@ -33,11 +33,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, pgettext
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from academy.exports import Table, xlsx_bytes
 from courses.certificates import fonts
 from courses.certificates.document import CertificateDocument
 
@@ -236,7 +237,7 @@ ROSTER_COLUMNS = ("number", "holder_name", "holder_number", "type_name", "issued
 def _roster_headers() -> list[str]:
     from flask_babel import gettext as _
 
-    return [_("Certificate number"), _("Name"), _("Worker number"), _("Certificate type"), _("Issued on"),
+    return [_("Certificate number"), pgettext("person", "Name"), _("Worker number"), _("Certificate type"), _("Issued on"),
             _("Valid until"), _("Issuing branch")]
 
 
@@ -248,8 +249,8 @@ def roster_pdf(rows: Sequence[dict], path: Path) -> None:
 
 
 def roster_xlsx(rows: Sequence[dict], path: Path) -> None:
-    """The roster as a spreadsheet (the registry's writer: formula-like text is neutralised)."""
-    from academy.registry.exchange.export import to_xlsx
+    """The roster as a spreadsheet, written by the app's one spreadsheet writer."""
+    from flask_babel import gettext as _
 
     table = [[row.get(column) for column in ROSTER_COLUMNS] for row in rows]
-    Path(path).write_bytes(to_xlsx([("roster", _roster_headers(), table)]))
+    Path(path).write_bytes(xlsx_bytes([Table(_("Certificate roster"), _roster_headers(), table)]))

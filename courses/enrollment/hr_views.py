@@ -2,14 +2,15 @@
 training needs, statistics; and the trainee's own training page."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
+from academy.exports import Table, download, xlsx_bytes
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role, scope_clause
 from academy.registry.models import Area, AreaLevel, Worker
@@ -100,20 +101,10 @@ def overdue():
 @bp.get("/training/overdue.xlsx")
 @require_role(Role.HR)
 def overdue_export():
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "overdue"
-    sheet.append([_("Worker number"), _("Name"), _("Area"), _("Course"), _("Due on"), _("Days overdue")])
-    for row in _overdue():
-        sheet.append([row.worker.number, row.worker.name, row.worker.area.name, f"{row.course.code} {row.course.title}",
-                      row.effective_due, (ops.today() - row.effective_due).days])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"overdue-training-{ops.today()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    headers = [_("Worker number"), pgettext("person", "Name"), _("Area"), _("Course"), _("Due on"), _("Days overdue")]
+    rows = [[row.worker.number, row.worker.name, row.worker.area.name, f"{row.course.code} {row.course.title}",
+             row.effective_due, (ops.today() - row.effective_due).days] for row in _overdue()]
+    return download(xlsx_bytes([Table(_("Overdue training"), headers, rows)]), f"overdue-training-{ops.today()}.xlsx")
 
 
 @bp.get("/training/mine")

@@ -7,7 +7,6 @@ the whole file is parsed and checked (syllabus units included) before a single r
 """
 from __future__ import annotations
 
-import io
 import logging
 
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from academy import audit
+from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams import images
@@ -218,17 +218,8 @@ def to_parsed(question: Question) -> ParsedQuestion:
 
 def export_xlsx(questions: list[Question]) -> bytes:
     """The questions in the import template's layout (an empty list gives the blank template)."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet_ = book.active
-    sheet_.title = "题库"
-    sheet_.append(sheet.TEMPLATE_COLUMNS)
-    for question in questions:
-        sheet_.append(sheet.to_row(to_parsed(question)))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = [sheet.to_row(to_parsed(question)) for question in questions]
+    return xlsx_bytes([Table(_("Question bank"), sheet.TEMPLATE_COLUMNS, rows)])
 
 
 def export_gift(questions: list[Question]) -> str:

@@ -3,7 +3,6 @@ and what certificates ask: "has this worker passed the final exam of that course
 """
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from courses.enrollment.models import Course, CourseKind, Enrollment
 from courses.exams.grading import QuestionType
@@ -152,26 +152,13 @@ def exam_item_statistics(exam: Exam) -> list[tuple[Question, ItemStatistics]]:
     return [(questions[f], item_statistics(f, by_family[f], totals)) for f in sorted(by_family)]
 
 
-def _xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def results_xlsx(exam: Exam, header: list[str]) -> bytes:
+def results_xlsx(exam: Exam, title: str, header: list[str]) -> bytes:
+    """An exam's attempts as a workbook, one row per attempt."""
     rows = [[a.worker.number, a.worker.name, a.number, a.state.value, float(a.score) if a.score is not None else None,
              float(a.max_score), float(a.percent) if a.percent is not None else None,
              "" if a.passed is None else ("✔" if a.passed else "✘"),
              a.closed_at.isoformat() if a.closed_at else ""] for a in exam_results(exam)]
-    return _xlsx("results", header, rows)
+    return xlsx_bytes([Table(title, header, rows)])
 
 
 def gradebook(course: Course) -> tuple[list[Exam], list[tuple]]:
@@ -189,8 +176,9 @@ def gradebook(course: Course) -> tuple[list[Exam], list[tuple]]:
     return exams, rows
 
 
-def gradebook_xlsx(course: Course, header: list[str]) -> bytes:
+def gradebook_xlsx(course: Course, title: str, header: list[str]) -> bytes:
+    """The gradebook as a workbook: the best percent per exam, then passed or not per exam."""
     exams, rows = gradebook(course)
     data = [[worker.number, worker.name, *[float(a.percent) if a else None for a in attempts],
              *[("✔" if a.passed else "✘") if a else "" for a in attempts]] for worker, attempts in rows]
-    return _xlsx("gradebook", header + [e.title for e in exams] + [f"{e.title} ✔" for e in exams], data)
+    return xlsx_bytes([Table(title, header + [e.title for e in exams] + [f"{e.title} ✔" for e in exams], data)])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from academy.exports import csv_unguard
 from academy.registry.exchange.sheets import Sheet, guess_sheet, match_columns
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
 
@@ -64,7 +65,8 @@ def read_csv(filename: str, data: bytes) -> SheetRows:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = list(_limited(csv.reader(io.StringIO(text), dialect)))
+        # An export's guard apostrophe ('=..., '+86...) comes off: the value is read as it was typed.
+        rows = [[csv_unguard(value) for value in row] for row in _limited(csv.reader(io.StringIO(text), dialect))]
     except csv.Error as error:
         raise FileProblem(_("The CSV file cannot be read: %(error)s", error=str(error)[:200])) from error
     return _sheet_rows(filename, rows, by_name=False)

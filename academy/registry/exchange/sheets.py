@@ -2,6 +2,10 @@
 
 A header cell may hold the Chinese name, the English name, the column key or both names as the
 template writes them ("网格编码 / Grid code"); column order is free, unknown columns are refused.
+
+The registry's exports of grids and workers use these same headers, so an export can be imported
+again as it is. Columns marked ``informational`` are written by the export only (a worker's status,
+the area's name): the template leaves them out and the import reads past them.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ class Column:
     en: str
     required: bool = False
     example: str = ""
+    informational: bool = False  # exported for the reader, ignored by the import
 
     @property
     def header(self) -> str:
@@ -41,6 +46,10 @@ class Sheet:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    @property
+    def template_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if not c.informational)
+
 
 def normal(text) -> str:
     return " ".join(str(text or "").replace("\ufeff", "").split()).lower()
@@ -64,8 +73,10 @@ GRIDS = Sheet("grids", "网格", "Grids", (
     Column("responsible_unit", "责任单位", "Responsible unit", False, "大行宫社区居委会"),
     Column("valid_from", "启用日期", "Valid from", True, "2024-01-01"),
     Column("valid_to", "停用日期", "Valid to", False, ""),
+    Column("community", "所属社区", "Community", informational=True),
 ))
 WORKERS = Sheet("workers", "网格员", "Workers", (
+    Column("number", "网格员编号", "Worker number", False, ""),  # names a registered worker; new ones leave it empty
     Column("id_number", "身份证号", "National ID number", True, "320102199005170012"),
     Column("name", "姓名", "Name", True, "王芳"),
     Column("gender", "性别", "Gender", False, "女"),
@@ -75,6 +86,10 @@ WORKERS = Sheet("workers", "网格员", "Workers", (
     Column("employment", "用工类型", "Employment", True, "专职"),
     Column("area_code", "所属区域编码", "Employing area code", True, "320102001"),
     Column("hired_on", "入职日期", "Hired on", True, "2023-03-01"),
+    Column("birth_date", "出生日期", "Date of birth", informational=True),
+    Column("status", "状态", "Status", informational=True),
+    Column("area_name", "所属区域", "Area", informational=True),
+    Column("exited_on", "离职日期", "Exited on", informational=True),
 ))
 ASSIGNMENTS = Sheet("assignments", "任职", "Assignments", (
     Column("id_number", "身份证号", "National ID number", True, "320102199005170012"),

@@ -60,6 +60,7 @@ class Validation:
     db_areas: dict[str, Area] = field(default_factory=dict)
     db_grids: dict[str, Grid] = field(default_factory=dict)
     db_workers: dict[str, Worker] = field(default_factory=dict)
+    db_numbers: dict[str, Worker] = field(default_factory=dict)  # worker number -> worker
     db_assignments: dict[tuple, list[Assignment]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, sheet: str, row: int | None, column: str, message: str) -> None:
@@ -72,6 +73,7 @@ class Validation:
         self.db_areas = {a.code: a for a in db.session.scalars(sa.select(Area))}
         self.db_grids = {g.code: g for g in db.session.scalars(sa.select(Grid))}
         self.db_workers = {w.id_number_hash: w for w in db.session.scalars(sa.select(Worker))}
+        self.db_numbers = {w.number: w for w in self.db_workers.values()}
         for assignment in db.session.scalars(sa.select(Assignment)):
             self.db_assignments[(assignment.worker_id, assignment.grid_id)].append(assignment)
 
@@ -201,9 +203,30 @@ def _id_number(row: RowReader, key: str) -> str | None:
     return number
 
 
+def _registered_worker(row: RowReader) -> tuple[Worker | None, str | None]:
+    """The worker a row's worker number names and the row's full ID number, if it gives one.
+
+    An export shows ID numbers masked; such a row is matched by its worker number, and the masked
+    ID number must be the one that worker's record shows (so a row cannot be moved to another)."""
+    raw_number = row.get("number", cells.text, 20, default="")
+    raw_id = str(row.values.get("id_number") or "").strip()
+    worker = row.v.db_numbers.get(raw_number) if raw_number else None
+    if raw_number and worker is None:
+        row.problem("number", _("No worker with this number; leave it empty for a new worker."))
+        return None, None
+    if worker is not None and "*" in raw_id:
+        if raw_id.upper() != worker.id_number_masked:
+            row.problem("id_number", _("The ID number does not belong to worker %(number)s.", number=worker.number))
+        return worker, None
+    number = _id_number(row, "id_number")
+    if worker is not None and number is not None and crypto.keyed_hash(number) != worker.id_number_hash:
+        row.problem("id_number", _("The ID number does not belong to worker %(number)s.", number=worker.number))
+    return worker, number
+
+
 def _worker_row(row: RowReader) -> None:
     v = row.v
-    number = _id_number(row, "id_number")
+    registered, number = _registered_worker(row)
     values = {
         "name": row.get("name", cells.text, 50), "gender": row.get("gender", cells.enum_value, Gender),
         "phone": row.get("phone", cells.phone, default=""),
@@ -219,13 +242,15 @@ def _worker_row(row: RowReader) -> None:
         row.problem("area_code", _("Unknown area %(code)s.", code=values["area_code"]))
     if values["hired_on"] and values["hired_on"] > date.today():
         row.problem("hired_on", _("The date is in the future."))
-    if number is None:
+    if number is None and registered is None:
         return
-    born = idnumbers.birth_date_of(number)
+    born = idnumbers.birth_date_of(number) if number else registered.birth_date
     if values["hired_on"] and values["hired_on"] <= born:
         row.problem("hired_on", _("The hiring date must come after the date of birth."))
-    values["gender"] = values["gender"] or (Gender.MALE if int(number[16]) % 2 else Gender.FEMALE)
-    key = crypto.keyed_hash(number)
+    if number:
+        values["gender"] = values["gender"] or (Gender.MALE if int(number[16]) % 2 else Gender.FEMALE)
+    values["gender"] = values["gender"] or registered.gender
+    key = crypto.keyed_hash(number) if number else registered.id_number_hash
     if key in v.db_workers and row.outside("id_number", v.db_workers[key].area.code):
         return
     if not row.first_time("id_number", key):

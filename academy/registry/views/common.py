@@ -1,9 +1,9 @@
-"""What the registry's views share: scope checks from the query string, choice lists, downloads."""
+"""What the registry's views share: scope checks from the query string, choice lists."""
 from __future__ import annotations
 
 import re
 
-from flask import Response, abort
+from flask import abort
 from flask_login import current_user
 
 from academy.permissions import ensure
@@ -41,18 +41,6 @@ def community_options() -> list[tuple[str, str]]:
 
 def employing_area_options() -> list[tuple[str, str]]:
     return area_options((AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY))
-
-
-def download(data: bytes, filename: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset={}"
 
 
 def form_status(form) -> int:

@@ -7,6 +7,7 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from academy.exports import CSV_ENCODINGS, Table, csv_bytes, download, xlsx_bytes
 from academy.extensions import db
 from academy.files import write_file
 from academy.jobs import enqueue_job
@@ -19,7 +20,7 @@ from academy.registry.exchange.sheets import SHEETS_BY_KEY
 from academy.registry.forms import ImportForm
 from academy.registry.jobs import IMPORT_JOB, upload_folder
 from academy.registry.views import bp
-from academy.registry.views.common import CSV, XLSX, download, edit_scopes, read_scopes_for
+from academy.registry.views.common import edit_scopes, read_scopes_for
 
 
 def _page(form, result=None, problem: str | None = None, status: int = 200):
@@ -58,22 +59,22 @@ def import_page():
 @require_role(*queries.EDIT_ROLES)
 def import_template(fmt: str):
     if fmt == "xlsx":
-        return download(export.template_xlsx(), "registry-template.xlsx", XLSX)
+        return download(export.template_xlsx(), "registry-template.xlsx")
     sheet = request.args.get("sheet", "grids")
     encoding = request.args.get("encoding", "utf-8")
-    if fmt != "csv" or sheet not in SHEETS_BY_KEY or encoding not in export.ENCODINGS:
+    if fmt != "csv" or sheet not in SHEETS_BY_KEY or encoding not in CSV_ENCODINGS:
         abort(404)
-    return download(export.template_csv(sheet, encoding), f"registry-{sheet}-{encoding}.csv", CSV.format(encoding))
+    return download(export.template_csv(sheet, encoding), f"registry-{sheet}-{encoding}.csv", encoding=encoding)
 
 
 @bp.get("/registry/export/<kind>.<fmt>")
 @require_role(*queries.READ_ROLES)
 def export_list(kind: str, fmt: str):
     encoding = request.args.get("encoding", "utf-8")
-    if kind not in listings.KINDS or fmt not in ("xlsx", "csv") or encoding not in export.ENCODINGS:
+    if kind not in listings.KINDS or fmt not in ("xlsx", "csv") or encoding not in CSV_ENCODINGS:
         abort(404)
     scopes = read_scopes_for(request.args.get("area") or None)
-    headers, rows = listings.listing(kind, scopes)
+    title, headers, rows = listings.listing(kind, scopes)
     if fmt == "xlsx":
-        return download(export.to_xlsx([(kind, headers, rows)]), f"{kind}.xlsx", XLSX)
-    return download(export.to_csv(headers, rows, encoding), f"{kind}.csv", CSV.format(encoding))
+        return download(xlsx_bytes([Table(title, headers, rows)]), f"{kind}.xlsx")
+    return download(csv_bytes(headers, rows, encoding), f"{kind}.csv", encoding=encoding)

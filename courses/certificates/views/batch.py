@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress, job_folder
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
@@ -73,4 +74,4 @@ def batch_file(job_id: str, kind: str):
     ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
     if not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=name)
+    return send_stored(path, name)

@@ -3,10 +3,11 @@ and the images stems show (uploaded here, served only to who may see a question 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from courses.exams import bank as ops
@@ -17,8 +18,6 @@ from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.views import bp
 from courses.syllabus.operations import current_version
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit_choices() -> list[tuple[int, str]]:
@@ -156,12 +155,11 @@ def bank_export():
                                                        request.args.get("status") in set(QuestionStatus) else "",
                                                        limit=5000)
     if fmt == "gift":
-        return Response(ops.export_gift(questions), mimetype="text/plain; charset=utf-8",
-                        headers={"Content-Disposition": "attachment; filename=questions.gift.txt"})
+        return download(ops.export_gift(questions), "questions.gift.txt", mimetype="text/plain; charset=utf-8")
     if fmt != "xlsx":
         abort(400)
     name = "question-template.xlsx" if template else "questions.xlsx"
-    return Response(ops.export_xlsx(questions), mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return download(ops.export_xlsx(questions), name)
 
 
 def _upload(form: StemImageForm):

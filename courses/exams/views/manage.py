@@ -5,12 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from academy.database import utcnow
+from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Worker
@@ -24,7 +26,7 @@ from courses.exams.forms import AccommodationForm, ActionForm, ExamForm, RuleFor
 from courses.exams.grading import QuestionType
 from courses.exams.models import Accommodation, Exam, ExamStatus, ResultRelease
 from courses.exams.views import bp, managed_exam, to_local, to_utc
-from courses.exams.views.bank import XLSX, _unit_choices
+from courses.exams.views.bank import _unit_choices
 
 
 @bp.get("/exams")
@@ -227,16 +229,17 @@ def results(exam_id: int):
                            action_form=ActionForm(formdata=None), breakdown=queries.unit_breakdown)
 
 
-RESULT_HEADER = ["工号 Number", "姓名 Name", "次数 Attempt", "状态 State", "得分 Score", "满分 Max", "百分比 %",
-                 "通过 Passed", "交卷时间 Closed (UTC)"]
+def result_header() -> list[str]:
+    """The results sheet's headers, in the reader's language."""
+    return [_("Worker number"), pgettext("person", "Name"), _("Attempt"), _("State"), _("Score"), _("Max score"),
+            _("Percent"), _("Passed"), _("Handed in (UTC)")]
 
 
 @bp.get("/exams/<int:exam_id>/results.xlsx")
 @require_role(Role.INSTRUCTOR)
 def results_xlsx(exam_id: int):
     exam = managed_exam(exam_id)
-    return Response(queries.results_xlsx(exam, RESULT_HEADER), mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=exam-{exam.id}-results.xlsx"})
+    return download(queries.results_xlsx(exam, _("Results"), result_header()), f"exam-{exam.id}-results.xlsx")
 
 
 @bp.get("/courses/<int:course_id>/gradebook")
@@ -253,8 +256,8 @@ def gradebook(course_id: int):
 def gradebook_xlsx(course_id: int):
     course = get_or_404(Course, course_id)
     ensure(can_edit_course(current_user, course))
-    return Response(queries.gradebook_xlsx(course, ["工号 Number", "姓名 Name"]), mimetype=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=gradebook-{course.code}.xlsx"})
+    headers = [_("Worker number"), pgettext("person", "Name")]
+    return download(queries.gradebook_xlsx(course, _("Gradebook"), headers), f"gradebook-{course.code}.xlsx")
 
 
 @bp.get("/exams/<int:exam_id>/statistics")

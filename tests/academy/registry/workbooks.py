@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from academy.registry.exchange.export import to_csv, to_xlsx
+from academy.exports import Table, csv_bytes, xlsx_bytes
 from academy.registry.exchange.sheets import SHEETS_BY_KEY
 from academy.registry.idnumbers import make_number
 
@@ -42,9 +42,9 @@ def sheet_table(key: str, rows: list[dict]) -> tuple[str, list[str], list[list]]
 
 
 def xlsx(rows: dict[str, list[dict]]) -> bytes:
-    return to_xlsx([sheet_table(key, value) for key, value in rows.items()])
+    return xlsx_bytes([Table(*sheet_table(key, value)) for key, value in rows.items()])
 
 
 def csv_file(key: str, rows: list[dict], encoding: str = "utf-8") -> bytes:
     _title, headers, table = sheet_table(key, rows)
-    return to_csv(headers, table, encoding)
+    return csv_bytes(headers, table, encoding)

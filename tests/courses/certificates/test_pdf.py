@@ -180,7 +180,8 @@ def test_the_roster_lists_every_number_in_pdf_and_xlsx(rendering, tmp_path):
     sheet = load_workbook(tmp_path / "roster.xlsx").active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1][0] == "SG-2026-320102-000001" and values[1][1] == "张三"
-    assert values[2][1].startswith("'=")  # a formula-like name stays text
+    hostile = sheet.cell(row=3, column=2)  # a formula-like name stays text, read back as typed
+    assert hostile.value == "=HYPERLINK(\"http://evil\")" and hostile.data_type == "s" and hostile.quotePrefix
 
 
 def test_an_unknown_template_name_falls_back_to_the_default(rendering):
