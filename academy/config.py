@@ -75,8 +75,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # an exam or a long form must not expire its token mid-way
     LOGIN_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # offices share one address behind NAT
+    # Log-in throttling (academy/accounts/throttle.py says how the three limits work together).
+    LOGIN_MAX_FAILURES_PER_PAIR = 5  # one account from one address: blocks that pair only
+    LOGIN_ACCOUNT_THROTTLE_AFTER = 10  # one account from all addresses: then unknown addresses wait
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 300  # the doubling wait stops growing here
+    LOGIN_MAX_ACCOUNTS_PER_ADDRESS = 30  # distinct accounts failed from one address (offices share one)
+    LOGIN_KNOWN_ADDRESS_DAYS = 90  # an address the account logged in from this recently is known
     SQLITE_BUSY_TIMEOUT_MS = 15000
     JOB_WORKER_THREADS = 1
     JOB_TIMEOUT_SECONDS = 3600  # a job running longer is taken as dead (see jobs.sweep_stale_jobs)
