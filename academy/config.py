@@ -47,6 +47,9 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Public pages and APIs anyone can call, per client (count/seconds; see academy/web/ratelimit.py).
+        self.RATELIMIT_BOARD = _env("RATELIMIT_BOARD", "60/600")
+        self.RATELIMIT_OPEN311 = _env("RATELIMIT_OPEN311", "600/600")
         # Production runs behind HTTPS: cookies are never sent in clear, even when the proxy's
         # X-Forwarded-Proto is not passed on (ACADEMY_PROXY_COUNT left at 0).
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"

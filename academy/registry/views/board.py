@@ -13,6 +13,8 @@ from academy.registry.coverage import bar_chart, coverage_report, household_rang
 from academy.registry.forms import ListFilterForm
 from academy.registry.views import bp
 from academy.registry.views.common import read_scopes_for
+from academy.web.errors import render_error
+from academy.web.ratelimit import Verdict, rate_limited
 
 
 @bp.get("/registry/coverage")
@@ -56,7 +58,12 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def _too_many(verdict: Verdict):
+    return render_error(429)
+
+
 @bp.get("/board/<code>")
+@rate_limited("board", "60/600", refused=_too_many)
 def notice_board(code: str):
     """Public: the grid's notice board, printable; no personal data beyond a notice board's."""
     if not (len(code) == 15 and code.isdigit()):
