@@ -2,7 +2,8 @@
 
 The embedded default needs nothing: SQLite in ``instance/``, jobs in a worker thread, and a
 secret key generated once and kept in ``instance/secret_key``. Production (``ACADEMY_ENV=production``)
-refuses to start without an explicit secret, because a generated one would differ per host.
+refuses to start without an explicit secret, because a generated one would differ per host, and
+without ``ACADEMY_PUBLIC_URL`` or ``ACADEMY_TRUSTED_HOSTS`` (see ``academy/web/urls.py``).
 """
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Flask answers 400 to any other Host header; production needs this or PUBLIC_URL (academy/web/urls.py).
+        hosts = [host.strip() for host in (_env("TRUSTED_HOSTS") or "").split(",") if host.strip()]
+        self.TRUSTED_HOSTS = hosts or None
         # Public pages and APIs anyone can call, per client (count/seconds; see academy/web/ratelimit.py).
         self.RATELIMIT_BOARD = _env("RATELIMIT_BOARD", "60/600")
         self.RATELIMIT_OPEN311 = _env("RATELIMIT_OPEN311", "600/600")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request
 from markupsafe import Markup
 
 from academy.permissions import require_role
@@ -15,6 +15,7 @@ from academy.registry.views import bp
 from academy.registry.views.common import read_scopes_for
 from academy.web.errors import render_error
 from academy.web.ratelimit import Verdict, rate_limited
+from academy.web.urls import public_url
 
 
 @bp.get("/registry/coverage")
@@ -49,13 +50,6 @@ def qr_svg(text: str) -> Markup:
     svg = buffer.getvalue().decode()
     svg = svg[svg.index("<svg"):].replace("<svg", '<svg style="width:100%;height:auto"', 1)
     return Markup(svg)
-
-
-def public_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _too_many(verdict: Verdict):
