@@ -20,7 +20,7 @@ from academy import audit, contributions, jobs
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from academy.web import errors, i18n, security
+from academy.web import errors, i18n, security, urls
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ def create_app(config: Config | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
     )
     app.config.from_object(config)
+    urls.check_production(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(BASE_DIR / "academy" / "translations")
     Path(app.config["FILES_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
@@ -65,6 +66,8 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    urls.init_app(app)
+    app.jinja_env.globals["public_url"] = urls.public_url  # absolute links in pages, never from Host
 
 
 def _init_request_cycle(app: Flask) -> None:

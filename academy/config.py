@@ -2,7 +2,8 @@
 
 The embedded default needs nothing: SQLite in ``instance/``, jobs in a worker thread, and a
 secret key generated once and kept in ``instance/secret_key``. Production (``ACADEMY_ENV=production``)
-refuses to start without an explicit secret, because a generated one would differ per host.
+refuses to start without an explicit secret, because a generated one would differ per host, and
+without ``ACADEMY_PUBLIC_URL`` or ``ACADEMY_TRUSTED_HOSTS`` (see ``academy/web/urls.py``).
 """
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ class Config:
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
+        # Flask answers 400 to any other Host header; production needs this or PUBLIC_URL (academy/web/urls.py).
+        hosts = [host.strip() for host in (_env("TRUSTED_HOSTS") or "").split(",") if host.strip()]
+        self.TRUSTED_HOSTS = hosts or None
+        # Public pages and APIs anyone can call, per client (count/seconds; see academy/web/ratelimit.py).
+        self.RATELIMIT_BOARD = _env("RATELIMIT_BOARD", "60/600")
+        self.RATELIMIT_OPEN311 = _env("RATELIMIT_OPEN311", "600/600")
         # Production runs behind HTTPS: cookies are never sent in clear, even when the proxy's
         # X-Forwarded-Proto is not passed on (ACADEMY_PROXY_COUNT left at 0).
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"
@@ -75,8 +82,12 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # an exam or a long form must not expire its token mid-way
     LOGIN_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # offices share one address behind NAT
+    # Log-in throttling (academy/accounts/throttle.py says how the three limits work together).
+    LOGIN_MAX_FAILURES_PER_PAIR = 5  # one account from one address: blocks that pair only
+    LOGIN_ACCOUNT_THROTTLE_AFTER = 10  # one account from all addresses: then unknown addresses wait
+    LOGIN_ACCOUNT_MAX_DELAY_SECONDS = 300  # the doubling wait stops growing here
+    LOGIN_MAX_ACCOUNTS_PER_ADDRESS = 30  # distinct accounts failed from one address (offices share one)
+    LOGIN_KNOWN_ADDRESS_DAYS = 90  # an address the account logged in from this recently is known
     SQLITE_BUSY_TIMEOUT_MS = 15000
     JOB_WORKER_THREADS = 1
     JOB_TIMEOUT_SECONDS = 3600  # a job running longer is taken as dead (see jobs.sweep_stale_jobs)

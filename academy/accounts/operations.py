@@ -5,14 +5,12 @@ flushes; the caller (a view, the CLI, a test) commits once.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.accounts.models import LoginFailure, RoleGrant, User, new_session_token
+from academy.accounts import throttle
+from academy.accounts.models import RoleGrant, User, new_session_token
 from academy.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
 from academy.database import utcnow
 from academy.extensions import db
@@ -54,61 +52,36 @@ def create_user(username: str, password: str, by, *, display_name: str = "", loc
     return user
 
 
-def _failures_since(column, value: str, since) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id)).where(column == value, LoginFailure.at >= since)
-    )
-
-
-def login_lock_minutes(username: str, address: str) -> int:
-    """Minutes a locked account or address must wait (the whole window), 0 if not locked."""
-    config = current_app.config
-    since = utcnow() - timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
-    if (
-        _failures_since(LoginFailure.username, _login_name(username), since) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-        or _failures_since(LoginFailure.address, address[:64], since) >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        return config["LOGIN_WINDOW_MINUTES"]
-    return 0
-
-
-def _login_name(username: str) -> str:
-    return username.strip().lower()[:40]
-
-
 def open_login_attempt(username: str, address: str) -> int:
-    """Count a log-in attempt before its password is checked; returns the lock minutes (0: go on).
+    """Count a log-in attempt before its password is checked; returns seconds to wait (0: go on).
 
     The attempt is written as a failure first and cleared by ``complete_login``, so parallel
-    guesses cannot slip past the limit while their passwords are being checked. On PostgreSQL
-    a per-account advisory lock makes the count and the insert one step. Flushes.
+    guesses cannot slip past the limits (``academy.accounts.throttle``) while their passwords are
+    being checked. On PostgreSQL a per-account advisory lock makes the count and the insert one
+    step. Flushes.
     """
-    name = _login_name(username)
+    name = throttle.login_name(username)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "login:" + name})
-    locked = login_lock_minutes(name, address)
-    if locked:
-        return locked
-    record_login_failure(name, address)
+    wait = throttle.wait_seconds(name, address)
+    if wait:
+        return wait
+    throttle.record_failure(name, address)
     return 0
-
-
-def record_login_failure(username: str, address: str) -> None:
-    db.session.add(LoginFailure(username=_login_name(username), address=address[:64]))
-    db.session.flush()
 
 
 def check_credentials(username: str, password: str) -> User | None:
     """The active user with this username and password, or None. Reads only (and slowly)."""
-    user = find_user(_login_name(username))
+    user = find_user(throttle.login_name(username))
     # Verify against a dummy hash for unknown users, so timing does not reveal who exists.
     valid = verify_password(user.password_hash if user else dummy_hash(), password)
     return user if user is not None and valid and user.active else None
 
 
 def complete_login(user: User, address: str) -> None:
-    """Clear the account's failures (the attempt that just succeeded among them) and log it. Flushes."""
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == user.username))
+    """Clear this address's failures on the account (the attempt that just succeeded among them)
+    and log the log-in, whose address makes it a known one for the throttle. Flushes."""
+    throttle.clear_failures(user.username, address)
     user.last_login_at = utcnow()
     audit.record(user, "user.login", user, summary=user.username)
 

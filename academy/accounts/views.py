@@ -1,12 +1,15 @@
 """Log-in, log-out, one's own account page, and the administrators' user and audit pages."""
 from __future__ import annotations
 
+import math
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from academy.accounts import operations as ops
+from academy.accounts import throttle
 from academy.accounts.forms import (
     AuditFilterForm,
     GrantForm,
@@ -41,6 +44,27 @@ def area_choices() -> list[tuple[str, str]]:
     return choices
 
 
+# What a log-in carries over from the anonymous session; everything else (the CSRF secret
+# above all) is dropped, so a session planted before the log-in is worth nothing after it.
+SURVIVES_LOGIN = ("locale",)
+
+
+def _too_many_attempts(template: str, form, wait: int):
+    """The throttle's refusal: 429 with how long to wait, in the page and in ``Retry-After``."""
+    flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.",
+            n=max(1, math.ceil(wait / 60))), "danger")
+    return render_template(template, form=form), 429, {"Retry-After": str(wait)}
+
+
+def _start_session(user: User) -> None:
+    """Replace the anonymous session with a fresh one for ``user`` (new cookie, new CSRF token)."""
+    kept = {key: session[key] for key in SURVIVES_LOGIN if key in session}
+    session.clear()
+    session.update(kept)
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
+    login_user(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -51,11 +75,10 @@ def login():
     # Three short transactions instead of one: the attempt is counted and committed first, the
     # slow password check runs outside any write lock, and only a success writes again.
     address = request.remote_addr or ""
-    locked = ops.open_login_attempt(form.username.data, address)
+    wait = ops.open_login_attempt(form.username.data, address)
     db.session.commit()
-    if locked:
-        flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.", n=locked), "danger")
-        return render_template("accounts/login.html", form=form), 429
+    if wait:
+        return _too_many_attempts("accounts/login.html", form, wait)
     with read_only_transaction(db.session):
         user_id = getattr(ops.check_credentials(form.username.data, form.password.data), "id", None)
     if user_id is None:
@@ -64,8 +87,7 @@ def login():
     user = db.session.get(User, user_id)
     ops.complete_login(user, address)
     db.session.commit()
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
-    login_user(user)
+    _start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 
 
@@ -84,9 +106,8 @@ def logout():
 def account():
     user = current_user._get_current_object()
     form = PasswordChangeForm(user)
-    if form.is_submitted() and (locked := ops.login_lock_minutes(user.username, request.remote_addr or "")):
-        flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.", n=locked), "danger")
-        return render_template("accounts/account.html", form=form), 429
+    if form.is_submitted() and (wait := throttle.wait_seconds(user.username, request.remote_addr or "")):
+        return _too_many_attempts("accounts/account.html", form, wait)
     if form.validate_on_submit():
         ops.change_password(user, form.new_password.data, by=user)
         db.session.commit()
@@ -95,7 +116,7 @@ def account():
         return redirect(url_for("accounts.account"))
     if form.current_password.errors:
         # A wrong current password is a guess like any other: it counts towards the lock.
-        ops.record_login_failure(user.username, request.remote_addr or "")
+        throttle.record_failure(user.username, request.remote_addr or "")
         db.session.commit()
     return render_template("accounts/account.html", form=form), 400 if form.errors else 200
 

@@ -3,7 +3,8 @@
 JSON only. The API is exempt from CSRF (it has no session); a POST needs an API key issued to
 the app (``flask academy open311-key NAME``). Errors use GeoReport's format: a list of
 ``{"code": ..., "description": ...}`` with the HTTP status. The lists show only requests that came
-in through Open311, so residents' calls to the hotline are not published.
+in through Open311, so residents' calls to the hotline are not published. Every endpoint is rate
+limited (``RATELIMIT_OPEN311``): per API key when a valid one is sent, else per client address.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from academy.cases import operations as ops
 from academy.cases.models import ApiClient, Case, CaseState, Category, Channel
 from academy.extensions import csrf, db
 from academy.registry.models import Area, Grid
+from academy.web.ratelimit import Verdict, client_address, rate_limited
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -50,6 +52,33 @@ def _http_error(error: HTTPException):
     return error_response(error.code or 400, error.description or error.name)
 
 
+def _sent_key() -> str:
+    """The API key the request carries, wherever GeoReport lets a client put it."""
+    body = request.get_json(silent=True) if request.is_json else None
+    key = body.get("api_key") if isinstance(body, dict) else None
+    key = key or request.values.get("api_key") or request.headers.get("X-Api-Key", "")
+    return key[:200] if isinstance(key, str) else ""
+
+
+def _rate_key() -> str:
+    """Whom a request counts against: a valid key's app (wherever it runs from), else the address.
+
+    An unknown key counts against the address, so inventing keys does not buy new allowances."""
+    key = _sent_key()
+    if key:
+        digest = ops.key_hash(key)
+        if db.session.scalar(sa.select(ApiClient.id).where(ApiClient.key_hash == digest, ApiClient.active)):
+            return f"key:{digest[:40]}"  # the key's hash, never the key, in the counters
+    return client_address()
+
+
+def _too_many(verdict: Verdict):
+    return error_response(429, f"Too many requests; try again in {verdict.retry_after} seconds.")
+
+
+limited = rate_limited("open311", "600/600", refused=_too_many, key=_rate_key)
+
+
 def _service(category: Category) -> dict:
     return {"service_code": category.code, "service_name": category.name, "description": category.accept_criteria,
             "metadata": False, "type": "realtime", "keywords": "",
@@ -57,6 +86,7 @@ def _service(category: Category) -> dict:
 
 
 @bp.get("/services.json")
+@limited
 def services():
     rows = db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.code))
     return jsonify([_service(c) for c in rows if not c.children])
@@ -81,6 +111,7 @@ def _published():
 
 
 @bp.get("/requests/<number>.json")
+@limited
 def request_detail(number: str):
     case = db.session.scalar(_published().where(Case.number == number[:32]))
     if case is None:
@@ -102,6 +133,7 @@ def _date_arg(name: str) -> datetime | None:
 
 
 @bp.get("/requests.json")
+@limited
 def request_list():
     query = _published()
     ids = [part.strip()[:32] for part in request.args.get("service_request_id", "").split(",") if part.strip()]
@@ -180,6 +212,7 @@ def _client(data: dict) -> ApiClient:
 
 
 @bp.post("/requests.json")
+@limited
 def create_request():
     data = _payload()
     client = _client(data)

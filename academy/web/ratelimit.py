@@ -7,7 +7,10 @@ figures. When Redis is configured but unreachable the database takes over, so a 
 opens the gate. Limits are set as ``RATELIMIT_<NAME> = "count/seconds"`` in the configuration.
 
 Use ``@rate_limited("verify", "30/600", refused=...)`` on a view: the counter moves before the view
-reads anything (on SQLite its write then takes the lock first), in a transaction of its own.
+reads anything (on SQLite its write then takes the lock first), in a transaction of its own. Every
+answer of a limited view carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
+(seconds), and a refusal ``Retry-After`` too, so a client can pace itself. ``key=`` counts by
+something other than the address (Open311 counts a valid API key's requests under the key).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import after_this_request, current_app, request
 from sqlalchemy.orm import Mapped, mapped_column
 
 from academy.database import UTCDateTime, utcnow
@@ -57,6 +60,15 @@ class Verdict:
     allowed: bool
     hits: int
     retry_after: int  # seconds until the window ends
+    limit: int = 0  # the count the window allows
+
+    def headers(self) -> dict[str, str]:
+        """The RateLimit header fields of this verdict, plus Retry-After when it refuses."""
+        headers = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(max(0, self.limit - self.hits)),
+                   "RateLimit-Reset": str(self.retry_after)}
+        if not self.allowed:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
 
 
 def client_address() -> str:
@@ -105,20 +117,30 @@ def hit(limit: Limit, address: str, now: float | None = None) -> Verdict:
         hits = _hits_in_database(key, window, limit.seconds)
         db.session.commit()
     retry_after = max(1, int((window + 1) * limit.seconds - now))
-    return Verdict(hits <= limit.count, hits, retry_after)
+    return Verdict(hits <= limit.count, hits, retry_after, limit.count)
 
 
-def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object]) -> Callable:
-    """View decorator: answer ``refused(verdict)`` once the address has used up the limit."""
+def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object],
+                 key: Callable[[], str] | None = None) -> Callable:
+    """View decorator: answer ``refused(verdict)`` once the client has used up the limit.
+
+    The client is its address, or what ``key()`` returns (called before the view). Both the
+    view's answer and the refusal carry the verdict's headers."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            verdict = hit(Limit.configured(name, default), client_address())
-            if not verdict.allowed:
-                return refused(verdict)
-            return view(*args, **kwargs)
+            verdict = hit(Limit.configured(name, default), key() if key else client_address())
 
+            @after_this_request
+            def _headers(response):
+                # after_this_request: error pages the view raises (abort(404)) carry them too.
+                response.headers.update(verdict.headers())
+                return response
+
+            return view(*args, **kwargs) if verdict.allowed else refused(verdict)
+
+        wrapped.rate_limit = name  # tests find the limited views by this mark
         return wrapped
 
     return decorator

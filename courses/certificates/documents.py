@@ -1,8 +1,8 @@
 """From a certificate row to the ``CertificateDocument`` a PDF shows, in the holder's language.
 
 The holder's language is his log-in's language when he has chosen English, else Chinese. The
-verification URL is absolute: ``ACADEMY_PUBLIC_URL`` when set, else the address the request (or
-the batch job, which is given it) was made to.
+verification URL is absolute, on the base the caller got from ``academy.web.urls.public_base``
+(a batch job is given it when it is queued, as it runs outside any request).
 """
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ DEFAULT_ACADEMY_NAME = "网格学院"
 
 
 def verify_url(number: str, base_url: str) -> str:
-    base = (current_app.config.get("PUBLIC_URL") or base_url or "").rstrip("/")
-    return f"{base}/verify/{number}"
+    return f"{base_url.rstrip('/')}/verify/{number}"
 
 
 def holder_language(certificate: Certificate) -> str:

@@ -29,6 +29,15 @@ MAY_CHANGE_ON_REFUSAL = {
     "accounts.login": {"login_failures"},  # a wrong password is counted: that is the throttle
     "accounts.account": {"login_failures"},  # so is a wrong current password on a password change
 }
+
+
+def may_change_on_refusal(app, endpoint: str) -> set[str]:
+    """Tables a refusal may still change: the throttle's, and a rate-limited view's counters
+    (a refused call costs its share of the limit, or malformed requests would be free)."""
+    limited = {"rate_counters"} if getattr(app.view_functions[endpoint], "rate_limit", None) else set()
+    return set(MAY_CHANGE_ON_REFUSAL.get(endpoint, ())) | limited
+
+
 JSON_KEY = re.compile(r"""data(?:\.get\(|, )["'](\w+)["']""")
 
 
@@ -78,7 +87,7 @@ def _fuzz(app, connection, target, strategy, session, baseline, failures) -> int
             response = _send(app, target, payload, *session)
             GENERATED["accepted" if response.status_code in fuzzing.ACCEPTED else "refused"] += 1
             changed = [] if response.status_code in fuzzing.ACCEPTED else \
-                [t for t in changed_tables(baseline, fingerprint()) if t not in MAY_CHANGE_ON_REFUSAL.get(target.endpoint, ())]
+                [t for t in changed_tables(baseline, fingerprint()) if t not in may_change_on_refusal(app, target.endpoint)]
         finally:
             savepoint.rollback()
         assert response.status_code < 500, f"{target.endpoint}: {response.status_code} for {payload!r:.300}"

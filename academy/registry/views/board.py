@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request
 from markupsafe import Markup
 
 from academy.permissions import require_role
@@ -13,6 +13,9 @@ from academy.registry.coverage import bar_chart, coverage_report, household_rang
 from academy.registry.forms import ListFilterForm
 from academy.registry.views import bp
 from academy.registry.views.common import read_scopes_for
+from academy.web.errors import render_error
+from academy.web.ratelimit import Verdict, rate_limited
+from academy.web.urls import public_url
 
 
 @bp.get("/registry/coverage")
@@ -49,14 +52,12 @@ def qr_svg(text: str) -> Markup:
     return Markup(svg)
 
 
-def public_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+def _too_many(verdict: Verdict):
+    return render_error(429)
 
 
 @bp.get("/board/<code>")
+@rate_limited("board", "60/600", refused=_too_many)
 def notice_board(code: str):
     """Public: the grid's notice board, printable; no personal data beyond a notice board's."""
     if not (len(code) == 15 and code.isdigit()):

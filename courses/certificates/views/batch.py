@@ -11,6 +11,7 @@ from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress, job_folder
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.web.urls import public_base
 from courses.certificates import batch, queries
 from courses.certificates.forms import BatchForm
 from courses.certificates.models import CertificateError
@@ -38,7 +39,7 @@ def batch_new():
         return _page(form, 400)
     try:
         job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
-                                  base_url=request.host_url, language=form.language.data)
+                                  base_url=public_base(), language=form.language.data)
     except CertificateError as error:
         db.session.rollback()
         flash(str(error), "danger")

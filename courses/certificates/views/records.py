@@ -14,6 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, get_or_404, in_scope, require_role
 from academy.registry.models import Worker
 from academy.web.actions import perform
+from academy.web.urls import public_base
 from courses.certificates import documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
 from courses.certificates.models import Certificate, CertificateError, CertificateType
@@ -88,7 +89,7 @@ def pdf_response(certificate: Certificate):
     """One certificate as a PDF, rendered now (so a correction shows at once)."""
     from courses.certificates import pdf  # WeasyPrint loads with the first PDF, not with every worker
 
-    document = documents.build_document(certificate, request.host_url)
+    document = documents.build_document(certificate, public_base())
     return Response(pdf.render_certificate(document), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{certificate.number}.pdf"'})
 
