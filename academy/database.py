@@ -65,6 +65,11 @@ def set_sqlite_begin_mode(mode: str) -> contextvars.Token:
     return _sqlite_begin.set(mode)
 
 
+def current_begin_mode() -> str:
+    """How a transaction begun now in this context would begin (measurements of write-lock holds read it)."""
+    return _sqlite_begin.get()
+
+
 def reset_sqlite_begin_mode(token: contextvars.Token) -> None:
     _sqlite_begin.reset(token)
 
