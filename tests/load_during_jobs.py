@@ -42,14 +42,16 @@ PACE = 0.2  # seconds between one person's requests: people, not a load generato
 class Outcome:
     """What happened: (kind, status, seconds) of every request, and the job's write-lock holds."""
 
-    requests: list[tuple[str, int, float]] = field(default_factory=list)
+    requests: list[tuple[str, int, float, float]] = field(default_factory=list)  # kind, status, seconds, ended
     holds: list[float] = field(default_factory=list)
     job_seconds: float = 0.0
     job_status: JobStatus | None = None
-    during: int = 0  # requests that finished while the batch was still running
+    job_ended: float = 0.0
 
-    def of(self, kind: str) -> list[tuple[int, float]]:
-        return [(status, seconds) for k, status, seconds in self.requests if k == kind]
+    def of(self, kind: str, during: bool = False) -> list[tuple[int, float]]:
+        """(status, seconds) of ``kind``'s requests; ``during``: only those that ended before the batch."""
+        return [(status, seconds) for k, status, seconds, ended in self.requests
+                if k == kind and (not during or ended < self.job_ended)]
 
 
 def prepare(app, count: int) -> tuple[list[int], list[int]]:
@@ -96,8 +98,9 @@ def _watch_job_writes(engine, outcome: Outcome) -> callable:
 def _timed(outcome: Outcome, lock: threading.Lock, kind: str, send) -> None:
     began = time.perf_counter()
     status = send()
+    ended = time.perf_counter()
     with lock:
-        outcome.requests.append((kind, status, time.perf_counter() - began))
+        outcome.requests.append((kind, status, ended - began, ended))
 
 
 def _people(port: int, attempts: list[int], running: threading.Event, outcome: Outcome) -> list[threading.Thread]:
@@ -180,8 +183,8 @@ def run(app, count: int, timeout: float = 900) -> Outcome:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the batch of {count} did not finish in {timeout} s")
             time.sleep(0.1)
-        outcome.job_seconds, outcome.job_status = time.perf_counter() - began, status
-        outcome.during = len(outcome.requests)
+        outcome.job_ended = time.perf_counter()
+        outcome.job_seconds, outcome.job_status = outcome.job_ended - began, status
     finally:
         running.clear()
         for person in people:
