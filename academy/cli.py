@@ -111,12 +111,13 @@ def tarfile_error() -> type[Exception]:
 
 @academy_cli.command("jobs-sweep")
 def sweep_jobs_command() -> None:
-    """Fail jobs whose worker died, so their pages stop waiting and they can be run again."""
-    from academy.jobs import sweep_stale_jobs
+    """Fail jobs whose worker died, and hand the queued jobs nobody will run to a runner again."""
+    from academy.jobs import recover, sweep_stale_jobs
 
     count = sweep_stale_jobs(current_app.config["JOB_TIMEOUT_SECONDS"])
     db.session.commit()
     click.echo(f"{count} interrupted jobs marked as failed.")
+    click.echo(f"{recover(current_app._get_current_object())} queued jobs handed over again.")
 
 
 def init_app(app: Flask) -> None:

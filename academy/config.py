@@ -91,6 +91,10 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 15000
     JOB_WORKER_THREADS = 1
     JOB_TIMEOUT_SECONDS = 3600  # a job running longer is taken as dead (see jobs.sweep_stale_jobs)
+    # How often the web process looks for jobs nobody will run (jobs.recovery), and how long a
+    # queued job still counts as "waiting" for de-duplication before it is taken as stuck.
+    JOB_RECOVER_SECONDS = 60
+    JOB_QUEUE_TIMEOUT_SECONDS = 300
     JOB_RUNNER = "auto"  # RQ when ACADEMY_REDIS_URL is set, else a worker thread
     TESTING = False
 

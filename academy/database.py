@@ -5,6 +5,8 @@ writers: WAL, a generous busy timeout, foreign keys on, and ``BEGIN IMMEDIATE`` 
 transactions that write. A deferred transaction that reads and then writes cannot wait for the
 write lock (SQLite answers "database is locked" at once), so requests that may write start
 immediate transactions; pure reads (GET) stay deferred so they never queue behind writers.
+A third mode, ``READ ONLY`` (background jobs' read phase), begins deferred and refuses writes on
+both backends, so work that was meant only to read can never take the write lock by accident.
 """
 from __future__ import annotations
 
@@ -51,9 +53,21 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+READ_ONLY = "READ ONLY"
+BEGIN_MODES = ("DEFERRED", "IMMEDIATE", READ_ONLY)
+
+
 def set_sqlite_begin_mode(mode: str) -> contextvars.Token:
-    """Choose how the next SQLite transaction in this context begins: DEFERRED or IMMEDIATE."""
+    """Choose how the next transaction in this context begins: DEFERRED, IMMEDIATE (both SQLite
+    only) or READ ONLY (both backends: a write in it fails instead of waiting for or taking a lock)."""
+    if mode not in BEGIN_MODES:
+        raise ValueError(f"unknown transaction mode {mode!r}")
     return _sqlite_begin.set(mode)
+
+
+def current_begin_mode() -> str:
+    """How a transaction begun now in this context would begin (measurements of write-lock holds read it)."""
+    return _sqlite_begin.get()
 
 
 def reset_sqlite_begin_mode(token: contextvars.Token) -> None:
@@ -61,8 +75,12 @@ def reset_sqlite_begin_mode(token: contextvars.Token) -> None:
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """Install the SQLite pragmas and the explicit BEGIN; other backends are left alone."""
+    """Install the SQLite pragmas and the explicit BEGIN; other backends only get READ ONLY."""
     if engine.dialect.name != "sqlite":
+        @event.listens_for(engine, "begin")
+        def _read_only_begin(connection):
+            if _sqlite_begin.get() == READ_ONLY:  # the first statement of the transaction, as PostgreSQL wants
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
         return
 
     @event.listens_for(engine, "connect")
@@ -78,7 +96,14 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
+        mode = _sqlite_begin.get()
+        read_only = mode == READ_ONLY
+        # query_only is a flag of the connection, not of the transaction: switched only when it
+        # changes, so a pooled connection never carries a job's read-only phase into a request.
+        if connection.info.get("query_only", False) != read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+            connection.info["query_only"] = read_only
+        connection.exec_driver_sql(f"BEGIN {'DEFERRED' if read_only else mode}")
 
 
 @contextlib.contextmanager

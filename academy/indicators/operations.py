@@ -112,11 +112,21 @@ def _result_rows(comp: Computation, scheme: AssessmentScheme) -> list[dict]:
 
 def refresh_period(period: Period, by=None, as_of: datetime | None = None) -> SnapshotPeriod:
     """Recompute a month's, quarter's or year's snapshots and results from the raw rows."""
+    started = time.perf_counter()
+    return store_refresh(compute_refresh(period, as_of), by, started)
+
+
+def compute_refresh(period: Period, as_of: datetime | None = None) -> Computation:
+    """The reading half of a refresh: the counts of ``period``, nothing written (a job's read phase)."""
     if not period.storable:
         raise IndicatorError(_("Only months, quarters and years are kept as snapshots."))
-    started = time.perf_counter()
+    return compute(period, as_of)
+
+
+def store_refresh(comp: Computation, by=None, started: float | None = None) -> SnapshotPeriod:
+    """The writing half: replace the period's snapshots and results with ``comp``'s. Flushes."""
+    period, started = comp.period, started if started is not None else time.perf_counter()
     scheme = ensure_scheme(by)
-    comp = compute(period, as_of)
     db.session.execute(sa.delete(IndicatorSnapshot).where(IndicatorSnapshot.period_key == period.key))
     db.session.execute(sa.delete(AssessmentResult).where(AssessmentResult.period_key == period.key))
     snapshot_rows, result_rows = _snapshot_rows(comp), _result_rows(comp, scheme)

@@ -2,7 +2,8 @@
 
 Any flush that touches a case, task, extension, verification, return visit, patrol or visit marks
 the session; when it commits, one refresh job of the current month is queued, unless one is
-already waiting or one was queued by this process within the debounce window. So a busy hour of
+already waiting (one a runner will take: ``jobs.waiting_job_exists``) or one was queued by this
+process within the debounce window. So a busy hour of
 reporting costs one recomputation a minute, not one per case, and case operations stay untouched.
 """
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 
-import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from academy.cases.models import Case, CaseTask, Extension, Patrol, ReturnVisit, Verification, Visit
 from academy.indicators import settings
 from academy.indicators.periods import current_month, parse_period
-from academy.jobs import Job, JobStatus, enqueue_job, job_handler
+from academy.jobs import Job, enqueue_job, job_handler, waiting_job_exists
 
 log = logging.getLogger(__name__)
 JOB_KIND = "indicators.refresh"
@@ -29,14 +29,16 @@ _last_queued: dict[int, float] = {}
 
 @job_handler(JOB_KIND)
 def refresh_job(ctx, periods: list[str], **_ignored) -> dict:
-    """Refresh the named periods' snapshots (a job: commits once, after it returns)."""
-    from academy.indicators.operations import refresh_period
+    """Refresh the named periods' snapshots: every count computed in the read phase, then all
+    periods written in one short write transaction (committed with the job's end)."""
+    from academy.indicators.operations import compute_refresh, store_refresh
 
-    done = []
+    computed = []
     for n, key in enumerate(periods):
-        ctx.progress(100.0 * n / max(len(periods), 1), key)
-        marker = refresh_period(parse_period(key), by=None)
-        done.append(f"{key} ({marker.seconds:.1f} s)")
+        ctx.progress(90.0 * n / max(len(periods), 1), key)
+        computed.append((key, time.perf_counter(), compute_refresh(parse_period(key))))
+    ctx.begin_writes()
+    done = [f"{key} ({store_refresh(comp, None, started).seconds:.1f} s)" for key, started, comp in computed]
     return {"message": ", ".join(done)}
 
 
@@ -62,8 +64,7 @@ def _before_commit(session: Session) -> None:
     app_id, now = id(current_app._get_current_object()), time.monotonic()
     if now - _last_queued.get(app_id, -1e9) < settings.refresh_debounce_seconds():
         return
-    waiting = session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED))
-    if not waiting:
+    if not waiting_job_exists(session, JOB_KIND):  # a stuck refresh does not count: it would never run
         enqueue_job(JOB_KIND, {"periods": [current_month().key], "reason": "cases changed"})
     _last_queued[app_id] = now
 

@@ -1,4 +1,11 @@
-"""The registry's background job: a large import, with progress, written all or nothing."""
+"""The registry's background job: a large import, with progress, written all or nothing.
+
+The file is parsed and checked in the job's read phase (no write lock); only when every row is
+valid does the job open its one write transaction, which writes every row and commits with the
+job's end, so the import stays all or nothing while the lock is held only for the writing. The
+rows are checked against what the database held when they were read: a row written meanwhile
+that clashes with the file fails the job on the database's own unique constraints, writing nothing.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,7 +37,8 @@ def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None 
     path = upload_folder() / Path(stored).name  # only a bare name from the params, never a path
     by = db.session.get(User, user_id) if user_id else None
     try:
-        result = import_registry(filename, path.read_bytes(), by, progress=ctx.progress, scopes=scopes)
+        result = import_registry(filename, path.read_bytes(), by, progress=ctx.progress, scopes=scopes,
+                                 before_writes=ctx.begin_writes)
     except FileProblem as error:
         return {"message": str(error), "ok": False}
     finally:

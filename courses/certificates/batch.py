@@ -2,8 +2,9 @@
 background job renders one merged PDF, a .zip of single PDFs and a roster (PDF and .xlsx) of the
 numbers, reporting its progress as it goes.
 
-The job only reads and renders (``writes_late``): on SQLite it never holds the write lock while
-rendering. Rendering is ``courses.certificates.pdf`` (``write_merged``, ``write_zip``,
+The job reads the certificates in a short read transaction, ends it, renders outside any
+transaction, and writes only its own result at the end (``academy.jobs``' phases): on SQLite it
+never holds the write lock while it reads or renders. Rendering is ``courses.certificates.pdf`` (``write_merged``, ``write_zip``,
 ``roster_pdf``, ``roster_xlsx``), written apart from this module.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from academy import audit
 from academy.extensions import db
@@ -54,15 +56,18 @@ def _reporter(ctx, start: float, span: float, total: int, message: str):
     return report
 
 
-@job_handler(KIND, writes_late=True)
+@job_handler(KIND)
 def print_batch(ctx, certificate_ids: list[int], base_url: str, language: str = "holder") -> dict:
     from courses.certificates import pdf  # WeasyPrint loads with the first PDF, not with every worker
 
     ctx.progress(1, _("Reading the certificates"))
-    rows = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(certificate_ids))).all()
+    # One query per relation instead of several per certificate: the read phase stays short.
+    rows = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(certificate_ids)).options(
+        *(selectinload(getattr(Certificate, name)) for name in ("worker", "type", "branch", "course")))).all()
     order = {ident: n for n, ident in enumerate(certificate_ids)}
     rows.sort(key=lambda c: order[c.id])
     docs = [documents.build_document(c, base_url, None if language == "holder" else language) for c in rows]
+    ctx.end_reads()  # everything needed is in ``docs``: rendering holds no transaction open
     folder = job_folder(ctx.job.id)
     folder.mkdir(parents=True, exist_ok=True)
     merged = folder / FILES["merged"]
@@ -73,6 +78,5 @@ def print_batch(ctx, certificate_ids: list[int], base_url: str, language: str = 
     pdf.roster_pdf(roster, folder / FILES["roster_pdf"])
     pdf.roster_xlsx(roster, folder / FILES["roster_xlsx"])
     ctx.progress(100, _("Done"))
-    ctx.begin_writes()  # the job's own row is written from here on, in a write transaction
-    ctx.job.result_name = FILES["merged"]  # what the generic job page offers
+    ctx.result_name = FILES["merged"]  # what the generic job page offers, written with the job's end
     return {"message": _("%(n)d certificates printed.", n=total), "count": total, "files": list(FILES.values())}

@@ -19,12 +19,14 @@ if "test.note" not in HANDLERS:
     @job_handler("test.note")
     def _note(ctx, text: str):
         ctx.progress(50, "half way")
+        ctx.begin_writes()
         audit.record(None, "test.note", summary=text)
         ctx.result_file("note.txt").write_text(text, encoding="utf-8")
         return {"message": f"noted {text}"}
 
     @job_handler("test.fail")
     def _fail(ctx, text: str):
+        ctx.begin_writes()
         audit.record(None, "test.note", summary=text)  # must not survive the failure
         raise RuntimeError("boom")
 

@@ -151,3 +151,28 @@ def test_a_worker_killed_half_way_leaves_nothing_and_the_rerun_is_clean(instance
     upload(client, data)  # and the same file once more changes nothing
     assert _rq_worker(instance, private_redis.url).wait(timeout=300) == 0
     assert grid_count(instance) == (2400, 2400)
+
+
+def test_a_queued_job_whose_rq_job_is_gone_is_enqueued_again(instance, private_redis):
+    """Redis lost the job (flushed, restarted without persistence): the row stays QUEUED and no worker
+    would ever run it. Recovery finds it gone from Redis and enqueues it again; one still waiting
+    in Redis is left alone (not enqueued twice)."""
+    from redis import Redis
+    from rq import Queue
+
+    from academy.jobs import recover
+
+    client = instance.test_client()
+    log_in(client, "hr-jobs")
+    lost = upload(client, grids_file(200))  # 600 rows: a background job
+    connection = Redis.from_url(private_redis.url)
+    queue = Queue("academy", connection=connection)
+    assert queue.count == 1
+    connection.flushdb()  # what a Redis restart without persistence does
+    assert job_of(instance, lost).status == JobStatus.QUEUED
+    assert recover(instance) == 1
+    assert queue.job_ids == [lost]
+    assert recover(instance) == 0, "a job waiting in Redis is not enqueued twice"
+    assert _rq_worker(instance, private_redis.url).wait(timeout=300) == 0
+    assert job_of(instance, lost).status == JobStatus.DONE
+    assert grid_count(instance) == (600, 600)

@@ -58,11 +58,12 @@ def count_rows(filename: str, data: bytes) -> int:
 
 
 def import_registry(filename: str, data: bytes, by, progress: Callable[[float, str], None] | None = None,
-                    scopes: list[str] | None = None) -> ImportResult:
+                    scopes: list[str] | None = None, before_writes: Callable[[], None] | None = None) -> ImportResult:
     """Read, validate and (when every row is valid) write a registry file. Flushes, never commits.
 
     ``scopes`` are the importer's edit scopes: rows outside them are problems. Raises
-    ``FileProblem`` when the file cannot be read at all.
+    ``FileProblem`` when the file cannot be read at all. ``before_writes`` is called between the
+    validation and the first write (a job opens its write transaction there).
     """
     progress = progress or (lambda _percent, _message="": None)
     sheets = read_upload(filename, data)
@@ -71,6 +72,8 @@ def import_registry(filename: str, data: bytes, by, progress: Callable[[float, s
     result = ImportResult(problems=v.problems, problem_count=v.problem_count)
     if not result.ok:
         return result
+    if before_writes is not None:
+        before_writes()
     progress(30, _("Writing areas and grids"))
     _apply_areas(v, by, result)
     _apply_grids(v, by, result)

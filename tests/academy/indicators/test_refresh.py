@@ -80,3 +80,27 @@ def test_training_needs_slot_gives_the_weak_categories(app, city):
     assert [code for code, _reason in needs].count("HAZARD") >= 1
     assert any("2026-03" in reason and "0.0" in reason for _code, reason in needs)
     assert [need for provider in providers for need in provider(city.workers[1])] == []
+
+
+def test_a_stuck_refresh_does_not_stop_new_ones_being_queued(app, city, monkeypatch):
+    """A refresh queued long ago that never ran (its runner gone) is not "already queued": the next
+    case change queues one that will run. A fresh one still stands for the burst."""
+    from datetime import timedelta
+
+    from academy.database import utcnow
+    from academy.indicators import refresh
+    from academy.jobs import enqueue_job
+
+    monkeypatch.setitem(app.config, "INDICATORS_AUTO_REFRESH", True)
+    monkeypatch.setattr(refresh, "_last_queued", {})
+    stuck = enqueue_job(JOB_KIND, {"periods": [current_month().key]})
+    stuck.created_at = utcnow() - timedelta(seconds=app.config["JOB_QUEUE_TIMEOUT_SECONDS"] + 60)
+    db.session.commit()
+    make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-02"))
+    db.session.commit()
+    queued = db.session.scalars(sa.select(Job).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED)).all()
+    assert len(queued) == 2, "the stuck refresh must not swallow the new one"
+    monkeypatch.setattr(refresh, "_last_queued", {})  # past the debounce: only the fresh job dedups now
+    make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-03"))
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND)) == 2
