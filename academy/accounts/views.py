@@ -26,14 +26,9 @@ from academy.database import read_only_transaction
 from academy.extensions import db
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, require_role
 from academy.redirects import safe_next
+from academy.web.paging import paginate
 
 bp = Blueprint("accounts", __name__)
-
-
-def page_number() -> int:
-    """The ``page`` query argument, kept within sane bounds whatever was sent."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), 100_000)
 
 
 def area_choices() -> list[tuple[str, str]]:
@@ -124,9 +119,8 @@ def account():
 @bp.get("/admin/users")
 @require_role(Role.ADMIN)
 def users():
-    page = page_number()
     query = sa.select(User).order_by(User.username)
-    return render_template("accounts/users.html", users=db.paginate(query, page=page, per_page=50, error_out=False))
+    return render_template("accounts/users.html", users=paginate(query, 50))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -233,6 +227,5 @@ def audit_log():
             query = query.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
         if form.object_type.data:
             query = query.where(AuditEntry.object_type == form.object_type.data.strip())
-    page = page_number()
-    entries = db.paginate(query, page=page, per_page=50, error_out=False)
+    entries = paginate(query, 50)
     return render_template("accounts/audit.html", form=form, entries=entries)

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.indicators.definitions import INDICATORS
 from academy.indicators.periods import PeriodError, parse_period
+from academy.web.numbers import DecimalField, IntegerField
 
 MAX_ITEMS_TEXT = 4000
 

@@ -1,23 +1,13 @@
 """Forms of the assessment engine; every field bounded, choices limited to what exists."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    DecimalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from academy.web.numbers import DecimalField, IntegerField
 from courses.exams.formats import MAX_STEM, OPTION_LETTERS, Difficulty
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import ResultRelease
@@ -31,20 +21,6 @@ CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
                  PartialCredit.RIGHT_MINUS_WRONG: _l("Right minus wrong")}
 RELEASE_LABELS = {ResultRelease.IMMEDIATE: _l("As soon as graded"), ResultRelease.AFTER_CLOSE: _l("After the exam closes"),
                   ResultRelease.MANUAL: _l("When an instructor releases them")}
-
-
-class PointsField(DecimalField):
-    """A decimal that is a number: "NaN", "sNaN", "Infinity" and overlong text are refused as
-    invalid input (a signalling NaN would otherwise fail the range check with a server error)."""
-
-    def process_formdata(self, valuelist):
-        if valuelist and len(str(valuelist[0])) > 30:
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
-        super().process_formdata(valuelist)
-        if valuelist and isinstance(self.data, Decimal) and not self.data.is_finite():
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 class QuestionForm(FlaskForm):
@@ -117,7 +93,7 @@ class ExamForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     time_limit_minutes = IntegerField(_l("Time limit (minutes)"), default=60, validators=[InputRequired(), NumberRange(1, 600)])
     attempts_allowed = IntegerField(_l("Attempts allowed"), default=1, validators=[InputRequired(), NumberRange(1, 20)])
-    pass_mark = PointsField(_l("Pass mark (%)"), default=60, places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    pass_mark = DecimalField(_l("Pass mark (%)"), default=60, places=2, validators=[InputRequired(), NumberRange(0, 100)])
     grace_seconds = IntegerField(_l("Grace period after the time limit (seconds)"), default=60,
                                  validators=[InputRequired(), NumberRange(0, 600)])
     start_window_minutes = IntegerField(_l("Latest start, minutes after opening (empty: any time)"),
@@ -129,7 +105,7 @@ class ExamForm(FlaskForm):
     release = SelectField(_l("Results are shown"), choices=[(r.value, label) for r, label in RELEASE_LABELS.items()])
     double_marking = BooleanField(_l("Double marking: two instructors mark each essay blind"),
                                   description=_l("Cannot be switched on or off once marking has begun."))
-    double_marking_tolerance = PointsField(
+    double_marking_tolerance = DecimalField(
         _l("Double marking tolerance (points)"), default=1, places=2, validators=[Optional(), NumberRange(0, 100)],
         description=_l("Marks at most this far apart are averaged; marks further apart are reconciled by an instructor."))
     submit = SubmitField(_l("Save exam"))
@@ -141,7 +117,7 @@ class RuleForm(FlaskForm):
     unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
     difficulty = SelectField(_l("Difficulty"), choices=[("", _l("Any"))] + [(d, label) for d, label in DIFFICULTY_LABELS.items()])
     count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
-    points = PointsField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
+    points = DecimalField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
     submit = SubmitField(_l("Add to blueprint"))
 
 
@@ -154,13 +130,13 @@ class AccommodationForm(FlaskForm):
 
 
 class GradeForm(FlaskForm):
-    points = PointsField(_l("Points"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    points = DecimalField(_l("Points"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
     feedback = TextAreaField(_l("Feedback"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save mark and next"))
 
 
 class ReconcileForm(FlaskForm):
-    points = PointsField(_l("Final points"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    points = DecimalField(_l("Final points"), places=2, validators=[InputRequired(), NumberRange(0, 100)])
     feedback = TextAreaField(_l("Feedback to the trainee"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save final points and next"))
 

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from academy.web.numbers import DecimalField, IntegerField
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
 CODE_MESSAGE = _l("Use letters, digits, dot and dash only.")

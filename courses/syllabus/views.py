@@ -11,6 +11,7 @@ from academy.accounts.models import User
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Area, AreaLevel
+from academy.web.paging import int_arg
 from courses.syllabus import operations as ops
 from courses.syllabus.forms import (
     ActionForm,
@@ -200,8 +201,8 @@ def review(version_id: int):
 @bp.get("/diff")
 @login_required
 def diff():
-    old = _visible_version(request.args.get("old", 0, type=int))
-    new = _visible_version(request.args.get("new", 0, type=int))
+    old = _visible_version(int_arg("old", 0))
+    new = _visible_version(int_arg("new", 0))
     return render_template("syllabus/diff.html", old=old, new=new, diff=ops.diff_versions(old, new))
 
 

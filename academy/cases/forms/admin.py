@@ -3,20 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from academy.cases.forms.flow import LEVEL_CHOICES
 from academy.cases.models import ClockKind
+from academy.web.numbers import FloatField, IntegerField
 
 CLOCK_CHOICES = [(ClockKind.NATURAL_HOURS.value, _l("Natural hours (day and night)")),
                  (ClockKind.WORKING_HOURS.value, _l("Working hours")),

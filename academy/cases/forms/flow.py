@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
+from academy.web.numbers import IntegerField
 
 LEVEL_CHOICES = [(Level.SELF.value, _l("Grid worker (自办自结)")), (Level.COMMUNITY.value, _l("Community")),
                  (Level.STREET.value, _l("Street")), (Level.DEPARTMENT.value, _l("Departments (吹哨报到)"))]

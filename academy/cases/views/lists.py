@@ -15,6 +15,7 @@ from academy.cases.workflow import STATE_LABELS
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry.models import Department
+from academy.web.paging import paginate
 
 PER_PAGE = 50
 
@@ -49,8 +50,7 @@ def _user_id(username: str) -> int:
 @require_role(*access.ANY_ROLE)
 def index():
     form, filters = _filter_form()
-    page = request.args.get("page", 1, type=int)
-    cases = db.paginate(queries.case_query(current_user, filters), page=page, per_page=PER_PAGE, error_out=False)
+    cases = paginate(queries.case_query(current_user, filters), PER_PAGE)
     return render_template("cases/index.html", form=form, cases=cases, board=False)
 
 
@@ -58,15 +58,11 @@ def index():
 @require_role(Role.DISPATCHER, Role.VIEWER)
 def board():
     form, filters = _filter_form()
-    page = request.args.get("page", 1, type=int)
     counts, counted = queries.board_counts(current_user, filters)
     # Without a light or state filter the list shows exactly the counted cases: reuse that total
     # instead of counting them a second time for the pager.
     same_set = not filters.light and not filters.state
-    cases = db.paginate(queries.case_query(current_user, filters), page=page, per_page=PER_PAGE, error_out=False,
-                        count=not same_set)
-    if same_set:
-        cases.total = counted
+    cases = paginate(queries.case_query(current_user, filters), PER_PAGE, total=counted if same_set else None)
     return render_template("cases/index.html", form=form, cases=cases, board=True, counts=counts)
 
 
@@ -84,7 +80,7 @@ def mine():
         mine_clause = sa.or_(mine_clause, Case.reporter_worker_id == worker.id)
     query = sa.select(Case).where(mine_clause, access.visible_clause(current_user)).order_by(
         Case.state.in_(queries.OPEN_STATES).desc(), Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
-    cases = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    cases = paginate(query, PER_PAGE)
     notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == current_user.id)
                                .order_by(Notification.id.desc()).limit(20)).all()
     return render_template("cases/mine.html", cases=cases, notifications=notes, worker=worker)

@@ -16,6 +16,7 @@ from academy.registry.forms import AreaForm, DepartmentEditForm, DepartmentForm,
 from academy.registry.models import AreaLevel, Department, Grid
 from academy.registry.views import bp
 from academy.registry.views.common import area_options, can_edit_here, read_scopes_for
+from academy.web.paging import paginate
 
 
 def _areas_page(form: AreaForm | None = None, status: int = 200):
@@ -63,8 +64,7 @@ def new_area():
 def _departments_page(form: DepartmentForm | None = None, status: int = 200):
     filters = ListFilterForm(request.args)
     scopes = read_scopes_for(filters.area.data if filters.validate() else None)
-    page = request.args.get("page", 1, type=int)
-    departments = db.paginate(queries.departments_query(scopes), page=page, per_page=50, error_out=False)
+    departments = paginate(queries.departments_query(scopes), 50)
     levels = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET)
     return render_template("registry/departments.html", departments=departments, pager=departments,
                            form=form or DepartmentForm(area_options(levels), formdata=None),

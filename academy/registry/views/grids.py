@@ -16,6 +16,7 @@ from academy.registry.forms import EndForm, GridCreateForm, GridEditForm, ListFi
 from academy.registry.models import Grid, GridKind
 from academy.registry.views import bp
 from academy.registry.views.common import community_options, form_status, read_scopes_for
+from academy.web.paging import paginate
 
 
 @bp.get("/registry/grids")
@@ -26,8 +27,7 @@ def grids():
     scopes = read_scopes_for(filters.area.data if valid else None)
     query = queries.grids_query(scopes, search=(filters.q.data or "").strip() if valid else "",
                                 kind=filters.kind.data if valid else "", state=filters.state.data or "active")
-    page = request.args.get("page", 1, type=int)
-    grids = db.paginate(query, page=page, per_page=50, error_out=False)
+    grids = paginate(query, 50)
     return render_template("registry/grids.html", grids=grids, pager=grids, filters=filters,
                            can_add=queries.has_edit_role(current_user), export_area=filters.area.data if valid else "")
 

@@ -29,6 +29,7 @@ from academy.registry.forms import (
 from academy.registry.models import Assignment, AssignmentRole, Worker, WorkerStatus
 from academy.registry.views import bp
 from academy.registry.views.common import employing_area_options, form_status, read_scopes_for
+from academy.web.paging import paginate
 
 
 @bp.route("/registry/workers", methods=["GET", "POST"])
@@ -44,8 +45,7 @@ def workers():
     scopes = read_scopes_for(filters.area.data if valid else None)
     query = queries.workers_query(scopes, search=(filters.q.data or "").strip() if valid else "",
                                   status=filters.status.data if valid else "")
-    page = request.args.get("page", 1, type=int)
-    workers = db.paginate(query, page=page, per_page=50, error_out=False)
+    workers = paginate(query, 50)
     return render_template("registry/workers.html", workers=workers, pager=workers, filters=filters, labels=labels,
                            can_add=queries.has_edit_role(current_user), export_area=filters.area.data if valid else "")
 

@@ -14,6 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, get_or_404, in_scope, require_role
 from academy.registry.models import Worker
 from academy.web.actions import perform
+from academy.web.paging import paginate
 from academy.web.urls import public_base
 from courses.certificates import documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
@@ -57,7 +58,7 @@ def certificate_list():
     # The holder comes with the row (the query joins him already) and the type with it: no load per row.
     query = (selection_of(form).query(queries.hr_scopes(current_user))
              .options(contains_eager(Certificate.worker), joinedload(Certificate.type)))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
+from academy.web.paging import int_arg
 from courses.exams import bank as ops
 from courses.exams import images as image_ops
 from courses.exams.content import render_markdown
@@ -32,7 +33,7 @@ def bank():
     search = request.args.get("q", "")[:100].strip()
     kind = request.args.get("type", "")
     status = request.args.get("status", "")
-    unit_id = request.args.get("unit", type=int)
+    unit_id = int_arg("unit")
     questions = ops.bank_questions(search=search, unit_id=unit_id, kind=kind if kind in set(QuestionType) else "",
                                    status=status if status in set(QuestionStatus) else "")
     return render_template("exams/bank.html", questions=questions, search=search, kind=kind, status=status,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.actions import commit_or_refuse
+from academy.web.paging import int_arg
 from courses.exams import attempts as ops
 from courses.exams import queries, regrade
 from courses.exams.content import render_markdown
@@ -24,7 +25,7 @@ def grading_queue(exam_id: int):
     exam = managed_exam(exam_id)
     if ops.sweep_overdue(exam=exam):
         db.session.commit()
-    family = request.args.get("question", type=int)
+    family = int_arg("question")
     items = queries.grading_queue(exam, family)
     return render_template("exams/queue.html", exam=exam, items=items, family=family,
                            marking=double.queue_for(exam, items) if exam.double_marking else None,
@@ -46,7 +47,7 @@ def grade_item(item_id: int):
     if form.validate_on_submit() and commit_or_refuse(lambda: ops.grade_item(
             item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=ops.ExamError).done:
         flash(_("Mark saved."), "success")
-        family = request.args.get("question", type=int)
+        family = int_arg("question")
         following = queries.grading_queue(exam, family)
         if following:
             return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))

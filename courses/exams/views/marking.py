@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.actions import commit_or_refuse
+from academy.web.paging import int_arg
 from courses.exams import marking, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, ReconcileForm
@@ -52,7 +53,7 @@ def mark_page(exam, item: AttemptItem):
             refusals=marking.ExamError, categories={marking.MarkingConflict: "warning"})
         if outcome.done:
             flash(str(SAVED.get(outcome.value, _("Mark saved."))), "success")
-            return _next(exam, request.args.get("question", type=int), reconcile=False)
+            return _next(exam, int_arg("question"), reconcile=False)
         status = 409 if isinstance(outcome.refusal, marking.MarkingConflict) else 400
     elif request.method == "POST":
         status = 400
@@ -71,7 +72,7 @@ def reconcile_item(item_id: int):
     exam = managed_exam(item.attempt.exam_id)
     if not exam.double_marking or item.attempt.state is AttemptState.IN_PROGRESS:
         abort(404)
-    family = request.args.get("question", type=int)
+    family = int_arg("question")
     if len(marking.marks_of(item)) < 2:
         flash(_("This answer is reconciled once both of its marks are in."), "info")
         return redirect(url_for("exams.grade_item", item_id=item.id, question=family), 303)
