@@ -80,8 +80,12 @@ def _walk_json(value, where: str) -> tuple[str, str] | None:
 
 def _walk_multidict(values, where: str) -> tuple[str, str] | None:
     for key, items in values.lists():
+        if key is None:
+            # Werkzeug's multipart parser names a field it cannot read (name="\\") None, on which
+            # the CSRF check and the forms would fail: a malformed request, refused as such.
+            raise BadRequest()
         for text in (key, *items):
-            if code := first_unstorable(text):
+            if isinstance(text, str) and (code := first_unstorable(text)):
                 return (f"{where} {key!r:.40}", code)
     return None
 

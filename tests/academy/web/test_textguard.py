@@ -114,3 +114,9 @@ def test_open311_refuses_in_its_own_format_and_stores_nothing(client, descriptio
     [error] = response.get_json()
     assert error["code"] == 400 and first_unstorable(description) in error["description"]
     assert client.application.extensions["sqlalchemy"].session.scalar(sa.select(sa.func.count(Case.id))) == cases
+
+
+def test_a_multipart_field_werkzeug_cannot_name_is_not_a_crash(client):
+    # Werkzeug parses name="\" as the key None; found by the fuzz test (a 500 on every form).
+    response = client.post("/login", data={"\\": "x", "username": "a"}, content_type="multipart/form-data")
+    assert response.status_code == 400
