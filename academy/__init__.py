@@ -20,7 +20,7 @@ from academy import audit, contributions, jobs
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from academy.web import errors, i18n, security, urls
+from academy.web import errors, i18n, security, textguard, urls
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
+    # Unstorable text is refused before the CSRF check runs, so the answer does not depend on the token.
+    textguard.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     babel.domain_instance = i18n.CatalogueDomain()  # finds translations/zh_CN (see CatalogueDomain)

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from academy.contributions import contributions
 from academy.extensions import db
+from academy.textrepair import repair_text
 
 academy_cli = AppGroup("academy", help="Grid Academy administration.")
 
@@ -118,6 +119,19 @@ def sweep_jobs_command() -> None:
     db.session.commit()
     click.echo(f"{count} interrupted jobs marked as failed.")
     click.echo(f"{recover(current_app._get_current_object())} queued jobs handed over again.")
+
+
+@academy_cli.command("repair-text")
+@click.option("--dry-run", is_flag=True, help="Only count what would be repaired.")
+def repair_text_command(dry_run: bool) -> None:
+    """Clean stored text of lone surrogates and control characters (answers saved before the guard)."""
+    found = repair_text(dry_run=dry_run)
+    if not dry_run:  # a dry run wrote nothing: there is nothing to end
+        db.session.commit()
+    verb = "would be repaired" if dry_run else "repaired"
+    for name, count in sorted(found.items()):
+        click.echo(f"{name}: {count} values {verb}")
+    click.echo(f"{sum(found.values())} values {verb}.")
 
 
 def init_app(app: Flask) -> None:

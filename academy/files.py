@@ -28,7 +28,9 @@ _WRITTEN_KEY = "academy.files_written"
 _DOOMED_KEY = "academy.files_to_remove"
 # Slashes and their lookalikes (division slash, fraction slash, big solidus...) end a folder name.
 _SEPARATORS = re.compile("[/\\\\\u2215\u2044\u29f8\u29f9\u2216]")
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+# Controls (C0, DEL, C1), lone surrogates, reserved characters, and the bidirectional marks and
+# overrides that make "invoice\u202egpj.exe" show as "invoiceexe.jpg".
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff<>:\"|?*\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
 
 class StorageError(OSError):
@@ -59,7 +61,8 @@ def write_file(path: Path, data: bytes) -> Path:
 
 def display_name(filename: str, limit: int = 200) -> str:
     """An uploaded file's name as people may see it again: no folders (either separator), no
-    control or reserved characters, Unicode normalised (NFKC folds full-width lookalikes)."""
+    control, reserved or bidirectional-control characters, Unicode normalised (NFKC folds
+    full-width lookalikes)."""
     name = unicodedata.normalize("NFKC", filename or "")
     name = _SEPARATORS.split(name)[-1]
     name = _UNSAFE_NAME.sub("", name).strip().lstrip(".")

@@ -2,9 +2,10 @@
 
 JSON only. The API is exempt from CSRF (it has no session); a POST needs an API key issued to
 the app (``flask academy open311-key NAME``). Errors use GeoReport's format: a list of
-``{"code": ..., "description": ...}`` with the HTTP status. The lists show only requests that came
-in through Open311, so residents' calls to the hotline are not published. Every endpoint is rate
-limited (``RATELIMIT_OPEN311``): per API key when a valid one is sent, else per client address.
+``{"code": ..., "description": ...}`` with the HTTP status (``academy.web.errors`` answers the HTTP
+errors, a wrong method or an unknown URL under ``/open311/`` included, in the same format). The lists show
+only requests that came in through Open311, so residents' calls to the hotline are not published. Every
+endpoint is rate limited (``RATELIMIT_OPEN311``): per API key when a valid one is sent, else per client address.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
 
 from academy.cases import operations as ops
 from academy.cases.models import ApiClient, Case, CaseState, Category, Channel
@@ -45,11 +45,6 @@ def error_response(status: int, description: str):
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
     return error_response(error.status, error.description)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return error_response(error.code or 400, error.description or error.name)
 
 
 def _sent_key() -> str:

@@ -1,17 +1,29 @@
-"""Error pages in the site's style, for every error a user can provoke."""
+"""Error answers for every error a user can provoke: a page in the site's style, or JSON.
+
+``error_format`` is the one place that decides how an error is answered. Open311 (``/open311/``)
+answers in GeoReport's format, a list of ``{"code": ..., "description": ...}``; the other JSON
+endpoints (``/api/...``, URLs ending in ``.json``, views of an ``api`` module or marked with
+``json_endpoint``, and requests that send JSON or ask only for it) answer
+``{"error": "not_found", "message": "..."}``; everything else gets the page. The decision is
+made for CSRF failures, 400, 404, 405, 413, 429 and the server's own errors alike, also when no
+view ran (a wrong method: the URL's endpoint is found by matching it with a method it allows).
+"""
 from __future__ import annotations
 
+import inspect
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RoutingException
 
 from academy.extensions import db, login_manager
 from academy.files import StorageError
+from academy.web.textguard import UnstorableText
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +40,54 @@ MESSAGES = {
 }
 
 
+OPEN311, JSON = "open311", "json"
+ERROR_NAMES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+               429: "too_many_requests", 500: "internal_error", 503: "unavailable", 507: "storage_full"}
+
+
+def json_endpoint(view):
+    """Mark a view whose answers are JSON (a page's script reads them), so its errors are JSON too."""
+    view.answers_json = True
+    return view
+
+
+def _view():
+    """The view the request's URL names; for a wrong method, the view of a method the URL allows."""
+    endpoint = request.endpoint
+    if endpoint is None and isinstance(request.routing_exception, MethodNotAllowed):
+        allowed = request.routing_exception.valid_methods or []
+        try:
+            endpoint, _args = current_app.url_map.bind_to_environ(request.environ).match(method=allowed[0])
+        except (HTTPException, RoutingException, IndexError):
+            endpoint = None
+    return current_app.view_functions.get(endpoint) if endpoint else None
+
+
+def error_format() -> str | None:
+    """How this request's errors are answered: ``OPEN311``, ``JSON`` or None (an HTML page)."""
+    path = request.path
+    if path.startswith("/open311/"):
+        return OPEN311
+    if path.startswith("/api/") or path.endswith(".json"):
+        return JSON
+    view = _view()
+    if view is not None and (getattr(view, "answers_json", False) or inspect.unwrap(view).__module__.endswith(".api")):
+        return JSON
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return JSON
+    return None
+
+
 def render_error(code: int, detail: str | None = None):
+    """The error answer in the format the request calls for (see ``error_format``)."""
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+    text = str(detail or message)
+    kind = error_format()
+    if kind == OPEN311:
+        return jsonify([{"code": code, "description": text}]), code
+    if kind == JSON:
+        return jsonify(error=ERROR_NAMES.get(code, "bad_request" if code < 500 else "internal_error"), message=text), code
+    return render_template("errors/error.html", code=code, title=title, message=text), code
 
 
 def init_app(app: Flask) -> None:
@@ -42,12 +99,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code in (301, 302, 303, 307, 308) or error.code is None:
             return error
-        if request.path.startswith("/api/"):
-            # Other systems read JSON, also when no route matched (a number with a newline in it):
-            # the same shape as the endpoints' own refusals, e.g. {"error": "not_found"}.
-            body, code = jsonify(error=error.name.lower().replace(" ", "_").replace("'", "")), error.code
-        else:
-            body, code = render_error(error.code)
+        # Our own refusals (unstorable text) say what was wrong; Werkzeug's stock texts are replaced.
+        body, code = render_error(error.code, error.description if isinstance(error, UnstorableText) else None)
         # Keep what the error says about itself (Allow on 405, Retry-After on 429).
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, code, headers

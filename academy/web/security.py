@@ -1,9 +1,7 @@
 """Security headers, safe redirects, session cookies that know HTTPS, and sessions that end."""
 from __future__ import annotations
 
-import re
-
-from flask import Flask, abort, request
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
 CSP = "; ".join([
@@ -27,21 +25,6 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-# NUL and other control characters have no place in what people type (tab and newlines aside);
-# PostgreSQL refuses NUL in text, so they are turned away here, for every form, query and JSON body.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def refuse_control_characters():
-    values = [v for values in request.args.listvalues() for v in values]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values += [v for values in request.form.listvalues() for v in values]
-    if any(_CONTROL.search(value) for value in values):
-        abort(400)
-    if request.is_json and b"\\u0000" in request.get_data(cache=True):
-        abort(400)
-
-
 def add_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -58,5 +41,4 @@ def add_security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.session_interface = HttpsAwareSessionInterface()
-    app.before_request(refuse_control_characters)
     app.after_request(add_security_headers)

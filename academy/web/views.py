@@ -29,6 +29,7 @@ from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
 from academy.redirects import safe_next
+from academy.web.errors import json_endpoint
 from academy.web.i18n import locale_code
 
 bp = Blueprint("web", __name__)
@@ -96,6 +97,7 @@ def switch_language():
 
 
 @bp.get("/healthz")
+@json_endpoint
 def health():
     db.session.execute(sa.text("SELECT 1"))
     return jsonify(status="ok")

@@ -1,11 +1,11 @@
 """The JSON verification endpoint for other systems: the same facts as the public page.
 
-``GET /api/certificates/verify/<number>`` answers 200 with the facts, or 404 ``{"error": "not_found"}``
-for an unknown or malformed number alike; it shares the page's rate limit (429 with Retry-After).
+``GET /api/certificates/verify/<number>`` answers 200 with the facts, or 404 ``{"error": "not_found", "message": ...}``
+(``academy.web.errors``, the same answer as a URL no route matches) for an unknown or malformed number alike; it shares the page's rate limit (429 with Retry-After).
 """
 from __future__ import annotations
 
-from flask import jsonify
+from flask import abort, jsonify
 
 from academy.extensions import csrf
 from academy.web.ratelimit import Verdict, rate_limited
@@ -25,5 +25,5 @@ def _too_many(verdict: Verdict):
 def verify_json(number: str):
     certificate = queries.by_number(number)
     if certificate is None:
-        return jsonify(error="not_found"), 404
+        abort(404)
     return jsonify(public_facts(certificate))

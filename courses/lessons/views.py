@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.web.actions import perform
+from academy.web.errors import json_endpoint
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course, Enrollment
 from courses.enrollment.operations import can_edit_course
@@ -118,6 +119,7 @@ def _own_progress(lesson: Lesson) -> LessonProgress:
 
 
 @bp.post("/lessons/<int:lesson_id>/heartbeat")
+@json_endpoint
 @login_required
 def heartbeat(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)

@@ -96,10 +96,20 @@ NASTY = [
     "\u202eevil", "\ufeff", "ｔｅｓｔ", "𠜎𠜱𠝹", "e\u0301", "\u0000", "a\x00b", "\r\nSet-Cookie: x=1", "\x1b[31m",
     "320102199001010011", "g:999999999", "u:-1",
 ]
-# Control characters come from NASTY only: the shell refuses them before any view (400), so free
-# text full of them would never reach the views' own checks.
+# Most free text is printable, so that it reaches the views' own checks; a share mixes in what the
+# shell's text guard refuses (controls, DEL, C1) and what it lets pass but file names must not keep
+# (bidirectional controls), and JSON text also lone surrogates (a form cannot carry them as UTF-8).
 printable = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
+CONTROLS = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+hostile_chars = st.sampled_from(CONTROLS + BIDI + "\t\r\n")
+mixed_text = st.text(alphabet=st.one_of(printable, hostile_chars), min_size=1, max_size=60)
+surrogate_text = st.text(alphabet=st.one_of(printable, st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)),
+                         min_size=1, max_size=40).filter(lambda t: any("\ud800" <= c <= "\udfff" for c in t))
+long_bidi = st.integers(min_value=2_000, max_value=40_000).map(lambda n: "\u202e\u2066名" * n)
 text_values = st.one_of(
+    mixed_text,
+    long_bidi,
     st.sampled_from(NASTY),
     st.text(alphabet=printable, max_size=40),
     st.text(alphabet=printable, min_size=200, max_size=2000),
@@ -109,7 +119,7 @@ text_values = st.one_of(
 )
 form_values = st.one_of(text_values, st.lists(text_values, min_size=2, max_size=3))  # a field sent twice or more
 file_values = st.tuples(st.binary(max_size=2048), st.sampled_from(["a.png", "../x.xlsx", "b.csv", "c.pdf", "", "d\x00.jpg",
-                                                                  "e.txt", "f.jpg"]))
+                                                                  "e.txt", "f.jpg", "g\u202egnp.exe", "h\x85\u2066.png"]))
 
 
 def form_payloads(target: Target):
@@ -122,8 +132,9 @@ def form_payloads(target: Target):
 
 
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**64), max_value=2**64),
-                         st.floats(allow_nan=False), text_values)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(alphabet=printable, max_size=8), inner,
+                         st.floats(allow_nan=False), text_values, surrogate_text)
+json_keys = st.one_of(st.text(alphabet=printable, max_size=8), mixed_text, surrogate_text)
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_keys, inner,
                                                                                                    max_size=4), max_leaves=12)
 
 

@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.cases import photos
+from academy.files import display_name
 from academy.web.numbers import FloatField
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
@@ -44,7 +45,7 @@ class PhotosMixin:
             try:
                 photos.check_photo(data)
             except photos.PhotoError as error:
-                raise ValidationError(f"{upload.filename[:60]}: {error}") from error
+                raise ValidationError(f"{display_name(upload.filename, limit=60)}: {error}") from error
             self.photo_data.append(data)
 
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from academy import audit, numbers
 from academy.extensions import db
+from academy.files import display_name
 from academy.registry.exchange.reader import read_upload
 from academy.registry.exchange.validate import Problem, Validation, validate
 from academy.registry.models import Area, AreaLevel, Assignment, Grid, Worker, WorkerStatus, WorkerStatusChange
@@ -82,7 +83,7 @@ def import_registry(filename: str, data: bytes, by, progress: Callable[[float, s
     progress(80, _("Writing assignments"))
     _apply_assignments(v, by, result)
     db.session.flush()
-    audit.record(by, "registry.import", None, summary=f"{filename}: {result.summary()}"[:500],
+    audit.record(by, "registry.import", None, summary=f"{display_name(filename)}: {result.summary()}"[:500],
                  after={"created": dict(result.created), "updated": dict(result.updated)})
     progress(100, result.summary())
     return result

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from academy.exports import csv_unguard
+from academy.files import display_name
 from academy.registry.exchange.sheets import Sheet, guess_sheet, match_columns
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
 
@@ -42,7 +43,7 @@ def read_upload(filename: str, data: bytes) -> list[SheetRows]:
     if lower.endswith(".xlsx"):
         return read_xlsx(data)
     if lower.endswith(".csv"):
-        return [read_csv(filename, data)]
+        return [read_csv(display_name(filename), data)]  # the name is shown with the file's problems
     raise FileProblem(_("Upload a .xlsx workbook or a .csv file made from the template."))
 
 

@@ -34,6 +34,7 @@ from academy.registry.models import (
     WorkerStatus,
 )
 from academy.registry.operations.areas import validate_grid_code
+from academy.web.textguard import text_problem
 
 MAX_PROBLEMS = 1000
 
@@ -90,6 +91,13 @@ class RowReader:
         column = self.sheet_rows.sheet.column(key).header if key else ""
         self.v.add(self.sheet_rows.name, self.number, column, message)
 
+    def unstorable(self) -> bool:
+        """File a problem for each cell holding a character that cannot be stored; True if any did."""
+        for key, value in self.values.items():
+            if message := text_problem(value):
+                self.problem(key, message)
+        return self.failed
+
     def first_time(self, key: str, identity) -> bool:
         """False (and a problem) when an earlier row of this sheet had the same key."""
         first = self.v.seen.setdefault((self.sheet_rows.sheet.key, identity), self.number)
@@ -132,7 +140,9 @@ def validate(sheets: list[SheetRows], scopes: list[str] | None = None) -> Valida
         if sheet_rows.unknown or sheet_rows.missing:
             continue
         for number, values in sheet_rows.rows:
-            checkers[sheet_rows.sheet.key](RowReader(v, sheet_rows, number, values))
+            row = RowReader(v, sheet_rows, number, values)
+            if not row.unstorable():  # the row's own checks would only echo the broken text back
+                checkers[sheet_rows.sheet.key](row)
     if not any(s.rows for s in sheets) and not v.problems:
         v.add("", None, "", _("The file holds no rows to import."))
     return v

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from academy.exports import CSV_ENCODINGS, Table, csv_bytes, download, xlsx_bytes
 from academy.extensions import db
-from academy.files import write_file
+from academy.files import display_name, write_file
 from academy.jobs import enqueue_job
 from academy.permissions import require_role
 from academy.registry import queries
@@ -35,7 +35,8 @@ def import_page():
     if not form.validate_on_submit():
         return _page(form, status=400 if form.errors else 200)
     upload = form.file.data
-    filename, data = upload.filename or "upload", upload.read()
+    # Cleaned here: the name is kept with the job and shown with the file's problems.
+    filename, data = display_name(upload.filename or "upload"), upload.read()
     try:
         if count_rows(filename, data) > LARGE_IMPORT_ROWS:
             stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"

@@ -14,6 +14,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from academy.web.textguard import text_problem
 from courses.exams.formats import ParsedQuestion, Problem, check_question
 from courses.exams.grading import PartialCredit, QuestionType
 
@@ -148,9 +149,19 @@ def _chunks(text: str):
         yield start, "\n".join(current)
 
 
+def _unstorable_lines(text: str) -> list[Problem]:
+    # Split on LF alone: splitlines() would also break at the control characters looked for
+    # (VT, FF, FS...), and the numbers must be the ones an editor shows.
+    return [Problem(_l("line %(n)d", n=number), "", message)
+            for number, line in enumerate(text.split("\n"), start=1) if (message := text_problem(line))]
+
+
 def parse_gift(text: str) -> tuple[list[ParsedQuestion], list[Problem]]:
     """Every question of a GIFT file, and every problem found (the caller saves nothing if any)."""
-    questions, problems, unit_code = [], [], ""
+    problems = _unstorable_lines(text)
+    if problems:  # a question cut at a control character would only add confusing problems
+        return [], problems
+    questions, unit_code = [], ""
     for line, chunk in _chunks(text.lstrip("\ufeff")):
         if chunk.startswith("$CATEGORY:"):
             unit_code = chunk.split(":", 1)[1].strip().rsplit("/", 1)[-1]

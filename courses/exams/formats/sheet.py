@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from academy.web.textguard import text_problem
 from courses.exams.formats import OPTION_LETTERS, Difficulty, ParsedQuestion, Problem, check_question
 from courses.exams.grading import PartialCredit, QuestionType
 
@@ -77,6 +78,10 @@ def _answer(question: ParsedQuestion, raw: str) -> str | None:
 def parse_row(values: dict[str, str], row: int) -> tuple[ParsedQuestion | None, list[Problem]]:
     """One spreadsheet row (field key -> text) as a question, or the problems it has."""
     place = _l("row %(n)d", n=row)
+    unstorable = [Problem(place, HEADERS[key][0], message) for key, value in values.items()
+                  if (message := text_problem(value))]
+    if unstorable:
+        return None, unstorable
     kind = _lookup(TYPE_WORDS, values.get("type", ""))
     if kind is None:
         return None, [Problem(place, "题型", _l("Unknown question type %(value)s.", value=values.get("type", "")[:20]))]

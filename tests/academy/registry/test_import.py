@@ -158,3 +158,19 @@ def test_the_template_workbook_imports_after_its_examples_are_filled(hr_user):
     workbook = load_workbook(io.BytesIO(template_xlsx()))
     assert workbook.sheetnames[:4] == ["区域 Areas", "网格 Grids", "网格员 Workers", "任职 Assignments"]
     assert workbook["网格 Grids"]["A1"].value == "网格编码 / Grid code"
+
+
+@pytest.mark.parametrize("bad", ["\x01", "\x1b", "\x7f", "\x85"])
+def test_cells_with_control_characters_are_row_problems_and_nothing_is_written(hr_user, community, count_rows, bad):
+    rows = city_rows()["grids"]
+    rows[1]["name"] = f"大行宫{bad}网格"
+    result = import_registry("grids.csv", csv_file("grids", rows[:2], "utf-8"), hr_user)
+    assert not result.ok and count_rows(Grid) == 0
+    [problem] = result.problems
+    assert problem.row == 3 and "cannot be stored" in problem.message and f"U+{ord(bad):04X}" in problem.message
+
+
+def test_an_uploaded_name_with_bidi_controls_is_shown_clean(hr_user):
+    with pytest.raises(FileProblem) as error:
+        import_registry("evil\u202egpj.csv", "完全不是模板,的表头\n1,2\n".encode(), hr_user)
+    assert "\u202e" not in str(error.value) and "evilgpj.csv" in str(error.value)

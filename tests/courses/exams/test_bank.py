@@ -165,3 +165,25 @@ def test_question_form_creates_and_versions(instructor, client):
     assert edit.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Question.id)).where(Question.family_id == question.family_id)) == 2
+
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x01", "\x0b", "\x1c", "\x7f", "\x85"])
+def test_gift_line_with_a_control_character_is_a_problem_naming_its_line(instructor, client, bad):
+    gift = f"::A:: 12345 又称 {{=市民热线}}\n\n::B:: 请简述{bad}要点。 {{}}\n".encode()
+    before = _count()
+    response = _upload(client, "bank.gift.txt", gift)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "line 3" in html and "cannot be stored" in html
+    assert f"U+{ord(bad):04X}" in html and _count() == before
+
+
+@pytest.mark.parametrize("bad", ["\x7f", "\x85", "\x9f"])
+def test_spreadsheet_cell_with_a_control_character_is_a_problem_naming_its_row(instructor, client, bad):
+    # openpyxl writes DEL and C1 as they are (C0 cannot be written to XML), as other tools do.
+    data = _xlsx([GOOD, ["单选题", f"坏{bad}题", "a", "b", "", "", "", "", "A", "", "易", ""]])
+    before = _count()
+    response = _upload(client, "bank.xlsx", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "row 3" in html and "cannot be stored" in html and "题干" in html
+    assert _count() == before
