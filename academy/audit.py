@@ -35,8 +35,8 @@ class AuditEntry(db.Model):
     object_type: Mapped[str | None] = mapped_column(sa.String(60), index=True)
     object_id: Mapped[str | None] = mapped_column(sa.String(60))
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
-    before: Mapped[dict | None] = mapped_column(sa.JSON)
-    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    before: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     address: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (sa.Index("ix_audit_entries_object", "object_type", "object_id"),)

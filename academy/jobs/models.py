@@ -29,7 +29,7 @@ class Job(db.Model):
     params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     status: Mapped[JobStatus] = mapped_column(sa.Enum(JobStatus, native_enum=False, length=20), default=JobStatus.QUEUED)
     message: Mapped[str] = mapped_column(sa.String(500), default="")
-    result: Mapped[dict | None] = mapped_column(sa.JSON)
+    result: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     result_name: Mapped[str | None] = mapped_column(sa.String(200))
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)

@@ -131,7 +131,7 @@ class Grid(db.Model):
     boundary_south: Mapped[str] = mapped_column(sa.String(200), default="")
     boundary_west: Mapped[str] = mapped_column(sa.String(200), default="")
     boundary_north: Mapped[str] = mapped_column(sa.String(200), default="")
-    boundary_geojson: Mapped[dict | None] = mapped_column(sa.JSON)
+    boundary_geojson: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     responsible_unit: Mapped[str] = mapped_column(sa.String(200), default="")
     valid_from: Mapped[date] = mapped_column(sa.Date)
     valid_to: Mapped[date | None] = mapped_column(sa.Date, index=True)

@@ -194,7 +194,7 @@ class AttemptItem(db.Model):
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id"), index=True)
     points: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2))
     option_order: Mapped[list] = mapped_column(sa.JSON, default=list)  # original letters in display order
-    response: Mapped[dict | list | str | None] = mapped_column(sa.JSON)
+    response: Mapped[dict | list | str | None] = mapped_column(sa.JSON(none_as_null=True))
     response_seq: Mapped[int] = mapped_column(default=0)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     earned: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))

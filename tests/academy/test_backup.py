@@ -79,7 +79,7 @@ def _add_unusual_rows(app, files) -> None:
     empty strings, Chinese, numbers past 64 bits, a +08:00 timestamp with microseconds."""
     admin = db.session.scalar(sa.select(User).filter_by(username="admin"))
     db.session.add_all([
-        Job(kind="backup-test", params=TRICKY_JSON, message="导出完成：网格", result=None, error="",
+        Job(kind="backup-test", params=TRICKY_JSON, message="导出完成：网格", result=sa.JSON.NULL, error="",
             created_by_id=admin.id, created_at=dt.datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=SHANGHAI)),
         Job(kind="backup-test", params={}, message="", result_name="结果.csv"),  # result left out: SQL NULL
     ])

@@ -28,6 +28,9 @@ def test_hr_creates_a_grid_with_a_generated_code(client, make_user, community):
     db.session.expire_all()
     grid = db.session.scalar(sa.select(Grid).where(Grid.name == "大行宫第一网格"))
     assert grid.code == "320102002001001" and grid.boundary_east == "太平北路"
+    # No boundary given: SQL NULL, so "grids without a boundary" finds it (not the JSON text 'null').
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Grid).where(
+        Grid.name == "大行宫第一网格", Grid.boundary_geojson.is_(None))) == 1
 
 
 def test_bad_grid_input_is_refused_and_nothing_is_created(client, make_user, community, count_rows):
