@@ -107,7 +107,8 @@ def test_an_id_number_search_is_posted_and_a_url_carrying_one_is_not_searched(cl
 
 def test_production_cookies_are_secure_http_only_and_same_site(tmp_path, monkeypatch):
     for name, value in {"ENV": "production", "SECRET_KEY": "s" * 64, "DATA_KEY": "d" * 64,
-                        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", "INSTANCE_PATH": str(tmp_path)}.items():
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", "INSTANCE_PATH": str(tmp_path),
+                        "PUBLIC_URL": "https://academy.example.cn"}.items():
         monkeypatch.setenv(f"ACADEMY_{name}", value)
     config = Config()
     config.PASSWORD_HASH_FAST = True
