@@ -1,5 +1,5 @@
 """What every case operation shares: the error type, the calendar snapshot, row locks,
-the one function that moves a case (or a task) along the transition table, and stage clocks.
+the workflows that move a case (or a task) along the transition table, and stage clocks.
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from academy import audit
 from academy.cases import clock
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
 from academy.cases.models import Case, CaseEvent, CaseTask, ClockKind, Holiday, Notification, WorkCalendar
-from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
+from academy.cases.workflow import CASE_TRANSITIONS, STATE_LABELS, TASK_STATE_LABELS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
+from academy.workflow import Move, Workflow, value_of
 
 YELLOW_AT = 0.8  # share of a limit after which the light turns yellow
 
@@ -66,38 +67,33 @@ def log_event(case: Case, by, action: str, before=None, after=None, note: str = 
     return event
 
 
+def _log_case_move(done: Move) -> None:
+    log_event(done.obj, done.by, done.step, done.before, done.to, done.reason, at=done.at)
+
+
+def _log_task_move(done: Move) -> None:
+    task = done.obj
+    log_event(task.case, done.by, f"task_{done.step}", done.before, done.to, done.reason, task=task, at=done.at)
+
+
+CASE_WORKFLOW = Workflow(
+    of=Case, state="state", steps=CASE_TRANSITIONS, after=_log_case_move, clock=clock.now,
+    refuse=lambda case, before, to: CaseError(_("This step is not possible while the case is %(state)s.",
+                                                state=str(STATE_LABELS.get(before, value_of(before))))))
+TASK_WORKFLOW = Workflow(
+    of=CaseTask, state="state", steps=TASK_TRANSITIONS, after=_log_task_move, clock=clock.now,
+    refuse=lambda task, before, to: CaseError(_("This step is not possible while the task is %(state)s.",
+                                                state=str(TASK_STATE_LABELS.get(before, value_of(before))))))
+
+
 def move(case: Case, action: str, by, note: str = "", *, at: datetime | None = None, target=None) -> None:
     """Apply ``action`` from the case transition table; refuse it from any other state."""
-    transition = CASE_TRANSITIONS[action]
-    if case.state not in transition.sources:
-        raise CaseError(_("This step is not possible while the case is %(state)s.", state=_state_label(case.state)))
-    before = case.state
-    case.state = target or transition.target
-    log_event(case, by, action, before, case.state, note, at=at)
-    db.session.flush()
+    CASE_WORKFLOW.move(case, target, by=by, reason=note, step=action, at=at)
 
 
 def move_task(task: CaseTask, action: str, by, note: str = "", *, at: datetime | None = None) -> None:
     """Apply ``action`` from the task transition table to one handling unit's task."""
-    transition = TASK_TRANSITIONS[action]
-    if task.state not in transition.sources:
-        raise CaseError(_("This step is not possible while the task is %(state)s.", state=_task_label(task.state)))
-    before = task.state
-    task.state = transition.target
-    log_event(task.case, by, f"task_{action}", before, task.state, note, task=task, at=at)
-    db.session.flush()
-
-
-def _state_label(state) -> str:
-    from academy.cases.workflow import STATE_LABELS
-
-    return str(STATE_LABELS.get(state, state))
-
-
-def _task_label(state) -> str:
-    from academy.cases.workflow import TASK_STATE_LABELS
-
-    return str(TASK_STATE_LABELS.get(state, state))
+    TASK_WORKFLOW.move(task, by=by, reason=note, step=action, at=at)
 
 
 def set_stage(case: Case, start: datetime | None, due: datetime | None, kind: ClockKind = ClockKind.WORKING_HOURS,
