@@ -23,6 +23,7 @@ from academy.extensions import db
 from academy.registry import operations as registry_ops
 from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
 from academy.workflow import Move, Workflow, value_of
+from courses.certificates import rules
 from courses.certificates.models import (
     Certificate,
     CertificateError,
@@ -177,8 +178,6 @@ def rests_on(certificate: Certificate, attempt_id: int) -> bool:
 def revalidate_after_regrade(attempt, by) -> list[Certificate]:
     """Revoke the worker's standing certificates resting on ``attempt`` whose exam requirements a
     regrade no longer meets (another attempt meeting them keeps the certificate)."""
-    from courses.certificates import rules
-
     revoked = []
     for certificate in standing_certificates(attempt.worker):
         if certificate.previous_id is not None or not rests_on(certificate, attempt.id):
