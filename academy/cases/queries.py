@@ -9,9 +9,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from academy.accounts.models import User
 from academy.cases import clock
 from academy.cases.access import visible_clause
-from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Patrol, Visit
+from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
+from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Patrol, TaskState, Visit
+from academy.cases.people import department_ids_of, own_area_codes
 from academy.cases.sql import rare
 from academy.extensions import db
 from academy.permissions import scope_clause
@@ -94,9 +97,6 @@ def case_query(user, filters: CaseFilter, now: datetime | None = None):
 def _handler_clause(user_id: int):
     """Cases held by a user: his own tasks, his departments' and his community's or street's
     (one indexed look-up of tasks each: an OR of them in one subquery made SQLite scan every task)."""
-    from academy.accounts.models import User
-    from academy.cases.people import department_ids_of, own_area_codes
-
     user = db.session.get(User, user_id)
     held = [sa.select(CaseTask.case_id).where(rare(CaseTask.handler_user_id == user_id))]
     if departments := department_ids_of(user):
@@ -175,9 +175,6 @@ __all__ = ["CaseState", "LIGHTS", "board_counts", "case_query", "light_of", "sim
 
 def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
     """A handling unit's own light, on its own deadline (each whistled department has one)."""
-    from academy.cases.models import TaskState
-    from academy.cases.operations.core import YELLOW_AT, calendar_snapshot, work_calendar
-
     if task.state not in (TaskState.DISPATCHED, TaskState.SIGNED, TaskState.HANDLING) or task.case.state == CaseState.SUSPENDED:
         return None
     now = now or clock.now()

@@ -1,27 +1,20 @@
 """The case workflow as data: ONE table of case transitions and one of task transitions.
 
-Operations look an action up here, refuse it when the case is not in one of its source states,
-and log every move as a case event (actor, from, to, note, time). A target of ``None`` means the
+Operations look an action up here (``operations.core``'s ``CASE_WORKFLOW``, an ``academy.workflow.Workflow``),
+refuse it when the case is not in one of its source states, and log every move as a case event (actor,
+from, to, note, time). A target of ``None`` means the
 operation decides (a resumed case goes back to where it was).
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
 from academy.cases.models import CaseState as S
 from academy.cases.models import TaskState as T
+from academy.workflow import Step as Transition
 
 ACTIVE = frozenset({S.ACCEPTED, S.DISPATCHED, S.SIGNED, S.HANDLING})
 IN_HANDS = frozenset({S.DISPATCHED, S.SIGNED, S.HANDLING})
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: object | None
-    label: object
 
 
 CASE_TRANSITIONS: dict[str, Transition] = {

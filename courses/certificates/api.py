@@ -11,7 +11,7 @@ from academy.extensions import csrf
 from academy.web.ratelimit import Verdict, rate_limited
 from courses.certificates import queries
 from courses.certificates.views import bp
-from courses.certificates.views.verify import VERIFY_LIMIT, public_facts
+from courses.certificates.views.verify import VERIFY_LIMIT
 
 
 def _too_many(verdict: Verdict):
@@ -26,4 +26,4 @@ def verify_json(number: str):
     certificate = queries.by_number(number)
     if certificate is None:
         abort(404)
-    return jsonify(public_facts(certificate))
+    return jsonify(queries.public_facts(certificate))

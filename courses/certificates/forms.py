@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.web.numbers import DecimalField, FloatField, IntegerField
+from courses.certificates.labels import KIND_LABELS
 from courses.certificates.models import CertificateKind, CertificateStatus, RequirementKind
 
 
@@ -45,8 +46,6 @@ class TypeForm(FlaskForm):
 
     def __init__(self, *args, templates: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        from courses.certificates.views import KIND_LABELS
-
         self.kind.choices = [(k.value, label) for k, label in KIND_LABELS.items()]
         self.pdf_template.choices = [(name, name) for name in templates]
 

@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import utcnow
 from academy.extensions import db
 from academy.registry import operations as registry_ops
 from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
+from academy.workflow import Move, Workflow, value_of
+from courses.certificates import rules
 from courses.certificates.models import (
     Certificate,
     CertificateError,
@@ -33,32 +34,41 @@ from courses.certificates.models import (
 )
 
 S = CertificateStatus
-TRANSITIONS: dict[CertificateStatus | None, set[CertificateStatus]] = {
-    None: {S.VALID},
-    S.VALID: {S.EXPIRED, S.SUSPENDED, S.REVOKED, S.SUPERSEDED},
-    S.SUSPENDED: {S.VALID, S.EXPIRED, S.REVOKED},
-    S.EXPIRED: set(),
-    S.REVOKED: set(),
-    S.SUPERSEDED: set(),
-}
 STANDING = (S.VALID, S.SUSPENDED)
 
 
+def _stamp_and_audit(done: Move) -> None:
+    certificate, reason = done.obj, done.reason
+    certificate.status_since = done.at
+    audit.record(done.by, f"certificate.{done.to.value}", certificate, summary=f"{certificate.number}: {reason}"[:500],
+                 before={"status": done.before}, after={"status": done.to, "reason": reason})
+
+
+WORKFLOW = Workflow(
+    of=Certificate, state="status",
+    moves={
+        None: frozenset({S.VALID}),
+        S.VALID: frozenset({S.EXPIRED, S.SUSPENDED, S.REVOKED, S.SUPERSEDED}),
+        S.SUSPENDED: frozenset({S.VALID, S.EXPIRED, S.REVOKED}),
+        S.EXPIRED: frozenset(),
+        S.REVOKED: frozenset(),
+        S.SUPERSEDED: frozenset(),
+    },
+    log=CertificateTransition,
+    refuse=lambda certificate, before, to: CertificateError(
+        _("This certificate cannot change from %(a)s to %(b)s.", a=value_of(before), b=value_of(to))),
+    after=_stamp_and_audit,
+)
+
+
 def record_transition(certificate: Certificate, from_status, to_status, by, reason: str) -> None:
-    db.session.add(CertificateTransition(certificate_id=certificate.id, from_status=from_status, to_status=to_status,
-                                         reason=(reason or "")[:500], by_id=getattr(by, "id", None)))
+    """The first row of a certificate issued in its first state (no move to check)."""
+    WORKFLOW.record(certificate, from_status, to_status, by, reason)
 
 
 def move(certificate: Certificate, to: CertificateStatus, by, reason: str) -> None:
-    """Move a certificate along ``TRANSITIONS``; logged and audited. Flushes."""
-    before = certificate.status
-    if to not in TRANSITIONS[before]:
-        raise CertificateError(_("This certificate cannot change from %(a)s to %(b)s.", a=before.value, b=to.value))
-    certificate.status, certificate.status_since = to, utcnow()
-    record_transition(certificate, before, to, by, reason)
-    audit.record(by, f"certificate.{to.value}", certificate, summary=f"{certificate.number}: {reason}"[:500],
-                 before={"status": before}, after={"status": to, "reason": reason})
-    db.session.flush()
+    """Move a certificate along ``WORKFLOW``; logged and audited. Flushes."""
+    WORKFLOW.move(certificate, to, by=by, reason=reason)
 
 
 def standing_certificates(worker: Worker, *, duty_only: bool = False) -> list[Certificate]:
@@ -168,8 +178,6 @@ def rests_on(certificate: Certificate, attempt_id: int) -> bool:
 def revalidate_after_regrade(attempt, by) -> list[Certificate]:
     """Revoke the worker's standing certificates resting on ``attempt`` whose exam requirements a
     regrade no longer meets (another attempt meeting them keeps the certificate)."""
-    from courses.certificates import rules
-
     revoked = []
     for certificate in standing_certificates(attempt.worker):
         if certificate.previous_id is not None or not rests_on(certificate, attempt.id):

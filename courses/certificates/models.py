@@ -19,6 +19,7 @@ from academy.database import UTCDateTime, utcnow
 from academy.database import value_enum as _enum
 from academy.extensions import db
 from academy.registry.models import Worker
+from academy.workflow import TransitionLog
 from courses.enrollment.models import Course
 from courses.syllabus.models import Branch
 
@@ -145,18 +146,15 @@ class Certificate(db.Model):
         return self.effective_status(today) == CertificateStatus.VALID
 
 
-class CertificateTransition(db.Model):
+class CertificateTransition(TransitionLog, db.Model):
     """One step of a certificate: actor, from, to, reason, time."""
 
     __tablename__ = "certificate_transitions"
+    workflow_columns = ("certificate_id", "from_status", "to_status")
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(sa.ForeignKey("certificates.id"), index=True)
     from_status: Mapped[CertificateStatus | None] = mapped_column(_enum(CertificateStatus))
     to_status: Mapped[CertificateStatus] = mapped_column(_enum(CertificateStatus))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     certificate: Mapped[Certificate] = relationship(back_populates="transitions")
     by: Mapped[User | None] = relationship()

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, in_scope, scope_clause
 from academy.registry.models import Area, Worker, WorkerStatus
-from courses.certificates.issuing import NUMBER_PATTERN
+from courses.certificates.core import NUMBER_PATTERN
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, CertificateType
 
 S = CertificateStatus
@@ -130,3 +130,15 @@ def batch_certificates(selection: Selection, scopes) -> list[Certificate]:
     """The valid certificates a batch prints, at most ``MAX_BATCH`` + 1 (so the caller can refuse more)."""
     selection.status = S.VALID.value
     return db.session.scalars(selection.query(scopes).limit(MAX_BATCH + 1)).all()
+
+
+def public_facts(certificate) -> dict:
+    """What anyone may learn about a certificate (the page and the JSON say the same)."""
+    today = date.today()
+    status = certificate.effective_status(today)
+    since = certificate.valid_until if status.value == "expired" else certificate.status_since.date()
+    return {"number": certificate.number, "status": status.value, "type": certificate.type.name,
+            "type_en": certificate.type.name_en or certificate.type.name, "holder": mask_name(certificate.worker.name),
+            "issued_on": certificate.issued_on.isoformat(),
+            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
+            "status_since": since.isoformat(), "checked_on": today.isoformat()}

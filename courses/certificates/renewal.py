@@ -17,6 +17,7 @@ from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
 from courses.certificates import lifecycle, rules
+from courses.certificates.core import add_months, create_certificate
 from courses.certificates.models import Certificate, CertificateStatus
 
 S = CertificateStatus
@@ -59,13 +60,11 @@ def renewal_state(certificate: Certificate, today: date | None = None) -> Renewa
 
 def renew(certificate: Certificate, by, evaluation: rules.Evaluation) -> Certificate:
     """Issue the successor and mark ``certificate`` superseded. Flushes."""
-    from courses.certificates import issuing
-
     cert_type = certificate.type
-    successor = issuing._create(
+    successor = create_certificate(
         cert_type, certificate.worker, by, evaluation, since=rules.start_of(certificate.issued_on), manual=False,
         reason=_("Renewal of %(number)s", number=certificate.number), previous=certificate,
-        valid_until=issuing.add_months(certificate.valid_until, cert_type.validity_months))
+        valid_until=add_months(certificate.valid_until, cert_type.validity_months))
     lifecycle.move(certificate, S.SUPERSEDED, by, _("Renewed as %(number)s", number=successor.number))
     return successor
 

@@ -22,7 +22,16 @@ from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
-from courses.certificates import batch, bench, demo, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
+from courses.certificates import (  # noqa: F401  (api: its route joins bp before bp is registered; batch: job handler)
+    api,
+    batch,
+    bench,
+    demo,
+    issuing,
+    lifecycle,
+    queries,
+    renewal,
+)
 from courses.certificates.views import bp
 
 

@@ -17,6 +17,7 @@ from academy.database import UTCDateTime, utcnow
 from academy.database import value_enum as _enum
 from academy.extensions import db
 from academy.registry.models import Worker
+from academy.workflow import TransitionLog
 from courses.syllabus.models import Branch, SyllabusUnit, SyllabusVersion
 
 
@@ -139,18 +140,15 @@ class Enrollment(db.Model):
         return (self.online_hours or Decimal("0")) + (self.classroom_hours or Decimal("0"))
 
 
-class EnrollmentTransition(db.Model):
+class EnrollmentTransition(TransitionLog, db.Model):
     """One step of an enrollment: actor, from, to, reason, time."""
 
     __tablename__ = "enrollment_transitions"
+    workflow_columns = ("enrollment_id", "from_state", "to_state")
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id"), index=True)
     from_state: Mapped[EnrollmentState | None] = mapped_column(_enum(EnrollmentState))
     to_state: Mapped[EnrollmentState] = mapped_column(_enum(EnrollmentState))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by: Mapped[User | None] = relationship()
 

@@ -3,7 +3,8 @@
 Seats are counted under a lock on the course row (``SELECT ... FOR UPDATE`` on PostgreSQL, the
 write lock on SQLite), so two people taking the last seat at once never overbook: the second
 one waits for the first to commit, then counts again and lands on the waitlist. Every state
-change goes through ``_move``, which checks ``TRANSITIONS``, logs it and writes the audit entry.
+change goes through ``WORKFLOW`` (``academy.workflow``), which checks ``TRANSITIONS``, logs it and writes
+the audit entry.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
+from academy.workflow import Move, Workflow, moves_of, value_of
 from courses.enrollment.models import (
     ACTIVE_STATES,
     Course,
@@ -136,24 +138,24 @@ def set_course_status(course: Course, by, status: CourseStatus) -> None:
 
 # ---- enrollments -----------------------------------------------------------------------------
 
-def _move(enrollment: Enrollment, to: EnrollmentState, by, reason: str = "") -> None:
-    current = enrollment.state
-    if (current, to) not in TRANSITIONS:
-        raise EnrollmentError(_("This enrollment cannot change from %(a)s to %(b)s.",
-                                a=current.value if current else "-", b=to.value))
-    now = utcnow()
-    enrollment.state = to
+def _stamp_and_audit(done: Move) -> None:
+    """An enrollment keeps when it was waitlisted, seated and finished; every move is audited."""
+    enrollment, to = done.obj, done.to
     if to == E.WAITLISTED:
-        enrollment.waitlisted_at = now
+        enrollment.waitlisted_at = done.at
     elif to == E.ENROLLED:
-        enrollment.enrolled_at = now
+        enrollment.enrolled_at = done.at
     elif to in (E.COMPLETED, E.FAILED, E.WITHDRAWN):
-        enrollment.finished_at = now
-    db.session.flush()
-    db.session.add(EnrollmentTransition(enrollment_id=enrollment.id, from_state=current, to_state=to,
-                                        reason=reason[:500], by_id=getattr(by, "id", None), at=now))
-    audit.record(by, f"enrollment.{to.value}", enrollment, summary=f"{enrollment.course.code} {enrollment.worker.number} {reason}"[:500],
-                 before={"state": current.value if current else None}, after={"state": to.value})
+        enrollment.finished_at = done.at
+    audit.record(done.by, f"enrollment.{to.value}", enrollment,
+                 summary=f"{enrollment.course.code} {enrollment.worker.number} {done.reason}"[:500],
+                 before={"state": done.before.value if done.before else None}, after={"state": to.value})
+
+
+WORKFLOW = Workflow(
+    of=Enrollment, state="state", moves=moves_of(TRANSITIONS), log=EnrollmentTransition, after=_stamp_and_audit,
+    refuse=lambda enrollment, before, to: EnrollmentError(_("This enrollment cannot change from %(a)s to %(b)s.",
+                                                            a=value_of(before), b=value_of(to))))
 
 
 def _lock_course(course: Course) -> Course:
@@ -200,7 +202,7 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
         enrollment = Enrollment(course=course, worker=worker, state=None, source=source)
         db.session.add(enrollment)
     enrollment.source = source
-    _move(enrollment, E.REQUESTED, by, reason)
+    WORKFLOW.move(enrollment, E.REQUESTED, by=by, reason=reason)
     if source == "self" and course.approval_required:
         return enrollment  # an instructor or HR approves it (approve_enrollment)
     _seat_or_waitlist(course, enrollment, by)
@@ -209,9 +211,9 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
 
 def _seat_or_waitlist(course: Course, enrollment: Enrollment, by) -> None:
     if seats_taken(course) < course.capacity:
-        _move(enrollment, E.ENROLLED, by)
+        WORKFLOW.move(enrollment, E.ENROLLED, by=by)
     else:
-        _move(enrollment, E.WAITLISTED, by, _("The course is full."))
+        WORKFLOW.move(enrollment, E.WAITLISTED, by=by, reason=_("The course is full."))
 
 
 def approve_enrollment(enrollment: Enrollment, by) -> None:
@@ -233,7 +235,7 @@ def promote_waitlist(course: Course, by) -> list[Enrollment]:
         Enrollment.course_id == course.id, Enrollment.state == E.WAITLISTED,
     ).order_by(Enrollment.waitlisted_at, Enrollment.id).limit(free)).all()
     for enrollment in waiting:
-        _move(enrollment, E.ENROLLED, by, _("A seat became free."))
+        WORKFLOW.move(enrollment, E.ENROLLED, by=by, reason=_("A seat became free."))
     return waiting
 
 
@@ -244,7 +246,7 @@ def withdraw(enrollment: Enrollment, by, *, reason: str = "") -> None:
     if enrollment.state not in ACTIVE_STATES:
         raise EnrollmentError(_("Only an active enrollment can be withdrawn."))
     had_seat = enrollment.state == E.ENROLLED
-    _move(enrollment, E.WITHDRAWN, by, reason)
+    WORKFLOW.move(enrollment, E.WITHDRAWN, by=by, reason=reason)
     if had_seat:
         promote_waitlist(enrollment.course, by)
 
@@ -265,7 +267,7 @@ def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -
     if enrollment.state != E.ENROLLED:
         raise EnrollmentError(_("Only an enrolled trainee can complete or fail a course."))
     enrollment.result_note = note[:500]
-    _move(enrollment, E.COMPLETED if passed else E.FAILED, by, note)
+    WORKFLOW.move(enrollment, E.COMPLETED if passed else E.FAILED, by=by, reason=note)
     if passed:
         assignment = db.session.scalar(sa.select(TrainingAssignment).where(
             TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))

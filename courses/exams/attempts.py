@@ -23,6 +23,7 @@ from academy import audit
 from academy.contributions import notify
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
+from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.exams import queries
 from courses.exams.grading import CENT, QuestionType, grade
@@ -42,22 +43,20 @@ from courses.exams.operations import ExamError, rule_pool
 log = logging.getLogger(__name__)
 
 S = AttemptState
-TRANSITIONS = {  # the attempt workflow: from -> allowed targets
-    None: {S.IN_PROGRESS},
-    S.IN_PROGRESS: {S.SUBMITTED, S.GRADED},
-    S.SUBMITTED: {S.GRADED},
-    S.GRADED: {S.GRADED},  # a regrade or a changed essay mark
-}
+# The attempt workflow. No audit entry per move: closing and regrading write their own, with the score.
+WORKFLOW = Workflow(
+    of=Attempt, state="state",
+    moves={
+        None: frozenset({S.IN_PROGRESS}),
+        S.IN_PROGRESS: frozenset({S.SUBMITTED, S.GRADED}),
+        S.SUBMITTED: frozenset({S.GRADED}),
+        S.GRADED: frozenset({S.GRADED}),  # a regrade or a changed essay mark
+    },
+    log=AttemptTransition,
+    refuse=lambda attempt, before, to: ExamError(_("This attempt cannot change that way.")),
+)
 MAX_TEXT_ANSWER = 20000
 MAX_BLANK = 500
-
-
-def _move(attempt: Attempt, to: AttemptState, by, reason: str = "") -> None:
-    if to not in TRANSITIONS[attempt.state]:
-        raise ExamError(_("This attempt cannot change that way."))
-    db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=attempt.state, to_state=to, reason=reason[:500],
-                                     by_id=getattr(by, "id", None)))
-    attempt.state = to
 
 
 def items_to_grade():
@@ -163,7 +162,7 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
                       max_score=sum((points for _q, points in drawn), Decimal("0")))
     db.session.add(attempt)
     db.session.flush()  # the unique (exam, worker, number) refuses a concurrent second start here
-    db.session.add(AttemptTransition(attempt_id=attempt.id, from_state=None, to_state=S.IN_PROGRESS, by_id=user.id))
+    WORKFLOW.record(attempt, None, S.IN_PROGRESS, user)
     # One multi-row INSERT, without an object per item: the page that follows reads them anyway.
     db.session.execute(sa.insert(AttemptItem.__table__), [
         {"attempt_id": attempt.id, "position": position, "question_id": question.id, "points": points,
@@ -292,7 +291,7 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
         return
     _total(attempt)
     attempt.graded_at = now
-    _move(attempt, S.GRADED, by, reason)
+    WORKFLOW.move(attempt, S.GRADED, by=by, reason=reason)
     if attempt.exam.release is ResultRelease.IMMEDIATE and attempt.released_at is None:
         attempt.released_at = now
 
@@ -320,7 +319,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
     _write_items(graded)
     attempt.closed_at, attempt.closed_by = now, reason  # after that UPDATE: the attempt's own is written once
     _total(attempt)
-    _move(attempt, S.SUBMITTED, by, reason)
+    WORKFLOW.move(attempt, S.SUBMITTED, by=by, reason=reason)
     _finish_if_graded(attempt, by, now, reason)
     audit.record(by, "attempt.close", attempt, summary=reason, after={"score": attempt.score, "state": attempt.state})
     db.session.flush()

@@ -20,6 +20,7 @@ from academy.database import UTCDateTime, utcnow
 from academy.database import value_enum as _enum
 from academy.extensions import db
 from academy.registry.models import Worker
+from academy.workflow import TransitionLog
 from courses.enrollment.models import Course
 from courses.exams.grading import AnswerKey, PartialCredit, QuestionType
 from courses.syllabus.models import SyllabusUnit
@@ -230,18 +231,15 @@ class AttemptItemMark(db.Model):
     marker: Mapped[User] = relationship()
 
 
-class AttemptTransition(db.Model):
+class AttemptTransition(TransitionLog, db.Model):
     """One step of an attempt: actor, from, to, reason, time."""
 
     __tablename__ = "attempt_transitions"
+    workflow_columns = ("attempt_id", "from_state", "to_state")
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id"), index=True)
     from_state: Mapped[AttemptState | None] = mapped_column(_enum(AttemptState))
     to_state: Mapped[AttemptState] = mapped_column(_enum(AttemptState))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class StemImage(db.Model):

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from academy import audit
 from academy.database import utcnow
 from academy.extensions import db
-from courses.exams.attempts import S, _move, _total, announce_graded, lock
+from courses.exams.attempts import WORKFLOW, S, _total, announce_graded, lock
 from courses.exams.grading import CENT, grade
 from courses.exams.models import Attempt, Exam, Question
 
@@ -76,7 +76,7 @@ def apply_regrade(exam: Exam, by, reason: str) -> list[RegradeChange]:
         _total(attempt)
         if attempt.state is S.GRADED:  # one still waiting for a mark stays submitted
             attempt.graded_at = now
-            _move(attempt, S.GRADED, by, reason or "regrade")
+            WORKFLOW.move(attempt, S.GRADED, by=by, reason=reason or "regrade")
         audit.record(by, "attempt.regrade", attempt, summary=reason[:200],
                      before={"score": change.old_score, "passed": change.old_passed},
                      after={"score": attempt.score, "passed": attempt.passed})

@@ -10,7 +10,12 @@ from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import bench, demo, queries
+from courses.exams import (
+    api,  # noqa: F401  (its routes join bp before bp is registered)
+    bench,
+    demo,
+    queries,
+)
 from courses.exams.views import bp
 
 

@@ -17,6 +17,7 @@ from academy.accounts.models import User
 from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
 from academy.registry.models import Area
+from academy.workflow import TransitionLog
 
 
 def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
@@ -138,18 +139,15 @@ class VersionReview(db.Model):
     reviewer: Mapped[User] = relationship()
 
 
-class VersionTransition(db.Model):
+class VersionTransition(TransitionLog, db.Model):
     """One step of a version's workflow: actor, from, to, reason, time."""
 
     __tablename__ = "syllabus_version_transitions"
+    workflow_columns = ("version_id", "from_status", "to_status")
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("syllabus_versions.id"), index=True)
     from_status: Mapped[VersionStatus | None] = mapped_column(_enum(VersionStatus))
     to_status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus))
-    reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by: Mapped[User | None] = relationship()
 

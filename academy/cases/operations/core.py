@@ -1,5 +1,5 @@
-"""What every case operation shares: the error type, the calendar snapshot, row locks,
-the one function that moves a case (or a task) along the transition table, and stage clocks.
+"""What every case operation shares: the error type, the calendar (from ``cases.calendar``), row locks,
+the workflows that move a case (or a task) along the transition table, stage clocks and photos.
 """
 from __future__ import annotations
 
@@ -9,33 +9,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.cases import clock
+from academy.cases import clock, photos
+from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
-from academy.cases.models import Case, CaseEvent, CaseTask, ClockKind, Holiday, Notification, WorkCalendar
-from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
+from academy.cases.models import Case, CaseEvent, CasePhoto, CaseTask, ClockKind, Notification
+from academy.cases.queries import light_of
+from academy.cases.workflow import CASE_TRANSITIONS, STATE_LABELS, TASK_STATE_LABELS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
-
-YELLOW_AT = 0.8  # share of a limit after which the light turns yellow
-
-
-
-
-def work_calendar() -> WorkCalendar:
-    """The city's calendar row, created with defaults on first use."""
-    row = db.session.scalar(sa.select(WorkCalendar).order_by(WorkCalendar.id).limit(1))
-    if row is None:
-        row = WorkCalendar()
-        db.session.add(row)
-        db.session.flush()
-    return row
-
-
-def calendar_snapshot() -> clock.Calendar:
-    """The calendar as the pure ``clock.Calendar`` the arithmetic runs on."""
-    row = work_calendar()
-    overrides = {day: working for day, working in db.session.execute(sa.select(Holiday.day, Holiday.working))}
-    return clock.Calendar(row.timezone, row.work_start, row.work_end, row.weekend, overrides)
+from academy.workflow import Move, Workflow, value_of
 
 
 def lock_case(case: Case) -> Case:
@@ -57,8 +39,6 @@ def log_event(case: Case, by, action: str, before=None, after=None, note: str = 
                       actor_id=getattr(by, "id", None), actor_name=getattr(by, "username", None) or "system",
                       action=action, from_state=str(before) if before else None,
                       to_state=str(after) if after else None, note=note[:1000])
-    from academy.cases.queries import light_of
-
     event.light = light_of(case, event.at)
     db.session.add(event)
     audit.record(by, f"case.{action}", case, summary=f"{case.number}: {note}"[:500],
@@ -66,38 +46,33 @@ def log_event(case: Case, by, action: str, before=None, after=None, note: str = 
     return event
 
 
+def _log_case_move(done: Move) -> None:
+    log_event(done.obj, done.by, done.step, done.before, done.to, done.reason, at=done.at)
+
+
+def _log_task_move(done: Move) -> None:
+    task = done.obj
+    log_event(task.case, done.by, f"task_{done.step}", done.before, done.to, done.reason, task=task, at=done.at)
+
+
+CASE_WORKFLOW = Workflow(
+    of=Case, state="state", steps=CASE_TRANSITIONS, after=_log_case_move, clock=clock.now,
+    refuse=lambda case, before, to: CaseError(_("This step is not possible while the case is %(state)s.",
+                                                state=str(STATE_LABELS.get(before, value_of(before))))))
+TASK_WORKFLOW = Workflow(
+    of=CaseTask, state="state", steps=TASK_TRANSITIONS, after=_log_task_move, clock=clock.now,
+    refuse=lambda task, before, to: CaseError(_("This step is not possible while the task is %(state)s.",
+                                                state=str(TASK_STATE_LABELS.get(before, value_of(before))))))
+
+
 def move(case: Case, action: str, by, note: str = "", *, at: datetime | None = None, target=None) -> None:
     """Apply ``action`` from the case transition table; refuse it from any other state."""
-    transition = CASE_TRANSITIONS[action]
-    if case.state not in transition.sources:
-        raise CaseError(_("This step is not possible while the case is %(state)s.", state=_state_label(case.state)))
-    before = case.state
-    case.state = target or transition.target
-    log_event(case, by, action, before, case.state, note, at=at)
-    db.session.flush()
+    CASE_WORKFLOW.move(case, target, by=by, reason=note, step=action, at=at)
 
 
 def move_task(task: CaseTask, action: str, by, note: str = "", *, at: datetime | None = None) -> None:
     """Apply ``action`` from the task transition table to one handling unit's task."""
-    transition = TASK_TRANSITIONS[action]
-    if task.state not in transition.sources:
-        raise CaseError(_("This step is not possible while the task is %(state)s.", state=_task_label(task.state)))
-    before = task.state
-    task.state = transition.target
-    log_event(task.case, by, f"task_{action}", before, task.state, note, task=task, at=at)
-    db.session.flush()
-
-
-def _state_label(state) -> str:
-    from academy.cases.workflow import STATE_LABELS
-
-    return str(STATE_LABELS.get(state, state))
-
-
-def _task_label(state) -> str:
-    from academy.cases.workflow import TASK_STATE_LABELS
-
-    return str(TASK_STATE_LABELS.get(state, state))
+    TASK_WORKFLOW.move(task, by=by, reason=note, step=action, at=at)
 
 
 def set_stage(case: Case, start: datetime | None, due: datetime | None, kind: ClockKind = ClockKind.WORKING_HOURS,
@@ -116,3 +91,11 @@ def notify(user_ids, case: Case, message: str) -> None:
     """Leave a message for each handler (shown on their "my cases" page)."""
     for user_id in {uid for uid in user_ids if uid}:
         db.session.add(Notification(user_id=user_id, case_id=case.id, message=message[:300], at=clock.now()))
+
+
+def attach_photos(case: Case, datas: list[bytes], by, kinds: list[str] | None = None) -> None:
+    """Store checked photos under new names and record them on the case."""
+    kinds = kinds or [photos.check_photo(data) for data in datas]
+    for data, kind in zip(datas, kinds, strict=True):
+        db.session.add(CasePhoto(case_id=case.id, stored_name=photos.store(data, kind), content_type=kind,
+                                 size=len(data), uploaded_by_id=getattr(by, "id", None), uploaded_at=clock.now()))

@@ -12,6 +12,7 @@ from academy.cases import clock
 from academy.cases.models import Case, CaseTask, ClockKind, Level, TaskState
 from academy.cases.operations.core import (
     CaseError,
+    attach_photos,
     calendar_snapshot,
     lock_case,
     move,
@@ -146,8 +147,6 @@ def finish_task(task: CaseTask, by, result: str, photos: list[bytes] | None = No
     now = clock.now()
     task.handled_at, task.result = now, result.strip()
     if photos:
-        from academy.cases.operations.intake import attach_photos
-
         attach_photos(task.case, photos, by, kinds)
     if task.on_time is None:
         task.on_time = now <= task.due_at

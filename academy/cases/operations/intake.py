@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from academy import numbers
 from academy.cases import clock, photos
-from academy.cases.models import Case, CasePhoto, CaseState, Category, Channel, ClockKind
+from academy.cases.models import Case, CaseState, Category, Channel, ClockKind, Level
 from academy.cases.operations.core import (
     CaseError,
+    attach_photos,
     calendar_snapshot,
     lock_case,
     log_event,
@@ -20,6 +21,7 @@ from academy.cases.operations.core import (
     set_stage,
     work_calendar,
 )
+from academy.cases.operations.flow import accept_case
 from academy.cases.people import grids_of
 from academy.extensions import db
 from academy.registry.models import Grid, Worker
@@ -46,14 +48,6 @@ class Report:
     submission_key: str | None = None
     photos: list[bytes] = field(default_factory=list)
     handled_on_spot: bool = False
-
-
-def attach_photos(case: Case, datas: list[bytes], by, kinds: list[str] | None = None) -> None:
-    """Store checked photos under new names and record them on the case."""
-    kinds = kinds or [photos.check_photo(data) for data in datas]
-    for data, kind in zip(datas, kinds, strict=True):
-        db.session.add(CasePhoto(case_id=case.id, stored_name=photos.store(data, kind), content_type=kind,
-                                 size=len(data), uploaded_by_id=getattr(by, "id", None), uploaded_at=clock.now()))
 
 
 def case_number(area_code: str, day: date) -> str:
@@ -115,8 +109,6 @@ def report_case(report: Report, by) -> Case:
 
 def _close_on_spot(case: Case, by) -> None:
     """自办自结: the worker handled it while there; accepted, handled and closed at once."""
-    from academy.cases.operations.flow import accept_case
-
     accept_case(case, by, _("Simple case handled by the grid worker."))
     now = clock.now()
     move(case, "self_handle", by, at=now)
@@ -129,8 +121,6 @@ def _close_on_spot(case: Case, by) -> None:
 
 
 def _self_level():
-    from academy.cases.models import Level
-
     return Level.SELF
 
 

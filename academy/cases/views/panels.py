@@ -6,6 +6,7 @@ from flask import render_template, url_for
 from flask_login import current_user
 
 from academy.cases import access
+from academy.cases.forms import DecideForm
 from academy.cases.models import (
     CaseEvent,
     CaseState,
@@ -16,6 +17,7 @@ from academy.cases.models import (
     TaskState,
     Verification,
 )
+from academy.cases.views.steps import CASE_ACTIONS, TASK_ACTIONS
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.extensions import db
 
@@ -27,8 +29,6 @@ EXTENDABLE = (TaskState.DISPATCHED, TaskState.SIGNED, TaskState.HANDLING)
 
 
 def _case_forms(case) -> list[tuple[str, str, object]]:
-    from academy.cases.views.actions import CASE_ACTIONS
-
     forms = []
     for action, transition in CASE_STEPS.items():
         if case.state in CASE_TRANSITIONS[transition].sources and CASE_ACTIONS[action].check(current_user, case):
@@ -43,8 +43,6 @@ def _case_forms(case) -> list[tuple[str, str, object]]:
 
 
 def _task_forms(case) -> dict[int, list]:
-    from academy.cases.views.actions import TASK_ACTIONS
-
     result: dict[int, list] = {}
     for task in case.tasks:
         if not access.can_handle(current_user, task):
@@ -58,8 +56,6 @@ def _task_forms(case) -> dict[int, list]:
 
 
 def case_page(case, status: int = 200):
-    from academy.cases.forms import DecideForm
-
     events = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).all()
     extensions = db.session.scalars(sa.select(Extension).where(Extension.case_id == case.id)
                                     .order_by(Extension.id)).all()

@@ -1,27 +1,18 @@
 """Pages of the certification module, on one blueprint: certificate types (``types``), HR's records,
 issuing by hand, revocation, downloads and reminders (``records``), batch printing (``batch``), the
-trainee's own certificates (``records``), and the public verification (``verify``, JSON in ``api``)."""
+trainee's own certificates (``records``), and the public verification (``verify``; its JSON twin,
+``courses.certificates.api``, adds its route to ``bp`` and is imported by ``setup``)."""
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from academy.permissions import ensure, get_or_404
 from courses.certificates import queries
+from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_BADGES, STATUS_LABELS
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
 
 bp = Blueprint("certificates", __name__)
-
-STATUS_LABELS = {CertificateStatus.VALID: _l("valid"), CertificateStatus.EXPIRED: _l("expired"),
-                 CertificateStatus.SUSPENDED: _l("suspended"), CertificateStatus.REVOKED: _l("revoked"),
-                 CertificateStatus.SUPERSEDED: _l("superseded (renewed)")}
-KIND_LABELS = {CertificateKind.ON_DUTY: _l("On-duty qualification (上岗资格证)"),
-               CertificateKind.COMPLETION: _l("Course completion"), CertificateKind.SPECIALIST: _l("Specialist")}
-REQUIREMENT_LABELS = {RequirementKind.COURSE: _l("Course completed"), RequirementKind.EXAM: _l("Final exam passed")}
-STATUS_BADGES = {CertificateStatus.VALID: "success", CertificateStatus.EXPIRED: "secondary",
-                 CertificateStatus.SUSPENDED: "warning", CertificateStatus.REVOKED: "danger",
-                 CertificateStatus.SUPERSEDED: "info"}
 
 
 @bp.app_context_processor
@@ -39,5 +30,4 @@ def managed_certificate(certificate_id) -> Certificate:
     return certificate
 
 
-from courses.certificates import api  # noqa: E402,F401
 from courses.certificates.views import batch, records, types, verify  # noqa: E402,F401  (routes on bp)

@@ -18,8 +18,9 @@ from academy.web.paging import paginate
 from academy.web.urls import public_base
 from courses.certificates import documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
+from courses.certificates.labels import STATUS_LABELS
 from courses.certificates.models import Certificate, CertificateError, CertificateType
-from courses.certificates.views import STATUS_LABELS, bp, managed_certificate
+from courses.certificates.views import bp, managed_certificate
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course
 from courses.exams.models import Exam

@@ -7,8 +7,6 @@ the page tells a guesser nothing. Every request counts against the address's lim
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 
 from academy.web.ratelimit import Verdict, rate_limited
@@ -17,18 +15,6 @@ from courses.certificates.forms import VerifyForm
 from courses.certificates.views import bp
 
 VERIFY_LIMIT = "30/600"
-
-
-def public_facts(certificate) -> dict:
-    """What anyone may learn about a certificate (the page and the JSON say the same)."""
-    today = date.today()
-    status = certificate.effective_status(today)
-    since = certificate.valid_until if status.value == "expired" else certificate.status_since.date()
-    return {"number": certificate.number, "status": status.value, "type": certificate.type.name,
-            "type_en": certificate.type.name_en or certificate.type.name, "holder": queries.mask_name(certificate.worker.name),
-            "issued_on": certificate.issued_on.isoformat(),
-            "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
-            "status_since": since.isoformat(), "checked_on": today.isoformat()}
 
 
 def _too_many(verdict: Verdict):
@@ -51,7 +37,7 @@ def verify_search():
     certificate = queries.by_number(form.number.data)
     if certificate is None or not queries.same_name(form.name.data, certificate.worker.name):
         return _not_found()
-    return render_template("certificates/verify.html", form=form, facts=public_facts(certificate), not_found=False)
+    return render_template("certificates/verify.html", form=form, facts=queries.public_facts(certificate), not_found=False)
 
 
 @bp.get("/verify/<path:number>")
@@ -60,5 +46,5 @@ def verify(number: str):
     certificate = queries.by_number(number)
     if certificate is None:
         return _not_found()
-    return render_template("certificates/verify.html", form=VerifyForm(formdata=None), facts=public_facts(certificate),
+    return render_template("certificates/verify.html", form=VerifyForm(formdata=None), facts=queries.public_facts(certificate),
                            not_found=False)

@@ -40,5 +40,4 @@ def managed_exam(exam_id: int) -> Exam:
     return exam
 
 
-from courses.exams import api  # noqa: E402,F401
 from courses.exams.views import bank, grading, manage, marking, take  # noqa: E402,F401  (routes on bp)
