@@ -219,7 +219,7 @@ def withdraw(enrollment_id: int):
     if not form.validate_on_submit():
         abort(400)
     return perform(lambda: ops.withdraw(enrollment, current_user, reason=form.reason.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Withdrawn."),
+                   done=_("Withdrawn."),
                    to=url_for("enrollment.course", course_id=enrollment.course_id))
 
 
@@ -231,7 +231,7 @@ def approve(enrollment_id: int):
            or in_scope(current_user, enrollment.worker.area.code, Role.HR))
     if not ActionForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.approve_enrollment(enrollment, current_user), refusals=ops.EnrollmentError,
+    return perform(lambda: ops.approve_enrollment(enrollment, current_user),
                    done=_("Enrolment approved."), to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
@@ -260,7 +260,7 @@ def result(enrollment_id: int):
         abort(400)
     return perform(lambda: ops.record_result(enrollment, current_user, passed=form.result.data == "completed",
                                              note=form.note.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Result recorded."),
+                   done=_("Result recorded."),
                    to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
@@ -276,7 +276,7 @@ def session_new(course_id: int):
     starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
     return perform(lambda: training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
                                                 place=form.place.data or "", topic=form.topic.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Session scheduled."),
+                   done=_("Session scheduled."),
                    to=url_for("enrollment.roster", course_id=course.id))
 
 

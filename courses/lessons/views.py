@@ -142,7 +142,7 @@ def mark_done(lesson_id: int):
     progress = _own_progress(lesson)
     if not DoneForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.mark_done(progress, current_user), refusals=ops.LessonError,
+    return perform(lambda: ops.mark_done(progress, current_user),
                    done=_("Lesson completed."), to=url_for("lessons.lesson", lesson_id=lesson.id),
                    refused_category="warning")
 

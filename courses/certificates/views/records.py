@@ -82,7 +82,7 @@ def revoke(certificate_id: int):
     if not form.validate_on_submit():
         return _record_page(certificate, form, 400)
     return perform(lambda: lifecycle.revoke_certificate(certificate, current_user, reason=form.reason.data),
-                   refusals=CertificateError, done=_("Certificate %(n)s revoked.", n=certificate.number),
+                   done=_("Certificate %(n)s revoked.", n=certificate.number),
                    to=url_for("certificates.certificate", certificate_id=certificate.id))
 
 

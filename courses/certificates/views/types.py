@@ -98,7 +98,7 @@ def requirement_add(type_id: int):
         abort(400)
     return perform(lambda: type_ops.add_requirement(cert_type, current_user, kind=RequirementKind(form.kind.data),
                                                     course=course, min_percent=form.min_percent.data),
-                   refusals=CertificateError, done=_("Requirement added."), to=back)
+                   done=_("Requirement added."), to=back)
 
 
 @bp.post("/certificates/types/<int:type_id>/requirements/<int:requirement_id>/delete")
@@ -108,5 +108,5 @@ def requirement_remove(type_id: int, requirement_id: int):
     requirement = get_or_404(Requirement, requirement_id)
     if requirement.type_id != cert_type.id:
         abort(404)
-    return perform(lambda: type_ops.remove_requirement(requirement, current_user), refusals=CertificateError,
+    return perform(lambda: type_ops.remove_requirement(requirement, current_user),
                    done=_("Requirement removed."), to=url_for("certificates.type_edit", type_id=cert_type.id))
