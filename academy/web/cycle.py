@@ -28,25 +28,20 @@ log = logging.getLogger(__name__)
 Answer = Callable[[DomainError], object]
 
 
-def on_refusal(answer: Answer) -> None:
-    """Register how this request answers a ``DomainError`` (called with it, after the rollback)."""
-    g.refusal_answer = answer
+def on_refusal(answer: Answer, *, category: str | None = "danger") -> None:
+    """Register how this request answers a ``DomainError``: after the rollback its message is
+    flashed (unless ``category`` is None, e.g. for JSON) and ``answer(error)`` is the response."""
+    g.refusal_answer = (answer, category)
 
 
 def refusal_renders(template: str, *, status: int = 200, category: str = "danger", **context) -> None:
     """On a refusal, flash its message and show ``template`` again (the form keeps the user's input)."""
-    def answer(error: DomainError):
-        flash(str(error), category)
-        return render_template(template, **context), status
-    on_refusal(answer)
+    on_refusal(lambda _error: (render_template(template, **context), status), category=category)
 
 
 def refusal_redirects(to: str, *, category: str = "danger") -> None:
     """On a refusal, flash its message and send the browser to ``to`` (303)."""
-    def answer(error: DomainError):
-        flash(str(error), category)
-        return redirect(to, 303)
-    on_refusal(answer)
+    on_refusal(lambda _error: redirect(to, 303), category=category)
 
 
 def keep_changes() -> None:
@@ -67,8 +62,11 @@ def answer_refusal(error: DomainError):
     """Roll back what the refused request did, then answer as the view asked, or by default."""
     db.session.rollback()
     g.refused = True
-    answer = g.pop("refusal_answer", None)
-    if answer is not None:
+    registered = g.pop("refusal_answer", None)
+    if registered is not None:
+        answer, category = registered
+        if category:
+            flash(str(error), category)
         return answer(error)
     if error_format() is not None:
         return render_error(400, str(error))
@@ -94,3 +92,9 @@ def end_transaction(response):
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, answer_refusal)
     app.after_request(end_transaction)
+
+
+def commit_early() -> None:
+    """Commit what the request did so far and go on in a new transaction. Only for a view whose
+    comment says why it cannot wait for the end (the log-in counts the attempt before the slow check)."""
+    db.session.commit()

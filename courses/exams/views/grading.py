@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
-from academy.web.actions import commit_or_refuse
+from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import attempts as ops
 from courses.exams import queries, regrade
@@ -44,18 +44,21 @@ def grade_item(item_id: int):
     form = GradeForm(obj=None if request.method == "POST" else item)
     if request.method == "GET":
         form.points.data = item.earned
-    if form.validate_on_submit() and commit_or_refuse(lambda: ops.grade_item(
-            item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=ops.ExamError).done:
+    def page(status: int):
+        left = len(queries.grading_queue(exam))
+        return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,
+                               stem=render_markdown(item.question.stem), rubric=render_markdown(item.question.rubric)), status
+
+    if form.validate_on_submit():
+        on_refusal(lambda _error: page(400))
+        ops.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
         flash(_("Mark saved."), "success")
         family = int_arg("question")
         following = queries.grading_queue(exam, family)
         if following:
             return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
         return redirect(url_for("exams.grading_queue", exam_id=exam.id))
-    left = len(queries.grading_queue(exam))
-    status = 400 if request.method == "POST" else 200
-    return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,
-                           stem=render_markdown(item.question.stem), rubric=render_markdown(item.question.rubric)), status
+    return page(400 if request.method == "POST" else 200)
 
 
 @bp.route("/exams/<int:exam_id>/regrade", methods=["GET", "POST"])
