@@ -94,6 +94,12 @@ def init_app(app: Flask) -> None:
     app.after_request(end_transaction)
 
 
+def discard_changes() -> None:
+    """Roll back what the request did so far, before the view renders its answer (an import with
+    problems shows the registry as it was). The answer's status decides the end as usual."""
+    db.session.rollback()
+
+
 def commit_early() -> None:
     """Commit what the request did so far and go on in a new transaction. Only for a view whose
     comment says why it cannot wait for the end (the log-in counts the attempt before the slow check)."""

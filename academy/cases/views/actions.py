@@ -1,6 +1,6 @@
 """The workflow steps as one registry: each action names its form, its object check and the one
 operation it calls. Two endpoints serve them (case steps and task steps); each loads, checks,
-validates, calls the operation, commits once and redirects.
+validates, calls the operation and redirects (the request cycle commits).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from academy.cases.views.panels import case_page
 from academy.extensions import db
 from academy.permissions import ensure, get_or_404, require_role
 from academy.registry.models import Area, Department
+from academy.web.cycle import on_refusal
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,6 @@ TASK_ACTIONS: dict[str, Action] = {
 
 
 def _refused(case: Case, message: str):
-    db.session.rollback()  # nothing of a refused step stays
     flash(message, "danger")
     return case_page(db.session.get(Case, case.id), status=400)
 
@@ -110,11 +110,8 @@ def act(case_id: int, action: str):
     form = step.form(case)
     if not form.validate_on_submit():
         return _refused(case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        step.run(case, form, current_user)
-    except ops.CaseError as error:
-        return _refused(case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(case, str(error)), category=None)
+    step.run(case, form, current_user)
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -128,11 +125,8 @@ def task_act(case_id: int, task_id: int, action: str):
     form = step.form(task)
     if not form.validate_on_submit():
         return _refused(task.case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        step.run(task, form, current_user)
-    except ops.CaseError as error:
-        return _refused(task.case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(task.case, str(error)), category=None)
+    step.run(task, form, current_user)
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -146,11 +140,8 @@ def decide_extension(case_id: int, extension_id: int):
     form = DecideForm()
     if not form.validate_on_submit():
         return _refused(case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        ops.decide_extension(ext, current_user, form.decision.data == "yes", _note(form))
-    except ops.CaseError as error:
-        return _refused(case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(case, str(error)), category=None)
+    ops.decide_extension(ext, current_user, form.decision.data == "yes", _note(form))
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 

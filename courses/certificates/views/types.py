@@ -10,10 +10,11 @@ from flask_login import current_user
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, require_role
 from academy.web.actions import perform
+from academy.web.cycle import on_refusal
 from courses.certificates import queries
 from courses.certificates import types as type_ops
 from courses.certificates.forms import RequirementForm, TypeForm
-from courses.certificates.models import CertificateError, CertificateType, Requirement, RequirementKind
+from courses.certificates.models import CertificateType, Requirement, RequirementKind
 from courses.certificates.views import bp
 from courses.enrollment.models import Course, CourseStatus
 
@@ -59,13 +60,8 @@ def _save(cert_type: CertificateType | None):
     elif request.method == "GET":
         form.renewal_window_days.data = current_app.config["CERTIFICATES_RENEWAL_WINDOW_DAYS"]
     if form.validate_on_submit():
-        try:
-            cert_type = type_ops.save_type(cert_type, current_user, **form.values())
-        except CertificateError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return _type_page(cert_type, form, 400)
-        db.session.commit()
+        on_refusal(lambda _error: (_type_page(cert_type, form, 400)))
+        cert_type = type_ops.save_type(cert_type, current_user, **form.values())
         flash(_("Certificate type %(code)s saved.", code=cert_type.code), "success")
         return redirect(url_for("certificates.type_edit", type_id=cert_type.id))
     return _type_page(cert_type, form, 400 if request.method == "POST" else 200)

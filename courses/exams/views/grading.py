@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
@@ -23,8 +22,7 @@ from courses.exams.views import marking as double
 @require_role(Role.INSTRUCTOR)
 def grading_queue(exam_id: int):
     exam = managed_exam(exam_id)
-    if ops.sweep_overdue(exam=exam):
-        db.session.commit()
+    ops.sweep_overdue(exam=exam)  # closes what ran out; the request cycle commits it
     family = int_arg("question")
     items = queries.grading_queue(exam, family)
     return render_template("exams/queue.html", exam=exam, items=items, family=family,
@@ -68,7 +66,6 @@ def regrade_exam(exam_id: int):
     form = RegradeForm()
     if form.validate_on_submit():
         changes = regrade.apply_regrade(exam, current_user, form.reason.data)
-        db.session.commit()
         flash(_("%(n)d attempts regraded.", n=len(changes)), "success")
         return redirect(url_for("exams.results", exam_id=exam.id))
     status = 400 if request.method == "POST" else 200
