@@ -47,6 +47,7 @@ def bulk_enrol(course_id: int):
     course = get_or_404(Course, course_id)
     form = PopulationForm()
     form.area_code.choices = area_choices(current_user)
+
     def page():
         return render_template("enrollment/bulk.html", course=course, form=form, result=None), 400 if request.method == "POST" else 200
 
@@ -65,6 +66,7 @@ def mandatory():
     form = MandatoryForm()
     form.area_code.choices = area_choices(current_user)
     form.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in queries.published_courses()]
+
     def page():
         rules = db.session.scalars(sa.select(MandatoryRule).where(scope_clause(MandatoryRule.area_code, area_scopes(current_user, Role.HR)))
                                    .order_by(MandatoryRule.created_at.desc()).limit(100)).all()

@@ -119,6 +119,7 @@ def _save_course(course: Course | None):
     if version is None:
         flash(_("Publish a syllabus version before creating courses."), "danger")
         return redirect(url_for("enrollment.catalogue"))
+
     def page():
         status = 400 if request.method == "POST" else 200
         return render_template("enrollment/course_form.html", form=form, course=course, version=version), status

@@ -35,6 +35,7 @@ def _save(course: Course, lesson: Lesson | None):
     form = LessonForm(obj=lesson) if request.method == "GET" and lesson else LessonForm()
     if request.method == "GET" and lesson:
         form.completion.data = lesson.completion.value
+
     def page():
         return render_template("lessons/lesson_form.html", form=form, course=course, lesson=lesson,
                                file_form=FileForm(formdata=None)), 400 if request.method == "POST" else 200

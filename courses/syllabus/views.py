@@ -115,7 +115,7 @@ def _save_unit(version: SyllabusVersion, unit: SyllabusUnit | None):
         form.case_categories.data = ", ".join(unit.case_categories or [])
     if not form.validate_on_submit():
         return _unit_form_page(version, form, unit, 400 if form.errors else 200)
-    on_refusal(lambda _error: (_unit_form_page(version, form, unit, 400)))
+    on_refusal(lambda _error: _unit_form_page(version, form, unit, 400))
     values = form.values({m.id: m for m in modules})
     if unit is None:
         ops.add_unit(version, current_user, **values)
@@ -145,7 +145,7 @@ def _act(version: SyllabusVersion, action, success: str):
     """Run one workflow operation from a plain button; refusals come back as a 409 page."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    on_refusal(lambda _error: (_version_page(version, status=409)))
+    on_refusal(lambda _error: _version_page(version, status=409))
     action()
     flash(success, "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
@@ -180,7 +180,7 @@ def review(version_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _version_page(version, review_form=form, status=400)
-    on_refusal(lambda _error: (_version_page(version, review_form=form, status=409)))
+    on_refusal(lambda _error: _version_page(version, review_form=form, status=409))
     ops.review_version(version, current_user, decision=ReviewDecision(form.decision.data), comment=form.comment.data or "")
     flash(_("Review recorded."), "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
@@ -251,6 +251,7 @@ def committee():
     form = CommitteeForm()
     form.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in db.session.scalars(
         sa.select(User).where(User.active.is_(True)).order_by(User.username))]
+
     def page():
         members = db.session.scalars(sa.select(CommitteeMember).order_by(CommitteeMember.added_at)).all()
         return render_template("syllabus/committee.html", members=members, form=form,

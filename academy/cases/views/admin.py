@@ -57,7 +57,7 @@ def calendar():
     form = CalendarForm(obj=ops.work_calendar())
     if not form.validate_on_submit():
         return _calendar_page(form, status=400 if form.errors else 200)
-    on_refusal(lambda _error: (_calendar_page(form, status=400)))
+    on_refusal(lambda _error: _calendar_page(form, status=400))
     ops.save_calendar(current_user, work_start=form.work_start.data, work_end=form.work_end.data,
                       weekend_days=form.weekend_days.data, red_card_multiple=form.red_card_multiple.data,
                       accept_limit_hours=form.accept_limit_hours.data, verify_limit_days=form.verify_limit_days.data)
@@ -104,7 +104,7 @@ def members():
     if user is None:
         form.username.errors.append(_("No such user."))
         return _members_page(form, status=400)
-    on_refusal(lambda _error: (_members_page(form, status=400)))
+    on_refusal(lambda _error: _members_page(form, status=400))
     ops.add_department_member(current_user, user, db.session.get(Department, form.department.data))
     flash(_("Saved."), "success")
     return redirect(url_for("cases.members"))

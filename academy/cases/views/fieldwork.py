@@ -59,7 +59,7 @@ def start_patrol():
     grids = _grid_choice(worker, form)
     if not form.validate_on_submit():
         return _fieldwork_page(worker, start_form=form, status=400)
-    on_refusal(lambda _error: (_fieldwork_page(worker, status=400)))
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
     ops.start_patrol(worker, grids[form.grid.data], current_user)
     flash(_("Patrol started."), "success")
     return redirect(url_for("cases.fieldwork"))
@@ -74,7 +74,7 @@ def end_patrol(patrol_id: int):
     form = PatrolEndForm()
     if not form.validate_on_submit():
         return _fieldwork_page(worker, status=400)
-    on_refusal(lambda _error: (_fieldwork_page(worker, status=400)))
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
     ops.end_patrol(patrol, current_user, form.note.data or "")
     flash(_("Patrol ended."), "success")
     return redirect(url_for("cases.fieldwork"))
@@ -90,7 +90,7 @@ def record_visit():
         return _fieldwork_page(worker, visit_form=form, status=400)
     from academy.cases.models import VisitPurpose
 
-    on_refusal(lambda _error: (_fieldwork_page(worker, status=400)))
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
     ops.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
                      VisitPurpose(form.purpose.data), form.notes.data or "")
     flash(_("Visit recorded."), "success")

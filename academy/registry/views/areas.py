@@ -52,7 +52,7 @@ def new_area():
     if parent is None:
         flash(_("The parent area %(code)s does not exist yet.", code=parent_code), "danger")
         return _areas_page(form, 400)
-    on_refusal(lambda _error: (_areas_page(form, 400)))
+    on_refusal(lambda _error: _areas_page(form, 400))
     ops.create_area(code, form.name.data, current_user, parent=parent)
     flash(_("Area %(code)s added.", code=code), "success")
     return redirect(url_for("registry.areas"))
@@ -83,7 +83,7 @@ def new_department():
         ensure(can_edit_here(form.area.data))  # another district's area: refused, not merely invalid
     if not form.validate_on_submit():
         return _departments_page(form, 400)
-    on_refusal(lambda _error: (_departments_page(form, 400)))
+    on_refusal(lambda _error: _departments_page(form, 400))
     ops.create_department(current_user, code=form.code.data, name=form.name.data,
                           area=queries.area_by_code(form.area.data))
     flash(_("Department %(name)s added.", name=form.name.data), "success")

@@ -96,7 +96,7 @@ def retire_grid(grid_id: int):
     form = EndForm()
     if not form.validate_on_submit():
         return _grid_page(grid, form, 400)
-    on_refusal(lambda _error: (_grid_page(grid, form, 400)))
+    on_refusal(lambda _error: _grid_page(grid, form, 400))
     ops.retire_grid(grid, current_user, on=form.on.data, reason=form.reason.data)
     flash(_("Grid %(code)s ended; its history is kept.", code=grid.code), "success")
     return redirect(url_for("registry.grid", grid_id=grid.id))

@@ -132,7 +132,7 @@ def worker_status(worker_id: int):
     if not form.validate_on_submit():
         return _worker_page(worker, 400, status_form=form)
     target = WorkerStatus(form.status.data)
-    on_refusal(lambda _error: (_worker_page(worker, 400, status_form=form)))
+    on_refusal(lambda _error: _worker_page(worker, 400, status_form=form))
     if target == WorkerStatus.EXITED:
         ops.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
     else:
@@ -164,7 +164,7 @@ def new_assignment(worker_id: int):
     if grid is None or not queries.can_edit(current_user, grid.code):
         flash(_("No grid with this code in your area."), "danger")
         return _worker_page(worker, 400, assignment_form=form)
-    on_refusal(lambda _error: (_worker_page(worker, 400, assignment_form=form)))
+    on_refusal(lambda _error: _worker_page(worker, 400, assignment_form=form))
     ops.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
                       starts_on=form.starts_on.data)
     flash(_("%(name)s now holds grid %(code)s.", name=worker.name, code=grid.code), "success")
@@ -179,7 +179,7 @@ def end_assignment(assignment_id: int):
            or queries.can_edit(current_user, assignment.worker.area.code))
     form = EndForm()
     if form.validate_on_submit():
-        on_refusal(lambda _error: (_worker_page(assignment.worker, 400)))
+        on_refusal(lambda _error: _worker_page(assignment.worker, 400))
         ops.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
         flash(_("Assignment ended; it stays in the history."), "success")
         return redirect(url_for("registry.worker", worker_id=assignment.worker_id))

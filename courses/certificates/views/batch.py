@@ -37,7 +37,7 @@ def batch_new():
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 400)
-    on_refusal(lambda _error: (_page(form, 400)))
+    on_refusal(lambda _error: _page(form, 400))
     job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
                               base_url=public_base(), language=form.language.data)
     return redirect(url_for("certificates.batch_page", job_id=job.id))

@@ -60,7 +60,7 @@ def _save(cert_type: CertificateType | None):
     elif request.method == "GET":
         form.renewal_window_days.data = current_app.config["CERTIFICATES_RENEWAL_WINDOW_DAYS"]
     if form.validate_on_submit():
-        on_refusal(lambda _error: (_type_page(cert_type, form, 400)))
+        on_refusal(lambda _error: _type_page(cert_type, form, 400))
         cert_type = type_ops.save_type(cert_type, current_user, **form.values())
         flash(_("Certificate type %(code)s saved.", code=cert_type.code), "success")
         return redirect(url_for("certificates.type_edit", type_id=cert_type.id))

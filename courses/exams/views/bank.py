@@ -67,6 +67,7 @@ def _edit(question: Question | None):
     form.unit_id.choices = _unit_choices()
     if request.method == "GET" and question is not None:
         _fill(form, question)
+
     def page():
         status = 400 if request.method == "POST" else 200
         return render_template("exams/question_form.html", form=form, question=question, image_form=StemImageForm(formdata=None),

@@ -74,6 +74,7 @@ def _settings(form: ExamForm) -> dict:
 
 def _save(course: Course, exam: Exam | None):
     form = _exam_form(exam)
+
     def page():
         status = 400 if request.method == "POST" else 200
         return render_template("exams/exam_form.html", form=form, course=course, exam=exam), status
