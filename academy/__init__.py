@@ -20,7 +20,7 @@ from academy import audit, contributions, jobs
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from academy.web import errors, i18n, security, textguard, urls
+from academy.web import cycle, errors, i18n, security, textguard, urls
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger(__name__)
@@ -79,6 +79,9 @@ def _init_request_cycle(app: Flask) -> None:
         # Reads start deferred transactions so they never queue behind writers (SQLite only).
         mode = "DEFERRED" if request.method in READ_ONLY_METHODS else "IMMEDIATE"
         g.begin_token = set_sqlite_begin_mode(mode)
+
+    # One place commits or rolls back every request, and answers every refusal (academy.web.cycle).
+    cycle.init_app(app)
 
     @app.teardown_appcontext
     def _release_session(_error):

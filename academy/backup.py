@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from academy.errors import DomainError
 from academy.extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ READABLE_FORMATS = (1, 2)
 BATCH = 2000
 
 
-class BackupError(ValueError):
+class BackupError(DomainError):
     """The archive cannot be restored here; the message says why."""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from academy.errors import DomainError
+
 PNG = "image/png"
 JPEG = "image/jpeg"
 GIF = "image/gif"
@@ -33,11 +35,11 @@ def image_type(head: bytes) -> str | None:
     return None
 
 
-class NotAnImage(ValueError):
+class NotAnImage(DomainError):
     """The bytes do not parse as the image their signature claims."""
 
 
-class TooManyPixels(ValueError):
+class TooManyPixels(DomainError):
     """The image claims more pixels than allowed (a decompression bomb, or simply too large)."""
 
 

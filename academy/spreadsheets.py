@@ -14,11 +14,13 @@ import zipfile
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from academy.errors import DomainError
+
 DEFAULT_MAX_UNCOMPRESSED_MB = 256  # a 100,000-row registry workbook inflates to well under 100 MB
 MAX_MEMBERS = 2_000  # a workbook holds a few files per sheet; thousands means a crafted archive
 
 
-class UnsafeWorkbook(ValueError):
+class UnsafeWorkbook(DomainError):
     """The upload is not a workbook that may be opened; the message is for the user."""
 
 

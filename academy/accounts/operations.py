@@ -13,11 +13,12 @@ from academy.accounts import throttle
 from academy.accounts.models import RoleGrant, User, new_session_token
 from academy.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
 from academy.database import utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import Role
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A domain rule refused the change; the message is for the user."""
 
 

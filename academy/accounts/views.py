@@ -26,6 +26,7 @@ from academy.database import read_only_transaction
 from academy.extensions import db
 from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, require_role
 from academy.redirects import safe_next
+from academy.web.cycle import commit_early, keep_changes, on_refusal, refusal_redirects
 from academy.web.paging import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -71,7 +72,7 @@ def login():
     # slow password check runs outside any write lock, and only a success writes again.
     address = request.remote_addr or ""
     wait = ops.open_login_attempt(form.username.data, address)
-    db.session.commit()
+    commit_early()
     if wait:
         return _too_many_attempts("accounts/login.html", form, wait)
     with read_only_transaction(db.session):
@@ -81,7 +82,6 @@ def login():
         return render_template("accounts/login.html", form=form), 401
     user = db.session.get(User, user_id)
     ops.complete_login(user, address)
-    db.session.commit()
     _start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 
@@ -90,7 +90,6 @@ def login():
 @login_required
 def logout():
     ops.log_out(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
@@ -105,14 +104,13 @@ def account():
         return _too_many_attempts("accounts/account.html", form, wait)
     if form.validate_on_submit():
         ops.change_password(user, form.new_password.data, by=user)
-        db.session.commit()
         login_user(user)  # this session goes on; every other one has ended
         flash(_("Your password has been changed; your other sessions have ended."), "success")
         return redirect(url_for("accounts.account"))
     if form.current_password.errors:
         # A wrong current password is a guess like any other: it counts towards the lock.
         throttle.record_failure(user.username, request.remote_addr or "")
-        db.session.commit()
+        keep_changes()  # the 400 page counts the guess
     return render_template("accounts/account.html", form=form), 400 if form.errors else 200
 
 
@@ -130,7 +128,6 @@ def new_user():
     if form.validate_on_submit():
         user = ops.create_user(form.username.data, form.new_password.data, by=current_user,
                                display_name=form.display_name.data)
-        db.session.commit()
         flash(_("User %(name)s created.", name=user.username), "success")
         return redirect(url_for("accounts.user", user_id=user.id))
     return render_template("accounts/user_new.html", form=form), 400 if form.errors else 200
@@ -158,12 +155,8 @@ def edit_user(user_id: int):
     form = UserEditForm()
     if not form.validate_on_submit():
         return _user_page(user, edit_form=form, status=400)
-    try:
-        ops.update_user(user, current_user, display_name=form.display_name.data, active=form.active.data)
-    except ops.AccountError as error:
-        flash(str(error), "danger")
-        return _user_page(user, edit_form=form, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _user_page(user, edit_form=form, status=400))
+    ops.update_user(user, current_user, display_name=form.display_name.data, active=form.active.data)
     flash(_("Saved."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -176,7 +169,6 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, password_form=form, status=400)
     ops.change_password(user, form.new_password.data, by=current_user)
-    db.session.commit()
     flash(_("The password has been set; the user's sessions have ended."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -190,12 +182,8 @@ def add_grant(user_id: int):
         return _user_page(user, grant_form=form, status=400)
     code = form.area_code.data or None
     label = dict(form.area_code.choices).get(form.area_code.data, "") if code else ""
-    try:
-        ops.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))
-    except ops.AccountError as error:
-        flash(str(error), "danger")
-        return _user_page(user, grant_form=form, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _user_page(user, grant_form=form, status=400))
+    ops.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))
     flash(_("Role granted."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -205,12 +193,8 @@ def add_grant(user_id: int):
 def revoke_grant(user_id: int, grant_id: int):
     grant = get_or_404(RoleGrant, grant_id)
     ensure(grant.user_id == user_id)
-    try:
-        ops.revoke_grant(grant, current_user)
-    except ops.AccountError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("accounts.user", user_id=user_id))
-    db.session.commit()
+    refusal_redirects(url_for("accounts.user", user_id=user_id))
+    ops.revoke_grant(grant, current_user)
     flash(_("Role revoked."), "success")
     return redirect(url_for("accounts.user", user_id=user_id))
 

@@ -26,10 +26,11 @@ import sqlalchemy as sa
 
 from academy.benchdata.bulk import BulkWriter
 from academy.contributions import contributions
+from academy.errors import DomainError
 from academy.extensions import db
 
 
-class BenchDataError(ValueError):
+class BenchDataError(DomainError):
     """The city cannot be built as asked; the message says why."""
 
 

@@ -232,13 +232,11 @@ def create_request():
                         resident_name=name, resident_phone=_text(data, "phone", 30),
                         resident_email=_text(data, "email", 120), submission_key=f"o311-{client.id}-{key}" if key else None)
     try:
-        case = ops.report_case(report, None)
-        db.session.commit()
-    except ops.CaseError as error:
-        db.session.rollback()
-        raise ApiError(400, str(error)) from error
+        # A CaseError is answered by the request cycle in Open311's format (400). A savepoint: a
+        # concurrent submit with the same idempotency key loses only this insert, not the request.
+        with db.session.begin_nested():
+            case = ops.report_case(report, None)
     except IntegrityError:
-        db.session.rollback()
         case = db.session.scalar(sa.select(Case).where(Case.submission_key == report.submission_key))
         if case is None:
             raise

@@ -1,5 +1,6 @@
 """The case module's error: a domain rule refused a change; its message is for the user."""
+from academy.errors import DomainError
 
 
-class CaseError(ValueError):
+class CaseError(DomainError):
     """A domain rule refused the change; the message is for the user."""

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.database import utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.indicators import scoring, settings
 from academy.indicators.compute import Computation, compute
@@ -25,7 +26,7 @@ MAX_ITEMS = 20
 SCORED_KINDS = ("worker", "grid")
 
 
-class IndicatorError(ValueError):
+class IndicatorError(DomainError):
     """A rule of the indicators refused the change; the message is for the user."""
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from academy.errors import DomainError
+
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_CUSTOM_DAYS = 3 * 366
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -19,7 +21,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(DomainError):
     """The text does not name a period."""
 
 

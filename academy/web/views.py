@@ -91,7 +91,6 @@ def switch_language():
         return render_template("main/language_error.html"), 400
     if current_user.is_authenticated:
         set_language(current_user, form.language.data)
-        db.session.commit()
     session["locale"] = form.language.data
     return redirect(safe_next(form.next.data, url_for("web.home")))
 

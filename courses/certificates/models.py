@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from academy.accounts.models import User
 from academy.database import UTCDateTime, utcnow
 from academy.database import value_enum as _enum
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import Worker
 from academy.workflow import TransitionLog
@@ -24,7 +25,7 @@ from courses.enrollment.models import Course
 from courses.syllabus.models import Branch
 
 
-class CertificateError(ValueError):
+class CertificateError(DomainError):
     """A certification rule refused the action; the message is for the user."""
 
 

@@ -14,6 +14,7 @@ from academy.exports import Table, download, xlsx_bytes
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role, scope_clause
 from academy.registry.models import Area, AreaLevel, Worker
+from academy.web.cycle import on_refusal, refusal_redirects
 from courses.enrollment import operations as ops
 from courses.enrollment import queries, training
 from courses.enrollment.forms import (
@@ -46,18 +47,17 @@ def bulk_enrol(course_id: int):
     course = get_or_404(Course, course_id)
     form = PopulationForm()
     form.area_code.choices = area_choices(current_user)
+
+    def page():
+        return render_template("enrollment/bulk.html", course=course, form=form, result=None), 400 if request.method == "POST" else 200
+
     if form.validate_on_submit():
-        try:
-            result = training.bulk_enrol(course, _population(form), current_user)
-        except ops.EnrollmentError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("%(a)d enrolled, %(b)d waitlisted, %(c)d skipped.", a=result.enrolled, b=result.waitlisted,
-                    c=len(result.skipped)), "success")
-            return render_template("enrollment/bulk.html", course=course, form=form, result=result)
-    return render_template("enrollment/bulk.html", course=course, form=form, result=None), 400 if request.method == "POST" else 200
+        on_refusal(lambda _error: page())
+        result = training.bulk_enrol(course, _population(form), current_user)
+        flash(_("%(a)d enrolled, %(b)d waitlisted, %(c)d skipped.", a=result.enrolled, b=result.waitlisted,
+                c=len(result.skipped)), "success")
+        return render_template("enrollment/bulk.html", course=course, form=form, result=result)
+    return page()
 
 
 @bp.route("/training/mandatory", methods=["GET", "POST"])
@@ -66,21 +66,20 @@ def mandatory():
     form = MandatoryForm()
     form.area_code.choices = area_choices(current_user)
     form.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in queries.published_courses()]
+
+    def page():
+        rules = db.session.scalars(sa.select(MandatoryRule).where(scope_clause(MandatoryRule.area_code, area_scopes(current_user, Role.HR)))
+                                   .order_by(MandatoryRule.created_at.desc()).limit(100)).all()
+        return render_template("enrollment/mandatory.html", form=form, rules=rules), 400 if request.method == "POST" else 200
+
     if form.validate_on_submit():
-        try:
-            result = training.assign_mandatory(db.session.get(Course, form.course_id.data), _population(form),
-                                               current_user, due_on=form.due_on.data,
-                                               due_days_after_hire=form.due_days_after_hire.data)
-        except ops.EnrollmentError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Course assigned to %(n)d workers.", n=result.assigned), "success")
-            return redirect(url_for("enrollment.mandatory"))
-    rules = db.session.scalars(sa.select(MandatoryRule).where(scope_clause(MandatoryRule.area_code, area_scopes(current_user, Role.HR)))
-                               .order_by(MandatoryRule.created_at.desc()).limit(100)).all()
-    return render_template("enrollment/mandatory.html", form=form, rules=rules), 400 if request.method == "POST" else 200
+        on_refusal(lambda _error: page())
+        result = training.assign_mandatory(db.session.get(Course, form.course_id.data), _population(form),
+                                           current_user, due_on=form.due_on.data,
+                                           due_days_after_hire=form.due_days_after_hire.data)
+        flash(_("Course assigned to %(n)d workers.", n=result.assigned), "success")
+        return redirect(url_for("enrollment.mandatory"))
+    return page()
 
 
 def _overdue():
@@ -126,14 +125,10 @@ def request_extension(assignment_id: int):
     ensure(worker is not None and worker.id == assignment.worker_id)
     form = ExtensionRequestForm()
     if form.validate_on_submit():
-        try:
-            training.request_extension(assignment, current_user, until=form.until.data, reason=form.reason.data)
-        except ops.EnrollmentError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Extension requested."), "success")
-            return redirect(url_for("enrollment.my_training"))
+        refusal_redirects(url_for("enrollment.my_training"))
+        training.request_extension(assignment, current_user, until=form.until.data, reason=form.reason.data)
+        flash(_("Extension requested."), "success")
+        return redirect(url_for("enrollment.my_training"))
     else:
         flash(_("Give a new date and a reason."), "danger")
     return redirect(url_for("enrollment.my_training")), 303
@@ -147,12 +142,8 @@ def decide_extension(assignment_id: int):
     form = ExtensionDecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        training.decide_extension(assignment, current_user, grant=form.decision.data == "grant")
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.overdue")), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("enrollment.overdue")), 303))
+    training.decide_extension(assignment, current_user, grant=form.decision.data == "grant")
     flash(_("Decision recorded."), "success")
     return redirect(url_for("enrollment.overdue"))
 
@@ -179,12 +170,8 @@ def assign_need():
     if form.due_on.data < ops.today():
         flash(_("The due date is in the past."), "danger")
         return redirect(url_for("enrollment.needs")), 303
-    try:
-        done = training.assign_training(worker, course, current_user, due_on=form.due_on.data, reason=form.reason.data or "")
-    except ops.EnrollmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.needs")), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("enrollment.needs")), 303))
+    done = training.assign_training(worker, course, current_user, due_on=form.due_on.data, reason=form.reason.data or "")
     flash(_("Training assigned.") if done else _("This course was already assigned."), "success" if done else "info")
     return redirect(url_for("enrollment.needs"))
 

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.contributions import contributions, notify
 from academy.database import lock_for_update, utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
@@ -43,7 +44,7 @@ COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity",
                  "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate"]
 
 
-class EnrollmentError(ValueError):
+class EnrollmentError(DomainError):
     """A course or enrollment rule refused the change; the message is for the user."""
 
 

@@ -17,6 +17,7 @@ from academy.contributions import contributions
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, require_role
 from academy.web.actions import perform
+from academy.web.cycle import on_refusal
 from courses.enrollment import operations as ops
 from courses.enrollment import queries, training
 from courses.enrollment.forms import (
@@ -118,22 +119,22 @@ def _save_course(course: Course | None):
     if version is None:
         flash(_("Publish a syllabus version before creating courses."), "danger")
         return redirect(url_for("enrollment.catalogue"))
+
+    def page():
+        status = 400 if request.method == "POST" else 200
+        return render_template("enrollment/course_form.html", form=form, course=course, version=version), status
+
     if form.validate_on_submit():
-        try:
-            course = ops.save_course(
-                course, current_user, branch=db.session.get(Branch, form.branch_id.data), version=version,
-                units=[u for u in version.units if u.id in set(form.unit_ids.data)],
-                instructors=db.session.scalars(sa.select(User).where(User.id.in_(form.instructor_ids.data))).all(),
-                prerequisites=db.session.scalars(sa.select(Course).where(Course.id.in_(form.prerequisite_ids.data))).all(),
-                **form.values())
-        except ops.EnrollmentError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Course saved."), "success")
-            return redirect(url_for("enrollment.course", course_id=course.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("enrollment/course_form.html", form=form, course=course, version=version), status
+        on_refusal(lambda _error: page())
+        course = ops.save_course(
+            course, current_user, branch=db.session.get(Branch, form.branch_id.data), version=version,
+            units=[u for u in version.units if u.id in set(form.unit_ids.data)],
+            instructors=db.session.scalars(sa.select(User).where(User.id.in_(form.instructor_ids.data))).all(),
+            prerequisites=db.session.scalars(sa.select(Course).where(Course.id.in_(form.prerequisite_ids.data))).all(),
+            **form.values())
+        flash(_("Course saved."), "success")
+        return redirect(url_for("enrollment.course", course_id=course.id))
+    return page()
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -176,7 +177,6 @@ def course_status(course_id: int):
     if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
         abort(400)
     ops.set_course_status(course, current_user, CourseStatus(target))
-    db.session.commit()
     flash(_("Course status changed."), "success")
     return redirect(url_for("enrollment.course", course_id=course.id))
 
@@ -191,13 +191,8 @@ def enrol(course_id: int):
         return redirect(url_for("enrollment.course", course_id=course.id)), 303
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        enrollment = ops.request_enrollment(course, worker, current_user)
-    except ops.EnrollmentError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("enrollment.course", course_id=course.id)), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("enrollment.course", course_id=course.id)), 303))
+    enrollment = ops.request_enrollment(course, worker, current_user)
     if enrollment.state == EnrollmentState.ENROLLED:
         flash(_("You are enrolled."), "success")
     elif enrollment.state == EnrollmentState.REQUESTED:
@@ -219,7 +214,7 @@ def withdraw(enrollment_id: int):
     if not form.validate_on_submit():
         abort(400)
     return perform(lambda: ops.withdraw(enrollment, current_user, reason=form.reason.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Withdrawn."),
+                   done=_("Withdrawn."),
                    to=url_for("enrollment.course", course_id=enrollment.course_id))
 
 
@@ -231,7 +226,7 @@ def approve(enrollment_id: int):
            or in_scope(current_user, enrollment.worker.area.code, Role.HR))
     if not ActionForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.approve_enrollment(enrollment, current_user), refusals=ops.EnrollmentError,
+    return perform(lambda: ops.approve_enrollment(enrollment, current_user),
                    done=_("Enrolment approved."), to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
@@ -260,7 +255,7 @@ def result(enrollment_id: int):
         abort(400)
     return perform(lambda: ops.record_result(enrollment, current_user, passed=form.result.data == "completed",
                                              note=form.note.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Result recorded."),
+                   done=_("Result recorded."),
                    to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
@@ -276,7 +271,7 @@ def session_new(course_id: int):
     starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
     return perform(lambda: training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
                                                 place=form.place.data or "", topic=form.topic.data or ""),
-                   refusals=ops.EnrollmentError, done=_("Session scheduled."),
+                   done=_("Session scheduled."),
                    to=url_for("enrollment.roster", course_id=course.id))
 
 
@@ -294,7 +289,6 @@ def attendance(session_id: int):
         form.present.data = [a.enrollment_id for a in session.attendances if a.present]
     if form.validate_on_submit():
         training.take_attendance(session, current_user, set(form.present.data))
-        db.session.commit()
         flash(_("Attendance saved; hours credited."), "success")
         return redirect(url_for("enrollment.roster", course_id=session.course_id))
     return render_template("enrollment/attendance.html", session=session, form=form), 400 if form.errors else 200

@@ -15,7 +15,7 @@ from flask_login import login_required
 from flask_wtf.csrf import generate_csrf
 
 from academy.database import utcnow
-from academy.extensions import db
+from academy.web.cycle import keep_changes, on_refusal
 from courses.exams import attempts as ops
 from courses.exams.views import bp
 from courses.exams.views.take import own_attempt
@@ -61,16 +61,13 @@ def save(attempt_id: int):
     # nothing is read back).
     attempt = own_attempt(attempt_id, for_update=True)
     seq, answers = _payload()
-    try:
-        result = ops.save_answers(attempt, None, seq, answers, locked=True)
-    except ops.ExamError as error:
-        db.session.rollback()
-        return jsonify(status="invalid", message=str(error)), 400
+    on_refusal(lambda error: (jsonify(status="invalid", message=str(error)), 400), category=None)
+    result = ops.save_answers(attempt, None, seq, answers, locked=True)
     body = _state(attempt, result.status, result.saved_at)
     body["last_seq"] = result.last_seq
     if result.status == "closed":
         body["message"] = closed_message(attempt)
-    db.session.commit()
+        keep_changes()  # the 409 says the attempt is closed: closing it (time up) is kept
     return jsonify(body), 409 if result.status == "closed" else 200
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from academy import audit
+from academy.errors import DomainError
 from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
@@ -31,7 +32,7 @@ FIELDS = ["stem", "options", "correct", "explanation", "rubric", "difficulty", "
           "case_sensitive", "width_sensitive"]
 
 
-class BankError(ValueError):
+class BankError(DomainError):
     """A question that breaks a rule of the bank; the message is translated."""
 
 

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.database import utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.files import display_name, remove_after_commit, write_file
 from academy.images import EXTENSIONS, NotAnImage, TooManyPixels, image_size, image_type
@@ -41,7 +42,7 @@ KEY = re.compile(r"[0-9a-f]{32}")
 _ALT_UNSAFE = re.compile(r"[\[\]()\\<>\x00-\x1f\x7f]")
 
 
-class ImageError(ValueError):
+class ImageError(DomainError):
     """The upload is not an acceptable stem image; the message is for the user."""
 
 

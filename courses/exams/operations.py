@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.database import lock_for_update, utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from courses.enrollment.models import Course
 from courses.enrollment.operations import can_edit_course
@@ -33,7 +34,7 @@ SETTINGS = ["title", "is_final", "opens_at", "closes_at", "time_limit_minutes", 
 MAX_QUESTIONS = 200
 
 
-class ExamError(ValueError):
+class ExamError(DomainError):
     """An exam action that breaks a rule; the message is translated."""
 
 

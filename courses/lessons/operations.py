@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.contributions import notify
 from academy.database import utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.files import display_name, write_file
 from courses.enrollment.models import Enrollment, EnrollmentState
@@ -28,7 +29,7 @@ HEARTBEAT_CAP = timedelta(seconds=75)
 LESSON_FIELDS = ["title", "body_markdown", "video_url", "hours", "completion", "min_seconds", "position", "published"]
 
 
-class LessonError(ValueError):
+class LessonError(DomainError):
     """A lesson rule refused the change; the message is for the user."""
 
 

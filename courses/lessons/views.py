@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.web.actions import perform
+from academy.web.cycle import on_refusal
 from academy.web.errors import json_endpoint
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course, Enrollment
@@ -34,17 +35,17 @@ def _save(course: Course, lesson: Lesson | None):
     form = LessonForm(obj=lesson) if request.method == "GET" and lesson else LessonForm()
     if request.method == "GET" and lesson:
         form.completion.data = lesson.completion.value
+
+    def page():
+        return render_template("lessons/lesson_form.html", form=form, course=course, lesson=lesson,
+                               file_form=FileForm(formdata=None)), 400 if request.method == "POST" else 200
+
     if form.validate_on_submit():
-        try:
-            lesson = ops.save_lesson(lesson, course, current_user, **form.values())
-        except ops.LessonError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Lesson saved."), "success")
-            return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
-    return render_template("lessons/lesson_form.html", form=form, course=course, lesson=lesson,
-                           file_form=FileForm(formdata=None)), 400 if request.method == "POST" else 200
+        on_refusal(lambda _error: page())
+        lesson = ops.save_lesson(lesson, course, current_user, **form.values())
+        flash(_("Lesson saved."), "success")
+        return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
+    return page()
 
 
 @bp.route("/courses/<int:course_id>/lessons/new", methods=["GET", "POST"])
@@ -73,13 +74,9 @@ def upload(lesson_id: int):
         flash(" ".join(str(e) for e in form.file.errors) or _("Choose a file."), "danger")
         return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id)), 303
     upload = form.file.data
-    try:
-        ops.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
-    except ops.LessonError as error:
-        flash(str(error), "danger")
-        return render_template("lessons/lesson_form.html", form=LessonForm(obj=lesson), course=lesson.course,
-                               lesson=lesson, file_form=form), 400
-    db.session.commit()
+    on_refusal(lambda _error: (render_template("lessons/lesson_form.html", form=LessonForm(obj=lesson), course=lesson.course,
+                                   lesson=lesson, file_form=form), 400))
+    ops.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
     flash(_("File uploaded."), "success")
     return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id))
 
@@ -129,7 +126,6 @@ def heartbeat(lesson_id: int):
         progress = ops.open_lesson(lesson, enrollment)
     else:
         progress = ops.heartbeat(_own_progress(lesson), current_user)
-    db.session.commit()
     enrollment = progress.enrollment
     return jsonify(seconds=progress.seconds, completed=progress.completed_at is not None,
                    progress_percent=enrollment.progress_percent, hours=str(enrollment.hours_credited))
@@ -142,7 +138,7 @@ def mark_done(lesson_id: int):
     progress = _own_progress(lesson)
     if not DoneForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.mark_done(progress, current_user), refusals=ops.LessonError,
+    return perform(lambda: ops.mark_done(progress, current_user),
                    done=_("Lesson completed."), to=url_for("lessons.lesson", lesson_id=lesson.id),
                    refused_category="warning")
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.database import lock_for_update, utcnow
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import Area, AreaLevel
 from academy.workflow import Move, Workflow, moves_of, value_of
@@ -40,7 +41,7 @@ UNIT_FIELDS = ["code", "title", "objectives", "theory_hours", "practice_hours", 
                "case_categories", "position"]
 
 
-class SyllabusError(ValueError):
+class SyllabusError(DomainError):
     """A syllabus rule refused the change; the message is for the user."""
 
 

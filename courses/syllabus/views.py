@@ -11,6 +11,7 @@ from academy.accounts.models import User
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Area, AreaLevel
+from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.syllabus import operations as ops
 from courses.syllabus.forms import (
@@ -83,7 +84,6 @@ def new_version():
         flash(_("A title is needed (at most 200 characters)."), "danger")
         return redirect(url_for("syllabus.index")), 303
     version = ops.create_version(current_user, title=form.title.data.strip(), notes=form.notes.data or "")
-    db.session.commit()
     flash(_("Draft version %(n)d created.", n=version.number), "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
 
@@ -115,16 +115,12 @@ def _save_unit(version: SyllabusVersion, unit: SyllabusUnit | None):
         form.case_categories.data = ", ".join(unit.case_categories or [])
     if not form.validate_on_submit():
         return _unit_form_page(version, form, unit, 400 if form.errors else 200)
-    try:
-        values = form.values({m.id: m for m in modules})
-        if unit is None:
-            ops.add_unit(version, current_user, **values)
-        else:
-            ops.update_unit(unit, current_user, **values)
-    except ops.SyllabusError as error:
-        flash(str(error), "danger")
-        return _unit_form_page(version, form, unit, 400)
-    db.session.commit()
+    on_refusal(lambda _error: _unit_form_page(version, form, unit, 400))
+    values = form.values({m.id: m for m in modules})
+    if unit is None:
+        ops.add_unit(version, current_user, **values)
+    else:
+        ops.update_unit(unit, current_user, **values)
     flash(_("Unit saved."), "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
 
@@ -149,12 +145,8 @@ def _act(version: SyllabusVersion, action, success: str):
     """Run one workflow operation from a plain button; refusals come back as a 409 page."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        action()
-    except ops.SyllabusError as error:
-        flash(str(error), "danger")
-        return _version_page(version, status=409)
-    db.session.commit()
+    on_refusal(lambda _error: _version_page(version, status=409))
+    action()
     flash(success, "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
 
@@ -188,12 +180,8 @@ def review(version_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _version_page(version, review_form=form, status=400)
-    try:
-        ops.review_version(version, current_user, decision=ReviewDecision(form.decision.data), comment=form.comment.data or "")
-    except ops.SyllabusError as error:
-        flash(str(error), "danger")
-        return _version_page(version, review_form=form, status=409)
-    db.session.commit()
+    on_refusal(lambda _error: _version_page(version, review_form=form, status=409))
+    ops.review_version(version, current_user, decision=ReviewDecision(form.decision.data), comment=form.comment.data or "")
     flash(_("Review recorded."), "success")
     return redirect(url_for("syllabus.version", version_id=version.id))
 
@@ -215,15 +203,15 @@ def branches():
     if request.method == "POST":
         ensure(has_role(current_user, Role.ADMIN))
         if form.validate_on_submit():
-            try:
-                ops.create_branch(current_user, code=form.code.data.strip(), name=form.name.data.strip(),
-                                  area=db.session.get(Area, form.area_id.data))
-            except ops.SyllabusError as error:
-                flash(str(error), "danger")
-            else:
-                db.session.commit()
-                flash(_("Branch academy opened."), "success")
-                return redirect(url_for("syllabus.branches"))
+            on_refusal(lambda _error: _branches_page(form))
+            ops.create_branch(current_user, code=form.code.data.strip(), name=form.name.data.strip(),
+                              area=db.session.get(Area, form.area_id.data))
+            flash(_("Branch academy opened."), "success")
+            return redirect(url_for("syllabus.branches"))
+    return _branches_page(form)
+
+
+def _branches_page(form):
     rows = db.session.scalars(sa.select(Branch).order_by(Branch.code)).all()
     return render_template("syllabus/branches.html", branches=rows, form=form,
                            may_manage=has_role(current_user, Role.ADMIN)), 400 if request.method == "POST" else 200
@@ -240,16 +228,16 @@ def trainers():
     if request.method == "POST":
         ensure(has_role(current_user, Role.ADMIN))
         if form.validate_on_submit():
-            try:
-                ops.add_trainer(db.session.get(User, form.user_id.data), current_user,
-                                branch=db.session.get(Branch, form.branch_id.data) if form.branch_id.data else None,
-                                qualifications=form.qualifications.data or "", specialties=split_codes(form.specialties.data))
-            except ops.SyllabusError as error:
-                flash(str(error), "danger")
-            else:
-                db.session.commit()
-                flash(_("Added to the trainer pool."), "success")
-                return redirect(url_for("syllabus.trainers"))
+            on_refusal(lambda _error: _trainers_page(form))
+            ops.add_trainer(db.session.get(User, form.user_id.data), current_user,
+                            branch=db.session.get(Branch, form.branch_id.data) if form.branch_id.data else None,
+                            qualifications=form.qualifications.data or "", specialties=split_codes(form.specialties.data))
+            flash(_("Added to the trainer pool."), "success")
+            return redirect(url_for("syllabus.trainers"))
+    return _trainers_page(form)
+
+
+def _trainers_page(form):
     rows = db.session.scalars(sa.select(Trainer).join(Trainer.user).order_by(User.username)).all()
     current = ops.current_version()
     titles = {u.code: u.title for u in current.units} if current else {}
@@ -263,15 +251,15 @@ def committee():
     form = CommitteeForm()
     form.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in db.session.scalars(
         sa.select(User).where(User.active.is_(True)).order_by(User.username))]
+
+    def page():
+        members = db.session.scalars(sa.select(CommitteeMember).order_by(CommitteeMember.added_at)).all()
+        return render_template("syllabus/committee.html", members=members, form=form,
+                               required=ops.required_approvals()), 400 if request.method == "POST" else 200
+
     if form.validate_on_submit():
-        try:
-            ops.add_committee_member(db.session.get(User, form.user_id.data), current_user, title=form.title.data or "")
-        except ops.SyllabusError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Added to the expert committee."), "success")
-            return redirect(url_for("syllabus.committee"))
-    members = db.session.scalars(sa.select(CommitteeMember).order_by(CommitteeMember.added_at)).all()
-    return render_template("syllabus/committee.html", members=members, form=form,
-                           required=ops.required_approvals()), 400 if request.method == "POST" else 200
+        on_refusal(lambda _error: page())
+        ops.add_committee_member(db.session.get(User, form.user_id.data), current_user, title=form.title.data or "")
+        flash(_("Added to the expert committee."), "success")
+        return redirect(url_for("syllabus.committee"))
+    return page()

@@ -1,5 +1,5 @@
 """The endpoints of the workflow steps (their registry is ``steps``): case steps and task steps;
-each loads, checks, validates, calls the operation, commits once and redirects.
+each loads, checks, validates, calls the operation and redirects (the request cycle commits).
 """
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from academy.cases.views.panels import case_page
 from academy.cases.views.steps import CASE_ACTIONS, TASK_ACTIONS, note_text
 from academy.extensions import db
 from academy.permissions import ensure, get_or_404, require_role
+from academy.web.cycle import on_refusal
 
 
 def _refused(case: Case, message: str):
-    db.session.rollback()  # nothing of a refused step stays
     flash(message, "danger")
     return case_page(db.session.get(Case, case.id), status=400)
 
@@ -33,11 +33,8 @@ def act(case_id: int, action: str):
     form = step.form(case)
     if not form.validate_on_submit():
         return _refused(case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        step.run(case, form, current_user)
-    except ops.CaseError as error:
-        return _refused(case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(case, str(error)), category=None)
+    step.run(case, form, current_user)
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -51,11 +48,8 @@ def task_act(case_id: int, task_id: int, action: str):
     form = step.form(task)
     if not form.validate_on_submit():
         return _refused(task.case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        step.run(task, form, current_user)
-    except ops.CaseError as error:
-        return _refused(task.case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(task.case, str(error)), category=None)
+    step.run(task, form, current_user)
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -69,11 +63,8 @@ def decide_extension(case_id: int, extension_id: int):
     form = DecideForm()
     if not form.validate_on_submit():
         return _refused(case, _("Check the form: %(errors)s", errors=_errors(form)))
-    try:
-        ops.decide_extension(ext, current_user, form.decision.data == "yes", note_text(form))
-    except ops.CaseError as error:
-        return _refused(case, str(error))
-    db.session.commit()
+    on_refusal(lambda error: _refused(case, str(error)), category=None)
+    ops.decide_extension(ext, current_user, form.decision.data == "yes", note_text(form))
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 

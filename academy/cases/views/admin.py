@@ -15,6 +15,7 @@ from academy.cases.views import bp
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from academy.registry.models import Department
+from academy.web.cycle import on_refusal
 
 
 def _parents(exclude: Category | None = None) -> list[Category]:
@@ -36,13 +37,8 @@ def category(category_id: int | None = None):
     item = get_or_404(Category, category_id) if category_id is not None else None
     form = CategoryForm(_parents(item), obj=item)
     if form.validate_on_submit():
-        try:
-            ops.save_category(item, current_user, **form.values())
-        except ops.CaseError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return render_template("cases/category.html", form=form, item=item), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("cases/category.html", form=form, item=item), 400))
+        ops.save_category(item, current_user, **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("cases.categories"))
     return render_template("cases/category.html", form=form, item=item), 400 if form.errors else 200
@@ -61,15 +57,10 @@ def calendar():
     form = CalendarForm(obj=ops.work_calendar())
     if not form.validate_on_submit():
         return _calendar_page(form, status=400 if form.errors else 200)
-    try:
-        ops.save_calendar(current_user, work_start=form.work_start.data, work_end=form.work_end.data,
-                          weekend_days=form.weekend_days.data, red_card_multiple=form.red_card_multiple.data,
-                          accept_limit_hours=form.accept_limit_hours.data, verify_limit_days=form.verify_limit_days.data)
-    except ops.CaseError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _calendar_page(form, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _calendar_page(form, status=400))
+    ops.save_calendar(current_user, work_start=form.work_start.data, work_end=form.work_end.data,
+                      weekend_days=form.weekend_days.data, red_card_multiple=form.red_card_multiple.data,
+                      accept_limit_hours=form.accept_limit_hours.data, verify_limit_days=form.verify_limit_days.data)
     flash(_("Saved."), "success")
     return redirect(url_for("cases.calendar"))
 
@@ -81,7 +72,6 @@ def add_holiday():
     if not form.validate_on_submit():
         return _calendar_page(holiday_form=form, status=400)
     ops.set_holiday(current_user, form.day.data, form.name.data, form.working.data)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("cases.calendar"))
 
@@ -90,7 +80,6 @@ def add_holiday():
 @require_role(Role.ADMIN)
 def remove_holiday(holiday_id: int):
     ops.remove_holiday(current_user, get_or_404(Holiday, holiday_id))
-    db.session.commit()
     flash(_("Removed."), "success")
     return redirect(url_for("cases.calendar"))
 
@@ -115,13 +104,8 @@ def members():
     if user is None:
         form.username.errors.append(_("No such user."))
         return _members_page(form, status=400)
-    try:
-        ops.add_department_member(current_user, user, db.session.get(Department, form.department.data))
-    except ops.CaseError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _members_page(form, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _members_page(form, status=400))
+    ops.add_department_member(current_user, user, db.session.get(Department, form.department.data))
     flash(_("Saved."), "success")
     return redirect(url_for("cases.members"))
 
@@ -130,6 +114,5 @@ def members():
 @require_role(Role.ADMIN)
 def remove_member(member_id: int):
     ops.remove_department_member(current_user, get_or_404(DepartmentMember, member_id))
-    db.session.commit()
     flash(_("Removed."), "success")
     return redirect(url_for("cases.members"))

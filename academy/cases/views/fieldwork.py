@@ -16,6 +16,7 @@ from academy.cases.people import grids_of, worker_of
 from academy.cases.views import bp
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, has_role, require_role
+from academy.web.cycle import on_refusal
 
 
 def _worker_or_403():
@@ -58,13 +59,8 @@ def start_patrol():
     grids = _grid_choice(worker, form)
     if not form.validate_on_submit():
         return _fieldwork_page(worker, start_form=form, status=400)
-    try:
-        ops.start_patrol(worker, grids[form.grid.data], current_user)
-    except ops.CaseError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _fieldwork_page(worker, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
+    ops.start_patrol(worker, grids[form.grid.data], current_user)
     flash(_("Patrol started."), "success")
     return redirect(url_for("cases.fieldwork"))
 
@@ -78,13 +74,8 @@ def end_patrol(patrol_id: int):
     form = PatrolEndForm()
     if not form.validate_on_submit():
         return _fieldwork_page(worker, status=400)
-    try:
-        ops.end_patrol(patrol, current_user, form.note.data or "")
-    except ops.CaseError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _fieldwork_page(worker, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
+    ops.end_patrol(patrol, current_user, form.note.data or "")
     flash(_("Patrol ended."), "success")
     return redirect(url_for("cases.fieldwork"))
 
@@ -99,14 +90,9 @@ def record_visit():
         return _fieldwork_page(worker, visit_form=form, status=400)
     from academy.cases.models import VisitPurpose
 
-    try:
-        ops.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
-                         VisitPurpose(form.purpose.data), form.notes.data or "")
-    except ops.CaseError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _fieldwork_page(worker, status=400)
-    db.session.commit()
+    on_refusal(lambda _error: _fieldwork_page(worker, status=400))
+    ops.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
+                     VisitPurpose(form.purpose.data), form.notes.data or "")
     flash(_("Visit recorded."), "success")
     return redirect(url_for("cases.fieldwork"))
 

@@ -21,6 +21,7 @@ from academy.cases.views import bp
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, require_role, scope_clause
 from academy.registry.models import Area, AreaLevel, Grid
+from academy.web.cycle import on_refusal
 
 MAX_PLACES = 1000
 
@@ -40,15 +41,12 @@ def _file(report: ops.Report, template: str, form, **context):
     """File the report once; a repeated or concurrent submit leads to the case already filed."""
     existing = _existing(report.submission_key)
     if existing is None:
+        on_refusal(lambda _error: (render_template(template, form=form, **context), 400))
         try:
-            case = ops.report_case(report, current_user)
-            db.session.commit()
-        except ops.CaseError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return render_template(template, form=form, **context), 400
+            # A savepoint: a concurrent submit of the same report loses only this insert, not the request.
+            with db.session.begin_nested():
+                case = ops.report_case(report, current_user)
         except IntegrityError:
-            db.session.rollback()
             existing = _existing(report.submission_key)
             if existing is None:
                 raise

@@ -13,6 +13,7 @@ from academy.indicators.models import AssessmentScheme, SnapshotPeriod
 from academy.indicators.refresh import request_refresh
 from academy.indicators.views import bp
 from academy.permissions import Role, ensure, get_or_404, require_role
+from academy.web.cycle import on_refusal
 from academy.web.errors import render_error
 
 
@@ -34,20 +35,23 @@ def schemes():
     if not form.is_submitted():
         form.items.data = _items_text(current)
     if form.validate_on_submit():
-        try:
-            scheme = operations.save_scheme(
-                current_user, form.name.data, form.parsed_items,
-                deduction_per_overdue=float(form.deduction_per_overdue.data),
-                deduction_per_dissatisfied=float(form.deduction_per_dissatisfied.data),
-                excellent_top_n=form.excellent_top_n.data,
-                excellent_min_score=float(form.excellent_min_score.data) if form.excellent_min_score.data is not None else None,
-                min_sample=form.min_sample.data, note=form.note.data or "")
-        except operations.IndicatorError as error:
-            form.items.errors = [*form.items.errors, str(error)]
-        else:
-            db.session.commit()
-            flash(_("Version %(n)d of the scheme is now in force; refresh the periods to rescore them.", n=scheme.version), "success")
-            return redirect(url_for("indicators.schemes"))
+        on_refusal(lambda error: _schemes_page(form, current, refusal=str(error)), category=None)
+        scheme = operations.save_scheme(
+            current_user, form.name.data, form.parsed_items,
+            deduction_per_overdue=float(form.deduction_per_overdue.data),
+            deduction_per_dissatisfied=float(form.deduction_per_dissatisfied.data),
+            excellent_top_n=form.excellent_top_n.data,
+            excellent_min_score=float(form.excellent_min_score.data) if form.excellent_min_score.data is not None else None,
+            min_sample=form.min_sample.data, note=form.note.data or "")
+        flash(_("Version %(n)d of the scheme is now in force; refresh the periods to rescore them.", n=scheme.version), "success")
+        return redirect(url_for("indicators.schemes"))
+    return _schemes_page(form, current)
+
+
+def _schemes_page(form, current, refusal: str | None = None):
+    """The schemes page; a refused scheme's reason shows under its items."""
+    if refusal:
+        form.items.errors = [*form.items.errors, refusal]
     versions = db.session.scalars(sa.select(AssessmentScheme).order_by(AssessmentScheme.id.desc()).limit(100)).all()
     periods = db.session.scalars(sa.select(SnapshotPeriod).order_by(SnapshotPeriod.period_key.desc()).limit(40)).all()
     return render_template("indicators/schemes.html", form=form, versions=versions, current=current, periods=periods,
@@ -68,5 +72,4 @@ def refresh():
     if not form.validate_on_submit():
         abort(make_response(render_error(400, "; ".join(str(e) for errors in form.errors.values() for e in errors))))
     job = request_refresh(current_user, [form.period.data.strip()])
-    db.session.commit()
     return redirect(url_for("web.job_page", job_id=job.id))

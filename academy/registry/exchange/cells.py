@@ -9,10 +9,11 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from academy.errors import DomainError
 from academy.registry import labels
 
 
-class CellError(ValueError):
+class CellError(DomainError):
     pass
 
 

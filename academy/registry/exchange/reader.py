@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from academy.errors import DomainError
 from academy.exports import csv_unguard
 from academy.files import display_name
 from academy.registry.exchange.sheets import Sheet, guess_sheet, match_columns
@@ -24,7 +25,7 @@ MAX_CELL = 2_000        # characters in one cell
 MAX_COLUMNS = 60
 
 
-class FileProblem(ValueError):
+class FileProblem(DomainError):
     """The file as a whole cannot be read; the message is for the user."""
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.database import lock_for_update
+from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import (
     CODE_LENGTHS,
@@ -27,7 +28,7 @@ CHILD_LEVEL = {AreaLevel.CITY: AreaLevel.DISTRICT, AreaLevel.DISTRICT: AreaLevel
                AreaLevel.STREET: AreaLevel.COMMUNITY}
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A registry rule refused the change; the message is for the user."""
 
 

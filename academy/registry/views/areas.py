@@ -16,6 +16,7 @@ from academy.registry.forms import AreaForm, DepartmentEditForm, DepartmentForm,
 from academy.registry.models import AreaLevel, Department, Grid
 from academy.registry.views import bp
 from academy.registry.views.common import area_options, can_edit_here, read_scopes_for
+from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
 
 
@@ -51,12 +52,8 @@ def new_area():
     if parent is None:
         flash(_("The parent area %(code)s does not exist yet.", code=parent_code), "danger")
         return _areas_page(form, 400)
-    try:
-        ops.create_area(code, form.name.data, current_user, parent=parent)
-    except ops.RegistryError as error:
-        flash(str(error), "danger")
-        return _areas_page(form, 400)
-    db.session.commit()
+    on_refusal(lambda _error: _areas_page(form, 400))
+    ops.create_area(code, form.name.data, current_user, parent=parent)
     flash(_("Area %(code)s added.", code=code), "success")
     return redirect(url_for("registry.areas"))
 
@@ -86,13 +83,9 @@ def new_department():
         ensure(can_edit_here(form.area.data))  # another district's area: refused, not merely invalid
     if not form.validate_on_submit():
         return _departments_page(form, 400)
-    try:
-        ops.create_department(current_user, code=form.code.data, name=form.name.data,
-                              area=queries.area_by_code(form.area.data))
-    except ops.RegistryError as error:
-        flash(str(error), "danger")
-        return _departments_page(form, 400)
-    db.session.commit()
+    on_refusal(lambda _error: _departments_page(form, 400))
+    ops.create_department(current_user, code=form.code.data, name=form.name.data,
+                          area=queries.area_by_code(form.area.data))
     flash(_("Department %(name)s added.", name=form.name.data), "success")
     return redirect(url_for("registry.departments"))
 
@@ -107,6 +100,5 @@ def edit_department(department_id: int):
         flash(_("A department needs a name of at most 100 characters."), "danger")
         return _departments_page(status=400)
     ops.update_department(department, current_user, name=form.name.data, active=form.active.data)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("registry.departments"))

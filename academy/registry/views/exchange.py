@@ -8,19 +8,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.exports import CSV_ENCODINGS, Table, csv_bytes, download, xlsx_bytes
-from academy.extensions import db
 from academy.files import display_name, write_file
 from academy.jobs import enqueue_job
 from academy.permissions import require_role
 from academy.registry import queries
 from academy.registry.exchange import export, listings
 from academy.registry.exchange.importer import LARGE_IMPORT_ROWS, count_rows, import_registry
-from academy.registry.exchange.reader import FileProblem
 from academy.registry.exchange.sheets import SHEETS_BY_KEY
 from academy.registry.forms import ImportForm
 from academy.registry.jobs import IMPORT_JOB, upload_folder
 from academy.registry.views import bp
 from academy.registry.views.common import edit_scopes, read_scopes_for
+from academy.web.cycle import discard_changes, on_refusal
 
 
 def _page(form, result=None, problem: str | None = None, status: int = 200):
@@ -37,21 +36,17 @@ def import_page():
     upload = form.file.data
     # Cleaned here: the name is kept with the job and shown with the file's problems.
     filename, data = display_name(upload.filename or "upload"), upload.read()
-    try:
-        if count_rows(filename, data) > LARGE_IMPORT_ROWS:
-            stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"
-            write_file(upload_folder() / stored, data)
-            job = enqueue_job(IMPORT_JOB, {"stored": stored, "filename": filename[:200], "user_id": current_user.id,
-                                           "scopes": edit_scopes()}, by=current_user)
-            db.session.commit()
-            return redirect(url_for("web.job_page", job_id=job.id))
-        result = import_registry(filename, data, current_user, scopes=edit_scopes())
-    except FileProblem as error:
-        return _page(form, problem=str(error), status=400)
+    on_refusal(lambda error: _page(form, problem=str(error), status=400), category=None)  # a FileProblem
+    if count_rows(filename, data) > LARGE_IMPORT_ROWS:
+        stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"
+        write_file(upload_folder() / stored, data)
+        job = enqueue_job(IMPORT_JOB, {"stored": stored, "filename": filename[:200], "user_id": current_user.id,
+                                       "scopes": edit_scopes()}, by=current_user)
+        return redirect(url_for("web.job_page", job_id=job.id))
+    result = import_registry(filename, data, current_user, scopes=edit_scopes())
     if not result.ok:
-        db.session.rollback()
+        discard_changes()  # nothing of a file with problems is kept, and the page shows the registry as it was
         return _page(form, result=result, status=400)
-    db.session.commit()
     flash(result.summary(), "success")
     return redirect(url_for("registry.import_page"))
 

@@ -16,6 +16,7 @@ from academy.registry.forms import EndForm, GridCreateForm, GridEditForm, ListFi
 from academy.registry.models import Grid, GridKind
 from academy.registry.views import bp
 from academy.registry.views.common import community_options, form_status, read_scopes_for
+from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
 
 
@@ -38,13 +39,9 @@ def new_grid():
     form = GridCreateForm(community_options())
     if form.validate_on_submit():
         community = queries.area_by_code(form.community.data)
-        try:
-            grid = ops.create_grid(community, current_user, kind=GridKind(form.kind.data),
-                                   valid_from=form.valid_from.data, **form.values())
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return render_template("registry/grid_form.html", form=form, grid=None), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("registry/grid_form.html", form=form, grid=None), 400))
+        grid = ops.create_grid(community, current_user, kind=GridKind(form.kind.data),
+                               valid_from=form.valid_from.data, **form.values())
         flash(_("Grid %(code)s created.", code=grid.code), "success")
         return redirect(url_for("registry.grid", grid_id=grid.id))
     return render_template("registry/grid_form.html", form=form, grid=None), form_status(form)
@@ -85,12 +82,8 @@ def edit_grid(grid_id: int):
         form.unit_type.data = grid.unit_type.value if grid.unit_type else ""
         form.boundary_geojson.data = json.dumps(grid.boundary_geojson) if grid.boundary_geojson else ""
     if form.validate_on_submit():
-        try:
-            ops.update_grid(grid, current_user, **form.values())
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return render_template("registry/grid_form.html", form=form, grid=grid), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("registry/grid_form.html", form=form, grid=grid), 400))
+        ops.update_grid(grid, current_user, **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("registry.grid", grid_id=grid.id))
     return render_template("registry/grid_form.html", form=form, grid=grid), form_status(form)
@@ -103,12 +96,8 @@ def retire_grid(grid_id: int):
     form = EndForm()
     if not form.validate_on_submit():
         return _grid_page(grid, form, 400)
-    try:
-        ops.retire_grid(grid, current_user, on=form.on.data, reason=form.reason.data)
-    except ops.RegistryError as error:
-        flash(str(error), "danger")
-        return _grid_page(grid, form, 400)
-    db.session.commit()
+    on_refusal(lambda _error: _grid_page(grid, form, 400))
+    ops.retire_grid(grid, current_user, on=form.on.data, reason=form.reason.data)
     flash(_("Grid %(code)s ended; its history is kept.", code=grid.code), "success")
     return redirect(url_for("registry.grid", grid_id=grid.id))
 
@@ -119,12 +108,8 @@ def split_grid(grid_id: int):
     grid = _editable_grid(grid_id)
     form = SplitForm()
     if form.validate_on_submit():
-        try:
-            parts = ops.split_grid(grid, current_user, on=form.on.data, parts=form.parsed)
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return render_template("registry/split.html", form=form, grid=grid), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("registry/split.html", form=form, grid=grid), 400))
+        parts = ops.split_grid(grid, current_user, on=form.on.data, parts=form.parsed)
         flash(_("Grid %(code)s split into %(codes)s.", code=grid.code, codes=", ".join(p.code for p in parts)),
               "success")
         return redirect(url_for("registry.grid", grid_id=grid.id))

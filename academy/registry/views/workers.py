@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.contributions import contributions
-from academy.extensions import db
 from academy.permissions import ensure, get_or_404, require_role
 from academy.registry import labels, queries
 from academy.registry import operations as ops
@@ -29,6 +28,7 @@ from academy.registry.forms import (
 from academy.registry.models import Assignment, AssignmentRole, Worker, WorkerStatus
 from academy.registry.views import bp
 from academy.registry.views.common import employing_area_options, form_status, read_scopes_for
+from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
 
 
@@ -55,13 +55,9 @@ def workers():
 def new_worker():
     form = WorkerCreateForm(employing_area_options())
     if form.validate_on_submit():
-        try:
-            worker = ops.create_worker(current_user, id_number=form.id_number.data,
-                                       area=queries.area_by_code(form.area.data), **form.values())
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return render_template("registry/worker_form.html", form=form, worker=None), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("registry/worker_form.html", form=form, worker=None), 400))
+        worker = ops.create_worker(current_user, id_number=form.id_number.data,
+                                   area=queries.area_by_code(form.area.data), **form.values())
         flash(_("Worker %(number)s recorded.", number=worker.number), "success")
         return redirect(url_for("registry.worker", worker_id=worker.id))
     return render_template("registry/worker_form.html", form=form, worker=None), form_status(form)
@@ -121,12 +117,8 @@ def edit_worker(worker_id: int):
         for name in ("gender", "education", "political_status", "employment"):
             getattr(form, name).data = getattr(worker, name).value
     if form.validate_on_submit():
-        try:
-            ops.update_worker(worker, current_user, area=queries.area_by_code(form.area.data), **form.values())
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return render_template("registry/worker_form.html", form=form, worker=worker), 400
-        db.session.commit()
+        on_refusal(lambda _error: (render_template("registry/worker_form.html", form=form, worker=worker), 400))
+        ops.update_worker(worker, current_user, area=queries.area_by_code(form.area.data), **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("registry.worker", worker_id=worker.id))
     return render_template("registry/worker_form.html", form=form, worker=worker), form_status(form)
@@ -140,15 +132,11 @@ def worker_status(worker_id: int):
     if not form.validate_on_submit():
         return _worker_page(worker, 400, status_form=form)
     target = WorkerStatus(form.status.data)
-    try:
-        if target == WorkerStatus.EXITED:
-            ops.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
-        else:
-            ops.change_status(worker, target, current_user, form.reason.data)
-    except ops.RegistryError as error:
-        flash(str(error), "danger")
-        return _worker_page(worker, 400, status_form=form)
-    db.session.commit()
+    on_refusal(lambda _error: _worker_page(worker, 400, status_form=form))
+    if target == WorkerStatus.EXITED:
+        ops.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
+    else:
+        ops.change_status(worker, target, current_user, form.reason.data)
     flash(_("Status changed to %(status)s.", status=labels.label(target)), "success")
     return redirect(url_for("registry.worker", worker_id=worker.id))
 
@@ -161,7 +149,7 @@ def reveal_id_number(worker_id: int):
     if not form.validate_on_submit():
         abort(400)
     number = ops.reveal_id_number(worker, current_user)
-    db.session.commit()  # the reveal is audited even though nothing else changed
+    # The request cycle commits the audit entry of the reveal, though nothing else changed.
     return _worker_page(worker, revealed=number)
 
 
@@ -176,13 +164,9 @@ def new_assignment(worker_id: int):
     if grid is None or not queries.can_edit(current_user, grid.code):
         flash(_("No grid with this code in your area."), "danger")
         return _worker_page(worker, 400, assignment_form=form)
-    try:
-        ops.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
-                          starts_on=form.starts_on.data)
-    except ops.RegistryError as error:
-        flash(str(error), "danger")
-        return _worker_page(worker, 400, assignment_form=form)
-    db.session.commit()
+    on_refusal(lambda _error: _worker_page(worker, 400, assignment_form=form))
+    ops.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
+                      starts_on=form.starts_on.data)
     flash(_("%(name)s now holds grid %(code)s.", name=worker.name, code=grid.code), "success")
     return redirect(url_for("registry.worker", worker_id=worker.id))
 
@@ -195,12 +179,8 @@ def end_assignment(assignment_id: int):
            or queries.can_edit(current_user, assignment.worker.area.code))
     form = EndForm()
     if form.validate_on_submit():
-        try:
-            ops.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
-        except ops.RegistryError as error:
-            flash(str(error), "danger")
-            return _worker_page(assignment.worker, 400)
-        db.session.commit()
+        on_refusal(lambda _error: _worker_page(assignment.worker, 400))
+        ops.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
         flash(_("Assignment ended; it stays in the history."), "success")
         return redirect(url_for("registry.worker", worker_id=assignment.worker_id))
     return _worker_page(assignment.worker, 400)

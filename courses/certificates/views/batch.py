@@ -4,17 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress, job_folder
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.web.cycle import on_refusal
 from academy.web.urls import public_base
 from courses.certificates import batch, queries
 from courses.certificates.forms import BatchForm
-from courses.certificates.models import CertificateError
 from courses.certificates.views import bp
 from courses.certificates.views.records import fill_selection, selection_of
 
@@ -37,14 +37,9 @@ def batch_new():
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 400)
-    try:
-        job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
-                                  base_url=public_base(), language=form.language.data)
-    except CertificateError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _page(form, 400)
-    db.session.commit()
+    on_refusal(lambda _error: _page(form, 400))
+    job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
+                              base_url=public_base(), language=form.language.data)
     return redirect(url_for("certificates.batch_page", job_id=job.id))
 
 

@@ -14,12 +14,13 @@ from academy.extensions import db
 from academy.permissions import Role, get_or_404, in_scope, require_role
 from academy.registry.models import Worker
 from academy.web.actions import perform
+from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
 from academy.web.urls import public_base
 from courses.certificates import documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
 from courses.certificates.labels import STATUS_LABELS
-from courses.certificates.models import Certificate, CertificateError, CertificateType
+from courses.certificates.models import Certificate, CertificateType
 from courses.certificates.views import bp, managed_certificate
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course
@@ -83,7 +84,7 @@ def revoke(certificate_id: int):
     if not form.validate_on_submit():
         return _record_page(certificate, form, 400)
     return perform(lambda: lifecycle.revoke_certificate(certificate, current_user, reason=form.reason.data),
-                   refusals=CertificateError, done=_("Certificate %(n)s revoked.", n=certificate.number),
+                   done=_("Certificate %(n)s revoked.", n=certificate.number),
                    to=url_for("certificates.certificate", certificate_id=certificate.id))
 
 
@@ -126,13 +127,8 @@ def issue():
         form.worker_number.errors.append(_("No worker with this number in your area."))
         return render_template("certificates/issue.html", form=form), 400
     cert_type = db.session.get(CertificateType, form.type_id.data)
-    try:
-        certificate = issuing.issue_by_hand(cert_type, worker, current_user, reason=form.reason.data)
-    except CertificateError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return render_template("certificates/issue.html", form=form), 400
-    db.session.commit()
+    on_refusal(lambda _error: (render_template("certificates/issue.html", form=form), 400))
+    certificate = issuing.issue_by_hand(cert_type, worker, current_user, reason=form.reason.data)
     flash(_("Certificate %(n)s issued.", n=certificate.number), "success")
     return redirect(url_for("certificates.certificate", certificate_id=certificate.id))
 

@@ -10,10 +10,11 @@ from flask_login import current_user
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, require_role
 from academy.web.actions import perform
+from academy.web.cycle import on_refusal
 from courses.certificates import queries
 from courses.certificates import types as type_ops
 from courses.certificates.forms import RequirementForm, TypeForm
-from courses.certificates.models import CertificateError, CertificateType, Requirement, RequirementKind
+from courses.certificates.models import CertificateType, Requirement, RequirementKind
 from courses.certificates.views import bp
 from courses.enrollment.models import Course, CourseStatus
 
@@ -59,13 +60,8 @@ def _save(cert_type: CertificateType | None):
     elif request.method == "GET":
         form.renewal_window_days.data = current_app.config["CERTIFICATES_RENEWAL_WINDOW_DAYS"]
     if form.validate_on_submit():
-        try:
-            cert_type = type_ops.save_type(cert_type, current_user, **form.values())
-        except CertificateError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-            return _type_page(cert_type, form, 400)
-        db.session.commit()
+        on_refusal(lambda _error: _type_page(cert_type, form, 400))
+        cert_type = type_ops.save_type(cert_type, current_user, **form.values())
         flash(_("Certificate type %(code)s saved.", code=cert_type.code), "success")
         return redirect(url_for("certificates.type_edit", type_id=cert_type.id))
     return _type_page(cert_type, form, 400 if request.method == "POST" else 200)
@@ -98,7 +94,7 @@ def requirement_add(type_id: int):
         abort(400)
     return perform(lambda: type_ops.add_requirement(cert_type, current_user, kind=RequirementKind(form.kind.data),
                                                     course=course, min_percent=form.min_percent.data),
-                   refusals=CertificateError, done=_("Requirement added."), to=back)
+                   done=_("Requirement added."), to=back)
 
 
 @bp.post("/certificates/types/<int:type_id>/requirements/<int:requirement_id>/delete")
@@ -108,5 +104,5 @@ def requirement_remove(type_id: int, requirement_id: int):
     requirement = get_or_404(Requirement, requirement_id)
     if requirement.type_id != cert_type.id:
         abort(404)
-    return perform(lambda: type_ops.remove_requirement(requirement, current_user), refusals=CertificateError,
+    return perform(lambda: type_ops.remove_requirement(requirement, current_user),
                    done=_("Requirement removed."), to=url_for("certificates.type_edit", type_id=cert_type.id))

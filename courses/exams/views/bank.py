@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
+from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import bank as ops
 from courses.exams import images as image_ops
@@ -66,22 +67,21 @@ def _edit(question: Question | None):
     form.unit_id.choices = _unit_choices()
     if request.method == "GET" and question is not None:
         _fill(form, question)
+
+    def page():
+        status = 400 if request.method == "POST" else 200
+        return render_template("exams/question_form.html", form=form, question=question, image_form=StemImageForm(formdata=None),
+                               image_limits=_image_limits()), status
+
     if form.validate_on_submit():
-        try:
-            if question is None:
-                saved = ops.create_question(current_user, **_values(form))
-            else:
-                saved = ops.update_question(question, current_user, **_values(form))
-        except ops.BankError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+        on_refusal(lambda _error: page())
+        if question is None:
+            saved = ops.create_question(current_user, **_values(form))
         else:
-            db.session.commit()
-            flash(_("Question saved (version %(n)d).", n=saved.version), "success")
-            return redirect(url_for("exams.question", question_id=saved.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("exams/question_form.html", form=form, question=question, image_form=StemImageForm(formdata=None),
-                           image_limits=_image_limits()), status
+            saved = ops.update_question(question, current_user, **_values(form))
+        flash(_("Question saved (version %(n)d).", n=saved.version), "success")
+        return redirect(url_for("exams.question", question_id=saved.id))
+    return page()
 
 
 def _image_limits() -> dict:
@@ -117,13 +117,8 @@ def question_status(question_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.set_question_status(question, current_user, QuestionStatus(form.status.data))
-    except ops.BankError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("exams.question", question_id=question.id)), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("exams.question", question_id=question.id)), 303))
+    ops.set_question_status(question, current_user, QuestionStatus(form.status.data))
     flash(_("Question status changed."), "success")
     return redirect(url_for("exams.question", question_id=question.id))
 
@@ -139,7 +134,6 @@ def bank_import():
         if not problems:
             status = QuestionStatus.ACTIVE if form.activate.data else QuestionStatus.DRAFT
             created = ops.import_questions(current_user, questions, status)
-            db.session.commit()
             flash(_("%(n)d questions imported.", n=len(created)), "success")
             return redirect(url_for("exams.bank"))
         flash(_("Nothing was imported: the file has %(n)d problems.", n=len(problems)), "danger")
@@ -169,8 +163,7 @@ def _upload(form: StemImageForm):
     try:
         return image_ops.upload_image(current_user, filename=upload.filename or "",
                                       data=upload.stream.read(image_ops.max_bytes() + 1))
-    except image_ops.ImageError as error:
-        db.session.rollback()
+    except image_ops.ImageError as error:  # shown in the form; the 400 answer rolls the request back
         form.file.errors.append(str(error))
         return None
 
@@ -183,7 +176,6 @@ def stem_images():
     form = StemImageForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit() and (image := _upload(form)) is not None:
-        db.session.commit()
         snippet = image_ops.markdown_of(image, form.alt.data)
         if wants_json:
             return jsonify(key=image.key, url=image_ops.url_of(image), markdown=snippet), 201

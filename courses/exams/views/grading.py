@@ -6,9 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
-from academy.web.actions import commit_or_refuse
+from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import attempts as ops
 from courses.exams import queries, regrade
@@ -23,8 +22,7 @@ from courses.exams.views import marking as double
 @require_role(Role.INSTRUCTOR)
 def grading_queue(exam_id: int):
     exam = managed_exam(exam_id)
-    if ops.sweep_overdue(exam=exam):
-        db.session.commit()
+    ops.sweep_overdue(exam=exam)  # closes what ran out; the request cycle commits it
     family = int_arg("question")
     items = queries.grading_queue(exam, family)
     return render_template("exams/queue.html", exam=exam, items=items, family=family,
@@ -44,18 +42,21 @@ def grade_item(item_id: int):
     form = GradeForm(obj=None if request.method == "POST" else item)
     if request.method == "GET":
         form.points.data = item.earned
-    if form.validate_on_submit() and commit_or_refuse(lambda: ops.grade_item(
-            item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=ops.ExamError).done:
+    def page(status: int):
+        left = len(queries.grading_queue(exam))
+        return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,
+                               stem=render_markdown(item.question.stem), rubric=render_markdown(item.question.rubric)), status
+
+    if form.validate_on_submit():
+        on_refusal(lambda _error: page(400))
+        ops.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
         flash(_("Mark saved."), "success")
         family = int_arg("question")
         following = queries.grading_queue(exam, family)
         if following:
             return redirect(url_for("exams.grade_item", item_id=following[0].id, question=family))
         return redirect(url_for("exams.grading_queue", exam_id=exam.id))
-    left = len(queries.grading_queue(exam))
-    status = 400 if request.method == "POST" else 200
-    return render_template("exams/grade.html", exam=exam, item=item, form=form, left=left,
-                           stem=render_markdown(item.question.stem), rubric=render_markdown(item.question.rubric)), status
+    return page(400 if request.method == "POST" else 200)
 
 
 @bp.route("/exams/<int:exam_id>/regrade", methods=["GET", "POST"])
@@ -65,7 +66,6 @@ def regrade_exam(exam_id: int):
     form = RegradeForm()
     if form.validate_on_submit():
         changes = regrade.apply_regrade(exam, current_user, form.reason.data)
-        db.session.commit()
         flash(_("%(n)d attempts regraded.", n=len(changes)), "success")
         return redirect(url_for("exams.results", exam_id=exam.id))
     status = 400 if request.method == "POST" else 200

@@ -16,6 +16,7 @@ from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Worker
+from academy.web.cycle import on_refusal
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course, Enrollment, EnrollmentState
 from courses.enrollment.operations import can_edit_course
@@ -73,18 +74,17 @@ def _settings(form: ExamForm) -> dict:
 
 def _save(course: Course, exam: Exam | None):
     form = _exam_form(exam)
+
+    def page():
+        status = 400 if request.method == "POST" else 200
+        return render_template("exams/exam_form.html", form=form, course=course, exam=exam), status
+
     if form.validate_on_submit():
-        try:
-            exam = ops.save_exam(current_user, exam, course, **_settings(form))
-        except ops.ExamError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Exam saved."), "success")
-            return redirect(url_for("exams.exam", exam_id=exam.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("exams/exam_form.html", form=form, course=course, exam=exam), status
+        on_refusal(lambda _error: page())
+        exam = ops.save_exam(current_user, exam, course, **_settings(form))
+        flash(_("Exam saved."), "success")
+        return redirect(url_for("exams.exam", exam_id=exam.id))
+    return page()
 
 
 @bp.route("/courses/<int:course_id>/exams/new", methods=["GET", "POST"])
@@ -121,8 +121,7 @@ def exam(exam_id: int):
             abort(404)
     attempts = queries.attempts_of(exam, worker.id) if worker else []
     for attempt in attempts:
-        if attempt_ops.close_if_overdue(attempt):
-            db.session.commit()
+        attempt_ops.close_if_overdue(attempt)  # the request cycle commits what it closed
     left = attempt_ops.attempts_left(exam, worker.id, used=len(attempts)) if worker else 0
     context = dict(exam=exam, manager=manager, attempts=attempts, left=left, now=utcnow(),
                    action_form=ActionForm(formdata=None), is_released=attempt_ops.is_released)
@@ -142,15 +141,10 @@ def rule_add(exam_id: int):
     if not form.validate_on_submit():
         flash(_("Check the rule: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)), "danger")
         return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    try:
-        ops.add_rule(exam, current_user, question_family_id=form.question_family_id.data,
-                     type=QuestionType(form.type.data), unit_id=form.unit_id.data or None,
-                     difficulty=form.difficulty.data or None, count=form.count.data, points=form.points.data)
-    except ops.ExamError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
+    ops.add_rule(exam, current_user, question_family_id=form.question_family_id.data,
+                 type=QuestionType(form.type.data), unit_id=form.unit_id.data or None,
+                 difficulty=form.difficulty.data or None, count=form.count.data, points=form.points.data)
     flash(_("Blueprint rule added."), "success")
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
@@ -164,13 +158,8 @@ def rule_remove(exam_id: int, rule_id: int):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ops.remove_rule(rule, current_user)
-    except ops.ExamError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
+    ops.remove_rule(rule, current_user)
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
 
@@ -180,13 +169,8 @@ def exam_publish(exam_id: int):
     exam = managed_exam(exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ops.publish_exam(exam, current_user)
-    except ops.ExamError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    db.session.commit()
+    on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
+    ops.publish_exam(exam, current_user)
     flash(_("Exam published."), "success")
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
@@ -202,7 +186,6 @@ def accommodation_save(exam_id: int):
         return redirect(url_for("exams.exam", exam_id=exam.id)), 303
     ops.set_accommodation(exam, worker, current_user, extra_minutes=form.extra_minutes.data,
                           extra_attempts=form.extra_attempts.data, reason=form.reason.data)
-    db.session.commit()
     flash(_("Accommodation saved."), "success")
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
@@ -214,7 +197,6 @@ def exam_release(exam_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     count = ops.release_results(exam, current_user)
-    db.session.commit()
     flash(_("%(n)d results released.", n=count), "success")
     return redirect(url_for("exams.results", exam_id=exam.id))
 
@@ -223,8 +205,7 @@ def exam_release(exam_id: int):
 @require_role(Role.INSTRUCTOR)
 def results(exam_id: int):
     exam = managed_exam(exam_id)
-    if attempt_ops.sweep_overdue(exam=exam):
-        db.session.commit()
+    attempt_ops.sweep_overdue(exam=exam)  # the request cycle commits what it closed
     return render_template("exams/results.html", exam=exam, attempts=queries.exam_results(exam),
                            action_form=ActionForm(formdata=None), breakdown=queries.unit_breakdown)
 

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from academy.permissions import Role, get_or_404, require_role
-from academy.web.actions import commit_or_refuse
+from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import marking, queries
 from courses.exams.content import render_markdown
@@ -46,17 +46,22 @@ def mark_page(exam, item: AttemptItem):
     if request.method == "GET" and len(marks) == 2:
         return redirect(url_for("exams.reconcile_item", item_id=item.id, question=request.args.get("question")))
     form = GradeForm()
-    status = 200
     if form.validate_on_submit():
-        outcome = commit_or_refuse(lambda: marking.mark_item(
-            item, current_user, points=form.points.data, feedback=form.feedback.data or ""),
-            refusals=marking.ExamError, categories={marking.MarkingConflict: "warning"})
-        if outcome.done:
-            flash(str(SAVED.get(outcome.value, _("Mark saved."))), "success")
-            return _next(exam, int_arg("question"), reconcile=False)
-        status = 409 if isinstance(outcome.refusal, marking.MarkingConflict) else 400
-    elif request.method == "POST":
-        status = 400
+        on_refusal(lambda error: _mark_refused(exam, item, form, error), category=None)
+        stage = marking.mark_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
+        flash(str(SAVED.get(stage, _("Mark saved."))), "success")
+        return _next(exam, int_arg("question"), reconcile=False)
+    return _mark_page(exam, item, form, 400 if request.method == "POST" else 200)
+
+
+def _mark_refused(exam, item: AttemptItem, form, error):
+    """A refused mark: a conflict (the other marker was quicker) warns and says 409, the rest 400."""
+    conflict = isinstance(error, marking.MarkingConflict)
+    flash(str(error), "warning" if conflict else "danger")
+    return _mark_page(exam, item, form, 409 if conflict else 400)
+
+
+def _mark_page(exam, item: AttemptItem, form, status: int):
     marks = marking.marks_of(item)
     mine = next((m for m in marks if m.marker_id == current_user.id), None)
     stage = marking.stage_of(item, marks)
@@ -77,10 +82,15 @@ def reconcile_item(item_id: int):
         flash(_("This answer is reconciled once both of its marks are in."), "info")
         return redirect(url_for("exams.grade_item", item_id=item.id, question=family), 303)
     form = ReconcileForm()
-    if form.validate_on_submit() and commit_or_refuse(lambda: marking.reconcile_item(
-            item, current_user, points=form.points.data, feedback=form.feedback.data or ""), refusals=marking.ExamError).done:
+    if form.validate_on_submit():
+        on_refusal(lambda _error: _reconcile_page(exam, item, form))
+        marking.reconcile_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
         flash(_("Final points saved."), "success")
         return _next(exam, family, reconcile=True)
+    return _reconcile_page(exam, item, form)
+
+
+def _reconcile_page(exam, item: AttemptItem, form):
     marks = marking.marks_of(item)
     if request.method == "GET":
         final = item.earned if not item.needs_grading else marking.mean_points(marks[0].points, marks[1].points)

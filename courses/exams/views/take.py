@@ -10,11 +10,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.permissions import get_or_404
+from academy.web.cycle import commit_early, refusal_redirects
 from courses.enrollment import queries as enrollment_queries
 from courses.exams import attempts as ops
 from courses.exams import queries
@@ -41,7 +43,8 @@ def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool =
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if ops.close_if_overdue(attempt):
-        db.session.commit()
+        # An overdue attempt stays closed whatever this request goes on to do (a refused save too).
+        commit_early()
     return attempt
 
 
@@ -54,19 +57,11 @@ def start(exam_id: int):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    refusal_redirects(url_for("exams.exam", exam_id=exam.id))
     try:
-        attempt_id = ops.start_attempt(exam, worker, current_user).id
-        db.session.commit()
-    except ops.ExamError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    except Exception as error:  # a concurrent start won the unique (exam, worker, number): resume that one
-        from sqlalchemy.exc import IntegrityError
-
-        if not isinstance(error, IntegrityError):
-            raise
-        db.session.rollback()
+        with db.session.begin_nested():  # a savepoint: a lost race undoes only this start
+            attempt_id = ops.start_attempt(exam, worker, current_user).id
+    except IntegrityError:  # a concurrent start won the unique (exam, worker, number): resume that one
         attempt = ops.open_attempt(exam, worker.id)
         if attempt is None:
             abort(409)
@@ -131,6 +126,6 @@ def submit(attempt_id: int):
         abort(400)
     ops.close_attempt(attempt, current_user, reason="trainee", locked=True)
     message = _("Your answers are submitted.")  # the language is the user's: known before the commit expires him
-    db.session.commit()  # the URL below uses the id from the path: nothing is read back after the commit
+    # The request cycle commits after this answer is made: the URL uses the id from the path.
     flash(message, "success")
     return redirect(url_for("exams.attempt", attempt_id=attempt_id))
