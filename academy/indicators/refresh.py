@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
+from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from academy.cases.models import Case, CaseTask, Extension, Patrol, ReturnVisit, Verification, Visit
+from academy.extensions import on_session
 from academy.indicators import settings
 from academy.indicators.periods import current_month, parse_period
 from academy.jobs import Job, enqueue_job, job_handler, waiting_job_exists
@@ -69,5 +69,8 @@ def _before_commit(session: Session) -> None:
     _last_queued[app_id] = now
 
 
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "before_commit", _before_commit)
+
+def init_app(_app: Flask) -> None:
+    """Watch the flushes of ``db.session`` for changed cases, and queue the refresh when it commits."""
+    on_session("after_flush", _after_flush)
+    on_session("before_commit", _before_commit)

@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     from academy.indicators.views import bp
 
     app.register_blueprint(bp)
+    refresh.init_app(app)
     contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
     contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)
     contribute(app, "training_needs", training_needs, order=100)
