@@ -12,9 +12,11 @@ from academy import audit
 from academy.cases import clock
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
 from academy.cases.models import Case, CaseEvent, CaseTask, ClockKind, Holiday, Notification, WorkCalendar
+from academy.cases.signals import case_changed
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
+from academy.signals import send
 
 YELLOW_AT = 0.8  # share of a limit after which the light turns yellow
 
@@ -52,7 +54,8 @@ def refresh_tasks(case: Case) -> None:
 
 def log_event(case: Case, by, action: str, before=None, after=None, note: str = "", task: CaseTask | None = None,
               at: datetime | None = None) -> CaseEvent:
-    """Add a timeline entry and the matching audit entry."""
+    """Add a timeline entry and the matching audit entry, and send ``case_changed``: every case
+    operation leaves a timeline entry, so none can change a case without announcing it."""
     event = CaseEvent(case_id=case.id, task_id=getattr(task, "id", None), at=at or clock.now(),
                       actor_id=getattr(by, "id", None), actor_name=getattr(by, "username", None) or "system",
                       action=action, from_state=str(before) if before else None,
@@ -63,6 +66,7 @@ def log_event(case: Case, by, action: str, before=None, after=None, note: str = 
     db.session.add(event)
     audit.record(by, f"case.{action}", case, summary=f"{case.number}: {note}"[:500],
                  before={"state": before} if before else None, after={"state": after} if after else None)
+    send(case_changed, case=case, action=action, by=by)
     return event
 
 
