@@ -134,3 +134,7 @@ def _register_packages(app: Flask) -> None:
     import courses  # the composition root is the one place academy may reach the teaching side
 
     courses.init_app(app)
+
+    import citydata  # the composition root adds the demo and benchmark cities' commands, kept outside the domain
+
+    citydata.init_app(app)

@@ -1,9 +1,8 @@
 """Wire certification in: blueprint, navigation, the slots it fills and listens to, the sweep command,
-the batch job, the demo step, and its settings.
+the batch job, and its settings.
 
 Slots filled: ``certificate_held`` (course prerequisites), ``coverage_findings`` (the registry's
-coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home), ``demo``,
-``bench_data`` and ``bench_pages`` (the benchmark city).
+coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home).
 Signals received: ``worker_status_changed`` (registry), ``attempt_graded`` (exams),
 ``training_recorded`` (enrollment and lessons).
 """
@@ -18,13 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
 from academy.registry.signals import worker_status_changed
 from academy.signals import connect
-from courses.certificates import batch, bench, demo, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
+from courses.certificates import batch, issuing, lifecycle, queries, renewal  # noqa: F401  (batch: job handler)
 from courses.certificates.views import bp
 from courses.enrollment.signals import training_recorded
 from courses.exams.signals import attempt_graded
@@ -86,8 +84,5 @@ def init_app(app: Flask) -> None:
     connect(app, worker_status_changed, lifecycle.on_worker_status_changed)
     connect(app, attempt_graded, issuing.on_attempt_graded)
     connect(app, training_recorded, issuing.on_training_recorded)
-    contribute(app, "demo", demo.create_demo_certificates, order=50)
-    contribute(app, "bench_data", BenchStep("certificates", bench.run), order=50)
-    contribute(app, "bench_pages", bench.pages, order=50)
     if "certificates-sweep" not in academy_cli.commands:
         academy_cli.add_command(sweep_command)
