@@ -62,7 +62,7 @@ db: $(BIN)/.installed
 	$(BIN)/flask academy demo --if-empty
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check academy courses tests benchmarks
+	$(BIN)/ruff check academy courses citydata tests benchmarks
 
 # Not part of `make test`: builds the benchmark city once per backend (reused while its size matches),
 # runs everything under benchmarks/ against gunicorn + PostgreSQL + Redis and against SQLite, and

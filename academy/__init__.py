@@ -16,7 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from academy import audit, contributions, jobs
+from academy import audit, contributions, files, jobs
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     contributions.init_app(app)
     jobs.init_app(app)
+    files.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
@@ -136,3 +137,7 @@ def _register_packages(app: Flask) -> None:
     import courses  # the composition root is the one place academy may reach the teaching side
 
     courses.init_app(app)
+
+    import citydata  # the composition root adds the demo and benchmark cities' commands, kept outside the domain
+
+    citydata.init_app(app)

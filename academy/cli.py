@@ -1,37 +1,15 @@
-"""``flask academy ...``: the demo city, user management and the checks set-up relies on."""
+"""``flask academy ...``: user management and the checks set-up relies on (the demo and benchmark
+cities' commands come from ``citydata``, added by the composition root)."""
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from academy.contributions import contributions
 from academy.extensions import db
 from academy.textrepair import repair_text
 
 academy_cli = AppGroup("academy", help="Grid Academy administration.")
-
-
-@academy_cli.command("demo")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def load_demo(if_empty: bool) -> None:
-    """Load the small demo city (users, registry, syllabus ...) into the database."""
-    from academy.accounts.models import User
-
-    if db.session.scalar(sa.select(sa.func.count(User.id))):
-        if if_empty:
-            click.echo("The database has data; the demo city was not loaded.")
-            return
-        raise click.ClickException("The database is not empty; the demo city needs an empty one.")
-    demo: dict = {}
-    for step in contributions("demo"):
-        step(demo)
-    db.session.commit()
-    password = current_app.config["DEMO_PASSWORD"]
-    click.echo("Demo city loaded. Log in with any of these users:")
-    for username in demo.get("users", {}):
-        click.echo(f"  {username:<12} password: {password}")
 
 
 @academy_cli.command("create-user")
@@ -135,7 +113,4 @@ def repair_text_command(dry_run: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from academy.benchdata import setup as benchdata_setup
-
-    benchdata_setup.init_app(app)
     app.cli.add_command(academy_cli)

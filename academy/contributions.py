@@ -4,14 +4,9 @@ The registry's worker page lists sections that training, certificates and cases 
 the navigation lists entries that each package contributes; the demo city is built by steps
 that each package contributes. A slot is a name; a contribution is any object, kept in order.
 
-Some slots are events a lower package announces with ``notify`` and a higher one listens to:
-- ``worker_status_changed``: ``(worker, from_status, to_status, by)``, called by the registry's
-  ``change_status`` after every lifecycle step (certificates follow suspension, exit and return);
-- ``attempt_graded``: ``(attempt, by)``, called by the exams when an attempt is graded, graded by
-  hand or regraded (certificates issue, or revoke what a regrade undid);
-- ``training_recorded``: ``(worker, by)``, called when a worker's credited hours or a course
-  result change (lessons, attendance, results; certificates issue what is now earned).
-A listener works inside the caller's transaction and must not commit.
+Slots are for what a page or a query gathers from the packages above it. Events (a case
+changed, an attempt was graded) are not slots: they are named signals, declared in the sending
+package's ``signals.py`` (see ``academy.signals``).
 """
 from __future__ import annotations
 
@@ -40,12 +35,6 @@ def contribute(app: Flask, slot: str, item: Any, order: int = 100) -> None:
 def contributions(slot: str, app: Flask | None = None) -> list[Any]:
     slots = (app or current_app).extensions["academy.slots"]
     return [item for _order, item in sorted(slots.items[slot], key=lambda pair: pair[0])]
-
-
-def notify(slot: str, *args: Any) -> None:
-    """Tell every listener of an event slot what happened (see the list above)."""
-    for listener in contributions(slot):
-        listener(*args)
 
 
 @dataclass(frozen=True)

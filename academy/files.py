@@ -17,11 +17,11 @@ import secrets
 import unicodedata
 from pathlib import Path
 
+from flask import Flask
 from flask_babel import gettext as _
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from academy.extensions import db
+from academy.extensions import db, on_session
 
 log = logging.getLogger(__name__)
 _WRITTEN_KEY = "academy.files_written"
@@ -93,5 +93,8 @@ def _after_rollback(session: Session, previous_transaction) -> None:
     session.info.pop(_DOOMED_KEY, None)  # their records stay, so do they
 
 
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_soft_rollback", _after_rollback)
+
+def init_app(_app: Flask) -> None:
+    """Tie written files to the transactions of ``db.session``: kept on commit, removed on rollback."""
+    on_session("after_commit", _after_commit)
+    on_session("after_soft_rollback", _after_rollback)

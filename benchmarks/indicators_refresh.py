@@ -46,7 +46,7 @@ def timed(fn, repeat: int = 5) -> list[float]:
 
 def city_app(args):
     """The application on the city's database, building the city first when there is none."""
-    from academy.benchdata import BenchOptions, build_city, database_is_empty
+    from citydata.bench import BenchOptions, build_city, database_is_empty
 
     folder = Path(tempfile.mkdtemp(prefix="bench-indicators-"))
     url = args.city_url or args.scratch_url or f"sqlite:///{folder / 'bench.db'}"

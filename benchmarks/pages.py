@@ -1,7 +1,7 @@
 """The twelve pages people use most, with 50 concurrent users (locust, headless): p95 < 150 ms each.
 
-The pages and who opens them come from the benchmark city itself (``academy.benchdata.pages``,
-filled by each layer through the ``bench_pages`` slot): sample trainees, district dispatchers,
+The pages and who opens them come from the benchmark city itself (``citydata.bench.pages``,
+where each layer's module names its pages): sample trainees, district dispatchers,
 HR, viewers and the public notice board of several districts. Each simulated user logs in as one
 of those people (log-ins are not timed), then opens that person's pages in turn with a pause of
 0.5-2 s, as a person would. A page no layer provides is reported as "not run". Beside the twelve,
@@ -40,10 +40,10 @@ def city_pages(city_url: str, samples: int) -> tuple[dict[str | None, list], str
     import os
 
     from academy import create_app
-    from academy.benchdata.pages import pages
     from academy.config import Config
     from academy.extensions import db
     from academy.registry.models import Area
+    from citydata.bench.pages import pages
 
     os.environ["ACADEMY_DATABASE_URL"] = city_url
     app = create_app(Config())
@@ -139,7 +139,7 @@ def run_load(base_url: str, people: dict, password: str, users: int, duration: f
 
 
 def main() -> None:
-    from academy.benchdata.pages import ALSO_TIMED, MOST_USED
+    from citydata.bench.pages import ALSO_TIMED, MOST_USED
 
     parser = runner_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)

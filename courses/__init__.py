@@ -10,11 +10,15 @@ Slots the teaching side fills or reads (``academy.contributions``):
 - fills/reads ``course_sections``: ``(course, user, enrollment) -> Markup`` on a course page (lessons; exams may add);
 - reads ``training_needs``: ``(worker) -> [(unit code or case category, reason with figures)]`` (indicators);
 - reads ``certificate_held``: ``(worker, certificate type code) -> bool`` for course prerequisites (certificates fills it);
-- announces ``attempt_graded`` ``(attempt, by)`` (exams) and ``training_recorded`` ``(worker, by)`` (enrollment,
-  lessons): certificates listen, to issue what a worker has earned or revoke what a regrade undid;
-- listens to ``worker_status_changed`` ``(worker, from, to, by)`` (the registry's ``change_status``): certificates
-  suspend on-duty qualifications of a suspended or exited worker and restore them when he returns;
 - fills ``coverage_findings`` (certificates): workers on duty without a valid qualification certificate.
+
+Signals (``academy.signals``; each declared with its docstring in the sender's ``signals.py``):
+
+- sends ``attempt_graded`` (``courses/exams/signals.py``) and ``training_recorded``
+  (``courses/enrollment/signals.py``, also sent by lessons): certificates receive them, to issue
+  what a worker has earned or revoke what a regrade undid;
+- receives ``worker_status_changed`` (``academy/registry/signals.py``): certificates suspend on-duty
+  qualifications of a suspended or exited worker and restore them when he returns.
 """
 from __future__ import annotations
 

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
 from academy import create_app
 from academy.config import BASE_DIR, TestConfig
-from academy.extensions import db
+from academy.extensions import AppSession, db
 from academy.jobs import run_pending_jobs
 from academy.permissions import Role
 from tests.support import PASSWORD, ensure_postgres_database, postgres_url, sibling_database
@@ -79,6 +79,13 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+class _ConnectionSession(AppSession):
+    """The app's session class, so its transaction hooks run, bound to the test's one connection:
+    Flask-SQLAlchemy's own ``get_bind`` would pick the engine over that connection."""
+
+    get_bind = Session.get_bind
+
+
 @pytest.fixture(autouse=True)
 def db_session(request, app):
     """Run the test inside one outer transaction on one connection, rolled back at the end."""
@@ -89,8 +96,7 @@ def db_session(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        # A plain Session: Flask-SQLAlchemy's own would pick the engine over our connection.
-        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        factory = sessionmaker(bind=connection, class_=_ConnectionSession, db=db, join_transaction_mode="create_savepoint")
         db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session

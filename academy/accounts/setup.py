@@ -1,10 +1,9 @@
-"""Wire the accounts package into an application: blueprint, navigation, demo users."""
+"""Wire the accounts package into an application: blueprint, navigation."""
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from academy.accounts import demo
 from academy.accounts.views import bp
 from academy.contributions import NavItem, contribute
 from academy.permissions import Role
@@ -14,4 +13,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "nav", NavItem("accounts.users", _l("Users"), (Role.ADMIN,)), order=900)
     contribute(app, "nav", NavItem("accounts.audit_log", _l("Audit log"), (Role.ADMIN,)), order=910)
-    contribute(app, "demo", demo.create_demo_users, order=10)

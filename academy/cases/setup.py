@@ -1,4 +1,4 @@
-"""Wire the case module into an application: blueprints, navigation, CLI, demo step."""
+"""Wire the case module into an application: blueprints, navigation, CLI."""
 from __future__ import annotations
 
 import click
@@ -35,7 +35,7 @@ def cases_escalate() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from academy.cases import api, demo, views
+    from academy.cases import api, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -43,7 +43,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("cases.board", _l("Supervision board"), (Role.DISPATCHER, Role.VIEWER)), order=310)
     contribute(app, "nav", NavItem("cases.fieldwork", _l("Patrols and visits"), (Role.TRAINEE,)), order=320)
     contribute(app, "nav", NavItem("cases.categories", _l("Case categories"), (Role.ADMIN,)), order=930)
-    contribute(app, "demo", demo.create_demo_cases, order=30)
     from academy.cli import academy_cli
 
     for command in (open311_key, cases_escalate):

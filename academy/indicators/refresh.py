@@ -1,28 +1,28 @@
 """Keeping snapshots fresh: the background job, and the cheap trigger when cases change.
 
-Any flush that touches a case, task, extension, verification, return visit, patrol or visit marks
-the session; when it commits, one refresh job of the current month is queued, unless one is
-already waiting (one a runner will take: ``jobs.waiting_job_exists``) or one was queued by this
-process within the debounce window. So a busy hour of
-reporting costs one recomputation a minute, not one per case, and case operations stay untouched.
+Every case operation sends ``cases.signals.case_changed``, and every patrol or visit logged sends
+``cases.signals.fieldwork_recorded``; receiving either marks the session, and when it commits one
+refresh job of the current month is queued, unless one is already waiting (one a runner will
+take: ``jobs.waiting_job_exists``) or one was queued by this process within the debounce window.
+So a busy hour of reporting costs one recomputation a minute, not one per case.
 """
 from __future__ import annotations
 
 import logging
 import time
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
+from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from academy.cases.models import Case, CaseTask, Extension, Patrol, ReturnVisit, Verification, Visit
+from academy.cases.signals import case_changed, fieldwork_recorded
+from academy.extensions import db, on_session
 from academy.indicators import settings
 from academy.indicators.periods import current_month, parse_period
 from academy.jobs import Job, enqueue_job, job_handler, waiting_job_exists
+from academy.signals import connect
 
 log = logging.getLogger(__name__)
 JOB_KIND = "indicators.refresh"
-WATCHED = (Case, CaseTask, Extension, ReturnVisit, Verification, Patrol, Visit)
 _DIRTY = "indicators.dirty"
 _last_queued: dict[int, float] = {}
 
@@ -49,13 +49,9 @@ def request_refresh(by, keys: list[str]) -> Job:
     return enqueue_job(JOB_KIND, {"periods": keys}, by=by)
 
 
-def _touched(session: Session) -> bool:
-    return any(isinstance(obj, WATCHED) for group in (session.new, session.dirty, session.deleted) for obj in group)
-
-
-def _after_flush(session: Session, _context) -> None:
-    if not session.info.get(_DIRTY) and _touched(session):
-        session.info[_DIRTY] = True
+def mark_stale(_app, **_event) -> None:
+    """Receives ``case_changed`` and ``fieldwork_recorded``: this transaction's commit queues a refresh."""
+    db.session.info[_DIRTY] = True
 
 
 def _before_commit(session: Session) -> None:
@@ -69,5 +65,16 @@ def _before_commit(session: Session) -> None:
     _last_queued[app_id] = now
 
 
-event.listen(Session, "after_flush", _after_flush)
-event.listen(Session, "before_commit", _before_commit)
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    # The changes are gone, so is the reason to refresh; a rolled-back savepoint leaves both.
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(_DIRTY, None)
+
+
+def init_app(app: Flask) -> None:
+    """Mark the session when cases or fieldwork change, and queue the refresh when it commits."""
+    connect(app, case_changed, mark_stale)
+    connect(app, fieldwork_recorded, mark_stale)
+    on_session("before_commit", _before_commit)
+    on_session("after_soft_rollback", _after_soft_rollback)

@@ -1,5 +1,5 @@
 """Wire the indicators into an application: blueprint, navigation, the "training_needs" slot
-the academy reads, the CLI refresh command, the refresh job and trigger, the demo step."""
+the academy reads, the CLI refresh command, the refresh job and trigger."""
 from __future__ import annotations
 
 import click
@@ -60,13 +60,12 @@ def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from academy.cli import academy_cli
-    from academy.indicators import demo
     from academy.indicators.views import bp
 
     app.register_blueprint(bp)
+    refresh.init_app(app)
     contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
     contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)
     contribute(app, "training_needs", training_needs, order=100)
-    contribute(app, "demo", demo.create_demo_indicators, order=60)
     if "indicators-refresh" not in academy_cli.commands:
         academy_cli.add_command(refresh_command)

@@ -15,9 +15,9 @@ import time
 
 import click
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from academy.extensions import on_session
 from academy.jobs.core import PENDING_KEY, run_in_context
 from academy.jobs.recovery import jobs_to_hand_over, rq_queue
 
@@ -134,10 +134,6 @@ def _after_soft_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(PENDING_KEY, None)
 
 
-event.listen(Session, "after_commit", _after_commit)
-event.listen(Session, "after_soft_rollback", _after_soft_rollback)
-
-
 def run_pending_jobs(app: Flask) -> int:
     """Run the jobs kept by the manual runner, in this context; returns how many ran."""
     pending = app.extensions["academy.pending_jobs"]
@@ -149,7 +145,10 @@ def run_pending_jobs(app: Flask) -> int:
 
 
 def init_app(app: Flask) -> None:
+    """The job list of the manual runner, the thread runner, and the hand-over after each commit."""
     app.extensions["academy.pending_jobs"] = []
+    on_session("after_commit", _after_commit)
+    on_session("after_soft_rollback", _after_soft_rollback)
     if app.config.get("JOB_RUNNER") != "manual":
         runner = ThreadRunner(app, app.config.get("JOB_WORKER_THREADS", 1))
         app.extensions["academy.job_runner"] = runner

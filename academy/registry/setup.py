@@ -1,4 +1,4 @@
-"""Wire the registry into an application: blueprint, navigation, slots, demo step, CLI, job."""
+"""Wire the registry into an application: blueprint, navigation, slots, CLI, job."""
 from __future__ import annotations
 
 from flask import Flask
@@ -10,9 +10,9 @@ from academy.registry import jobs, models  # noqa: F401  (tables and the import 
 
 
 def init_app(app: Flask) -> None:
-    """Register the registry's pages, navigation, slot contributions, demo step and CLI command."""
+    """Register the registry's pages, navigation, slot contributions and CLI command."""
     from academy.cli import academy_cli
-    from academy.registry import demo, queries, sections
+    from academy.registry import queries, sections
     from academy.registry.cli import import_registry_command
     from academy.registry.views import bp
 
@@ -28,7 +28,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "worker_sections", sections.assignment_section, order=10)
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "area_choices", queries.area_choices, order=10)
-    contribute(app, "demo", demo.build_demo_registry, order=20)
     academy_cli.add_command(import_registry_command)
     from academy.registry.labels import label
 

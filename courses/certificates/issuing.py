@@ -110,13 +110,13 @@ def safely(work, *args) -> None:
         log.exception("certificate trigger %s failed; the sweep will catch up", getattr(work, "__name__", work))
 
 
-def on_training_recorded(worker: Worker, by=None) -> None:
-    """The ``training_recorded`` slot: hours or a course result changed for ``worker``."""
+def on_training_recorded(_app, *, worker: Worker, by=None) -> None:
+    """Receives enrollment's ``training_recorded``: hours or a course result changed for ``worker``."""
     safely(check_worker, worker, by)
 
 
-def on_attempt_graded(attempt, by=None) -> None:
-    """The ``attempt_graded`` slot: a graded or regraded attempt may earn a certificate whose rule
+def on_attempt_graded(_app, *, attempt, by=None) -> None:
+    """Receives the exams' ``attempt_graded``: a graded or regraded attempt may earn a certificate whose rule
     names its exam, or undo one it was evidence for. (Renewal asks for hours and scores, not exams.)"""
     def work(attempt, by):
         lifecycle.revalidate_after_regrade(attempt, by)

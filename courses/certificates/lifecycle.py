@@ -145,8 +145,8 @@ def expire_due(today: date | None = None, by=None) -> int:
     return len(due)
 
 
-def on_worker_status_changed(worker: Worker, before: WorkerStatus | None, after: WorkerStatus, by) -> None:
-    """The registry's ``worker_status_changed`` slot: follow the worker's suspension, exit and return."""
+def on_worker_status_changed(_app, *, worker: Worker, before: WorkerStatus | None, after: WorkerStatus, by) -> None:
+    """Receives the registry's ``worker_status_changed``: follow the worker's suspension, exit and return."""
     if after in (WorkerStatus.SUSPENDED, WorkerStatus.EXITED):
         reason = _("The worker exited") if after == WorkerStatus.EXITED else _("The worker is suspended")
         for certificate in standing_certificates(worker, duty_only=True):

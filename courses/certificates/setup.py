@@ -1,10 +1,9 @@
 """Wire certification in: blueprint, navigation, the slots it fills and listens to, the sweep command,
-the batch job, the demo step, and its settings.
+the batch job, and its settings.
 
 Slots filled: ``certificate_held`` (course prerequisites), ``coverage_findings`` (the registry's
-coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home), ``demo``,
-``bench_data`` and ``bench_pages`` (the benchmark city).
-Slots listened to: ``worker_status_changed`` (registry), ``attempt_graded`` (exams),
+coverage page), ``worker_sections`` (a worker's page), ``home_sections`` (the trainee's home).
+Signals received: ``worker_status_changed`` (registry), ``attempt_graded`` (exams),
 ``training_recorded`` (enrollment and lessons).
 """
 from __future__ import annotations
@@ -18,21 +17,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
+from academy.registry.signals import worker_status_changed
+from academy.signals import connect
 from courses.certificates import (  # noqa: F401  (api: its route joins bp before bp is registered; batch: job handler)
     api,
     batch,
-    bench,
-    demo,
     issuing,
     lifecycle,
     queries,
     renewal,
 )
 from courses.certificates.views import bp
+from courses.enrollment.signals import training_recorded
+from courses.exams.signals import attempt_graded
 
 
 def _certificates_html(worker, viewer, template: str) -> str:
@@ -88,11 +88,8 @@ def init_app(app: Flask) -> None:
     contribute(app, "coverage_findings", queries.coverage_finding)
     contribute(app, "worker_sections", worker_section, order=50)
     contribute(app, "home_sections", home_section, order=5)
-    contribute(app, "worker_status_changed", lifecycle.on_worker_status_changed)
-    contribute(app, "attempt_graded", issuing.on_attempt_graded)
-    contribute(app, "training_recorded", issuing.on_training_recorded)
-    contribute(app, "demo", demo.create_demo_certificates, order=50)
-    contribute(app, "bench_data", BenchStep("certificates", bench.run), order=50)
-    contribute(app, "bench_pages", bench.pages, order=50)
+    connect(app, worker_status_changed, lifecycle.on_worker_status_changed)
+    connect(app, attempt_graded, issuing.on_attempt_graded)
+    connect(app, training_recorded, issuing.on_training_recorded)
     if "certificates-sweep" not in academy_cli.commands:
         academy_cli.add_command(sweep_command)

@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import contributions, notify
+from academy.contributions import contributions
 from academy.database import lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
+from academy.signals import send
 from academy.workflow import Move, Workflow, moves_of, value_of
 from courses.enrollment.models import (
     ACTIVE_STATES,
@@ -30,6 +31,7 @@ from courses.enrollment.models import (
     EnrollmentTransition,
     TrainingAssignment,
 )
+from courses.enrollment.signals import training_recorded
 from courses.syllabus.models import Trainer
 
 E = EnrollmentState
@@ -276,4 +278,4 @@ def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -
             assignment.completed_at = utcnow()
             audit.record(by, "training_assignment.complete", assignment, summary=enrollment.course.code)
     db.session.flush()
-    notify("training_recorded", enrollment.worker, by)
+    send(training_recorded, worker=enrollment.worker, by=by)

@@ -1,4 +1,4 @@
-"""Wire the enrollment package into an application: blueprint, navigation, worker-page section, demo."""
+"""Wire the enrollment package into an application: blueprint, navigation, worker-page section."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,11 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, has_role
-from courses.enrollment import bench, demo, hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
+from courses.enrollment import hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
 from courses.enrollment.operations import today
 from courses.enrollment.training import overdue_query
 from courses.enrollment.views import bp
@@ -43,6 +42,3 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER)), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)
     contribute(app, "home_sections", hr_home_section, order=20)
-    contribute(app, "demo", demo.create_demo_courses, order=41)
-    contribute(app, "bench_data", BenchStep("enrollment", bench.run), order=41)
-    contribute(app, "bench_pages", bench.pages, order=41)

@@ -15,11 +15,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import contributions, notify
+from academy.contributions import contributions
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Assignment, Worker
+from academy.signals import send
 from courses.enrollment.models import (
     Attendance,
     ClassSession,
@@ -32,6 +33,7 @@ from courses.enrollment.models import (
     TrainingAssignment,
 )
 from courses.enrollment.operations import EnrollmentError, request_enrollment
+from courses.enrollment.signals import training_recorded
 from courses.syllabus.models import SyllabusUnit, SyllabusVersion
 
 MAX_POPULATION = 5000
@@ -213,7 +215,7 @@ def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
         enrollment.classroom_hours = hours
     db.session.flush()
     for enrollment in changed:
-        notify("training_recorded", enrollment.worker, by)
+        send(training_recorded, worker=enrollment.worker, by=by)
     audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})
 
 

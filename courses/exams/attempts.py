@@ -20,9 +20,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from academy import audit
-from academy.contributions import notify
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
+from academy.signals import send
 from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.exams import queries
@@ -39,6 +39,7 @@ from courses.exams.models import (
     ResultRelease,
 )
 from courses.exams.operations import ExamError, rule_pool
+from courses.exams.signals import attempt_graded
 
 log = logging.getLogger(__name__)
 
@@ -297,9 +298,9 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
 
 
 def announce_graded(attempt: Attempt, by) -> None:
-    """Tell the listeners (certificates) that a graded attempt's result is final or changed."""
+    """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed."""
     if attempt.state is S.GRADED:
-        notify("attempt_graded", attempt, by)
+        send(attempt_graded, attempt=attempt, by=by)
 
 
 def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetime | None = None,

@@ -1,4 +1,4 @@
-"""Wire the assessment engine in: blueprint, navigation, the course page's exam list, CLI sweep, demo."""
+"""Wire the assessment engine in: blueprint, navigation, the course page's exam list, CLI sweep."""
 from __future__ import annotations
 
 import click
@@ -6,14 +6,11 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
-    bench,
-    demo,
     queries,
 )
 from courses.exams.views import bp
@@ -66,7 +63,4 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR)), order=430)
     contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,)), order=435)
     contribute(app, "course_sections", course_section, order=20)
-    contribute(app, "demo", demo.create_demo_exams, order=45)
-    contribute(app, "bench_data", BenchStep("exams", bench.run), order=45)
-    contribute(app, "bench_pages", bench.pages, order=45)
 

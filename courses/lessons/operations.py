@@ -16,12 +16,13 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import notify
 from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.files import display_name, write_file
+from academy.signals import send
 from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.enrollment.signals import training_recorded
 from courses.lessons.content import sniff
 from courses.lessons.models import Completion, Lesson, LessonFile, LessonProgress
 
@@ -161,4 +162,4 @@ def recompute(enrollment: Enrollment) -> None:
     enrollment.online_hours = hours
     db.session.flush()
     if changed:
-        notify("training_recorded", enrollment.worker, None)
+        send(training_recorded, worker=enrollment.worker, by=None)

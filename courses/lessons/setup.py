@@ -1,17 +1,15 @@
-"""Wire the lessons package in: blueprint, the course page's lesson list, the trainee's home section, demo."""
+"""Wire the lessons package in: blueprint, the course page's lesson list, the trainee's home section."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Flask, render_template
 from markupsafe import Markup
 
-from academy.benchdata import BenchStep
 from academy.contributions import contribute
 from academy.extensions import db
 from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.enrollment.operations import can_edit_course, today
-from courses.lessons import bench, demo
 from courses.lessons.models import LessonProgress
 from courses.lessons.views import bp, course_lessons
 
@@ -52,6 +50,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)
-    contribute(app, "demo", demo.create_demo_lessons, order=42)
-    contribute(app, "bench_data", BenchStep("lessons", bench.run), order=42)
-    contribute(app, "bench_pages", bench.pages, order=42)

@@ -1,13 +1,11 @@
-"""Wire the syllabus package into an application: blueprint, navigation, demo step."""
+"""Wire the syllabus package into an application: blueprint, navigation."""
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from academy.benchdata import BenchStep
 from academy.contributions import NavItem, contribute
 from academy.permissions import Role
-from courses.syllabus import bench, demo
 from courses.syllabus.views import bp
 
 
@@ -18,5 +16,3 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("syllabus.index", _l("Syllabus"), everyone), order=400)
     contribute(app, "nav", NavItem("syllabus.trainers", _l("Trainer pool"), (Role.INSTRUCTOR, Role.HR)), order=430)
     contribute(app, "nav", NavItem("syllabus.committee", _l("Expert committee"), (Role.ADMIN,)), order=440)
-    contribute(app, "demo", demo.create_demo_syllabus, order=40)
-    contribute(app, "bench_data", BenchStep("syllabus", bench.run), order=40)

@@ -14,9 +14,11 @@ from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
 from academy.cases.models import Case, CaseEvent, CasePhoto, CaseTask, ClockKind, Notification
 from academy.cases.queries import light_of
+from academy.cases.signals import case_changed
 from academy.cases.workflow import CASE_TRANSITIONS, STATE_LABELS, TASK_STATE_LABELS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
+from academy.signals import send
 from academy.workflow import Move, Workflow, value_of
 
 
@@ -34,7 +36,8 @@ def refresh_tasks(case: Case) -> None:
 
 def log_event(case: Case, by, action: str, before=None, after=None, note: str = "", task: CaseTask | None = None,
               at: datetime | None = None) -> CaseEvent:
-    """Add a timeline entry and the matching audit entry."""
+    """Add a timeline entry and the matching audit entry, and send ``case_changed``: every case
+    operation leaves a timeline entry, so none can change a case without announcing it."""
     event = CaseEvent(case_id=case.id, task_id=getattr(task, "id", None), at=at or clock.now(),
                       actor_id=getattr(by, "id", None), actor_name=getattr(by, "username", None) or "system",
                       action=action, from_state=str(before) if before else None,
@@ -43,6 +46,7 @@ def log_event(case: Case, by, action: str, before=None, after=None, note: str = 
     db.session.add(event)
     audit.record(by, f"case.{action}", case, summary=f"{case.number}: {note}"[:500],
                  before={"state": before} if before else None, after={"state": after} if after else None)
+    send(case_changed, case=case, action=action, by=by)
     return event
 
 

@@ -10,9 +10,11 @@ from academy.cases import clock
 from academy.cases.models import Patrol, Visit, VisitPurpose
 from academy.cases.operations.core import CaseError
 from academy.cases.people import grids_of
+from academy.cases.signals import fieldwork_recorded
 from academy.database import lock_for_update
 from academy.extensions import db
 from academy.registry.models import Grid, Worker
+from academy.signals import send
 
 MAX_PATROL_MINUTES = 12 * 60  # a patrol left open longer than this is counted as this long
 
@@ -36,6 +38,7 @@ def start_patrol(worker: Worker, grid: Grid, by) -> Patrol:
     db.session.add(patrol)
     db.session.flush()
     audit.record(by, "patrol.start", patrol, summary=grid.code)
+    send(fieldwork_recorded, record=patrol, by=by)
     return patrol
 
 
@@ -50,6 +53,7 @@ def end_patrol(patrol: Patrol, by, note: str = "") -> Patrol:
     patrol.note = note.strip()[:500]
     db.session.flush()
     audit.record(by, "patrol.end", patrol, after={"minutes": patrol.minutes})
+    send(fieldwork_recorded, record=patrol, by=by)
     return patrol
 
 
@@ -63,4 +67,5 @@ def record_visit(worker: Worker, grid: Grid, by, household: str, purpose: VisitP
     db.session.add(visit)
     db.session.flush()
     audit.record(by, "visit.record", visit, summary=grid.code)
+    send(fieldwork_recorded, record=visit, by=by)
     return visit

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit, crypto, numbers
-from academy.contributions import notify
 from academy.extensions import db
 from academy.registry import idnumbers
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, WorkerStatusChange
 from academy.registry.operations.areas import RegistryError
+from academy.registry.signals import worker_status_changed
+from academy.signals import send
 
 S = WorkerStatus
 # from-status -> the statuses a worker may move to from it (one table for the whole workflow).
@@ -122,7 +123,7 @@ def change_status(worker: Worker, to_status: WorkerStatus, by, reason: str = "")
     db.session.flush()
     audit.record(by, "worker.status", worker, summary=f"{worker.number}: {before.value} -> {to_status.value}",
                  before={"status": before}, after={"status": to_status, "reason": reason})
-    notify("worker_status_changed", worker, before, to_status, by)  # certificates follow suspension and exit
+    send(worker_status_changed, worker=worker, before=before, after=to_status, by=by)
     return change
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from academy.cases.models import Level
+from academy.cases.operations import link_report, start_patrol
 from academy.contributions import contributions
 from academy.extensions import db
 from academy.indicators.models import IndicatorSnapshot, SnapshotPeriod
@@ -15,6 +16,12 @@ from academy.indicators.periods import current_month, parse_period
 from academy.indicators.refresh import JOB_KIND, request_refresh
 from academy.jobs import Job, JobStatus
 from tests.fixtures.indicators import at, make_case
+
+
+def changed_case(city, reported):
+    """A case changed by a case operation (a second report of it), which sends ``case_changed``."""
+    case = make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=reported)
+    return link_report(case, None, "reported again")
 
 
 def test_refresh_replaces_a_periods_rows(city, count_rows):
@@ -51,11 +58,37 @@ def test_a_changed_case_queues_one_refresh_of_the_current_month(app, city, monke
     monkeypatch.setitem(app.config, "INDICATORS_AUTO_REFRESH", True)
     monkeypatch.setattr(refresh, "_last_queued", {})
     for _n in range(3):
-        make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-02"))
+        changed_case(city, at("2026-03-02"))
         db.session.commit()
     jobs = db.session.scalars(sa.select(Job).where(Job.kind == JOB_KIND)).all()
     assert len(jobs) == 1  # debounced: one job for the burst
     assert jobs[0].params["periods"] == [current_month().key]
+
+
+def test_a_patrol_queues_a_refresh(app, city, monkeypatch):
+    from academy.indicators import refresh
+
+    monkeypatch.setitem(app.config, "INDICATORS_AUTO_REFRESH", True)
+    monkeypatch.setattr(refresh, "_last_queued", {})
+    start_patrol(city.workers[0], city.grids[0], None)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND)) == 1
+
+
+def test_a_case_written_outside_the_operations_queues_nothing(app, city, monkeypatch):
+    """The trigger is the operations' ``case_changed``: a row written by hand (an import, a test
+    fixture) announces nothing, and a rolled-back change queues nothing either."""
+    from academy.indicators import refresh
+
+    monkeypatch.setitem(app.config, "INDICATORS_AUTO_REFRESH", True)
+    monkeypatch.setattr(refresh, "_last_queued", {})
+    make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-02"))
+    db.session.commit()
+    changed_case(city, at("2026-03-03"))
+    db.session.rollback()
+    city.workers[0].phone = "13900000000"
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND)) == 0
 
 
 def test_nothing_is_queued_when_no_case_changes(app, city, monkeypatch):
@@ -96,11 +129,11 @@ def test_a_stuck_refresh_does_not_stop_new_ones_being_queued(app, city, monkeypa
     stuck = enqueue_job(JOB_KIND, {"periods": [current_month().key]})
     stuck.created_at = utcnow() - timedelta(seconds=app.config["JOB_QUEUE_TIMEOUT_SECONDS"] + 60)
     db.session.commit()
-    make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-02"))
+    changed_case(city, at("2026-03-02"))
     db.session.commit()
     queued = db.session.scalars(sa.select(Job).where(Job.kind == JOB_KIND, Job.status == JobStatus.QUEUED)).all()
     assert len(queued) == 2, "the stuck refresh must not swallow the new one"
     monkeypatch.setattr(refresh, "_last_queued", {})  # past the debounce: only the fresh job dedups now
-    make_case(grid=city.grids[0], worker=city.workers[0], category=city.dispute, reported=at("2026-03-03"))
+    changed_case(city, at("2026-03-03"))
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind == JOB_KIND)) == 2

@@ -146,8 +146,8 @@ def test_templates_are_downloadable(client, make_user):
 
 
 def test_the_demo_city_has_real_findings(app):
-    from academy.accounts.demo import create_demo_users
-    from academy.registry.demo import build_demo_registry
+    from citydata.demo.accounts import create_demo_users
+    from citydata.demo.registry import build_demo_registry
 
     demo: dict = {}
     create_demo_users(demo)

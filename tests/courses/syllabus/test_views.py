@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from academy.permissions import Role
-from courses.syllabus import demo as syllabus_demo
+from citydata.demo import syllabus as syllabus_demo
 from courses.syllabus import operations as ops
 from courses.syllabus.models import Branch, SyllabusUnit, SyllabusVersion, VersionStatus
 from tests.support import log_in, post_form

@@ -174,7 +174,7 @@ def test_enrolments_hours_and_attempts_are_what_the_operations_make(city):
 
 
 def test_the_most_used_pages_open_for_their_users(city):
-    from academy.benchdata.pages import ALSO_TIMED, MOST_USED, pages
+    from citydata.bench.pages import ALSO_TIMED, MOST_USED, pages
     from tests.support import log_in
 
     app, _output = city

@@ -14,8 +14,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy.extensions import db
+from citydata.demo.lessons import LESSONS
 from courses.enrollment.models import Course, Enrollment
-from courses.lessons.demo import LESSONS
 from courses.lessons.models import LessonProgress
 from courses.lessons.operations import save_lesson
 
@@ -76,8 +76,8 @@ def run(city) -> None:
 
 def pages(city_code: str, samples: int) -> list:
     """A lesson of each sample trainee's course (the ``bench_pages`` slot)."""
-    from academy.benchdata.pages import BenchPage
-    from courses.enrollment.bench import trainee_enrollments
+    from citydata.bench.enrollment import trainee_enrollments
+    from citydata.bench.pages import BenchPage
     from courses.lessons.models import Lesson
 
     result = []

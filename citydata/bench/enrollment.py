@@ -46,7 +46,7 @@ def _course(city, code: str, title: str, kind, delivery, units, branch_id: int, 
 
 def make_courses(city) -> tuple[dict[int, str], dict[str, int]]:
     """Course id -> kind key ("PRE", "DISPUTE", "HAZARD"), and district -> its pre-service course id."""
-    from academy.benchdata.people import username
+    from citydata.bench.people import username
 
     units = {u.code: u for u in db.session.get(SyllabusVersion, city.state["syllabus_id"]).units}
     staff, districts, prefix = city.state["staff"], city.state["districts"], f"B{city.state['city_code']}"
@@ -132,6 +132,6 @@ def trainee_enrollments(city_code: str, samples: int) -> list[tuple[str, Enrollm
 
 def pages(city_code: str, samples: int) -> list:
     """The course page of sample trainees' courses (the ``bench_pages`` slot)."""
-    from academy.benchdata.pages import BenchPage
+    from citydata.bench.pages import BenchPage
 
     return [BenchPage("course", name, f"/courses/{e.course_id}") for name, e in trainee_enrollments(city_code, samples)]

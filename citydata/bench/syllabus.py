@@ -10,15 +10,15 @@ from __future__ import annotations
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.registry.models import Area
+from citydata.demo.syllabus import _add_units
 from courses.syllabus import operations as ops
-from courses.syllabus.demo import _add_units
 from courses.syllabus.models import ReviewDecision
 
 SPECIALTIES = ["M3.2", "M4.1", "M4.2", "M6.1"]
 
 
 def _staff(city, *parts: str) -> User:
-    from academy.benchdata.people import username
+    from citydata.bench.people import username
 
     return db.session.get(User, city.state["staff"][username(city, *parts)])
 

@@ -3,11 +3,11 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from academy.cases.demo import create_demo_cases
 from academy.cases.models import Case, Patrol, Visit
 from academy.cases.queries import light_of
 from academy.extensions import db
 from academy.permissions import Role
+from citydata.demo.cases import create_demo_cases
 from tests.fixtures.cases import create_department
 from tests.fixtures.registry import assign, create_grid, create_worker
 

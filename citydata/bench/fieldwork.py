@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from academy.benchdata import BenchCity
+from citydata.bench.city import BenchCity
 
 PURPOSES = ["routine", "routine", "information", "care", "dispute", "policy", "follow_up"]
 

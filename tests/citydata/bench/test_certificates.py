@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from academy.extensions import db
-from tests.academy.test_benchdata import _instance
+from tests.citydata.bench.test_city import _instance
 
 pytestmark = pytest.mark.own_database
 SMALL = ["--grids", "30", "--workers", "40", "--cases", "200", "--logs", "300", "--trainees", "40"]  # trainees in training too
@@ -119,7 +119,7 @@ def test_completion_certificates_rest_on_a_completed_course_and_a_passed_final(c
 
 
 def test_the_verification_page_of_a_real_number_shows_the_masked_holder(city):
-    from academy.benchdata.pages import pages
+    from citydata.bench.pages import pages
     from courses.certificates import queries
 
     app, _output = city
@@ -141,10 +141,10 @@ def test_the_verification_page_of_a_real_number_shows_the_masked_holder(city):
 def test_a_certificate_issued_afterwards_takes_the_next_serial(city):
     from academy.accounts.models import User
     from academy.registry.models import Worker, WorkerStatus
+    from citydata.bench.exams import _response
     from courses.certificates.models import Certificate
     from courses.enrollment.models import Enrollment
     from courses.exams import attempts as attempt_ops
-    from courses.exams.bench import _response
     from courses.exams.models import Attempt, AttemptState, Exam
 
     trainee = db.session.scalar(sa.select(Worker).where(

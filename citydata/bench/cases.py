@@ -13,9 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 
 from academy import numbers
-from academy.benchdata import BenchCity
-from academy.benchdata.caselife import CaseLife, Place
 from academy.extensions import db
+from citydata.bench.caselife import CaseLife, Place
+from citydata.bench.city import BenchCity
 
 CHANNELS = (("worker", 70), ("hotline", 27), ("open311", 3))
 HISTORY_DAYS = 365
@@ -24,8 +24,8 @@ HISTORY_DAYS = 365
 def categories() -> list[tuple]:
     """(id, limit, clock, self-handling allowed, default level, title) of the leaf categories,
     made from the demo's tree when the database has none."""
-    from academy.cases.demo_builder import TITLES, _categories
     from academy.cases.models import Category
+    from citydata.demo.case_builder import TITLES, _categories
 
     leaves = [c for c in db.session.scalars(sa.select(Category).where(Category.parent_id.is_not(None)))] or _categories()
     return [(c.id, c.time_limit, c.clock, c.allow_self_handling, c.default_level, TITLES.get(c.code, c.name))
@@ -35,8 +35,8 @@ def categories() -> list[tuple]:
 def calendar():
     """The city's calendar with the demo's holidays and make-up days (added once)."""
     from academy.cases import operations as ops
-    from academy.cases.demo_builder import HOLIDAYS
     from academy.cases.models import Holiday
+    from citydata.demo.case_builder import HOLIDAYS
 
     known = set(db.session.scalars(sa.select(Holiday.day)))
     for day, name, working in HOLIDAYS:
@@ -47,8 +47,8 @@ def calendar():
 
 def department_members(city: BenchCity) -> dict[str, list]:
     """One member per department; returns each district's [(department id, (user id, name))]."""
-    from academy.benchdata.people import username
     from academy.cases.models import DepartmentMember
+    from citydata.bench.people import username
 
     by_district: dict[str, list] = {}
     for dept_id, code in city.state["departments"]:
@@ -60,7 +60,7 @@ def department_members(city: BenchCity) -> dict[str, list]:
 
 
 def _staff(city: BenchCity, *parts: str) -> tuple[int, str]:
-    from academy.benchdata.people import username
+    from citydata.bench.people import username
 
     name = username(city, *parts)
     return city.state["staff"][name], name
@@ -147,7 +147,7 @@ def _numbers(day, todays) -> list[str]:
 
 def run(city: BenchCity) -> None:
     """The case module's step: a year of cases, then patrols and visits."""
-    from academy.benchdata.fieldwork import build_fieldwork
+    from citydata.bench.fieldwork import build_fieldwork
 
     build_cases(city)
     city.writer.flush()

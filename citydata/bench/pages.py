@@ -1,7 +1,7 @@
 """The pages people use most, found in a benchmark city: who opens them and at which address.
 
-Each layer names its own pages through the ``bench_pages`` slot: a callable
-``(city_code, samples) -> [BenchPage]`` that picks ``samples`` real examples from the data
+Each layer names its own pages (``PROVIDERS``, this module's ``academy_pages`` and each course
+module's ``pages``): a callable ``(city_code, samples) -> [BenchPage]`` that picks ``samples`` real examples from the data
 (different districts, trainees, cases), so a load test does not hit one cached row. The pages
 scenario (``benchmarks/pages.py``) and the bench-data test both read them from here.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from academy.extensions import db
+from citydata.bench import certificates, enrollment, exams, lessons
 
 # The issue's twelve, in its order; a name no layer provides is reported as "not run".
 MOST_USED = ("trainee home", "course", "lesson", "exam page", "case list with filters", "case page",
@@ -29,12 +30,8 @@ class BenchPage:
 
 
 def pages(city_code: str, samples: int = 1) -> list[BenchPage]:
-    from academy.contributions import contributions
-
-    found = []
-    for provider in contributions("bench_pages"):
-        found.extend(provider(city_code, samples))
-    return found
+    """Every layer's pages, ``samples`` examples of each, in the order of ``PROVIDERS``."""
+    return [page for provider in PROVIDERS for page in provider(city_code, samples)]
 
 
 def _districts(city_code: str, samples: int) -> list[str]:
@@ -89,3 +86,7 @@ def _area_ids_under(code: str):
     from academy.registry.models import Area
 
     return sa.select(Area.id).where(Area.code.startswith(code))
+
+
+# The course modules import ``BenchPage`` from here when called, not when imported, so this can list them.
+PROVIDERS = (academy_pages, enrollment.pages, lessons.pages, exams.pages, certificates.pages)

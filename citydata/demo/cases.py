@@ -8,6 +8,6 @@ def create_demo_cases(demo: dict) -> None:
     """Build the demo cases when the registry's demo has put grids, workers and users in ``demo``."""
     if not all(demo.get(key) for key in ("grids", "workers", "departments", "users")):
         return  # the registry's demo did not run: there is nowhere to put cases
-    from academy.cases.demo_builder import build
+    from citydata.demo.case_builder import build
 
     build(demo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from academy.benchdata import BenchCity
+from citydata.bench.city import BenchCity
 
 MONTHS = 2
 

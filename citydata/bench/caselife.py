@@ -171,6 +171,6 @@ class CaseLife:
         self.city.writer.add(self.tables["case"], self.row)
 
     def _dispatch(self, category, place: Place) -> None:
-        from academy.benchdata.casetasks import dispatch_and_handle
+        from citydata.bench.casetasks import dispatch_and_handle
 
         dispatch_and_handle(self, category, place)

@@ -18,10 +18,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy.extensions import db
+from citydata.demo.exams import FINAL_BLUEPRINT, QUESTIONS
 from courses.enrollment.models import Course
 from courses.exams import bank, operations
 from courses.exams.attempts import _draw, option_order
-from courses.exams.demo import FINAL_BLUEPRINT, QUESTIONS
 from courses.exams.grading import CENT, PartialCredit, QuestionType
 from courses.exams.models import Attempt, AttemptItem, AttemptTransition, Question, QuestionStatus, ResultRelease
 from courses.exams.operations import rule_pool
@@ -176,8 +176,8 @@ def run(city) -> None:
 
 def pages(city_code: str, samples: int) -> list:
     """The final exam's page of each sample trainee's course (the ``bench_pages`` slot)."""
-    from academy.benchdata.pages import BenchPage
-    from courses.enrollment.bench import trainee_enrollments
+    from citydata.bench.enrollment import trainee_enrollments
+    from citydata.bench.pages import BenchPage
     from courses.exams.models import Exam
 
     result = []

@@ -6,13 +6,14 @@ import sqlalchemy as sa
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.models import WorkerStatus
-from courses.enrollment import demo as enrollment_demo
+from citydata.demo import enrollment as enrollment_demo
+from citydata.demo import lessons as lessons_demo
+from citydata.demo import syllabus as syllabus_demo
 from courses.enrollment.models import Course, CourseStatus, Enrollment, TrainingAssignment
 from courses.enrollment.operations import today
 from courses.enrollment.training import overdue_query
-from courses.lessons import demo as lessons_demo
 from courses.lessons.models import Lesson
-from courses.syllabus import demo as syllabus_demo
+from tests.courses.conftest import english_clients  # noqa: F401  (autouse: pages read in English, as in tests/courses)
 
 
 def run_demo(demo):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from academy.accounts.models import RoleGrant, User
 from academy.accounts.passwords import hash_password, password_problem
-from academy.benchdata import BenchCity, BenchDataError
 from academy.database import utcnow
 from academy.permissions import Role
+from citydata.bench.city import BenchCity, BenchDataError
 
 
 def _password_hash(city: BenchCity) -> str:

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from academy import crypto, numbers
-from academy.benchdata import BenchCity, BenchDataError
 from academy.extensions import db
 from academy.registry.idnumbers import make_number
 from academy.registry.models import Area, Assignment, Department, Grid, Worker, WorkerStatusChange
 from academy.registry.operations.workers import NUMBER_SERIES, id_number_columns, worker_number
+from citydata.bench.city import BenchCity, BenchDataError
 
 NANJING = ["02", "04", "05", "06", "11", "13", "14", "15", "16", "17", "18"]
 STREETS, COMMUNITIES, GRIDS = 8, 6, 6  # per district, per street, per community
@@ -136,7 +136,7 @@ def _id_numbers(city: BenchCity, grid_codes: list[str]) -> list[str]:
 
 def build_workers(city: BenchCity) -> None:
     """Workers with their ID numbers, assignment and lifecycle; trainees get their log-ins first."""
-    from academy.benchdata.people import trainee_users
+    from citydata.bench.people import trainee_users
 
     grids, count = city.state["grids"], city.options.workers
     placed = [grids[n % len(grids)] for n in range(count)]

@@ -37,9 +37,9 @@ import sqlalchemy as sa
 from academy import numbers
 from academy.extensions import db
 from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
+from citydata.demo.certificates import PAPER
 from courses.certificates import lifecycle
 from courses.certificates import types as type_ops
-from courses.certificates.demo import PAPER
 from courses.certificates.issuing import add_months
 from courses.certificates.models import (
     Certificate,
@@ -172,7 +172,7 @@ def _lapsing(city, hired: dict[int, date], on_duty: list[int]) -> set[int]:
 def qualifications(city, made: Certificates, duty: dict[str, int], hired: dict[int, date]) -> list[dict]:
     """Each worker on duty: his qualification since he went on duty, renewed in each window since.
     Returns the certificates whose date passed lately and that were not renewed (lapsed)."""
-    from academy.benchdata.people import username
+    from citydata.bench.people import username
 
     rng, today, lapsed = city.rng, city.end.date(), []
     on_duty = [w[0] for w in city.state["workers"] if city.state["worker_status"][w[0]] == "on_duty"]
@@ -252,7 +252,7 @@ def completions(city, made: Certificates, completion: dict[int, int]) -> None:
 
 def _hr(city, worker: Worker):
     from academy.accounts.models import User
-    from academy.benchdata.people import username
+    from citydata.bench.people import username
 
     return db.session.get(User, city.state["staff"][username(city, "hr", worker.area.code[:6])])
 
@@ -328,8 +328,8 @@ def run(city) -> None:
 def pages(city_code: str, samples: int) -> list:
     """The public verification page of sample certificates of the city (most valid, one of each other
     status), and HR's list of his district's certificates (the ``bench_pages`` slot)."""
-    from academy.benchdata.pages import BenchPage, _districts
     from academy.registry.models import Area
+    from citydata.bench.pages import BenchPage, _districts
 
     in_city = (sa.select(Certificate.number).join(Worker, Worker.id == Certificate.worker_id)
                .join(Area, Area.id == Worker.area_id).where(Area.code.startswith(city_code)))

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.models import Employment, WorkerStatus
-from courses.certificates import demo as certificates_demo
+from citydata.demo import certificates as certificates_demo
+from citydata.demo import enrollment as enrollment_demo
+from citydata.demo import syllabus as syllabus_demo
 from courses.certificates import renewal
 from courses.certificates.models import Certificate, CertificateType
-from courses.enrollment import demo as enrollment_demo
-from courses.syllabus import demo as syllabus_demo
+from tests.courses.conftest import english_clients  # noqa: F401  (autouse: pages read in English, as in tests/courses)
 from tests.fixtures.registry import create_worker
 
 

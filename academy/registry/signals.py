@@ -1,0 +1,10 @@
+"""What the registry announces; higher packages connect to these in their ``init_app``."""
+from academy.signals import SIGNALS
+
+worker_status_changed = SIGNALS.signal("worker-status-changed", doc="""\
+A worker moved along the lifecycle table (joined, in training, on duty, suspended, exited...).
+
+Sent by ``registry.operations.change_status`` after every step, with ``worker``, ``before`` (the
+status left, None for a new worker), ``after`` and ``by`` (the acting user, or None).
+Received by certificates, which suspend a worker's certificates when he is suspended or exits and
+restore them when he returns.""")
