@@ -132,6 +132,12 @@ def category_names() -> dict[str, str]:
     return {a: b for a, b in db.session.execute(sa.select(Category.code, Category.name).where(Category.parent_id.is_(None)))}
 
 
+def category_values(rows: list[UnitRow], keys) -> list[tuple[str, list[Value]]]:
+    """(top-level category name, values of the indicators ``keys``) of each per-category row."""
+    names = category_names()
+    return [(names.get(row.category, row.category), values(row.counts, keys)) for row in rows if row.category]
+
+
 @dataclass
 class Shortfall:
     category: str

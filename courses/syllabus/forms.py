@@ -22,6 +22,17 @@ def split_codes(text: str | None) -> list[str]:
     return [part.strip() for part in cleaned.split(",") if part.strip()]
 
 
+class _ChoosesUser:
+    """A form whose ``user_id`` offers ``users`` (name and log-in) and gives back the one chosen."""
+
+    def offer_users(self, users) -> None:
+        self.users = {user.id: user for user in users}
+        self.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in users]
+
+    def chosen_user(self):
+        return self.users.get(self.user_id.data)
+
+
 class ActionForm(FlaskForm):
     """A button that only needs the CSRF token."""
 
@@ -83,7 +94,7 @@ class BranchForm(FlaskForm):
         return self.districts.get(self.area_id.data)
 
 
-class TrainerForm(FlaskForm):
+class TrainerForm(_ChoosesUser, FlaskForm):
     user_id = SelectField(_l("Instructor"), coerce=int, choices=[])
     branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[])
     qualifications = StringField(_l("Qualifications"), validators=[Optional(), Length(max=500)])
@@ -92,13 +103,9 @@ class TrainerForm(FlaskForm):
 
     def __init__(self, instructors, branches, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.users = {user.id: user for user in instructors}
+        self.offer_users(instructors)
         self.branches = {branch.id: branch for branch in branches}
-        self.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in instructors]
         self.branch_id.choices = [(0, _l("(city academy)"))] + [(b.id, b.name) for b in branches]
-
-    def chosen_user(self):
-        return self.users.get(self.user_id.data)
 
     def chosen_branch(self):
         """The branch chosen; None for the city academy itself."""
@@ -110,15 +117,11 @@ class TrainerForm(FlaskForm):
                 raise ValidationError(_l("Unknown unit code: %(code)s", code=code[:20]))
 
 
-class CommitteeForm(FlaskForm):
+class CommitteeForm(_ChoosesUser, FlaskForm):
     user_id = SelectField(_l("User"), coerce=int, choices=[])
     title = StringField(_l("Title or expertise"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add to committee"))
 
     def __init__(self, users, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.users = {user.id: user for user in users}
-        self.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in users]
-
-    def chosen_user(self):
-        return self.users.get(self.user_id.data)
+        self.offer_users(users)

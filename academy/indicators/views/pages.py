@@ -61,9 +61,7 @@ def worker(worker_id: int):
     area_code = worker.area.code if worker.area else ""
     counts = queries.one(period, "worker", str(worker.id), area_code)
     categories = queries.unit_rows(period, "worker", keys=[str(worker.id)], category=None, live_prefix=area_code[:6])
-    names = queries.category_names()
-    category_rows = [(names.get(row.category, row.category), queries.values(row.counts, CATEGORY_INDICATORS))
-                     for row in categories if row.category]
+    category_rows = queries.category_values(categories, CATEGORY_INDICATORS)
     profile = queries.training_profile(worker, period)
     series = queries.trend("worker", str(worker.id), period, TREND)
     chart = charts.line_chart(series, [str(INDICATORS[key].label) for key in TREND])
@@ -84,9 +82,7 @@ def area(code: str):
     scheme = queries.scheme_for(period)
     own_rows = queries.unit_rows(period, "area", keys=[area.code], category=None, live_prefix=area.code)
     own = [row for row in own_rows if not row.category]
-    names = queries.category_names()
-    category_rows = [(names.get(r.category, r.category), queries.values(r.counts, CATEGORY_INDICATORS))
-                     for r in own_rows if r.category]
+    category_rows = queries.category_values(own_rows, CATEGORY_INDICATORS)
     child_kind, children = queries.child_units(area)
     found = {row.key: row.counts for row in queries.unit_rows(period, child_kind, prefix=area.code, live_prefix=area.code)}
     side = [(name, child_code, child_kind, queries.values(found.get(child_code, {}), COLUMNS)) for child_code, name in children]
@@ -122,12 +118,10 @@ def department(department_id: int):
     period, form = chosen_period()
     rows = queries.unit_rows(period, "department", keys=[str(dept.id)], category=None,
                              live_prefix=dept.area.code if dept.area else None)
-    names = queries.category_names()
     total = next((row.counts for row in rows if not row.category), {})
     series = queries.trend("department", str(dept.id), period, DEPARTMENT_INDICATORS[:1])
     chart = charts.line_chart(series, [str(INDICATORS[DEPARTMENT_INDICATORS[0]].label)])
     return render_template(
         "indicators/department.html", dept=dept, period=period, form=form, chart=chart,
         values=queries.values(total, DEPARTMENT_INDICATORS), columns=[INDICATORS[k] for k in DEPARTMENT_INDICATORS],
-        category_rows=[(names.get(r.category, r.category), queries.values(r.counts, DEPARTMENT_INDICATORS))
-                       for r in rows if r.category])
+        category_rows=queries.category_values(rows, DEPARTMENT_INDICATORS))
