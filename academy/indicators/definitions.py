@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from academy.cases.models import Case, CaseState, CaseTask, Extension, ExtensionState, Level, TaskState
+from academy.cases.queries import PATROLS_PER_DAY  # noqa: F401  (一日双巡: the case module's own standard)
 
 DEFAULT_MIN_SAMPLE = 5  # INDICATORS_MIN_SAMPLE: below this, a rate shows as "too few cases"
 DEFAULT_BASIC_WEIGHT = 0.5  # INDICATORS_BASIC_SATISFIED_WEIGHT: how much "basically satisfied" counts
-from academy.cases.queries import PATROLS_PER_DAY  # noqa: E402,F401  (一日双巡: the case module's own standard)
 
 # The counts a snapshot row keeps, each with its definition (as on the help page).
 COUNTS: dict[str, object] = {

@@ -16,7 +16,7 @@ from academy import audit
 from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
-from academy.indicators import scoring, settings
+from academy.indicators import queries, scoring, settings
 from academy.indicators.compute import Computation, compute
 from academy.indicators.definitions import COUNT_NAMES, INDICATORS
 from academy.indicators.models import AssessmentResult, AssessmentScheme, IndicatorSnapshot, SnapshotPeriod
@@ -28,11 +28,6 @@ SCORED_KINDS = ("worker", "grid")
 
 class IndicatorError(DomainError):
     """A rule of the indicators refused the change; the message is for the user."""
-
-
-def active_scheme() -> AssessmentScheme | None:
-    return db.session.scalar(sa.select(AssessmentScheme).where(AssessmentScheme.active)
-                             .order_by(AssessmentScheme.id.desc()).limit(1))
 
 
 def check_items(items: list[dict]) -> list[dict]:
@@ -83,7 +78,7 @@ def save_scheme(by, name: str, items: list[dict], *, deduction_per_overdue: floa
 
 def ensure_scheme(by=None) -> AssessmentScheme:
     """The active scheme, or the standard one created as version 1 when none exists yet."""
-    scheme = active_scheme()
+    scheme = queries.active_scheme()
     if scheme is None:
         scheme = save_scheme(by, "Standard assessment", scoring.DEFAULT_ITEMS, deduction_per_overdue=1.0,
                              deduction_per_dissatisfied=2.0, excellent_top_n=10, excellent_min_score=85.0,

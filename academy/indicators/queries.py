@@ -14,13 +14,21 @@ import sqlalchemy as sa
 from flask import g
 
 from academy.cases.models import Category
+from academy.cases.people import department_ids_of
 from academy.extensions import db
-from academy.indicators import scoring, settings
+from academy.indicators import access, scoring, settings
 from academy.indicators.compute import compute
 from academy.indicators.definitions import CATEGORY_INDICATORS, COUNT_NAMES, INDICATORS, Value, evaluate
 from academy.indicators.models import AssessmentResult, AssessmentScheme, IndicatorSnapshot, SnapshotPeriod
-from academy.indicators.operations import active_scheme
-from academy.indicators.periods import Period, last_months
+from academy.indicators.periods import Period, last_months, parse_period, previous_month
+from academy.permissions import area_scopes, has_role, scope_clause
+from academy.registry.models import Area, AreaLevel, Department, Grid, Worker
+
+
+def active_scheme() -> AssessmentScheme | None:
+    """The scheme version in force (the latest active one), if any."""
+    return db.session.scalar(sa.select(AssessmentScheme).where(AssessmentScheme.active)
+                             .order_by(AssessmentScheme.id.desc()).limit(1))
 
 
 def marker(period: Period) -> SnapshotPeriod | None:
@@ -124,6 +132,12 @@ def category_names() -> dict[str, str]:
     return {a: b for a, b in db.session.execute(sa.select(Category.code, Category.name).where(Category.parent_id.is_(None)))}
 
 
+def category_values(rows: list[UnitRow], keys) -> list[tuple[str, list[Value]]]:
+    """(top-level category name, values of the indicators ``keys``) of each per-category row."""
+    names = category_names()
+    return [(names.get(row.category, row.category), values(row.counts, keys)) for row in rows if row.category]
+
+
 @dataclass
 class Shortfall:
     category: str
@@ -199,3 +213,66 @@ def merged(rows: list[UnitRow]) -> dict:
     for row in rows:
         total.update(row.counts)
     return dict(total)
+
+
+def latest_stored_month() -> Period:
+    """The latest month with snapshots (the previous month if none is stored yet)."""
+    key = db.session.scalar(sa.select(sa.func.max(SnapshotPeriod.period_key)).where(SnapshotPeriod.kind == "month"))
+    return parse_period(key) if key else previous_month()
+
+
+def scheme_versions(limit: int = 100) -> list[AssessmentScheme]:
+    """The scheme versions, newest first."""
+    return db.session.scalars(sa.select(AssessmentScheme).order_by(AssessmentScheme.id.desc()).limit(limit)).all()
+
+
+def stored_periods(limit: int = 40) -> list[SnapshotPeriod]:
+    """The periods with snapshots, latest first."""
+    return db.session.scalars(sa.select(SnapshotPeriod).order_by(SnapshotPeriod.period_key.desc()).limit(limit)).all()
+
+
+# ---- The units the pages show: areas, their children, names, departments.
+
+def city_code() -> str | None:
+    """The code of the city's area (the dashboard of a leader without an area limit)."""
+    city = db.session.scalar(sa.select(Area).where(Area.level == AreaLevel.CITY).order_by(Area.code).limit(1))
+    return city.code if city else None
+
+
+def area_by_code(code: str) -> Area | None:
+    return db.session.scalar(sa.select(Area).where(Area.code == code[:15]))
+
+
+def child_units(area: Area) -> tuple[str, list[tuple[str, str]]]:
+    """The kind and (code, name) of the units one level below ``area``."""
+    if area.level == AreaLevel.COMMUNITY:
+        grids = db.session.execute(sa.select(Grid.code, Grid.name).where(Grid.community_id == area.id).order_by(Grid.code))
+        return "grid", [tuple(row) for row in grids]
+    return "area", [(child.code, child.name) for child in area.children]
+
+
+def unit_names(kind: str, keys: list[str]) -> dict[str, str]:
+    """The names of workers (by id) or grids (by code)."""
+    if not keys:
+        return {}
+    if kind == "worker":
+        ids = [int(k) for k in keys if k.isdigit()]
+        return {str(i): n for i, n in db.session.execute(sa.select(Worker.id, Worker.name).where(Worker.id.in_(ids)))}
+    return {a: b for a, b in db.session.execute(sa.select(Grid.code, Grid.name).where(Grid.code.in_(keys)))}
+
+
+def ranking_with_names(period: Period, kind: str, code: str) -> list[tuple]:
+    """(rank, name, unit key, area code, score, sample) of the units under ``code``, best first."""
+    ranking = results(period, kind, code)
+    names = unit_names(kind, [row[0] for row in ranking])
+    return [(n + 1, names.get(row[0], row[0]), *row) for n, row in enumerate(ranking)]
+
+
+def visible_departments(user, limit: int = 500) -> list[Department]:
+    """The departments ``user`` sees: a leader's within his areas, a department member's own."""
+    if has_role(user, *access.LEADERS):
+        scope = scope_clause(Area.code, area_scopes(user, *access.LEADERS))
+    else:
+        scope = Department.id.in_(department_ids_of(user) or [-1])
+    return db.session.scalars(sa.select(Department).join(Area, Area.id == Department.area_id)
+                              .where(scope).order_by(Department.name).limit(limit)).all()

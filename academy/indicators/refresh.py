@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from academy.cases.signals import case_changed, fieldwork_recorded
 from academy.extensions import db, on_session
 from academy.indicators import settings
+from academy.indicators.operations import compute_refresh, store_refresh
 from academy.indicators.periods import current_month, parse_period
 from academy.jobs import Job, enqueue_job, job_handler, waiting_job_exists
 from academy.signals import connect
@@ -31,8 +32,6 @@ _last_queued: dict[int, float] = {}
 def refresh_job(ctx, periods: list[str], **_ignored) -> dict:
     """Refresh the named periods' snapshots: every count computed in the read phase, then all
     periods written in one short write transaction (committed with the job's end)."""
-    from academy.indicators.operations import compute_refresh, store_refresh
-
     computed = []
     for n, key in enumerate(periods):
         ctx.progress(90.0 * n / max(len(periods), 1), key)

@@ -7,25 +7,22 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
-from academy.indicators import models, refresh  # noqa: F401  (tables, job handler and change trigger)
+from academy.extensions import db
+from academy.indicators import models, queries, refresh  # noqa: F401  (tables, job handler and change trigger)
 from academy.indicators.access import PAGE_ROLES
+from academy.indicators.definitions import INDICATORS
+from academy.indicators.operations import IndicatorError, refresh_period
+from academy.indicators.periods import PeriodError, current_month, parse_period, previous_month
+from academy.indicators.views import bp
 from academy.permissions import Role
 
 
 def training_needs(worker) -> list[tuple[str, str]]:
     """The "training_needs" contribution: (category code, reason) for each category in which the
     worker fell below target in the latest month with snapshots (the previous month if none)."""
-    import sqlalchemy as sa
-
-    from academy.extensions import db
-    from academy.indicators import queries
-    from academy.indicators.definitions import INDICATORS
-    from academy.indicators.models import SnapshotPeriod
-    from academy.indicators.periods import parse_period, previous_month
-
-    key = db.session.scalar(sa.select(sa.func.max(SnapshotPeriod.period_key)).where(SnapshotPeriod.kind == "month"))
-    period = parse_period(key) if key else previous_month()
+    period = queries.latest_stored_month()
     profile = queries.training_profile(worker, period)
     return [(s.category, _("%(category)s: %(indicator)s %(value).1f %% against a target of %(target).0f %% "
                            "(%(n)d cases, %(period)s)", category=s.name, indicator=INDICATORS[s.indicator].label,
@@ -38,10 +35,6 @@ def training_needs(worker) -> list[tuple[str, str]]:
 @click.option("--queue", is_flag=True, help="Queue a background job instead of refreshing here.")
 def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
     """Recompute indicator snapshots (default: this month and the last one), e.g. 2026-03 2026-Q1 2026."""
-    from academy.extensions import db
-    from academy.indicators.operations import IndicatorError, refresh_period
-    from academy.indicators.periods import PeriodError, current_month, parse_period, previous_month
-
     keys = list(periods) or [previous_month().key, current_month().key]
     try:
         chosen = [parse_period(key) for key in keys]
@@ -59,9 +52,6 @@ def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from academy.cli import academy_cli
-    from academy.indicators.views import bp
-
     app.register_blueprint(bp)
     refresh.init_app(app)
     contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)

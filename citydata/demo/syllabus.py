@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from academy.extensions import db
 from academy.registry.models import Area, AreaLevel
 from courses.syllabus import operations as ops
-from courses.syllabus.models import ReviewDecision
+from courses.syllabus.models import ReviewDecision, VersionStatus
 
 # (code, title, objectives, theory, practice, assessment standard, case categories)
 SYLLABUS = [
@@ -111,7 +111,7 @@ def create_demo_syllabus(demo: dict) -> None:
     if len(reviewers) >= ops.required_approvals():
         ops.publish_version(version, None)
     else:  # without the demo users there is no committee: publish directly so the city has a syllabus
-        ops._move(version, ops.S.PUBLISHED, None, reason="demo")
+        ops._move(version, VersionStatus.PUBLISHED, None, reason="demo")
         version.current = True
         db.session.flush()
     demo["syllabus"] = version

@@ -40,7 +40,7 @@ from courses.enrollment.models import (
     EnrollmentState,
 )
 from courses.syllabus.models import Branch
-from courses.syllabus.operations import current_version
+from courses.syllabus.queries import current_version
 
 bp = Blueprint("enrollment", __name__)
 

@@ -129,7 +129,7 @@ def set_question_status(question: Question, by, status: QuestionStatus) -> None:
 
 
 def _unit_lookup() -> dict[str, SyllabusUnit]:
-    from courses.syllabus.operations import current_version
+    from courses.syllabus.queries import current_version
 
     version = current_version()
     return {unit.code: unit for unit in version.units} if version else {}

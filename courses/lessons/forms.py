@@ -10,6 +10,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.web.numbers import DecimalField, IntegerField
+from courses.lessons.labels import COMPLETION_LABELS
 
 
 class LessonForm(FlaskForm):
@@ -19,8 +20,8 @@ class LessonForm(FlaskForm):
     video_url = StringField(_l("Video address (optional)"), validators=[Optional(), Length(max=500),
                                                                        URL(require_tld=False, message=_l("Enter a web address."))])
     hours = DecimalField(_l("Hours credited"), places=1, default=Decimal("0.5"), validators=[InputRequired(), NumberRange(min=0, max=40)])
-    completion = SelectField(_l("Complete when"), choices=[("time", _l("open for the minimum time")),
-                                                           ("mark", _l("the trainee marks it done"))])
+    completion = SelectField(_l("Complete when"), choices=[(completion.value, label)
+                                                           for completion, label in COMPLETION_LABELS.items()])
     min_seconds = IntegerField(_l("Minimum time (seconds)"), default=300, validators=[InputRequired(), NumberRange(min=0, max=14400)])
     position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=9999)])
     published = BooleanField(_l("Visible to trainees"), default=True)

@@ -8,8 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.database import UTCDateTime, utcnow
-from academy.database import value_enum as _enum
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from courses.enrollment.models import Course, Enrollment
 
@@ -29,7 +28,7 @@ class Lesson(db.Model):
     body_markdown: Mapped[str] = mapped_column(sa.Text, default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
     hours: Mapped[Decimal] = mapped_column(sa.Numeric(4, 1), default=Decimal("0.5"))  # credited when complete
-    completion: Mapped[Completion] = mapped_column(_enum(Completion), default=Completion.TIME)
+    completion: Mapped[Completion] = mapped_column(value_enum(Completion), default=Completion.TIME)
     min_seconds: Mapped[int] = mapped_column(default=300)
     published: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

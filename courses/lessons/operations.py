@@ -23,6 +23,7 @@ from academy.files import display_name, write_file
 from academy.signals import send
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.enrollment.signals import training_recorded
+from courses.lessons import queries
 from courses.lessons.content import sniff
 from courses.lessons.models import Completion, Lesson, LessonFile, LessonProgress
 
@@ -97,20 +98,10 @@ def add_file(lesson: Lesson, by, *, filename: str, stream) -> LessonFile:
     return record
 
 
-def learning_enrollment(lesson: Lesson, worker) -> Enrollment | None:
-    """The worker's enrollment that lets him study ``lesson`` (enrolled, or completed: review)."""
-    if worker is None:
-        return None
-    return db.session.scalar(sa.select(Enrollment).where(
-        Enrollment.course_id == lesson.course_id, Enrollment.worker_id == worker.id,
-        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED])))
-
-
 def open_lesson(lesson: Lesson, enrollment: Enrollment, now: datetime | None = None) -> LessonProgress:
     """Start (or resume) a trainee's time in a lesson. Flushes."""
     now = now or utcnow()
-    progress = db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
+    progress = queries.progress_of(lesson, enrollment)
     if progress is None:
         progress = LessonProgress(lesson=lesson, enrollment=enrollment, first_opened_at=now, last_seen_at=now)
         db.session.add(progress)
@@ -153,8 +144,7 @@ def recompute(enrollment: Enrollment) -> None:
     """Course progress and online hours of an enrollment from its completed lessons. Flushes."""
     lessons = db.session.scalars(sa.select(Lesson).where(Lesson.course_id == enrollment.course_id,
                                                          Lesson.published.is_(True))).all()
-    done = set(db.session.scalars(sa.select(LessonProgress.lesson_id).where(
-        LessonProgress.enrollment_id == enrollment.id, LessonProgress.completed_at.is_not(None))))
+    done = queries.done_lesson_ids(enrollment)
     finished = [lesson for lesson in lessons if lesson.id in done]
     enrollment.progress_percent = round(100 * len(finished) / len(lessons)) if lessons else 0
     hours = sum((lesson.hours for lesson in finished), Decimal("0"))

@@ -1,46 +1,37 @@
 """Wire the lessons package in: blueprint, the course page's lesson list, the trainee's home section."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Flask, render_template
 from markupsafe import Markup
 
 from academy.contributions import contribute
-from academy.extensions import db
-from courses.enrollment import queries as enrollment_queries
-from courses.enrollment.models import Enrollment, EnrollmentState
+from academy.registry.queries import worker_of_user
 from courses.enrollment.operations import can_edit_course, today
-from courses.lessons.models import LessonProgress
-from courses.lessons.views import bp, course_lessons
+from courses.enrollment.queries import assignments_of
+from courses.lessons import access, queries
+from courses.lessons.views import bp
 
 
 def course_section(course, user, enrollment) -> Markup:
     """The lesson list on a course page, with ticks for the trainee's completed lessons."""
     editor = can_edit_course(user, course)
-    lessons = course_lessons(course, include_hidden=editor)
-    done = set()
-    if enrollment is not None:
-        done = set(db.session.scalars(sa.select(LessonProgress.lesson_id).where(
-            LessonProgress.enrollment_id == enrollment.id, LessonProgress.completed_at.is_not(None))))
-    may_study = editor or (enrollment is not None and enrollment.state in (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED))
+    lessons = queries.course_lessons(course, include_hidden=editor)
+    done = queries.done_lesson_ids(enrollment) if enrollment is not None else set()
     return Markup(render_template("lessons/_course_section.html", course=course, lessons=lessons, done=done,
-                                  editor=editor, may_study=may_study))
+                                  editor=editor, may_study=access.can_study(editor, enrollment)))
 
 
 def home_section(user) -> Markup:
     """The trainee's home: what to study next, and what is overdue."""
-    worker = enrollment_queries.worker_of(user)
+    worker = worker_of_user(user)
     if worker is None:
         return Markup("")
-    enrollments = db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.worker_id == worker.id, Enrollment.state == EnrollmentState.ENROLLED)).all()
     next_up = []
-    for enrollment in enrollments:
-        done = set(db.session.scalars(sa.select(LessonProgress.lesson_id).where(
-            LessonProgress.enrollment_id == enrollment.id, LessonProgress.completed_at.is_not(None))))
-        lesson = next((item for item in course_lessons(enrollment.course) if item.id not in done), None)
+    for enrollment in queries.studying(worker):
+        done = queries.done_lesson_ids(enrollment)
+        lesson = next((item for item in queries.course_lessons(enrollment.course) if item.id not in done), None)
         next_up.append((enrollment, lesson))
-    overdue = [a for a in enrollment_queries.assignments_of(worker) if a.overdue_on(today())]
+    overdue = [a for a in assignments_of(worker) if a.overdue_on(today())]
     return Markup(render_template("lessons/_home_section.html", next_up=next_up, overdue=overdue))
 
 

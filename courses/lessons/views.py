@@ -3,32 +3,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
+from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.errors import json_endpoint
-from courses.enrollment import queries as enrollment_queries
 from courses.enrollment.models import Course, Enrollment
 from courses.enrollment.operations import can_edit_course
-from courses.lessons import operations as ops
+from courses.lessons import access, operations, queries
 from courses.lessons.content import render_markdown
 from courses.lessons.forms import DoneForm, FileForm, LessonForm
 from courses.lessons.models import Lesson, LessonFile, LessonProgress
 
 bp = Blueprint("lessons", __name__)
-
-
-def course_lessons(course: Course, include_hidden: bool = False) -> list[Lesson]:
-    query = sa.select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
-    if not include_hidden:
-        query = query.where(Lesson.published.is_(True))
-    return db.session.scalars(query).all()
 
 
 def _save(course: Course, lesson: Lesson | None):
@@ -42,7 +33,7 @@ def _save(course: Course, lesson: Lesson | None):
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
-        lesson = ops.save_lesson(lesson, course, current_user, **form.values())
+        lesson = operations.save_lesson(lesson, course, current_user, **form.values())
         flash(_("Lesson saved."), "success")
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id))
     return page()
@@ -76,7 +67,7 @@ def upload(lesson_id: int):
     upload = form.file.data
     on_refusal(lambda _error: (render_template("lessons/lesson_form.html", form=LessonForm(obj=lesson), course=lesson.course,
                                    lesson=lesson, file_form=form), 400))
-    ops.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
+    operations.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
     flash(_("File uploaded."), "success")
     return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id))
 
@@ -84,9 +75,9 @@ def upload(lesson_id: int):
 def _access(lesson: Lesson) -> tuple[bool, Enrollment | None]:
     """(may edit, the trainee's enrollment); neither means 403, a hidden lesson for trainees 404."""
     editor = can_edit_course(current_user, lesson.course)
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
-    ensure(editor or enrollment is not None)
-    if not editor and not lesson.published:
+    enrollment = queries.learning_enrollment(lesson, worker_of_user(current_user))
+    ensure(access.can_study(editor, enrollment))
+    if not access.can_open(editor, lesson):
         abort(404)
     return editor, enrollment
 
@@ -97,9 +88,8 @@ def lesson(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
     editor, enrollment = _access(lesson)
     # A GET only reads (SQLite: deferred transaction); the page's first heartbeat starts the clock.
-    progress = None if enrollment is None else db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
-    lessons = course_lessons(lesson.course, include_hidden=editor)
+    progress = None if enrollment is None else queries.progress_of(lesson, enrollment)
+    lessons = queries.course_lessons(lesson.course, include_hidden=editor)
     index = next((i for i, item in enumerate(lessons) if item.id == lesson.id), 0)
     return render_template("lessons/lesson.html", lesson=lesson, body=render_markdown(lesson.body_markdown),
                            progress=progress, enrollment=enrollment, editor=editor, done_form=DoneForm(formdata=None),
@@ -108,11 +98,9 @@ def lesson(lesson_id: int):
 
 
 def _own_progress(lesson: Lesson) -> LessonProgress:
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    enrollment = queries.learning_enrollment(lesson, worker_of_user(current_user))
     ensure(enrollment is not None)
-    progress = db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
-    return progress or ops.open_lesson(lesson, enrollment)
+    return queries.progress_of(lesson, enrollment) or operations.open_lesson(lesson, enrollment)
 
 
 @bp.post("/lessons/<int:lesson_id>/heartbeat")
@@ -120,12 +108,12 @@ def _own_progress(lesson: Lesson) -> LessonProgress:
 @login_required
 def heartbeat(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    enrollment = queries.learning_enrollment(lesson, worker_of_user(current_user))
     ensure(enrollment is not None)
     if request.args.get("start"):  # the page was just opened: start (or restart) the clock, credit nothing
-        progress = ops.open_lesson(lesson, enrollment)
+        progress = operations.open_lesson(lesson, enrollment)
     else:
-        progress = ops.heartbeat(_own_progress(lesson), current_user)
+        progress = operations.heartbeat(_own_progress(lesson), current_user)
     enrollment = progress.enrollment
     return jsonify(seconds=progress.seconds, completed=progress.completed_at is not None,
                    progress_percent=enrollment.progress_percent, hours=str(enrollment.hours_credited))
@@ -138,7 +126,7 @@ def mark_done(lesson_id: int):
     progress = _own_progress(lesson)
     if not DoneForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.mark_done(progress, current_user),
+    return perform(lambda: operations.mark_done(progress, current_user),
                    done=_("Lesson completed."), to=url_for("lessons.lesson", lesson_id=lesson.id),
                    refused_category="warning")
 
@@ -148,7 +136,7 @@ def mark_done(lesson_id: int):
 def file(file_id: int):
     record = get_or_404(LessonFile, file_id)
     _access(record.lesson)
-    path = ops.files_dir() / record.stored_name
+    path = operations.files_dir() / record.stored_name
     if not path.is_file():
         abort(404)
     inline = record.is_image or record.is_video or record.content_type == "application/pdf"
@@ -161,9 +149,5 @@ def file(file_id: int):
 def progress(course_id: int):
     course = get_or_404(Course, course_id)
     ensure(can_edit_course(current_user, course))
-    lessons = course_lessons(course)
-    enrollments = db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
-                                     .order_by(Enrollment.id)).all()
-    done = {(p.enrollment_id, p.lesson_id) for p in db.session.scalars(sa.select(LessonProgress).join(LessonProgress.lesson)
-            .where(Lesson.course_id == course.id, LessonProgress.completed_at.is_not(None)))}
-    return render_template("lessons/progress.html", course=course, lessons=lessons, enrollments=enrollments, done=done)
+    return render_template("lessons/progress.html", course=course, lessons=queries.course_lessons(course),
+                           enrollments=queries.course_enrollments(course), done=queries.completed_pairs(course))

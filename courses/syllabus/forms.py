@@ -1,6 +1,7 @@
 """Forms of the syllabus package: versions, units, reviews, branches, trainers, committee."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
+from courses.syllabus.labels import DECISION_LABELS
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
 CODE_MESSAGE = _l("Use letters, digits, dot and dash only.")
@@ -18,6 +20,17 @@ def split_codes(text: str | None) -> list[str]:
     """Comma, space or 、-separated codes as a clean list."""
     cleaned = (text or "").replace("、", ",").replace("，", ",").replace(" ", ",")
     return [part.strip() for part in cleaned.split(",") if part.strip()]
+
+
+class _ChoosesUser:
+    """A form whose ``user_id`` offers ``users`` (name and log-in) and gives back the one chosen."""
+
+    def offer_users(self, users) -> None:
+        self.users = {user.id: user for user in users}
+        self.user_id.choices = [(u.id, f"{u.display_name} ({u.username})") for u in users]
+
+    def chosen_user(self):
+        return self.users.get(self.user_id.data)
 
 
 class ActionForm(FlaskForm):
@@ -61,7 +74,7 @@ class UnitForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("send_back", _l("Send back"))])
+    decision = SelectField(_l("Decision"), choices=[(decision.value, label) for decision, label in DECISION_LABELS.items()])
     comment = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Record review"))
 
@@ -72,23 +85,43 @@ class BranchForm(FlaskForm):
     area_id = SelectField(_l("District"), coerce=int, choices=[])
     submit = SubmitField(_l("Open branch"))
 
+    def __init__(self, districts, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.districts = {area.id: area for area in districts}
+        self.area_id.choices = [(area.id, f"{area.code} {area.name}") for area in districts]
 
-class TrainerForm(FlaskForm):
+    def chosen_area(self):
+        return self.districts.get(self.area_id.data)
+
+
+class TrainerForm(_ChoosesUser, FlaskForm):
     user_id = SelectField(_l("Instructor"), coerce=int, choices=[])
     branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[])
     qualifications = StringField(_l("Qualifications"), validators=[Optional(), Length(max=500)])
     specialties = StringField(_l("Units he or she may teach (codes, comma-separated)"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Add to trainer pool"))
 
-    def validate_specialties(self, field) -> None:
-        import re
+    def __init__(self, instructors, branches, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_users(instructors)
+        self.branches = {branch.id: branch for branch in branches}
+        self.branch_id.choices = [(0, _l("(city academy)"))] + [(b.id, b.name) for b in branches]
 
+    def chosen_branch(self):
+        """The branch chosen; None for the city academy itself."""
+        return self.branches.get(self.branch_id.data) if self.branch_id.data else None
+
+    def validate_specialties(self, field) -> None:
         for code in split_codes(field.data):
             if len(code) > 20 or not re.match(CODE_PATTERN, code):
                 raise ValidationError(_l("Unknown unit code: %(code)s", code=code[:20]))
 
 
-class CommitteeForm(FlaskForm):
+class CommitteeForm(_ChoosesUser, FlaskForm):
     user_id = SelectField(_l("User"), coerce=int, choices=[])
     title = StringField(_l("Title or expertise"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add to committee"))
+
+    def __init__(self, users, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.offer_users(users)

@@ -14,14 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.accounts.models import User
-from academy.database import UTCDateTime, utcnow
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from academy.registry.models import Area
 from academy.workflow import TransitionLog
-
-
-def _enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
-    return sa.Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class VersionStatus(enum.StrEnum):
@@ -43,7 +39,7 @@ class SyllabusVersion(db.Model):
     number: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus), default=VersionStatus.DRAFT, index=True)
+    status: Mapped[VersionStatus] = mapped_column(value_enum(VersionStatus), default=VersionStatus.DRAFT, index=True)
     current: Mapped[bool | None] = mapped_column(unique=True)  # True on the one current version, else NULL
     review_round: Mapped[int] = mapped_column(default=1)  # a send-back starts a new round of approvals
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("syllabus_versions.id"))
@@ -131,7 +127,7 @@ class VersionReview(db.Model):
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("syllabus_versions.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     round: Mapped[int] = mapped_column(default=1)
-    decision: Mapped[ReviewDecision] = mapped_column(_enum(ReviewDecision))
+    decision: Mapped[ReviewDecision] = mapped_column(value_enum(ReviewDecision))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -146,8 +142,8 @@ class VersionTransition(TransitionLog, db.Model):
     workflow_columns = ("version_id", "from_status", "to_status")
 
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("syllabus_versions.id"), index=True)
-    from_status: Mapped[VersionStatus | None] = mapped_column(_enum(VersionStatus))
-    to_status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus))
+    from_status: Mapped[VersionStatus | None] = mapped_column(value_enum(VersionStatus))
+    to_status: Mapped[VersionStatus] = mapped_column(value_enum(VersionStatus))
 
     by: Mapped[User | None] = relationship()
 

@@ -18,6 +18,7 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import Area, AreaLevel
 from academy.workflow import Move, Workflow, moves_of, value_of
+from courses.syllabus import queries
 from courses.syllabus.models import (
     Branch,
     CommitteeMember,
@@ -30,12 +31,11 @@ from courses.syllabus.models import (
     VersionTransition,
 )
 
-S = VersionStatus
 TRANSITIONS = {
-    (S.DRAFT, S.UNDER_REVIEW),       # submitted to the committee
-    (S.UNDER_REVIEW, S.DRAFT),       # sent back with comments
-    (S.UNDER_REVIEW, S.PUBLISHED),   # enough approvals
-    (S.PUBLISHED, S.RETIRED),        # replaced by the next published version
+    (VersionStatus.DRAFT, VersionStatus.UNDER_REVIEW),       # submitted to the committee
+    (VersionStatus.UNDER_REVIEW, VersionStatus.DRAFT),       # sent back with comments
+    (VersionStatus.UNDER_REVIEW, VersionStatus.PUBLISHED),   # enough approvals
+    (VersionStatus.PUBLISHED, VersionStatus.RETIRED),        # replaced by the next published version
 }
 UNIT_FIELDS = ["code", "title", "objectives", "theory_hours", "practice_hours", "assessment_standard",
                "case_categories", "position"]
@@ -47,16 +47,6 @@ class SyllabusError(DomainError):
 
 def required_approvals() -> int:
     return int(current_app.config.get("SYLLABUS_REQUIRED_APPROVALS", 2))
-
-
-def is_committee_member(user) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return db.session.scalar(sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user.id)) is not None
-
-
-def current_version() -> SyllabusVersion | None:
-    return db.session.scalar(sa.select(SyllabusVersion).where(SyllabusVersion.current.is_(True)))
 
 
 def _audit(done: Move) -> None:
@@ -79,8 +69,8 @@ def _move(version: SyllabusVersion, to: VersionStatus, by, reason: str = "") -> 
 def create_version(by, *, title: str, notes: str = "") -> SyllabusVersion:
     """A new draft, its units copied from the current version (if any). Flushes."""
     number = (db.session.scalar(sa.select(sa.func.max(SyllabusVersion.number))) or 0) + 1
-    base = current_version()
-    version = SyllabusVersion(number=number, title=title, notes=notes, status=S.DRAFT,
+    base = queries.current_version()
+    version = SyllabusVersion(number=number, title=title, notes=notes, status=VersionStatus.DRAFT,
                               based_on_id=base.id if base else None, created_by_id=getattr(by, "id", None))
     db.session.add(version)
     db.session.flush()
@@ -93,13 +83,13 @@ def create_version(by, *, title: str, notes: str = "") -> SyllabusVersion:
             copies[unit.id] = copy
             db.session.add(copy)
         db.session.flush()
-    WORKFLOW.record(version, None, S.DRAFT, by)
+    WORKFLOW.record(version, None, VersionStatus.DRAFT, by)
     audit.record(by, "syllabus.create", version, summary=f"v{number} {title}"[:500])
     return version
 
 
 def _require_draft(version: SyllabusVersion) -> None:
-    if version.status != S.DRAFT:
+    if version.status != VersionStatus.DRAFT:
         raise SyllabusError(_("Only a draft can be changed; this version is %(s)s.", s=version.status.value))
 
 
@@ -157,15 +147,15 @@ def submit_for_review(version: SyllabusVersion, by) -> None:
     """Hand a draft with at least one unit to the expert committee. Flushes."""
     if not version.units:
         raise SyllabusError(_("A version without units cannot be reviewed."))
-    _move(version, S.UNDER_REVIEW, by)
+    _move(version, VersionStatus.UNDER_REVIEW, by)
     db.session.flush()
 
 
 def review_version(version: SyllabusVersion, by, *, decision: ReviewDecision, comment: str = "") -> VersionReview:
     """A committee member approves, or sends the version back to draft with a comment. Flushes."""
-    if not is_committee_member(by):
+    if not queries.is_committee_member(by):
         raise SyllabusError(_("Only members of the expert committee review syllabus versions."))
-    if version.status != S.UNDER_REVIEW:
+    if version.status != VersionStatus.UNDER_REVIEW:
         raise SyllabusError(_("This version is not under review."))
     if decision == ReviewDecision.SEND_BACK and not comment.strip():
         raise SyllabusError(_("Say what must change when sending a version back."))
@@ -176,7 +166,7 @@ def review_version(version: SyllabusVersion, by, *, decision: ReviewDecision, co
     db.session.add(review)
     audit.record(by, f"syllabus.review_{decision.value}", version, summary=comment[:500])
     if decision == ReviewDecision.SEND_BACK:
-        _move(version, S.DRAFT, by, reason=comment.strip())
+        _move(version, VersionStatus.DRAFT, by, reason=comment.strip())
         version.review_round += 1
     db.session.flush()
     return review
@@ -184,7 +174,7 @@ def review_version(version: SyllabusVersion, by, *, decision: ReviewDecision, co
 
 def publish_version(version: SyllabusVersion, by) -> None:
     """Publish a version with enough approvals; the previous current version retires. Flushes."""
-    if version.status != S.UNDER_REVIEW:
+    if version.status != VersionStatus.UNDER_REVIEW:
         raise SyllabusError(_("Only a version under review can be published."))
     needed = required_approvals()
     if len(version.approvals()) < needed:
@@ -194,36 +184,19 @@ def publish_version(version: SyllabusVersion, by) -> None:
     previous = db.session.scalar(lock_for_update(
         sa.select(SyllabusVersion).where(SyllabusVersion.current.is_(True)), db.session))
     if previous is not None:
-        _move(previous, S.RETIRED, by, reason=f"v{version.number}")
+        _move(previous, VersionStatus.RETIRED, by, reason=f"v{version.number}")
         previous.current = None
         previous.retired_at = utcnow()
         db.session.flush()  # free the unique "current" slot before taking it
-    _move(version, S.PUBLISHED, by)
+    _move(version, VersionStatus.PUBLISHED, by)
     version.current = True
     version.published_at = utcnow()
     db.session.flush()
 
 
-def diff_versions(old: SyllabusVersion, new: SyllabusVersion) -> dict[str, list]:
-    """Units added, removed and changed (with the changed fields) between two versions, by code."""
-    before = {unit.code: unit for unit in old.units}
-    after = {unit.code: unit for unit in new.units}
-    changed = []
-    for code in sorted(before.keys() & after.keys()):
-        a, b = before[code].comparable(), after[code].comparable()
-        fields = [(name, a[name], b[name]) for name in a if a[name] != b[name]]
-        if fields:
-            changed.append((after[code], fields))
-    return {
-        "added": [after[code] for code in sorted(after.keys() - before.keys())],
-        "removed": [before[code] for code in sorted(before.keys() - after.keys())],
-        "changed": changed,
-    }
-
-
 def add_committee_member(user, by, *, title: str = "") -> CommitteeMember:
     """Put a user on the expert committee. Flushes."""
-    if is_committee_member(user):
+    if queries.is_committee_member(user):
         raise SyllabusError(_("This user is already on the committee."))
     member = CommitteeMember(user_id=user.id, title=title)
     db.session.add(member)

@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, request
 from flask_babel import gettext as _
 
+from academy.indicators import queries
 from academy.indicators.definitions import INDICATORS
 from academy.indicators.forms import PeriodForm
 from academy.indicators.periods import Period, current_month, parse_period
+from academy.registry.models import Area
 from academy.web.errors import render_error
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
@@ -21,6 +23,14 @@ def chosen_period(form_class=PeriodForm) -> tuple[Period, PeriodForm]:
     period = parse_period(form.period.data) if form.period.data else current_month()
     form.period.data = period.key
     return period, form
+
+
+def load_area(code: str) -> Area:
+    """The area of the URL's code, or 404."""
+    area = queries.area_by_code(code)
+    if area is None:
+        abort(404)
+    return area
 
 
 @bp.app_template_filter("indicator_value")

@@ -1,15 +1,13 @@
 """Administration: assessment scheme versions and refreshing snapshots by hand."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.extensions import db
-from academy.indicators import access, operations
+from academy.indicators import access, operations, queries, scoring
 from academy.indicators.forms import RefreshForm, SchemeForm
-from academy.indicators.models import AssessmentScheme, SnapshotPeriod
+from academy.indicators.models import AssessmentScheme
 from academy.indicators.refresh import request_refresh
 from academy.indicators.views import bp
 from academy.permissions import Role, ensure, get_or_404, require_role
@@ -18,10 +16,7 @@ from academy.web.errors import render_error
 
 
 def _items_text(scheme: AssessmentScheme | None) -> str:
-    if scheme is None:
-        from academy.indicators.scoring import DEFAULT_ITEMS as items
-    else:
-        items = scheme.items
+    items = scoring.DEFAULT_ITEMS if scheme is None else scheme.items
     return "\n".join(f"{i['indicator']} {i['weight']} {i['target']:g}" + (
         " " + ",".join(f"{a:g}:{b:g}" for a, b in i["bands"]) if i.get("bands") else "") for i in items)
 
@@ -30,7 +25,7 @@ def _items_text(scheme: AssessmentScheme | None) -> str:
 @require_role(Role.HR)
 def schemes():
     ensure(access.can_manage_schemes(current_user))
-    current = operations.active_scheme()
+    current = queries.active_scheme()
     form = SchemeForm(obj=current) if current is not None else SchemeForm()
     if not form.is_submitted():
         form.items.data = _items_text(current)
@@ -52,8 +47,7 @@ def _schemes_page(form, current, refusal: str | None = None):
     """The schemes page; a refused scheme's reason shows under its items."""
     if refusal:
         form.items.errors = [*form.items.errors, refusal]
-    versions = db.session.scalars(sa.select(AssessmentScheme).order_by(AssessmentScheme.id.desc()).limit(100)).all()
-    periods = db.session.scalars(sa.select(SnapshotPeriod).order_by(SnapshotPeriod.period_key.desc()).limit(40)).all()
+    versions, periods = queries.scheme_versions(), queries.stored_periods()
     return render_template("indicators/schemes.html", form=form, versions=versions, current=current, periods=periods,
                            refresh_form=RefreshForm()), 400 if form.errors else 200
 

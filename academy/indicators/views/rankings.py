@@ -9,8 +9,7 @@ from flask_login import current_user
 from academy.exports import Table, csv_bytes, download, xlsx_bytes
 from academy.indicators import access, queries
 from academy.indicators.forms import RankingForm
-from academy.indicators.views import bp, chosen_period
-from academy.indicators.views.pages import load_area, ranking_with_names
+from academy.indicators.views import bp, chosen_period, load_area
 from academy.permissions import ensure, require_role
 
 FORMATS = ("xlsx", "csv")
@@ -31,7 +30,7 @@ def ranking(code: str, fmt: str):
     header = [_("Rank"), *named, _("Area code"), _("Score"), _("Cases due to close"), _("Excellent")]
     rows = [[rank, name, key, area_code, score if score is not None else _("too few cases"), sample,
              _("yes") if key in excellent else ""] for rank, name, key, area_code, score, sample in
-            ranking_with_names(period, kind, area.code)]
+            queries.ranking_with_names(period, kind, area.code)]
     name = f"ranking-{kind}-{area.code}-{period.key}.{fmt}".replace("..", "_")
     title = _("Ranking %(period)s", period=period.key)
     body = xlsx_bytes([Table(title, header, rows)]) if fmt == "xlsx" else csv_bytes(header, rows)

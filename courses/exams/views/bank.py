@@ -19,7 +19,7 @@ from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageF
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.views import bp
-from courses.syllabus.operations import current_version
+from courses.syllabus.queries import current_version
 
 
 def _unit_choices() -> list[tuple[int, str]]:

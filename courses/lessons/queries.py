@@ -1,0 +1,56 @@
+"""Reading lessons and progress: a course's lessons, a trainee's enrollment and progress in them."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from academy.extensions import db
+from courses.enrollment.models import Course, Enrollment, EnrollmentState
+from courses.lessons.access import LEARNING_STATES
+from courses.lessons.models import Lesson, LessonProgress
+
+
+def course_lessons(course: Course, include_hidden: bool = False) -> list[Lesson]:
+    """A course's lessons in their order; hidden ones only when asked (for those who run it)."""
+    query = sa.select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position, Lesson.id)
+    if not include_hidden:
+        query = query.where(Lesson.published.is_(True))
+    return db.session.scalars(query).all()
+
+
+def learning_enrollment(lesson: Lesson, worker) -> Enrollment | None:
+    """The worker's enrollment that lets him study ``lesson`` (enrolled, or completed: review)."""
+    if worker is None:
+        return None
+    return db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.course_id == lesson.course_id, Enrollment.worker_id == worker.id,
+        Enrollment.state.in_(LEARNING_STATES)))
+
+
+def progress_of(lesson: Lesson, enrollment: Enrollment) -> LessonProgress | None:
+    """The trainee's progress in one lesson, if he has opened it."""
+    return db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
+
+
+def done_lesson_ids(enrollment: Enrollment) -> set[int]:
+    """The ids of the lessons the enrollment has completed."""
+    return set(db.session.scalars(sa.select(LessonProgress.lesson_id).where(
+        LessonProgress.enrollment_id == enrollment.id, LessonProgress.completed_at.is_not(None))))
+
+
+def studying(worker) -> list[Enrollment]:
+    """The worker's enrollments in courses he is studying now."""
+    return db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.worker_id == worker.id, Enrollment.state == EnrollmentState.ENROLLED)).all()
+
+
+def course_enrollments(course: Course) -> list[Enrollment]:
+    return db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
+                              .order_by(Enrollment.id)).all()
+
+
+def completed_pairs(course: Course) -> set[tuple[int, int]]:
+    """(enrollment id, lesson id) of every lesson completed in the course (the progress grid)."""
+    return {(p.enrollment_id, p.lesson_id) for p in db.session.scalars(
+        sa.select(LessonProgress).join(LessonProgress.lesson)
+        .where(Lesson.course_id == course.id, LessonProgress.completed_at.is_not(None)))}
