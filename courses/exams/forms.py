@@ -8,19 +8,9 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
-from courses.exams.formats import MAX_STEM, OPTION_LETTERS, Difficulty
-from courses.exams.grading import PartialCredit, QuestionType
-from courses.exams.models import ResultRelease
-
-TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: _l("Multiple choice"),
-               QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
-               QuestionType.ESSAY: _l("Short answer / essay")}
-DIFFICULTY_LABELS = {Difficulty.EASY: _l("Easy"), Difficulty.MEDIUM: _l("Medium"), Difficulty.HARD: _l("Hard")}
-CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
-                 PartialCredit.NO_WRONG: _l("Share per right option, nothing if any wrong one"),
-                 PartialCredit.RIGHT_MINUS_WRONG: _l("Right minus wrong")}
-RELEASE_LABELS = {ResultRelease.IMMEDIATE: _l("As soon as graded"), ResultRelease.AFTER_CLOSE: _l("After the exam closes"),
-                  ResultRelease.MANUAL: _l("When an instructor releases them")}
+from courses.exams.formats import MAX_STEM, OPTION_LETTERS
+from courses.exams.grading import QuestionType
+from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
 
 
 class QuestionForm(FlaskForm):

@@ -10,7 +10,7 @@ from flask_babel import get_timezone
 from flask_login import current_user
 
 from academy.permissions import get_or_404
-from courses.exams.forms import DIFFICULTY_LABELS, TYPE_LABELS
+from courses.exams.labels import DIFFICULTY_LABELS, TYPE_LABELS
 from courses.exams.models import Exam
 from courses.exams.operations import can_manage_exam
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from academy.permissions import Role, get_or_404, require_role
@@ -13,12 +12,9 @@ from academy.web.paging import int_arg
 from courses.exams import marking, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, ReconcileForm
+from courses.exams.labels import MARK_SAVED_LABELS
 from courses.exams.models import AttemptItem, AttemptState
 from courses.exams.views import bp, managed_exam
-
-SAVED = {marking.Stage.SECOND: _l("First mark saved; a different instructor gives the second."),
-         marking.Stage.FINAL: _l("Both marks are in and agree: the final points are their mean."),
-         marking.Stage.RECONCILE: _l("Both marks are in but too far apart: the answer waits to be reconciled.")}
 
 
 def queue_for(exam, items) -> marking.MarkingQueue:
@@ -49,7 +45,7 @@ def mark_page(exam, item: AttemptItem):
     if form.validate_on_submit():
         on_refusal(lambda error: _mark_refused(exam, item, form, error), category=None)
         stage = marking.mark_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
-        flash(str(SAVED.get(stage, _("Mark saved."))), "success")
+        flash(str(MARK_SAVED_LABELS.get(stage, _("Mark saved."))), "success")
         return _next(exam, int_arg("question"), reconcile=False)
     return _mark_page(exam, item, form, 400 if request.method == "POST" else 200)
 

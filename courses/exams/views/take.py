@@ -21,7 +21,8 @@ from courses.enrollment import queries as enrollment_queries
 from courses.exams import attempts as ops
 from courses.exams import queries
 from courses.exams.content import render_markdown
-from courses.exams.forms import TYPE_LABELS, ActionForm
+from courses.exams.forms import ActionForm
+from courses.exams.labels import TYPE_LABELS
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.views import bp
 
