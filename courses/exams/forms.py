@@ -34,6 +34,11 @@ class QuestionForm(FlaskForm):
     tags = StringField(_l("Tags (comma separated)"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Save question"))
 
+    def __init__(self, unit_choices: list[tuple[int, str]], *args, **kwargs) -> None:
+        """``unit_choices``: (id, label) of the syllabus units, "-" (0) first (``queries.unit_choices``)."""
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = unit_choices
+
     def options(self) -> list[str]:
         values = [getattr(self, f"option_{c.lower()}").data or "" for c in OPTION_LETTERS]
         while values and not values[-1].strip():
@@ -109,6 +114,11 @@ class RuleForm(FlaskForm):
     count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
     points = DecimalField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
     submit = SubmitField(_l("Add to blueprint"))
+
+    def __init__(self, unit_choices: list[tuple[int, str]], *args, **kwargs) -> None:
+        """``unit_choices``: (id, label) of the syllabus units, "-" (0) first (``queries.unit_choices``)."""
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = unit_choices
 
 
 class AccommodationForm(FlaskForm):

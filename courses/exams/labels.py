@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from courses.exams.formats import Difficulty
 from courses.exams.grading import PartialCredit, QuestionType
-from courses.exams.marking import Stage
 from courses.exams.models import ResultRelease
+from courses.exams.operations.marking import Stage
 
 TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: _l("Multiple choice"),
                QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
