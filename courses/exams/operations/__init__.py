@@ -5,7 +5,7 @@ caller (the request cycle, a command, a job) commits once.
 - ``exams``: exam settings, the blueprint, publishing, accommodations, releasing results
   (re-exported here: ``operations.save_exam(...)``);
 - ``attempts``: start, ordered idempotent saves, close (by the trainee or the deadline), the
-  sweep, grading by hand; ``marking``: double marking; ``regrade``: dry run and regrade;
+  sweep, grading by hand (``answers`` checks what a save brings); ``marking``: double marking; ``regrade``: dry run and regrade;
 - ``bank``: questions, their versions, imports and exports; ``images``: stem images.
 """
 from courses.exams.operations.exams import (  # noqa: F401
