@@ -105,7 +105,7 @@ def sweep_figures(db) -> dict:
 
 def submit_figures(app, db) -> list[dict]:
     """Statements of one exam submit (close and grade), with and without the certificate listeners."""
-    from courses.exams import attempts as attempt_ops
+    from courses.exams.operations import attempts as attempt_ops
     from tests.fixtures.certificates import create_cert_type, final_exam_course
     from tests.fixtures.exams import create_taker
 

@@ -27,8 +27,8 @@ from academy.jobs import Job, JobStatus, enqueue_job
 from academy.permissions import Role
 from courses.certificates import batch
 from courses.certificates.models import Certificate, CertificateStatus
-from courses.exams import attempts as attempt_ops
 from courses.exams.grading import QuestionType as T
+from courses.exams.operations import attempts as attempt_ops
 from tests.faults.conftest import Browser
 from tests.fixtures.certificates import create_cert_type
 from tests.fixtures.exams import create_exam, create_taker

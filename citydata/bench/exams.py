@@ -20,11 +20,12 @@ import sqlalchemy as sa
 from academy.extensions import db
 from citydata.demo.exams import FINAL_BLUEPRINT, QUESTIONS
 from courses.enrollment.models import Course
-from courses.exams import bank, operations
-from courses.exams.attempts import _draw, option_order
+from courses.exams import operations
 from courses.exams.grading import CENT, PartialCredit, QuestionType
 from courses.exams.models import Attempt, AttemptItem, AttemptTransition, Question, QuestionStatus, ResultRelease
-from courses.exams.operations import rule_pool
+from courses.exams.operations import bank
+from courses.exams.operations.attempts import _draw, option_order
+from courses.exams.queries import rule_pool
 
 T = QuestionType
 

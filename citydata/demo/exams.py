@@ -9,9 +9,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from academy.database import utcnow
-from courses.exams import bank, operations
+from courses.exams import operations
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import QuestionStatus, ResultRelease
+from courses.exams.operations import bank
 
 T = QuestionType
 # (unit, type, difficulty, stem, options, correct, explanation)

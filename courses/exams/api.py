@@ -16,7 +16,8 @@ from flask_wtf.csrf import generate_csrf
 
 from academy.database import utcnow
 from academy.web.cycle import keep_changes, on_refusal
-from courses.exams import attempts as ops
+from courses.exams.models import AttemptState
+from courses.exams.operations import attempts
 from courses.exams.views import bp
 from courses.exams.views.take import own_attempt
 
@@ -37,7 +38,7 @@ def _state(attempt, status: str = "ok", saved_at=None) -> dict:
 def attempt_state(attempt_id: int):
     attempt = own_attempt(attempt_id)
     body = _state(attempt)
-    if attempt.state is ops.S.IN_PROGRESS:
+    if attempt.state is AttemptState.IN_PROGRESS:
         body["answers"] = {str(item.id): item.response for item in attempt.items}
     return jsonify(body)
 
@@ -62,7 +63,7 @@ def save(attempt_id: int):
     attempt = own_attempt(attempt_id, for_update=True)
     seq, answers = _payload()
     on_refusal(lambda error: (jsonify(status="invalid", message=str(error)), 400), category=None)
-    result = ops.save_answers(attempt, None, seq, answers, locked=True)
+    result = attempts.save_answers(attempt, None, seq, answers, locked=True)
     body = _state(attempt, result.status, result.saved_at)
     body["last_seq"] = result.last_seq
     if result.status == "closed":

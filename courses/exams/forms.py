@@ -8,19 +8,9 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
-from courses.exams.formats import MAX_STEM, OPTION_LETTERS, Difficulty
-from courses.exams.grading import PartialCredit, QuestionType
-from courses.exams.models import ResultRelease
-
-TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: _l("Multiple choice"),
-               QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
-               QuestionType.ESSAY: _l("Short answer / essay")}
-DIFFICULTY_LABELS = {Difficulty.EASY: _l("Easy"), Difficulty.MEDIUM: _l("Medium"), Difficulty.HARD: _l("Hard")}
-CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
-                 PartialCredit.NO_WRONG: _l("Share per right option, nothing if any wrong one"),
-                 PartialCredit.RIGHT_MINUS_WRONG: _l("Right minus wrong")}
-RELEASE_LABELS = {ResultRelease.IMMEDIATE: _l("As soon as graded"), ResultRelease.AFTER_CLOSE: _l("After the exam closes"),
-                  ResultRelease.MANUAL: _l("When an instructor releases them")}
+from courses.exams.formats import MAX_STEM, OPTION_LETTERS
+from courses.exams.grading import QuestionType
+from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
 
 
 class QuestionForm(FlaskForm):
@@ -43,6 +33,11 @@ class QuestionForm(FlaskForm):
     difficulty = SelectField(_l("Difficulty"), choices=[(d, label) for d, label in DIFFICULTY_LABELS.items()], default="medium")
     tags = StringField(_l("Tags (comma separated)"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Save question"))
+
+    def __init__(self, unit_choices: list[tuple[int, str]], *args, **kwargs) -> None:
+        """``unit_choices``: (id, label) of the syllabus units, "-" (0) first (``queries.unit_choices``)."""
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = unit_choices
 
     def options(self) -> list[str]:
         values = [getattr(self, f"option_{c.lower()}").data or "" for c in OPTION_LETTERS]
@@ -119,6 +114,11 @@ class RuleForm(FlaskForm):
     count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])
     points = DecimalField(_l("Points each"), default=2, places=2, validators=[InputRequired(), NumberRange(0.5, 100)])
     submit = SubmitField(_l("Add to blueprint"))
+
+    def __init__(self, unit_choices: list[tuple[int, str]], *args, **kwargs) -> None:
+        """``unit_choices``: (id, label) of the syllabus units, "-" (0) first (``queries.unit_choices``)."""
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = unit_choices
 
 
 class AccommodationForm(FlaskForm):

@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.accounts.models import User
-from academy.database import UTCDateTime, utcnow
-from academy.database import value_enum as _enum
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from academy.registry.models import Worker
 from academy.workflow import TransitionLog
@@ -58,11 +57,11 @@ class Question(db.Model):
     family_id: Mapped[int | None] = mapped_column(index=True)  # the first version's id
     version: Mapped[int] = mapped_column(default=1)
     latest: Mapped[bool] = mapped_column(default=True, index=True)
-    type: Mapped[QuestionType] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType] = mapped_column(value_enum(QuestionType))
     stem: Mapped[str] = mapped_column(sa.Text)  # Markdown, sanitised when shown
     options: Mapped[list] = mapped_column(sa.JSON, default=list)
     correct: Mapped[list] = mapped_column(sa.JSON, default=list)
-    partial_credit: Mapped[PartialCredit] = mapped_column(_enum(PartialCredit), default=PartialCredit.ALL_OR_NOTHING)
+    partial_credit: Mapped[PartialCredit] = mapped_column(value_enum(PartialCredit), default=PartialCredit.ALL_OR_NOTHING)
     case_sensitive: Mapped[bool] = mapped_column(default=False)
     width_sensitive: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
@@ -70,7 +69,7 @@ class Question(db.Model):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("syllabus_units.id"), index=True)
     difficulty: Mapped[str] = mapped_column(sa.String(10), default="medium", index=True)
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
-    status: Mapped[QuestionStatus] = mapped_column(_enum(QuestionStatus), default=QuestionStatus.DRAFT, index=True)
+    status: Mapped[QuestionStatus] = mapped_column(value_enum(QuestionStatus), default=QuestionStatus.DRAFT, index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -92,7 +91,7 @@ class Exam(db.Model):
     course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     is_final: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[ExamStatus] = mapped_column(_enum(ExamStatus), default=ExamStatus.DRAFT, index=True)
+    status: Mapped[ExamStatus] = mapped_column(value_enum(ExamStatus), default=ExamStatus.DRAFT, index=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     time_limit_minutes: Mapped[int] = mapped_column(default=60)
@@ -104,7 +103,7 @@ class Exam(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     show_score: Mapped[bool] = mapped_column(default=True)
     show_answers: Mapped[bool] = mapped_column(default=False)
-    release: Mapped[ResultRelease] = mapped_column(_enum(ResultRelease), default=ResultRelease.IMMEDIATE)
+    release: Mapped[ResultRelease] = mapped_column(value_enum(ResultRelease), default=ResultRelease.IMMEDIATE)
     # Two blind marks per hand-graded answer (``courses.exams.marking``); marks at most this many
     # points apart are averaged, marks further apart wait for reconciliation.
     double_marking: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -128,7 +127,7 @@ class ExamRule(db.Model):
     exam_id: Mapped[int] = mapped_column(sa.ForeignKey("exams.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     question_family_id: Mapped[int | None] = mapped_column()  # a fixed question (its latest active version)
-    type: Mapped[QuestionType | None] = mapped_column(_enum(QuestionType))
+    type: Mapped[QuestionType | None] = mapped_column(value_enum(QuestionType))
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("syllabus_units.id"))
     difficulty: Mapped[str | None] = mapped_column(sa.String(10))
     count: Mapped[int] = mapped_column(default=1)
@@ -163,7 +162,7 @@ class Attempt(db.Model):
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)  # who may open it
     number: Mapped[int] = mapped_column(default=1)
-    state: Mapped[AttemptState] = mapped_column(_enum(AttemptState), default=AttemptState.IN_PROGRESS, index=True)
+    state: Mapped[AttemptState] = mapped_column(value_enum(AttemptState), default=AttemptState.IN_PROGRESS, index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -238,8 +237,8 @@ class AttemptTransition(TransitionLog, db.Model):
     workflow_columns = ("attempt_id", "from_state", "to_state")
 
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempts.id"), index=True)
-    from_state: Mapped[AttemptState | None] = mapped_column(_enum(AttemptState))
-    to_state: Mapped[AttemptState] = mapped_column(_enum(AttemptState))
+    from_state: Mapped[AttemptState | None] = mapped_column(value_enum(AttemptState))
+    to_state: Mapped[AttemptState] = mapped_column(value_enum(AttemptState))
 
 
 class StemImage(db.Model):

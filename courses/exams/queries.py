@@ -3,28 +3,39 @@ and what certificates ask: "has this worker passed the final exam of that course
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from academy.database import lock_for_update
 from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
-from courses.enrollment.models import Course, CourseKind, Enrollment
+from academy.registry.models import Worker
+from courses.enrollment.models import Course, CourseKind, Enrollment, EnrollmentState
 from courses.exams.grading import QuestionType
 from courses.exams.itemstats import ItemResponse, ItemStatistics, item_statistics
 from courses.exams.models import (
+    Accommodation,
     Attempt,
     AttemptItem,
+    AttemptItemMark,
     AttemptState,
     Exam,
     ExamRule,
     ExamStatus,
     Question,
     QuestionStatus,
+    StemImage,
 )
+from courses.syllabus.models import SyllabusUnit
+from courses.syllabus.queries import current_version
+
+# A stem image's key: 32 hex digits, random (``operations.images``).
+IMAGE_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 def exams_of_course(course: Course, include_drafts: bool = False) -> list[Exam]:
@@ -43,8 +54,6 @@ def rule_pools(rules: list[ExamRule]) -> list[list]:
     """Each draw rule's ``operations.rule_pool``, read in one query: the latest active questions of
     the rules' types, ordered by id, then sorted out per rule by unit and difficulty. A draw needs
     only id, family, type and options, so those are read as plain rows, not whole questions."""
-    from courses.exams.operations import rule_pool
-
     types = {rule.type for rule in rules if not rule.question_family_id}
     candidates = db.session.execute(
         sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.unit_id,
@@ -182,3 +191,142 @@ def gradebook_xlsx(course: Course, title: str, header: list[str]) -> bytes:
     data = [[worker.number, worker.name, *[float(a.percent) if a else None for a in attempts],
              *[("✔" if a.passed else "✘") if a else "" for a in attempts]] for worker, attempts in rows]
     return xlsx_bytes([Table(title, header + [e.title for e in exams] + [f"{e.title} ✔" for e in exams], data)])
+
+
+# ---- the bank -----------------------------------------------------------------------------------
+
+
+def bank_questions(*, search: str = "", unit_id: int | None = None, kind: str = "", status: str = "",
+                   limit: int = 500) -> list[Question]:
+    """The latest version of each question, filtered."""
+    query = sa.select(Question).where(Question.latest.is_(True)).order_by(Question.family_id.desc())
+    if search:
+        query = query.where(Question.stem.ilike(f"%{search}%", escape="\\"))
+    if unit_id:
+        query = query.where(Question.unit_id == unit_id)
+    if kind:
+        query = query.where(Question.type == kind)
+    if status:
+        query = query.where(Question.status == status)
+    return db.session.scalars(query.limit(limit)).all()
+
+
+def question_versions(question: Question) -> list[Question]:
+    """Every version of the question's family, newest first."""
+    return db.session.scalars(sa.select(Question).where(Question.family_id == question.family_id)
+                              .order_by(Question.version.desc())).all()
+
+
+def latest_active_question(family_id: int) -> Question | None:
+    return db.session.scalar(sa.select(Question).where(
+        Question.family_id == family_id, Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE))
+
+
+def rule_pool(rule: ExamRule) -> list[Question]:
+    """The questions a draw rule may pick: latest versions, active, of its type, unit and difficulty."""
+    if rule.question_family_id:
+        question = latest_active_question(rule.question_family_id)
+        return [question] if question else []
+    query = sa.select(Question).where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE,
+                                      Question.type == rule.type)
+    if rule.unit_id:
+        query = query.where(Question.unit_id == rule.unit_id)
+    if rule.difficulty:
+        query = query.where(Question.difficulty == rule.difficulty)
+    return db.session.scalars(query.order_by(Question.id)).all()
+
+
+def units_by_code() -> dict[str, SyllabusUnit]:
+    """The units of the current syllabus version by code (what imported files name)."""
+    version = current_version()
+    return {unit.code: unit for unit in version.units} if version else {}
+
+
+def unit_choices() -> list[tuple[int, str]]:
+    """(id, "code title") of the current syllabus's units below the top level, after a "-" for none."""
+    version = current_version()
+    units = [u for u in version.units if u.parent_id is not None] if version else []
+    return [(0, "-")] + [(u.id, f"{u.code} {u.title}") for u in units]
+
+
+def recent_images(limit: int = 30) -> list[StemImage]:
+    return db.session.scalars(sa.select(StemImage).order_by(StemImage.id.desc()).limit(limit)).all()
+
+
+def image_by_key(key: str) -> StemImage | None:
+    if not IMAGE_KEY.fullmatch(key or ""):
+        return None
+    return db.session.scalar(sa.select(StemImage).where(StemImage.key == key))
+
+
+# ---- exams and attempts of a person -------------------------------------------------------------
+
+
+def published_exams_for(worker: Worker) -> list[Exam]:
+    """The published exams of the courses the worker is enrolled in or completed, by opening time."""
+    course_ids = db.session.scalars(sa.select(Enrollment.course_id).where(
+        Enrollment.worker_id == worker.id,
+        Enrollment.state.in_((EnrollmentState.ENROLLED, EnrollmentState.COMPLETED)))).all()
+    return db.session.scalars(sa.select(Exam).where(Exam.course_id.in_(course_ids), Exam.status == ExamStatus.PUBLISHED)
+                              .order_by(Exam.opens_at)).all()
+
+
+def recent_exams(limit: int = 300) -> list[Exam]:
+    return db.session.scalars(sa.select(Exam).order_by(Exam.opens_at.desc()).limit(limit)).all()
+
+
+def has_enrollment(exam: Exam, worker: Worker) -> bool:
+    """Does the worker have an enrollment (in any state) in the exam's course?"""
+    return db.session.scalar(sa.select(Enrollment.id).where(
+        Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id)) is not None
+
+
+def worker_by_number(number: str) -> Worker | None:
+    return db.session.scalar(sa.select(Worker).where(Worker.number == number))
+
+
+def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:
+    return db.session.scalar(sa.select(Accommodation).where(Accommodation.exam_id == exam.id,
+                                                            Accommodation.worker_id == worker_id))
+
+
+def accommodations_of(exam: Exam) -> list[Accommodation]:
+    return db.session.scalars(sa.select(Accommodation).where(Accommodation.exam_id == exam.id)).all()
+
+
+def attempts_left(exam: Exam, worker_id: int, used: int | None = None) -> int:
+    """Attempts the person may still start; ``used``: how many they have made, when the caller has read them."""
+    grant = accommodation(exam, worker_id)
+    if used is None:
+        used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam.id,
+                                                                            Attempt.worker_id == worker_id))
+    return exam.attempts_allowed + (grant.extra_attempts if grant else 0) - used
+
+
+def open_attempt(exam: Exam, worker_id: int) -> Attempt | None:
+    return db.session.scalar(sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.worker_id == worker_id,
+                                                      Attempt.state == AttemptState.IN_PROGRESS))
+
+
+def items_to_grade():
+    """Loader option: an attempt's items and, of their questions, what grading reads (type and key),
+    in one more query; the stems and options, the wide part, are not needed to close an attempt."""
+    return selectinload(Attempt.items).joinedload(AttemptItem.question).load_only(
+        Question.type, Question.correct, Question.partial_credit, Question.case_sensitive, Question.width_sensitive)
+
+
+def attempt_by_id(attempt_id: int, *, for_update: bool = False, with_items: bool = False) -> Attempt | None:
+    """The attempt with its exam. ``for_update``: its row locked until the commit (a save, a submit);
+    ``with_items``: its items as grading reads them, in one more query (``items_to_grade``)."""
+    query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
+    if with_items:
+        query = query.options(items_to_grade())
+    if for_update:
+        query = lock_for_update(query, db.session, of=Attempt).execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def marks_of(item: AttemptItem) -> list[AttemptItemMark]:
+    """The answer's marks, first then second, read from the database (not the session's cache)."""
+    return db.session.scalars(sa.select(AttemptItemMark).where(AttemptItemMark.item_id == item.id)
+                              .order_by(AttemptItemMark.round).execution_options(populate_existing=True)).all()

@@ -1,6 +1,8 @@
 """Wire the assessment engine in: blueprint, navigation, the course page's exam list, CLI sweep."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
@@ -9,17 +11,17 @@ from markupsafe import Markup
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role
+from courses.enrollment.operations import can_edit_course
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     queries,
 )
+from courses.exams.operations import attempts, images
 from courses.exams.views import bp
 
 
 def course_section(course, user, enrollment) -> Markup:
     """The exams on a course page: trainees see published ones, instructors every one and a 'new' link."""
-    from courses.enrollment.operations import can_edit_course
-
     editor = can_edit_course(user, course)
     exams = queries.exams_of_course(course, include_drafts=editor)
     if not exams and not editor:
@@ -31,9 +33,7 @@ def course_section(course, user, enrollment) -> Markup:
 @click.command("exams-sweep")
 def sweep_command() -> None:
     """Close every exam attempt whose time (and grace) has run out, and grade it."""
-    from courses.exams.attempts import sweep_overdue
-
-    closed = sweep_overdue()
+    closed = attempts.sweep_overdue()
     db.session.commit()
     click.echo(f"{closed} attempts closed.")
 
@@ -44,11 +44,7 @@ def sweep_command() -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 def purge_images_command(older_than_days: int, dry_run: bool) -> None:
     """Delete stem images that no question version shows (uploads whose question was never saved)."""
-    from datetime import timedelta
-
-    from courses.exams.images import purge_unused
-
-    unused = purge_unused(None, older_than=timedelta(days=older_than_days), dry_run=dry_run)
+    unused = images.purge_unused(None, older_than=timedelta(days=older_than_days), dry_run=dry_run)
     db.session.commit()
     for image in unused:
         click.echo(f"{image.key}  {image.size:>9} bytes  {image.created_at:%Y-%m-%d}  {image.original_name}")

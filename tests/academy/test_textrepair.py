@@ -12,9 +12,9 @@ from academy.extensions import db
 from academy.permissions import Role
 from academy.textrepair import text_columns
 from courses.enrollment.models import CourseKind
-from courses.exams import attempts as ops
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import AttemptItem, AttemptState
+from courses.exams.operations import attempts as ops
 from tests.support import log_in, post_form
 
 BROKEN = "答\ud800案\x01\x7f\x85 第二行\n"  # what an autosave could store before the guard

@@ -56,7 +56,7 @@ def _refused_moves(workflow: Workflow):
 def test_the_app_declares_its_workflows():
     assert {name.rsplit(".", 1)[0] for name in WORKFLOWS} >= {
         "academy.cases.operations.core", "courses.certificates.lifecycle", "courses.enrollment.operations",
-        "courses.exams.attempts", "courses.syllabus.operations"}
+        "courses.exams.operations.attempts", "courses.syllabus.operations"}
 
 
 def test_every_transition_table_is_written_by_one_workflow():

@@ -3,8 +3,8 @@ exam and its attempt for the enrolled trainee who owns it, 404 for everyone else
 from __future__ import annotations
 
 from academy.extensions import db
-from courses.exams import attempts as attempt_ops
 from courses.exams.grading import QuestionType as T
+from courses.exams.operations import attempts as attempt_ops
 from tests.access import Access, everyone
 from tests.fixtures.courses import create_course
 from tests.fixtures.exams import create_exam, create_question, create_taker
@@ -36,7 +36,7 @@ def _marked_apart(course, world):
     """An essay of a double-marked exam whose two marks are too far apart: it waits to be reconciled."""
     from decimal import Decimal
 
-    from courses.exams import marking
+    from courses.exams.operations import marking
 
     exam = create_exam(course, rules=((T.ESSAY, 1, "6"),), double_marking=True, double_marking_tolerance=Decimal("1"))
     sitter, worker = create_taker(course)

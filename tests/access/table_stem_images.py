@@ -3,7 +3,7 @@ and to the trainee whose running attempt shows a question with it, and is 404 fo
 (the same trainee role in another area included, and staff outside the bank)."""
 from __future__ import annotations
 
-from courses.exams import attempts as attempt_ops
+from courses.exams.operations import attempts as attempt_ops
 from tests.access import Access, everyone
 from tests.fixtures.exam_images import create_exam_showing, create_image, create_question_with_image
 

@@ -12,9 +12,9 @@ from academy.accounts.models import User
 from academy.accounts.operations import create_user, grant_role
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import attempts as ops
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import AttemptItem, AttemptState, ResultRelease
+from courses.exams.operations import attempts as ops
 from tests.fixtures.courses import create_course
 from tests.fixtures.exams import create_exam, create_taker
 from tests.support import PASSWORD, log_in_page

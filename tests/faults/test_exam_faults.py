@@ -30,9 +30,9 @@ import sqlalchemy as sa
 from academy.audit import AuditEntry
 from academy.database import utcnow
 from academy.extensions import db
-from courses.exams.attempts import sweep_overdue
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptItem, AttemptState, AttemptTransition
+from courses.exams.operations.attempts import sweep_overdue
 from tests.faults.conftest import (
     Browser,
     children,

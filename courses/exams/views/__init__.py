@@ -10,9 +10,9 @@ from flask_babel import get_timezone
 from flask_login import current_user
 
 from academy.permissions import get_or_404
-from courses.exams.forms import DIFFICULTY_LABELS, TYPE_LABELS
+from courses.exams import access
+from courses.exams.labels import DIFFICULTY_LABELS, TYPE_LABELS
 from courses.exams.models import Exam
-from courses.exams.operations import can_manage_exam
 
 bp = Blueprint("exams", __name__)
 
@@ -35,7 +35,7 @@ def to_local(value: datetime) -> datetime:
 def managed_exam(exam_id: int) -> Exam:
     """An exam the current user manages: 404 if it does not exist, 403 if not his."""
     exam = get_or_404(Exam, exam_id)
-    if not can_manage_exam(current_user, exam):
+    if not access.can_manage_exam(current_user, exam):
         abort(403)
     return exam
 

@@ -2,30 +2,30 @@
 and the images stems show (uploaded here, served only to who may see a question showing them)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.exports import download
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
-from courses.exams import bank as ops
-from courses.exams import images as image_ops
+from courses.exams import access, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
+from courses.exams.operations import images
+from courses.exams.operations.bank import (
+    create_question,
+    export_gift,
+    export_xlsx,
+    import_questions,
+    read_file,
+    set_question_status,
+    update_question,
+)
 from courses.exams.views import bp
-from courses.syllabus.queries import current_version
-
-
-def _unit_choices() -> list[tuple[int, str]]:
-    version = current_version()
-    units = [u for u in version.units if u.parent_id is not None] if version else []
-    return [(0, "-")] + [(u.id, f"{u.code} {u.title}") for u in units]
 
 
 @bp.get("/exams/bank")
@@ -35,10 +35,10 @@ def bank():
     kind = request.args.get("type", "")
     status = request.args.get("status", "")
     unit_id = int_arg("unit")
-    questions = ops.bank_questions(search=search, unit_id=unit_id, kind=kind if kind in set(QuestionType) else "",
+    questions = queries.bank_questions(search=search, unit_id=unit_id, kind=kind if kind in set(QuestionType) else "",
                                    status=status if status in set(QuestionStatus) else "")
     return render_template("exams/bank.html", questions=questions, search=search, kind=kind, status=status,
-                           unit_id=unit_id, units=_unit_choices()[1:])
+                           unit_id=unit_id, units=queries.unit_choices()[1:])
 
 
 def _values(form: QuestionForm) -> dict:
@@ -63,8 +63,8 @@ def _fill(form: QuestionForm, question: Question) -> None:
 
 
 def _edit(question: Question | None):
-    form = QuestionForm(obj=question) if request.method == "GET" else QuestionForm()
-    form.unit_id.choices = _unit_choices()
+    units = queries.unit_choices()
+    form = QuestionForm(units, obj=question) if request.method == "GET" else QuestionForm(units)
     if request.method == "GET" and question is not None:
         _fill(form, question)
 
@@ -76,16 +76,16 @@ def _edit(question: Question | None):
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
         if question is None:
-            saved = ops.create_question(current_user, **_values(form))
+            saved = create_question(current_user, **_values(form))
         else:
-            saved = ops.update_question(question, current_user, **_values(form))
+            saved = update_question(question, current_user, **_values(form))
         flash(_("Question saved (version %(n)d).", n=saved.version), "success")
         return redirect(url_for("exams.question", question_id=saved.id))
     return page()
 
 
 def _image_limits() -> dict:
-    return {"mb": f"{image_ops.max_bytes() / (1024 * 1024):g}", "mp": f"{image_ops.max_pixels() / 1_000_000:g}"}
+    return {"mb": f"{images.max_bytes() / (1024 * 1024):g}", "mp": f"{images.max_pixels() / 1_000_000:g}"}
 
 
 @bp.route("/exams/bank/new", methods=["GET", "POST"])
@@ -104,8 +104,7 @@ def question_edit(question_id: int):
 @require_role(Role.INSTRUCTOR)
 def question(question_id: int):
     question = get_or_404(Question, question_id)
-    versions = db.session.scalars(sa.select(Question).where(Question.family_id == question.family_id)
-                                  .order_by(Question.version.desc())).all()
+    versions = queries.question_versions(question)
     return render_template("exams/question.html", question=question, versions=versions,
                            stem=render_markdown(question.stem), status_form=StatusForm(formdata=None))
 
@@ -118,7 +117,7 @@ def question_status(question_id: int):
     if not form.validate_on_submit():
         abort(400)
     on_refusal(lambda _error: (redirect(url_for("exams.question", question_id=question.id)), 303))
-    ops.set_question_status(question, current_user, QuestionStatus(form.status.data))
+    set_question_status(question, current_user, QuestionStatus(form.status.data))
     flash(_("Question status changed."), "success")
     return redirect(url_for("exams.question", question_id=question.id))
 
@@ -130,10 +129,10 @@ def bank_import():
     problems = []
     if form.validate_on_submit():
         upload = form.file.data
-        questions, problems = ops.read_file(upload.filename or "", upload.read())
+        questions, problems = read_file(upload.filename or "", upload.read())
         if not problems:
             status = QuestionStatus.ACTIVE if form.activate.data else QuestionStatus.DRAFT
-            created = ops.import_questions(current_user, questions, status)
+            created = import_questions(current_user, questions, status)
             flash(_("%(n)d questions imported.", n=len(created)), "success")
             return redirect(url_for("exams.bank"))
         flash(_("Nothing was imported: the file has %(n)d problems.", n=len(problems)), "danger")
@@ -146,24 +145,24 @@ def bank_import():
 def bank_export():
     fmt = request.args.get("format", "xlsx")
     template = request.args.get("template") == "1"
-    questions = [] if template else ops.bank_questions(status=request.args.get("status", "") if
+    questions = [] if template else queries.bank_questions(status=request.args.get("status", "") if
                                                        request.args.get("status") in set(QuestionStatus) else "",
                                                        limit=5000)
     if fmt == "gift":
-        return download(ops.export_gift(questions), "questions.gift.txt", mimetype="text/plain; charset=utf-8")
+        return download(export_gift(questions), "questions.gift.txt", mimetype="text/plain; charset=utf-8")
     if fmt != "xlsx":
         abort(400)
     name = "question-template.xlsx" if template else "questions.xlsx"
-    return download(ops.export_xlsx(questions), name)
+    return download(export_xlsx(questions), name)
 
 
 def _upload(form: StemImageForm):
     """The stored image, or None with the reason added to the form's file errors."""
     upload = form.file.data
     try:
-        return image_ops.upload_image(current_user, filename=upload.filename or "",
-                                      data=upload.stream.read(image_ops.max_bytes() + 1))
-    except image_ops.ImageError as error:  # shown in the form; the 400 answer rolls the request back
+        return images.upload_image(current_user, filename=upload.filename or "",
+                                      data=upload.stream.read(images.max_bytes() + 1))
+    except images.ImageError as error:  # shown in the form; the 400 answer rolls the request back
         form.file.errors.append(str(error))
         return None
 
@@ -176,9 +175,9 @@ def stem_images():
     form = StemImageForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     if form.validate_on_submit() and (image := _upload(form)) is not None:
-        snippet = image_ops.markdown_of(image, form.alt.data)
+        snippet = images.markdown_of(image, form.alt.data)
         if wants_json:
-            return jsonify(key=image.key, url=image_ops.url_of(image), markdown=snippet), 201
+            return jsonify(key=image.key, url=images.url_of(image), markdown=snippet), 201
         flash(_("Image uploaded. Put this text into the question where the image belongs: %(md)s", md=snippet), "success")
         return redirect(url_for("exams.stem_images", new=image.key)), 303
     if request.method == "POST":
@@ -190,19 +189,18 @@ def stem_images():
 
 
 def _library(form: StemImageForm) -> str:
-    images = image_ops.recent_images()
-    return render_template("exams/images.html", form=form, images=images, new=request.args.get("new", ""),
-                           markdown_of=image_ops.markdown_of, image_limits=_image_limits())
+    return render_template("exams/images.html", form=form, images=queries.recent_images(), new=request.args.get("new", ""),
+                           markdown_of=images.markdown_of, image_limits=_image_limits())
 
 
 @bp.get("/exams/images/<key>")
 @login_required
 def stem_image(key: str):
     """An image file, to bank staff and to a trainee whose attempt shows a question with it; 404 otherwise."""
-    image = image_ops.image_by_key(key)
-    if image is None or not image_ops.can_view(current_user, image):
+    image = queries.image_by_key(key)
+    if image is None or not access.can_view_image(current_user, image):
         abort(404)
-    path = image_ops.path_of(image)
+    path = images.path_of(image)
     if not path.is_file():
         abort(404)
     # The site's headers stay (no-store, nosniff, CSP): a trainee's access ends with his attempt,

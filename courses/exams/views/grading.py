@@ -9,24 +9,24 @@ from flask_login import current_user
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
-from courses.exams import attempts as ops
-from courses.exams import queries, regrade
+from courses.exams import queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, RegradeForm
-from courses.exams.models import AttemptItem
+from courses.exams.models import AttemptItem, AttemptState
+from courses.exams.operations import attempts, regrade
 from courses.exams.views import bp, managed_exam
-from courses.exams.views import marking as double
+from courses.exams.views.marking import mark_page, queue_for
 
 
 @bp.get("/exams/<int:exam_id>/grading")
 @require_role(Role.INSTRUCTOR)
 def grading_queue(exam_id: int):
     exam = managed_exam(exam_id)
-    ops.sweep_overdue(exam=exam)  # closes what ran out; the request cycle commits it
+    attempts.sweep_overdue(exam=exam)  # closes what ran out; the request cycle commits it
     family = int_arg("question")
     items = queries.grading_queue(exam, family)
     return render_template("exams/queue.html", exam=exam, items=items, family=family,
-                           marking=double.queue_for(exam, items) if exam.double_marking else None,
+                           marking=queue_for(exam, items) if exam.double_marking else None,
                            questions={i.question.family_id: i.question for i in queries.grading_queue(exam)})
 
 
@@ -35,10 +35,10 @@ def grading_queue(exam_id: int):
 def grade_item(item_id: int):
     item = get_or_404(AttemptItem, item_id)
     exam = managed_exam(item.attempt.exam_id)
-    if item.attempt.state is ops.S.IN_PROGRESS:
+    if item.attempt.state is AttemptState.IN_PROGRESS:
         abort(404)
     if exam.double_marking:
-        return double.mark_page(exam, item)
+        return mark_page(exam, item)
     form = GradeForm(obj=None if request.method == "POST" else item)
     if request.method == "GET":
         form.points.data = item.earned
@@ -49,7 +49,7 @@ def grade_item(item_id: int):
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page(400))
-        ops.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
+        attempts.grade_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
         flash(_("Mark saved."), "success")
         family = int_arg("question")
         following = queries.grading_queue(exam, family)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -13,39 +12,28 @@ from sqlalchemy.orm import joinedload
 
 from academy.database import utcnow
 from academy.exports import download
-from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
-from academy.registry.models import Worker
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
-from courses.enrollment import queries as enrollment_queries
-from courses.enrollment.models import Course, Enrollment, EnrollmentState
+from courses.enrollment.models import Course
 from courses.enrollment.operations import can_edit_course
-from courses.exams import attempts as attempt_ops
-from courses.exams import operations as ops
-from courses.exams import queries
+from courses.exams import access, operations, queries
 from courses.exams.forms import AccommodationForm, ActionForm, ExamForm, RuleForm
 from courses.exams.grading import QuestionType
-from courses.exams.models import Accommodation, Exam, ExamStatus, ResultRelease
+from courses.exams.models import Exam, ExamStatus, ResultRelease
+from courses.exams.operations import attempts
 from courses.exams.views import bp, managed_exam, to_local, to_utc
-from courses.exams.views.bank import _unit_choices
 
 
 @bp.get("/exams")
 @login_required
 def exam_list():
     """Trainees: the exams of their courses. Instructors: the exams of the courses they run."""
-    worker = enrollment_queries.worker_of(current_user)
-    mine = []
-    if worker is not None:
-        course_ids = db.session.scalars(sa.select(Enrollment.course_id).where(
-            Enrollment.worker_id == worker.id,
-            Enrollment.state.in_((EnrollmentState.ENROLLED, EnrollmentState.COMPLETED)))).all()
-        mine = db.session.scalars(sa.select(Exam).where(Exam.course_id.in_(course_ids), Exam.status == ExamStatus.PUBLISHED)
-                                  .order_by(Exam.opens_at)).all()
+    worker = worker_of_user(current_user)
+    mine = queries.published_exams_for(worker) if worker is not None else []
     managed = []
     if has_role(current_user, Role.INSTRUCTOR):
-        managed = [e for e in db.session.scalars(sa.select(Exam).order_by(Exam.opens_at.desc()).limit(300))
-                   if can_edit_course(current_user, e.course)]
+        managed = [e for e in queries.recent_exams(300) if access.can_manage_exam(current_user, e)]
     return render_template("exams/list.html", mine=mine, managed=managed)
 
 
@@ -81,7 +69,7 @@ def _save(course: Course, exam: Exam | None):
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
-        exam = ops.save_exam(current_user, exam, course, **_settings(form))
+        exam = operations.save_exam(current_user, exam, course, **_settings(form))
         flash(_("Exam saved."), "success")
         return redirect(url_for("exams.exam", exam_id=exam.id))
     return page()
@@ -103,32 +91,29 @@ def exam_edit(exam_id: int):
 
 
 def _rule_form() -> RuleForm:
-    form = RuleForm()
-    form.unit_id.choices = _unit_choices()
-    return form
+    return RuleForm(queries.unit_choices())
 
 
 @bp.get("/exams/<int:exam_id>")
 @login_required
 def exam(exam_id: int):
     exam = get_or_404(Exam, exam_id, joinedload(Exam.course))  # the page names its course
-    manager = ops.can_manage_exam(current_user, exam)
-    worker = enrollment_queries.worker_of(current_user)
+    manager = access.can_manage_exam(current_user, exam)
+    worker = worker_of_user(current_user)
     if not manager:
-        enrolled = worker is not None and db.session.scalar(sa.select(Enrollment.id).where(
-            Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id))
+        enrolled = worker is not None and queries.has_enrollment(exam, worker)
         if not enrolled or exam.status is not ExamStatus.PUBLISHED:
             abort(404)
-    attempts = queries.attempts_of(exam, worker.id) if worker else []
-    for attempt in attempts:
-        attempt_ops.close_if_overdue(attempt)  # the request cycle commits what it closed
-    left = attempt_ops.attempts_left(exam, worker.id, used=len(attempts)) if worker else 0
-    context = dict(exam=exam, manager=manager, attempts=attempts, left=left, now=utcnow(),
-                   action_form=ActionForm(formdata=None), is_released=attempt_ops.is_released)
+    own = queries.attempts_of(exam, worker.id) if worker else []
+    for attempt in own:
+        attempts.close_if_overdue(attempt)  # the request cycle commits what it closed
+    left = queries.attempts_left(exam, worker.id, used=len(own)) if worker else 0
+    context = dict(exam=exam, manager=manager, attempts=own, left=left, now=utcnow(),
+                   action_form=ActionForm(formdata=None), is_released=access.is_released)
     if manager:
         context.update(rule_form=_rule_form(), accommodation_form=AccommodationForm(formdata=None),
-                       pools={rule.id: len(ops.rule_pool(rule)) for rule in exam.rules},
-                       accommodations=db.session.scalars(sa.select(Accommodation).where(Accommodation.exam_id == exam.id)).all(),
+                       pools={rule.id: len(queries.rule_pool(rule)) for rule in exam.rules},
+                       accommodations=queries.accommodations_of(exam),
                        queue=len(queries.grading_queue(exam)))
     return render_template("exams/exam.html", **context)
 
@@ -142,7 +127,7 @@ def rule_add(exam_id: int):
         flash(_("Check the rule: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)), "danger")
         return redirect(url_for("exams.exam", exam_id=exam.id)), 303
     on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
-    ops.add_rule(exam, current_user, question_family_id=form.question_family_id.data,
+    operations.add_rule(exam, current_user, question_family_id=form.question_family_id.data,
                  type=QuestionType(form.type.data), unit_id=form.unit_id.data or None,
                  difficulty=form.difficulty.data or None, count=form.count.data, points=form.points.data)
     flash(_("Blueprint rule added."), "success")
@@ -159,7 +144,7 @@ def rule_remove(exam_id: int, rule_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
-    ops.remove_rule(rule, current_user)
+    operations.remove_rule(rule, current_user)
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
 
@@ -170,7 +155,7 @@ def exam_publish(exam_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     on_refusal(lambda _error: (redirect(url_for("exams.exam", exam_id=exam.id)), 303))
-    ops.publish_exam(exam, current_user)
+    operations.publish_exam(exam, current_user)
     flash(_("Exam published."), "success")
     return redirect(url_for("exams.exam", exam_id=exam.id))
 
@@ -180,11 +165,11 @@ def exam_publish(exam_id: int):
 def accommodation_save(exam_id: int):
     exam = managed_exam(exam_id)
     form = AccommodationForm()
-    worker = form.validate_on_submit() and db.session.scalar(sa.select(Worker).where(Worker.number == form.worker_number.data.strip()))
+    worker = form.validate_on_submit() and queries.worker_by_number(form.worker_number.data.strip())
     if not worker:
         flash(_("Give an existing worker number, minutes, attempts and a reason."), "danger")
         return redirect(url_for("exams.exam", exam_id=exam.id)), 303
-    ops.set_accommodation(exam, worker, current_user, extra_minutes=form.extra_minutes.data,
+    operations.set_accommodation(exam, worker, current_user, extra_minutes=form.extra_minutes.data,
                           extra_attempts=form.extra_attempts.data, reason=form.reason.data)
     flash(_("Accommodation saved."), "success")
     return redirect(url_for("exams.exam", exam_id=exam.id))
@@ -196,7 +181,7 @@ def exam_release(exam_id: int):
     exam = managed_exam(exam_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    count = ops.release_results(exam, current_user)
+    count = operations.release_results(exam, current_user)
     flash(_("%(n)d results released.", n=count), "success")
     return redirect(url_for("exams.results", exam_id=exam.id))
 
@@ -205,7 +190,7 @@ def exam_release(exam_id: int):
 @require_role(Role.INSTRUCTOR)
 def results(exam_id: int):
     exam = managed_exam(exam_id)
-    attempt_ops.sweep_overdue(exam=exam)  # the request cycle commits what it closed
+    attempts.sweep_overdue(exam=exam)  # the request cycle commits what it closed
     return render_template("exams/results.html", exam=exam, attempts=queries.exam_results(exam),
                            action_form=ActionForm(formdata=None), breakdown=queries.unit_breakdown)
 

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
-from courses.exams import marking, queries
+from courses.exams import queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import GradeForm, ReconcileForm
+from courses.exams.labels import MARK_SAVED_LABELS
 from courses.exams.models import AttemptItem, AttemptState
+from courses.exams.operations import marking
 from courses.exams.views import bp, managed_exam
-
-SAVED = {marking.Stage.SECOND: _l("First mark saved; a different instructor gives the second."),
-         marking.Stage.FINAL: _l("Both marks are in and agree: the final points are their mean."),
-         marking.Stage.RECONCILE: _l("Both marks are in but too far apart: the answer waits to be reconciled.")}
 
 
 def queue_for(exam, items) -> marking.MarkingQueue:
@@ -42,14 +39,14 @@ def _next(exam, family, reconcile: bool):
 
 def mark_page(exam, item: AttemptItem):
     """GET and POST of ``exams.grade_item`` for a double-marked exam: blind until both marks are in."""
-    marks = marking.marks_of(item)
+    marks = queries.marks_of(item)
     if request.method == "GET" and len(marks) == 2:
         return redirect(url_for("exams.reconcile_item", item_id=item.id, question=request.args.get("question")))
     form = GradeForm()
     if form.validate_on_submit():
         on_refusal(lambda error: _mark_refused(exam, item, form, error), category=None)
         stage = marking.mark_item(item, current_user, points=form.points.data, feedback=form.feedback.data or "")
-        flash(str(SAVED.get(stage, _("Mark saved."))), "success")
+        flash(str(MARK_SAVED_LABELS.get(stage, _("Mark saved."))), "success")
         return _next(exam, int_arg("question"), reconcile=False)
     return _mark_page(exam, item, form, 400 if request.method == "POST" else 200)
 
@@ -62,7 +59,7 @@ def _mark_refused(exam, item: AttemptItem, form, error):
 
 
 def _mark_page(exam, item: AttemptItem, form, status: int):
-    marks = marking.marks_of(item)
+    marks = queries.marks_of(item)
     mine = next((m for m in marks if m.marker_id == current_user.id), None)
     stage = marking.stage_of(item, marks)
     left = queue_for(exam, queries.grading_queue(exam))
@@ -78,7 +75,7 @@ def reconcile_item(item_id: int):
     if not exam.double_marking or item.attempt.state is AttemptState.IN_PROGRESS:
         abort(404)
     family = int_arg("question")
-    if len(marking.marks_of(item)) < 2:
+    if len(queries.marks_of(item)) < 2:
         flash(_("This answer is reconciled once both of its marks are in."), "info")
         return redirect(url_for("exams.grade_item", item_id=item.id, question=family), 303)
     form = ReconcileForm()
@@ -91,7 +88,7 @@ def reconcile_item(item_id: int):
 
 
 def _reconcile_page(exam, item: AttemptItem, form):
-    marks = marking.marks_of(item)
+    marks = queries.marks_of(item)
     if request.method == "GET":
         final = item.earned if not item.needs_grading else marking.mean_points(marks[0].points, marks[1].points)
         form.points.data = final

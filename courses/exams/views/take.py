@@ -5,24 +5,21 @@ their role. While it is in progress the page carries no answer key and no hint o
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from academy.database import lock_for_update, utcnow
-from academy.extensions import db
+from academy.database import utcnow
 from academy.permissions import get_or_404
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import commit_early, refusal_redirects
-from courses.enrollment import queries as enrollment_queries
-from courses.exams import attempts as ops
-from courses.exams import queries
+from courses.exams import access, queries
 from courses.exams.content import render_markdown
-from courses.exams.forms import TYPE_LABELS, ActionForm
+from courses.exams.forms import ActionForm
+from courses.exams.labels import TYPE_LABELS
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
+from courses.exams.operations import attempts
 from courses.exams.views import bp
 
 MAX_ID = 2**31 - 1  # an id in a URL past the column's range names nothing
@@ -34,15 +31,10 @@ def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool =
     ``with_items``: its items and what grading reads of their questions, in one more query (as ``attempts.lock``)."""
     if not 0 < attempt_id <= MAX_ID:
         abort(404)
-    query = sa.select(Attempt).where(Attempt.id == attempt_id).options(joinedload(Attempt.exam, innerjoin=True))
-    if with_items:
-        query = query.options(ops.items_to_grade())
-    if for_update:
-        query = lock_for_update(query, db.session, of=Attempt).execution_options(populate_existing=True)
-    attempt = db.session.scalar(query)
+    attempt = queries.attempt_by_id(attempt_id, for_update=for_update, with_items=with_items)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    if ops.close_if_overdue(attempt):
+    if attempts.close_if_overdue(attempt):
         # An overdue attempt stays closed whatever this request goes on to do (a refused save too).
         commit_early()
     return attempt
@@ -52,21 +44,16 @@ def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool =
 @login_required
 def start(exam_id: int):
     exam = get_or_404(Exam, exam_id)
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is None or exam.status is not ExamStatus.PUBLISHED:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
     refusal_redirects(url_for("exams.exam", exam_id=exam.id))
-    try:
-        with db.session.begin_nested():  # a savepoint: a lost race undoes only this start
-            attempt_id = ops.start_attempt(exam, worker, current_user).id
-    except IntegrityError:  # a concurrent start won the unique (exam, worker, number): resume that one
-        attempt = ops.open_attempt(exam, worker.id)
-        if attempt is None:
-            abort(409)
-        attempt_id = attempt.id
-    return redirect(url_for("exams.attempt", attempt_id=attempt_id))
+    attempt = attempts.start_or_resume_attempt(exam, worker, current_user)
+    if attempt is None:
+        abort(409)
+    return redirect(url_for("exams.attempt", attempt_id=attempt.id))
 
 
 def item_view(item) -> dict:
@@ -104,7 +91,7 @@ def attempt(attempt_id: int):
 
 
 def _result(attempt: Attempt):
-    released = ops.is_released(attempt)
+    released = access.is_released(attempt)
     exam = attempt.exam
     review = []
     if released and exam.show_answers:
@@ -124,7 +111,7 @@ def submit(attempt_id: int):
     attempt = own_attempt(attempt_id, for_update=True, with_items=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    ops.close_attempt(attempt, current_user, reason="trainee", locked=True)
+    attempts.close_attempt(attempt, current_user, reason="trainee", locked=True)
     message = _("Your answers are submitted.")  # the language is the user's: known before the commit expires him
     # The request cycle commits after this answer is made: the URL uses the id from the path.
     flash(message, "success")

@@ -144,8 +144,8 @@ def test_a_certificate_issued_afterwards_takes_the_next_serial(city):
     from citydata.bench.exams import _response
     from courses.certificates.models import Certificate
     from courses.enrollment.models import Enrollment
-    from courses.exams import attempts as attempt_ops
     from courses.exams.models import Attempt, AttemptState, Exam
+    from courses.exams.operations import attempts as attempt_ops
 
     trainee = db.session.scalar(sa.select(Worker).where(
         Worker.status == WorkerStatus.IN_TRAINING, Worker.user_id.is_not(None),

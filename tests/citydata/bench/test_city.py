@@ -143,9 +143,9 @@ def test_case_numbers_continue_in_the_counters(city):
 def test_enrolments_hours_and_attempts_are_what_the_operations_make(city):
     from courses.enrollment.models import Course, Enrollment, EnrollmentState
     from courses.enrollment.operations import TRANSITIONS, seats_taken
-    from courses.exams.attempts import _total
     from courses.exams.grading import grade
     from courses.exams.models import Attempt, AttemptState
+    from courses.exams.operations.attempts import _total
     from courses.lessons.operations import recompute
 
     for course in db.session.scalars(sa.select(Course)):

@@ -11,8 +11,8 @@ from academy.registry.models import WorkerStatus
 from courses.certificates import issuing, rules
 from courses.certificates.models import Certificate, CertificateStatus
 from courses.enrollment import training
-from courses.exams import bank
-from courses.exams.regrade import apply_regrade
+from courses.exams.operations import bank
+from courses.exams.operations.regrade import apply_regrade
 from tests.fixtures.certificates import credit_hours, sit_exam, store_score
 
 

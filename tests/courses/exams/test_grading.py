@@ -13,10 +13,11 @@ from academy.audit import AuditEntry
 from academy.extensions import db
 from academy.permissions import Role
 from courses.enrollment.models import CourseKind
-from courses.exams import attempts as ops
-from courses.exams import bank, queries
+from courses.exams import access, queries
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import AttemptState, ResultRelease
+from courses.exams.operations import attempts as ops
+from courses.exams.operations import bank
 from tests.support import log_in, post_form
 
 
@@ -55,10 +56,10 @@ def test_queue_grades_essays_and_release_shows_results(course_and_instructor, ma
                      token_from=f"/grading/items/{essay.id}")
     assert done.status_code == 302
     db.session.expire_all()
-    assert attempt.state is AttemptState.GRADED and attempt.score == Decimal("9.00") and not ops.is_released(attempt)
+    assert attempt.state is AttemptState.GRADED and attempt.score == Decimal("9.00") and not access.is_released(attempt)
     post_form(client, f"/exams/{exam.id}/release", token_from=f"/exams/{exam.id}/results")
     db.session.expire_all()
-    assert ops.is_released(attempt)
+    assert access.is_released(attempt)
 
 
 def test_regrade_dry_run_then_apply_is_audited(course_and_instructor, make_exam, make_taker, make_question, client):

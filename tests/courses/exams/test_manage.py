@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import attempts as ops
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Accommodation, AttemptState, Exam, ExamStatus
+from courses.exams.operations import attempts as ops
 from tests.support import log_in, post_form
 
 SETTINGS = {"title": "结业考试", "is_final": "y", "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-01T11:00",

@@ -19,10 +19,11 @@ from academy.cases import photos
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import attempts as attempt_ops
-from courses.exams import bank, images, operations
+from courses.exams import access, operations
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Question, QuestionImage, QuestionStatus, ResultRelease, StemImage
+from courses.exams.operations import attempts as attempt_ops
+from courses.exams.operations import bank, images
 from courses.lessons.content import sniff as lesson_sniff
 from tests.fixtures.exam_images import create_exam_showing, create_image, create_question_with_image, image_bytes
 from tests.hostile.payloads import POLYGLOT_PNG, TRICKY_NAMES
@@ -244,7 +245,7 @@ def test_a_released_result_without_the_review_does_not_show_the_image(app, make_
     user, worker, browser = _trainee(app, make_taker, exam.course)
     attempt = attempt_ops.start_attempt(exam, worker, user)
     attempt_ops.close_attempt(attempt, user)
-    assert attempt_ops.is_released(attempt)
+    assert access.is_released(attempt)
     assert browser.get(f"/exams/images/{image.key}").status_code == 404
 
 

@@ -28,8 +28,8 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.files import display_name, remove_after_commit, write_file
 from academy.images import EXTENSIONS, NotAnImage, TooManyPixels, image_size, image_type
-from academy.permissions import Role, has_role
-from courses.exams.models import Attempt, AttemptItem, AttemptState, Question, QuestionImage, StemImage
+from courses.exams.models import Question, QuestionImage, StemImage
+from courses.exams.queries import IMAGE_KEY
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 25_000_000
@@ -38,7 +38,6 @@ URL_PREFIX = "/exams/images/"
 # Whatever follows the prefix up to the end of the Markdown link or HTML attribute: a key this
 # site issued is 32 hex digits; anything else is a reference to an image the site does not have.
 REFERENCE = re.compile(re.escape(URL_PREFIX) + r"""([^\s()\[\]"'<>]*)""")
-KEY = re.compile(r"[0-9a-f]{32}")
 _ALT_UNSAFE = re.compile(r"[\[\]()\\<>\x00-\x1f\x7f]")
 
 
@@ -128,45 +127,18 @@ def referenced(text: str) -> list[str]:
 def missing_references(text: str) -> list[str]:
     """The references in ``text`` to images this site does not have (an import from another site)."""
     wanted = referenced(text)
-    keys = [k for k in wanted if KEY.fullmatch(k)]
+    keys = [k for k in wanted if IMAGE_KEY.fullmatch(k)]
     known = set(db.session.scalars(sa.select(StemImage.key).where(StemImage.key.in_(keys)))) if keys else set()
     return [URL_PREFIX + k for k in wanted if k not in known]
 
 
 def record_references(question: Question) -> None:
     """Write which images this version's stem shows (replacing what a draft recorded before). Flushes."""
-    keys = [k for k in referenced(question.stem) if KEY.fullmatch(k)]
+    keys = [k for k in referenced(question.stem) if IMAGE_KEY.fullmatch(k)]
     ids = set(db.session.scalars(sa.select(StemImage.id).where(StemImage.key.in_(keys)))) if keys else set()
     db.session.execute(sa.delete(QuestionImage).where(QuestionImage.question_id == question.id))
     db.session.add_all(QuestionImage(question_id=question.id, image_id=image_id) for image_id in sorted(ids))
     db.session.flush()
-
-
-def _shows_stems(attempt: Attempt, now: datetime) -> bool:
-    """Does this attempt show its questions to its trainee now: while it runs (until its deadline and
-    grace), or once its result is released with the answers shown (the review shows the stems)."""
-    from courses.exams.attempts import is_released
-
-    if attempt.state is AttemptState.IN_PROGRESS:
-        return now <= attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds)
-    return attempt.exam.show_answers and is_released(attempt, now)
-
-
-def can_view(user, image: StemImage, now: datetime | None = None) -> bool:
-    """Staff who may edit the bank see every image; a trainee only one shown by a question version
-    of an attempt of his that shows its questions to him now."""
-    if has_role(user, Role.INSTRUCTOR):
-        return True
-    shown_in = (sa.select(AttemptItem.attempt_id)
-                .join(QuestionImage, QuestionImage.question_id == AttemptItem.question_id)
-                .where(QuestionImage.image_id == image.id))
-    attempts = db.session.scalars(sa.select(Attempt).where(Attempt.user_id == user.id, Attempt.id.in_(shown_in)))
-    now = now or utcnow()
-    return any(_shows_stems(attempt, now) for attempt in attempts)
-
-
-def recent_images(limit: int = 30) -> list[StemImage]:
-    return db.session.scalars(sa.select(StemImage).order_by(StemImage.id.desc()).limit(limit)).all()
 
 
 def purge_unused(by, *, older_than: timedelta, now: datetime | None = None, dry_run: bool = False) -> list[StemImage]:
@@ -189,7 +161,3 @@ def purge_unused(by, *, older_than: timedelta, now: datetime | None = None, dry_
     return unused
 
 
-def image_by_key(key: str) -> StemImage | None:
-    if not KEY.fullmatch(key or ""):
-        return None
-    return db.session.scalar(sa.select(StemImage).where(StemImage.key == key))

@@ -2,14 +2,13 @@
 
 Editing an active question never changes it: a new version is added to its family and becomes
 the one exams draw, so attempts keep the exact version they showed (and the images it showed:
-each version records the uploaded images its stem names, see ``courses.exams.images``). Imports are all-or-nothing:
+each version records the uploaded images its stem names, see ``courses.exams.operations.images``). Imports are all-or-nothing:
 the whole file is parsed and checked (syllabus units included) before a single row is written.
 """
 from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,11 +17,11 @@ from academy.errors import DomainError
 from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
-from courses.exams import images
+from courses.exams import queries
 from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import Question, QuestionStatus
-from courses.syllabus.models import SyllabusUnit
+from courses.exams.operations import images
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +127,6 @@ def set_question_status(question: Question, by, status: QuestionStatus) -> None:
 # ---- import and export -----------------------------------------------------------------------
 
 
-def _unit_lookup() -> dict[str, SyllabusUnit]:
-    from courses.syllabus.queries import current_version
-
-    version = current_version()
-    return {unit.code: unit for unit in version.units} if version else {}
-
-
 def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
     """Parse an uploaded .xlsx or GIFT file; every problem found, with its row or line."""
     name = filename.lower()
@@ -152,7 +144,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
         return [], [Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS))]
     if not questions and not problems:
         problems.append(Problem("", "", _l("The file holds no questions.")))
-    units = _unit_lookup()
+    units = queries.units_by_code()
     for question in questions:
         place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
         if question.unit_code and question.unit_code not in units:
@@ -194,7 +186,7 @@ def _read_xlsx(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
 
 def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus = QuestionStatus.ACTIVE) -> list[Question]:
     """Write questions that ``read_file`` found valid, all in the caller's transaction."""
-    units = _unit_lookup()
+    units = queries.units_by_code()
     created = []
     for parsed in questions:
         unit = units.get(parsed.unit_code)
@@ -227,16 +219,3 @@ def export_gift(questions: list[Question]) -> str:
     return gift.write_gift([to_parsed(q) for q in questions])
 
 
-def bank_questions(*, search: str = "", unit_id: int | None = None, kind: str = "", status: str = "",
-                   limit: int = 500) -> list[Question]:
-    """The latest version of each question, filtered."""
-    query = sa.select(Question).where(Question.latest.is_(True)).order_by(Question.family_id.desc())
-    if search:
-        query = query.where(Question.stem.ilike(f"%{search}%", escape="\\"))
-    if unit_id:
-        query = query.where(Question.unit_id == unit_id)
-    if kind:
-        query = query.where(Question.type == kind)
-    if status:
-        query = query.where(Question.status == status)
-    return db.session.scalars(query.limit(limit)).all()

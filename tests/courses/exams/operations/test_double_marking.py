@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from academy.audit import AuditEntry
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import attempts as ops
-from courses.exams import bank, marking
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import AttemptItem, AttemptItemMark, AttemptState, Exam, ResultRelease
+from courses.exams.operations import attempts as ops
+from courses.exams.operations import bank, marking
 from tests.courses.exams.test_concurrency import _threads
 from tests.courses.exams.test_manage import SETTINGS
 from tests.fixtures.courses import create_course

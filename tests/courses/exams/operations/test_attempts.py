@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from academy.database import utcnow
 from academy.extensions import db
-from courses.exams import attempts as ops
-from courses.exams import operations
+from courses.exams import access, operations
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptState, AttemptTransition, ResultRelease
+from courses.exams.operations import attempts as ops
 
 
 @pytest.fixture(autouse=True)
@@ -129,11 +129,11 @@ def test_close_grades_objective_items_and_queues_essays(exam_and_taker):
         AttemptTransition.attempt_id == attempt.id, AttemptTransition.to_state == AttemptState.SUBMITTED)).all()) == 1
     essay = next(i for i in attempt.items if i.question.type is T.ESSAY)
     assert essay.needs_grading and essay.earned is None
-    assert not ops.is_released(attempt)
+    assert not access.is_released(attempt)
     ops.grade_item(essay, None, points=Decimal("4"), feedback="好")
     db.session.expire_all()
     assert attempt.state is AttemptState.GRADED and attempt.score == Decimal("11.00") and attempt.passed
-    assert ops.is_released(attempt)  # release: immediately
+    assert access.is_released(attempt)  # release: immediately
 
 
 def test_essay_marks_are_bounded_and_final_once_released(make_exam, make_taker):
@@ -146,9 +146,9 @@ def test_essay_marks_are_bounded_and_final_once_released(make_exam, make_taker):
     with pytest.raises(ops.ExamError):
         ops.grade_item(item, None, points=Decimal("6"), feedback="")
     ops.grade_item(item, None, points=Decimal("5"), feedback="")
-    assert not ops.is_released(attempt)
+    assert not access.is_released(attempt)
     assert operations.release_results(exam, None) == 1
-    assert ops.is_released(attempt)
+    assert access.is_released(attempt)
     with pytest.raises(ops.ExamError, match="released"):
         ops.grade_item(item, None, points=Decimal("1"), feedback="")
 

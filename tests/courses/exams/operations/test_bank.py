@@ -9,11 +9,12 @@ from openpyxl import Workbook, load_workbook
 
 from academy.extensions import db
 from academy.permissions import Role
-from courses.exams import attempts as attempt_ops
-from courses.exams import bank
+from courses.exams import queries
 from courses.exams.formats.gift import parse_gift
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Question, QuestionStatus
+from courses.exams.operations import attempts as attempt_ops
+from courses.exams.operations import bank
 from tests.support import log_in, post_form
 
 
@@ -114,7 +115,7 @@ def test_import_xlsx_and_gift_then_export_round_trip(instructor, client):
     assert _upload(client, "bank.xlsx", _xlsx([GOOD, ["判断题", "可以自办自结。", "", "", "", "", "", "", "对", "", "中", "M1.2"]])).status_code == 302
     gift = "::A:: 12345 又称 {=市民热线 =便民热线}\n\n::B:: 请简述要点。 {}\n"
     assert _upload(client, "bank.gift.txt", gift.encode()).status_code == 302
-    questions = bank.bank_questions()
+    questions = queries.bank_questions()
     assert len(questions) == 4 and all(q.status is QuestionStatus.ACTIVE for q in questions)
     exported = client.get("/exams/bank/export?format=xlsx")
     rows = list(load_workbook(io.BytesIO(exported.data)).active.iter_rows(values_only=True))

@@ -34,10 +34,11 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
-from courses.exams import attempts
+from courses.exams import queries
 from courses.exams.grading import CENT, QuestionType
-from courses.exams.models import AttemptItem, AttemptItemMark, Exam
-from courses.exams.operations import ExamError
+from courses.exams.models import AttemptItem, AttemptItemMark, AttemptState, Exam
+from courses.exams.operations import attempts
+from courses.exams.operations.exams import ExamError
 
 
 class Stage(enum.StrEnum):
@@ -51,12 +52,6 @@ class Stage(enum.StrEnum):
 
 class MarkingConflict(ExamError):
     """The mark cannot be taken as it stands: this marker marked already, or both marks are in."""
-
-
-def marks_of(item: AttemptItem) -> list[AttemptItemMark]:
-    """The answer's marks, first then second, read from the database (not the session's cache)."""
-    return db.session.scalars(sa.select(AttemptItemMark).where(AttemptItemMark.item_id == item.id)
-                              .order_by(AttemptItemMark.round).execution_options(populate_existing=True)).all()
 
 
 def stage_of(item: AttemptItem, marks: list[AttemptItemMark]) -> Stage:
@@ -82,7 +77,7 @@ def joined_feedback(marks: list[AttemptItemMark]) -> str:
 def _check(item: AttemptItem, attempt, points: Decimal) -> None:
     if not attempt.exam.double_marking:
         raise ExamError(_("This exam is marked once; use the grading page."))
-    if item.question.type is not QuestionType.ESSAY or attempt.state is attempts.S.IN_PROGRESS:
+    if item.question.type is not QuestionType.ESSAY or attempt.state is AttemptState.IN_PROGRESS:
         raise ExamError(_("Only submitted essay answers are graded by hand."))
     if attempt.released_at is not None:
         raise ExamError(_("This result has been released; it is final unless regraded."))
@@ -115,7 +110,7 @@ def mark_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now: dat
     attempt = _locked(item)
     _check(item, attempt, points)
     points = points.quantize(CENT, rounding=ROUND_HALF_UP)
-    marks = marks_of(item)
+    marks = queries.marks_of(item)
     mine = next((m for m in marks if m.marker_id == by.id), None)
     if mine is not None:
         if mine.points == points and mine.feedback == feedback:
@@ -145,7 +140,7 @@ def reconcile_item(item: AttemptItem, by, *, points: Decimal, feedback: str, now
     marks too far apart, or a change to agreed points before the result is released."""
     attempt = _locked(item)
     _check(item, attempt, points)
-    marks = marks_of(item)
+    marks = queries.marks_of(item)
     if len(marks) < 2:
         raise ExamError(_("An answer is reconciled once both of its marks are in."))
     points = points.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -1,5 +1,5 @@
 """Operations on exams: settings, the blueprint (draw rules and fixed questions), publishing,
-accommodations, releasing results. Taking and grading attempts is in ``attempts``."""
+accommodations, releasing results. Taking and grading attempts is in ``operations.attempts``."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +13,7 @@ from academy.database import lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from courses.enrollment.models import Course
-from courses.enrollment.operations import can_edit_course
+from courses.exams import queries
 from courses.exams.grading import QuestionType
 from courses.exams.models import (
     Accommodation,
@@ -24,8 +24,6 @@ from courses.exams.models import (
     Exam,
     ExamRule,
     ExamStatus,
-    Question,
-    QuestionStatus,
 )
 
 SETTINGS = ["title", "is_final", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "pass_mark",
@@ -36,11 +34,6 @@ MAX_QUESTIONS = 200
 
 class ExamError(DomainError):
     """An exam action that breaks a rule; the message is translated."""
-
-
-def can_manage_exam(user, exam: Exam) -> bool:
-    """Who edits an exam, grades it and sees its results: whoever may edit its course."""
-    return can_edit_course(user, exam.course)
 
 
 def _check_settings(values: dict) -> None:
@@ -96,25 +89,6 @@ def save_exam(by, exam: Exam | None, course: Course, **values) -> Exam:
     return exam
 
 
-def _latest_active(family_id: int) -> Question | None:
-    return db.session.scalar(sa.select(Question).where(
-        Question.family_id == family_id, Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE))
-
-
-def rule_pool(rule: ExamRule) -> list[Question]:
-    """The questions a draw rule may pick: latest versions, active, of its type, unit and difficulty."""
-    if rule.question_family_id:
-        question = _latest_active(rule.question_family_id)
-        return [question] if question else []
-    query = sa.select(Question).where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE,
-                                      Question.type == rule.type)
-    if rule.unit_id:
-        query = query.where(Question.unit_id == rule.unit_id)
-    if rule.difficulty:
-        query = query.where(Question.difficulty == rule.difficulty)
-    return db.session.scalars(query.order_by(Question.id)).all()
-
-
 def add_rule(exam: Exam, by, *, question_family_id: int | None = None, type: QuestionType | None = None,
              unit_id: int | None = None, difficulty: str | None = None, count: int = 1,
              points: Decimal = Decimal("1")) -> ExamRule:
@@ -129,7 +103,7 @@ def add_rule(exam: Exam, by, *, question_family_id: int | None = None, type: Que
         raise ExamError(_("An exam has at most %(n)d questions.", n=MAX_QUESTIONS))
     rule = ExamRule(position=len(exam.rules), question_family_id=question_family_id, type=type,
                     unit_id=unit_id or None, difficulty=difficulty or None, count=count, points=points)
-    available = len(rule_pool(rule))
+    available = len(queries.rule_pool(rule))
     if available < count:
         raise ExamError(_("Only %(n)d active questions match this rule.", n=available))
     exam.rules.append(rule)
@@ -155,7 +129,7 @@ def publish_exam(exam: Exam, by) -> None:
     if not exam.rules:
         raise ExamError(_("Add questions to the blueprint first."))
     for rule in exam.rules:
-        if len(rule_pool(rule)) < rule.count:
+        if len(queries.rule_pool(rule)) < rule.count:
             raise ExamError(_("A blueprint rule no longer has enough active questions."))
     exam.status = ExamStatus.PUBLISHED
     audit.record(by, "exam.publish", exam, before={"status": "draft"}, after={"status": "published"})

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from academy import audit
 from academy.database import utcnow
 from academy.extensions import db
-from courses.exams.attempts import WORKFLOW, S, _total, announce_graded, lock
 from courses.exams.grading import CENT, grade
-from courses.exams.models import Attempt, Exam, Question
+from courses.exams.models import Attempt, AttemptState, Exam, Question
+from courses.exams.operations.attempts import WORKFLOW, _total, announce_graded, lock
 
 
 @dataclass
@@ -44,7 +44,7 @@ def _latest_keys(attempts: list[Attempt]) -> dict[int, Question]:
 def plan_regrade(exam: Exam) -> list[RegradeChange]:
     """The attempts whose score would change if regraded now (nothing is written)."""
     attempts = db.session.scalars(sa.select(Attempt).where(
-        Attempt.exam_id == exam.id, Attempt.state.in_((S.GRADED, S.SUBMITTED))).order_by(Attempt.id)).all()
+        Attempt.exam_id == exam.id, Attempt.state.in_((AttemptState.GRADED, AttemptState.SUBMITTED))).order_by(Attempt.id)).all()
     keys = _latest_keys(attempts)
     changes = []
     for attempt in attempts:
@@ -74,9 +74,9 @@ def apply_regrade(exam: Exam, by, reason: str) -> list[RegradeChange]:
             if item.id in change.items:
                 item.earned = change.items[item.id]
         _total(attempt)
-        if attempt.state is S.GRADED:  # one still waiting for a mark stays submitted
+        if attempt.state is AttemptState.GRADED:  # one still waiting for a mark stays submitted
             attempt.graded_at = now
-            WORKFLOW.move(attempt, S.GRADED, by=by, reason=reason or "regrade")
+            WORKFLOW.move(attempt, AttemptState.GRADED, by=by, reason=reason or "regrade")
         audit.record(by, "attempt.regrade", attempt, summary=reason[:200],
                      before={"score": change.old_score, "passed": change.old_passed},
                      after={"score": attempt.score, "passed": attempt.passed})

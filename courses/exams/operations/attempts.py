@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from academy import audit
@@ -28,71 +28,41 @@ from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.exams import queries
 from courses.exams.grading import CENT, QuestionType, grade
 from courses.exams.models import (
-    Accommodation,
     Attempt,
     AttemptItem,
     AttemptState,
     AttemptTransition,
     Exam,
     ExamStatus,
-    Question,
     ResultRelease,
 )
-from courses.exams.operations import ExamError, rule_pool
+from courses.exams.operations.answers import clean_response, named_items
+from courses.exams.operations.exams import ExamError
 from courses.exams.signals import attempt_graded
 
 log = logging.getLogger(__name__)
 
-S = AttemptState
 # The attempt workflow. No audit entry per move: closing and regrading write their own, with the score.
 WORKFLOW = Workflow(
     of=Attempt, state="state",
     moves={
-        None: frozenset({S.IN_PROGRESS}),
-        S.IN_PROGRESS: frozenset({S.SUBMITTED, S.GRADED}),
-        S.SUBMITTED: frozenset({S.GRADED}),
-        S.GRADED: frozenset({S.GRADED}),  # a regrade or a changed essay mark
+        None: frozenset({AttemptState.IN_PROGRESS}),
+        AttemptState.IN_PROGRESS: frozenset({AttemptState.SUBMITTED, AttemptState.GRADED}),
+        AttemptState.SUBMITTED: frozenset({AttemptState.GRADED}),
+        AttemptState.GRADED: frozenset({AttemptState.GRADED}),  # a regrade or a changed essay mark
     },
     log=AttemptTransition,
     refuse=lambda attempt, before, to: ExamError(_("This attempt cannot change that way.")),
 )
-MAX_TEXT_ANSWER = 20000
-MAX_BLANK = 500
-
-
-def items_to_grade():
-    """Loader option: an attempt's items and, of their questions, what grading reads (type and key),
-    in one more query; the stems and options, the wide part, are not needed to close an attempt."""
-    return selectinload(Attempt.items).joinedload(AttemptItem.question).load_only(
-        Question.type, Question.correct, Question.partial_credit, Question.case_sensitive, Question.width_sensitive)
 
 
 def lock(attempt: Attempt, with_items: bool = False) -> Attempt:
     """Re-read the attempt with its row (only its row) locked until the transaction ends;
-    ``with_items`` loads its items and their questions as grading needs them (``items_to_grade``)."""
+    ``with_items`` loads its items and their questions as grading needs them (``queries.items_to_grade``)."""
     query = sa.select(Attempt).where(Attempt.id == attempt.id).execution_options(populate_existing=True)
     if with_items:
-        query = query.options(items_to_grade())
+        query = query.options(queries.items_to_grade())
     return db.session.scalars(lock_for_update(query, db.session, of=Attempt)).one()
-
-
-def accommodation(exam: Exam, worker_id: int) -> Accommodation | None:
-    return db.session.scalar(sa.select(Accommodation).where(Accommodation.exam_id == exam.id,
-                                                            Accommodation.worker_id == worker_id))
-
-
-def attempts_left(exam: Exam, worker_id: int, used: int | None = None) -> int:
-    """Attempts the person may still start; ``used``: how many they have made, when the caller has read them."""
-    grant = accommodation(exam, worker_id)
-    if used is None:
-        used = db.session.scalar(sa.select(sa.func.count(Attempt.id)).where(Attempt.exam_id == exam.id,
-                                                                            Attempt.worker_id == worker_id))
-    return exam.attempts_allowed + (grant.extra_attempts if grant else 0) - used
-
-
-def open_attempt(exam: Exam, worker_id: int) -> Attempt | None:
-    return db.session.scalar(sa.select(Attempt).where(Attempt.exam_id == exam.id, Attempt.worker_id == worker_id,
-                                                      Attempt.state == S.IN_PROGRESS))
 
 
 def _check_start(exam: Exam, now: datetime, enrolled: bool, left: int) -> None:
@@ -115,7 +85,7 @@ def _draw(exam: Exam, rng: random.Random, pools: list[list] | None = None) -> li
     """Questions for one attempt: (question, points) per blueprint rule, no family twice.
     ``pools`` (each rule's ``rule_pool``) spares the queries when many attempts are drawn at once."""
     chosen, families = [], set()
-    for rule, rule_questions in zip(exam.rules, pools or [rule_pool(rule) for rule in exam.rules], strict=True):
+    for rule, rule_questions in zip(exam.rules, pools or [queries.rule_pool(rule) for rule in exam.rules], strict=True):
         pool = [q for q in rule_questions if q.family_id not in families]
         if len(pool) < rule.count:
             raise ExamError(_("The exam's question bank has changed; ask the instructor."))
@@ -149,21 +119,21 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     enrolled = db.session.execute(lock_for_update(enrollment, db.session)).scalar()
     earlier = db.session.scalars(sa.select(Attempt).where(Attempt.exam_id == exam.id,
                                                           Attempt.worker_id == worker.id)).all()
-    existing = next((a for a in earlier if a.state is S.IN_PROGRESS), None)
+    existing = next((a for a in earlier if a.state is AttemptState.IN_PROGRESS), None)
     if existing is not None:
         return existing
-    grant = accommodation(exam, worker.id)
+    grant = queries.accommodation(exam, worker.id)
     _check_start(exam, now, enrolled in (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED),
                  exam.attempts_allowed + (grant.extra_attempts if grant else 0) - len(earlier))
     minutes = exam.time_limit_minutes + (grant.extra_minutes if grant else 0)
     rng = random.SystemRandom()
     drawn = _draw(exam, rng, queries.rule_pools(exam.rules))
     attempt = Attempt(exam_id=exam.id, worker_id=worker.id, user_id=user.id, number=1 + len(earlier), started_at=now,
-                      deadline_at=min(now + timedelta(minutes=minutes), exam.closes_at), state=S.IN_PROGRESS,
+                      deadline_at=min(now + timedelta(minutes=minutes), exam.closes_at), state=AttemptState.IN_PROGRESS,
                       max_score=sum((points for _q, points in drawn), Decimal("0")))
     db.session.add(attempt)
     db.session.flush()  # the unique (exam, worker, number) refuses a concurrent second start here
-    WORKFLOW.record(attempt, None, S.IN_PROGRESS, user)
+    WORKFLOW.record(attempt, None, AttemptState.IN_PROGRESS, user)
     # One multi-row INSERT, without an object per item: the page that follows reads them anyway.
     db.session.execute(sa.insert(AttemptItem.__table__), [
         {"attempt_id": attempt.id, "position": position, "question_id": question.id, "points": points,
@@ -172,32 +142,18 @@ def start_attempt(exam: Exam, worker, user, now: datetime | None = None) -> Atte
     return attempt
 
 
+def start_or_resume_attempt(exam: Exam, worker, user) -> Attempt | None:
+    """``start_attempt`` in a savepoint, so a lost race undoes only this start: when a concurrent
+    start won the unique (exam, worker, number), the attempt it made is resumed instead (None if
+    that one is no longer open)."""
+    try:
+        with db.session.begin_nested():
+            return start_attempt(exam, worker, user)
+    except IntegrityError:
+        return queries.open_attempt(exam, worker.id)
+
+
 # ---- answers ---------------------------------------------------------------------------------
-
-
-def clean_response(item: AttemptItem, value):
-    """The response in the shape its question takes, or ExamError for anything else."""
-    question = item.question
-    if value is None or value == "" or value == []:
-        return None
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE):
-        allowed = set(item.option_order) if question.type is not QuestionType.TRUE_FALSE else {"T", "F"}
-        letters = [value] if isinstance(value, str) else value
-        if not isinstance(letters, list) or not all(isinstance(x, str) and x in allowed for x in letters):
-            raise ExamError(_("An answer names an option that does not exist."))
-        letters = sorted(set(letters))
-        if question.type is not QuestionType.MULTIPLE and len(letters) > 1:
-            raise ExamError(_("Choose one option."))
-        return letters
-    if question.type is QuestionType.FILL_BLANK:
-        blanks = [value] if isinstance(value, str) else value
-        if (not isinstance(blanks, list) or len(blanks) > question.blanks
-                or not all(isinstance(x, str) and len(x) <= MAX_BLANK for x in blanks)):
-            raise ExamError(_("An answer to a blank is too long or malformed."))
-        return blanks
-    if not isinstance(value, str) or len(value) > MAX_TEXT_ANSWER:
-        raise ExamError(_("The answer is too long."))
-    return value
 
 
 @dataclass
@@ -205,28 +161,6 @@ class SaveResult:
     status: str  # saved, stale, closed
     last_seq: int
     saved_at: datetime | None
-
-
-def _named_items(attempt: Attempt, keys) -> dict[str, AttemptItem]:
-    """The attempt's items that ``keys`` (item ids, as text or numbers) name, with their questions,
-    re-read under the attempt's lock; ExamError when a key names no item of this attempt."""
-    ids = set()
-    for key in keys:
-        text = str(key)
-        if not (text.isascii() and text.isdigit() and str(int(text)) == text and int(text) <= 2**31 - 1):
-            raise ExamError(_("An answer is for a question outside this attempt."))
-        ids.add(int(text))
-    if not ids:
-        return {}
-    # Of each question only what checking an answer's shape needs (its type, its blanks): the stem,
-    # options and key are the wide part of the row, and an autosave never shows them.
-    query = (sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.id.in_(ids))
-             .options(joinedload(AttemptItem.question, innerjoin=True).load_only(Question.type, Question.correct))
-             .execution_options(populate_existing=True))
-    items = {str(item.id): item for item in db.session.scalars(query)}
-    if len(items) != len(ids):
-        raise ExamError(_("An answer is for a question outside this attempt."))
-    return items
 
 
 def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None,
@@ -240,13 +174,13 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     """
     now = now or utcnow()
     attempt = attempt if locked else lock(attempt)
-    if attempt.state is not S.IN_PROGRESS:
+    if attempt.state is not AttemptState.IN_PROGRESS:
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
     if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
         close_attempt(attempt, None, reason="deadline", now=now)  # re-read with its items, under the same lock
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
     # Only the items this save names are read (a save changes a few of an exam's questions).
-    items = _named_items(attempt, answers)
+    items = named_items(attempt, answers)
     cleaned = [(items[str(key)], clean_response(items[str(key)], value)) for key, value in answers.items()]
     # Each answer keeps the newest save that touched it: an older or repeated number is ignored for
     # that question, while the other questions of the same (late) save still count.
@@ -292,14 +226,14 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
         return
     _total(attempt)
     attempt.graded_at = now
-    WORKFLOW.move(attempt, S.GRADED, by=by, reason=reason)
+    WORKFLOW.move(attempt, AttemptState.GRADED, by=by, reason=reason)
     if attempt.exam.release is ResultRelease.IMMEDIATE and attempt.released_at is None:
         attempt.released_at = now
 
 
 def announce_graded(attempt: Attempt, by) -> None:
     """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed."""
-    if attempt.state is S.GRADED:
+    if attempt.state is AttemptState.GRADED:
         send(attempt_graded, attempt=attempt, by=by)
 
 
@@ -308,7 +242,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
     """Close an attempt with its saved answers and grade what can be graded; closing twice is a no-op."""
     now = now or utcnow()
     attempt = attempt if locked else lock(attempt, with_items=True)
-    if attempt.state is not S.IN_PROGRESS:
+    if attempt.state is not AttemptState.IN_PROGRESS:
         return attempt
     graded = []
     for item in attempt.items:
@@ -320,7 +254,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
     _write_items(graded)
     attempt.closed_at, attempt.closed_by = now, reason  # after that UPDATE: the attempt's own is written once
     _total(attempt)
-    WORKFLOW.move(attempt, S.SUBMITTED, by=by, reason=reason)
+    WORKFLOW.move(attempt, AttemptState.SUBMITTED, by=by, reason=reason)
     _finish_if_graded(attempt, by, now, reason)
     audit.record(by, "attempt.close", attempt, summary=reason, after={"score": attempt.score, "state": attempt.state})
     db.session.flush()
@@ -331,7 +265,7 @@ def close_attempt(attempt: Attempt, by, *, reason: str = "trainee", now: datetim
 def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     """Close the attempt when its deadline and grace have passed (the sweep's work, on demand)."""
     now = now or utcnow()
-    if attempt.state is S.IN_PROGRESS and now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
+    if attempt.state is AttemptState.IN_PROGRESS and now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
         close_attempt(attempt, None, reason="deadline", now=now)
         return True
     return False
@@ -340,7 +274,7 @@ def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
 def sweep_overdue(now: datetime | None = None, exam: Exam | None = None) -> int:
     """Close every attempt past its deadline and grace; returns how many were closed."""
     now = now or utcnow()
-    query = sa.select(Attempt).where(Attempt.state == S.IN_PROGRESS, Attempt.deadline_at < now)
+    query = sa.select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline_at < now)
     if exam is not None:
         query = query.where(Attempt.exam_id == exam.id)
     return sum(close_if_overdue(attempt, now) for attempt in db.session.scalars(query).all())
@@ -359,7 +293,7 @@ def set_final_points(item: AttemptItem, by, *, points: Decimal, feedback: str, n
     when nothing else waits: a single mark, or double marking's agreed mean or reconciliation."""
     now = now or utcnow()
     attempt = lock(item.attempt)
-    if item.question.type is not QuestionType.ESSAY or attempt.state is S.IN_PROGRESS:
+    if item.question.type is not QuestionType.ESSAY or attempt.state is AttemptState.IN_PROGRESS:
         raise ExamError(_("Only submitted essay answers are graded by hand."))
     if attempt.released_at is not None:
         raise ExamError(_("This result has been released; it is final unless regraded."))
@@ -369,7 +303,7 @@ def set_final_points(item: AttemptItem, by, *, points: Decimal, feedback: str, n
     item.earned, item.feedback, item.needs_grading = points.quantize(CENT), feedback, False
     item.graded_by_id, item.graded_at = getattr(by, "id", None), now
     audit.record(by, "attempt.grade_item", attempt, before=before, after={"item": item.id, "earned": item.earned})
-    if attempt.state is S.GRADED:
+    if attempt.state is AttemptState.GRADED:
         _total(attempt)
     else:
         _finish_if_graded(attempt, by, now, "graded by hand")
@@ -377,11 +311,3 @@ def set_final_points(item: AttemptItem, by, *, points: Decimal, feedback: str, n
     announce_graded(attempt, by)
 
 
-def is_released(attempt: Attempt, now: datetime | None = None) -> bool:
-    """May the trainee see this attempt's result?"""
-    now = now or utcnow()
-    if attempt.state is not S.GRADED:
-        return False
-    if attempt.released_at is not None:
-        return True
-    return attempt.exam.release is ResultRelease.AFTER_CLOSE and now >= attempt.exam.closes_at
