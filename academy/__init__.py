@@ -105,6 +105,7 @@ def _init_request_cycle(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    # Inside: this is the package root, which every module of accounts imports first.
     from academy.accounts.models import User
 
     ident, _sep, token = user_id.partition(":")
@@ -119,6 +120,7 @@ def _load_user(user_id: str):
 
 
 def _register_packages(app: Flask) -> None:
+    # The composition root: the packages import ``academy`` first, so it imports them only here.
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
     from academy.accounts import setup as accounts_setup
     from academy.cases import setup as cases_setup

@@ -25,9 +25,7 @@ def read_scopes_for(area_code: str | None) -> list[str] | None:
 
 
 def edit_scopes():
-    from academy.permissions import area_scopes
-
-    return area_scopes(current_user, *access.EDIT_ROLES)
+    return access.edit_scopes(current_user)
 
 
 def area_options(levels, scopes=None) -> list[tuple[str, str]]:
