@@ -92,13 +92,7 @@ def update_worker(worker: Worker, by, **values) -> dict:
     _check_worker_values(merged | {"area": area})
     if merged["birth_date"] != idnumbers.birth_date_of(reveal_id_number(worker, None, log=False)):
         raise RegistryError(_("The date of birth differs from the one in the national ID number."))
-    before, after = audit.changes(worker, WORKER_FIELDS, values)
-    if after:
-        for name, value in after.items():
-            setattr(worker, name, value)
-        db.session.flush()
-        audit.record(by, "worker.update", worker, summary=worker.number, before=before, after=after)
-    return after
+    return audit.apply_changes(by, "worker.update", worker, WORKER_FIELDS, values, summary=worker.number)
 
 
 def reveal_id_number(worker: Worker, by, *, log: bool = True) -> str:
