@@ -170,6 +170,7 @@ def add_grant(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, grant_form=form, status=400)
     code = form.area_code.data or None
+    # The grant keeps the area's name as the form offered it (accounts cannot read the registry).
     label = dict(form.area_code.choices).get(form.area_code.data, "") if code else ""
     on_refusal(lambda _error: _user_page(user, grant_form=form, status=400))
     operations.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))

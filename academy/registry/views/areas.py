@@ -39,6 +39,8 @@ def new_area():
     if not form.validate_on_submit():
         return _areas_page(form, 400)
     code = form.code.data
+    # More than one operation's worth: the parent is found here so that the scope check (403)
+    # and the missing parent (the form again, 400) answer before create_area is called.
     parent_code = code[:4] if len(code) == 6 else code[:-3]
     ensure(can_edit_here(parent_code) if len(code) == 6 else can_edit_here(code))
     parent = queries.area_by_code(parent_code)
