@@ -105,6 +105,7 @@ def _init_request_cycle(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
+    # Inside: this is the package root, which every module of accounts imports first.
     from academy.accounts.models import User
 
     ident, _sep, token = user_id.partition(":")
@@ -119,19 +120,20 @@ def _load_user(user_id: str):
 
 
 def _register_packages(app: Flask) -> None:
+    # The composition root: the packages import ``academy`` first, so it imports them only here.
+    import academy.accounts.setup
+    import academy.cases.setup
+    import academy.indicators.setup
+    import academy.registry.setup
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
-    from academy.accounts import setup as accounts_setup
-    from academy.cases import setup as cases_setup
-    from academy.indicators import setup as indicators_setup
-    from academy.registry import setup as registry_setup
     from academy.web import ratelimit  # noqa: F401  (its counters table belongs to every app)
     from academy.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
-    accounts_setup.init_app(app)
-    registry_setup.init_app(app)
-    cases_setup.init_app(app)
-    indicators_setup.init_app(app)
+    academy.accounts.setup.init_app(app)
+    academy.registry.setup.init_app(app)
+    academy.cases.setup.init_app(app)
+    academy.indicators.setup.init_app(app)
     cli.init_app(app)
 
     import courses  # the composition root is the one place academy may reach the teaching side

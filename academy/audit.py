@@ -83,3 +83,15 @@ def changes(obj, fields: list[str], new_values: dict[str, Any]) -> tuple[dict, d
             before[name] = getattr(obj, name)
             after[name] = new_values[name]
     return before, after
+
+
+def apply_changes(by, action: str, obj, fields: list[str], new_values: dict[str, Any], *, summary: str) -> dict:
+    """Set on ``obj`` the ``fields`` that ``new_values`` changes, flush, and record one audit entry
+    of them (none when nothing changed). Returns what changed."""
+    before, after = changes(obj, fields, new_values)
+    if after:
+        for name, value in after.items():
+            setattr(obj, name, value)
+        db.session.flush()
+        record(by, action, obj, summary=summary, before=before, after=after)
+    return after

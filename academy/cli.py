@@ -2,11 +2,20 @@
 cities' commands come from ``citydata``, added by the composition root)."""
 from __future__ import annotations
 
+import json
+import tarfile
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from academy import i18n_tools
+from academy.accounts.operations import AccountError, create_user, grant_role
+from academy.backup import BackupError, create_backup, restore_backup
 from academy.extensions import db
+from academy.jobs import recover, sweep_stale_jobs
+from academy.permissions import Role
 from academy.textrepair import repair_text
 
 academy_cli = AppGroup("academy", help="Grid Academy administration.")
@@ -18,9 +27,6 @@ academy_cli = AppGroup("academy", help="Grid Academy administration.")
 @click.password_option()
 def create_user_command(username: str, roles: tuple[str, ...], password: str) -> None:
     """Create a user, e.g. the first administrator of a production site."""
-    from academy.accounts.operations import AccountError, create_user, grant_role
-    from academy.permissions import Role
-
     try:
         user = create_user(username, password, by=None)
         for role in roles:
@@ -37,10 +43,6 @@ def create_user_command(username: str, roles: tuple[str, ...], password: str) ->
               help="A JSON file {message id: Chinese text} to write into the zh_CN catalogue (repeatable).")
 def update_translations(files: tuple[str, ...]) -> None:
     """Update the catalogues from the code, fill English, write Chinese, and list what is missing."""
-    import json
-
-    from academy import i18n_tools
-
     i18n_tools.update()  # first, so that new message ids exist before their Chinese is written
     for path in files:
         with open(path, encoding="utf-8") as handle:
@@ -57,10 +59,6 @@ def update_translations(files: tuple[str, ...]) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 def backup_command(target: str) -> None:
     """Write the database and the files into TARGET (.tar.gz)."""
-    from pathlib import Path
-
-    from academy.backup import create_backup
-
     manifest = create_backup(Path(target))
     click.echo(f"Backup written to {target}: {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables.")
 
@@ -69,30 +67,18 @@ def backup_command(target: str) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 def restore_command(source: str) -> None:
     """Load SOURCE (a backup) into this empty, upgraded database and its files folder."""
-    from pathlib import Path
-
-    from academy.backup import BackupError, restore_backup
-
     try:
         manifest = restore_backup(Path(source))
-    except (BackupError, OSError, tarfile_error()) as error:
+    except (BackupError, OSError, tarfile.TarError) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Restored {sum(manifest['tables'].values())} rows from {source}.")
 
 
-def tarfile_error() -> type[Exception]:
-    import tarfile
-
-    return tarfile.TarError
-
-
 @academy_cli.command("jobs-sweep")
 def sweep_jobs_command() -> None:
     """Fail jobs whose worker died, and hand the queued jobs nobody will run to a runner again."""
-    from academy.jobs import recover, sweep_stale_jobs
-
     count = sweep_stale_jobs(current_app.config["JOB_TIMEOUT_SECONDS"])
     db.session.commit()
     click.echo(f"{count} interrupted jobs marked as failed.")

@@ -130,3 +130,8 @@ def lock_for_update(query, session, **options):
     if session.get_bind().dialect.name == "sqlite":
         return query
     return query.with_for_update(**options)
+
+
+def ping(session) -> None:
+    """One round trip to the database (the health check): raises if it cannot be reached."""
+    session.execute(sa.text("SELECT 1"))

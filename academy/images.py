@@ -49,7 +49,7 @@ def image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
     A few hundred bytes can claim 100000 x 100000 pixels: decoding that (here, or in a trainee's
     phone browser) needs tens of gigabytes, so the size is checked before anything else happens.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError  # Pillow is heavy: loaded only when an image is uploaded
 
     try:
         with warnings.catch_warnings():

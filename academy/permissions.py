@@ -13,10 +13,9 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from academy.extensions import db
+from academy.extensions import db, login_manager
 
 
 class Role(enum.StrEnum):
@@ -29,15 +28,6 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.HR: _l("Human resources"),
-    Role.INSTRUCTOR: _l("Instructor"),
-    Role.TRAINEE: _l("Trainee (grid worker)"),
-    Role.DISPATCHER: _l("Dispatcher"),
-    Role.DEPARTMENT: _l("Department handler"),
-    Role.VIEWER: _l("Viewer (leadership)"),
-}
 
 CITY_WIDE = None  # the scope of a grant without an area
 
@@ -89,8 +79,6 @@ def require_role(*roles: str) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                from academy.extensions import login_manager
-
                 return login_manager.unauthorized()
             if not has_role(current_user, *roles):
                 abort(403)

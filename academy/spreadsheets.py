@@ -50,6 +50,6 @@ def open_workbook(data: bytes):
     Raises ``UnsafeWorkbook`` for a file refused by ``check_workbook``; openpyxl's own errors on a
     damaged workbook pass through for the caller to word."""
     check_workbook(data)
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # openpyxl is heavy: loaded only when a workbook is read
 
     return load_workbook(io.BytesIO(data), read_only=True, data_only=True)

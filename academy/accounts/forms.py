@@ -6,10 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from academy.accounts.labels import ROLE_LABELS
 from academy.accounts.models import User
 from academy.accounts.operations import find_user
 from academy.accounts.passwords import MAX_LENGTH, password_problem, verify_password
-from academy.permissions import ROLE_LABELS, Role
+from academy.permissions import Role
 
 USERNAME_PATTERN = r"^[a-zA-Z0-9_.-]+$"
 LANGUAGE_CHOICES = [("zh_CN", "中文"), ("en", "English")]

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import math
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from academy.accounts import operations as ops
-from academy.accounts import throttle
+from academy.accounts import operations, queries, throttle
 from academy.accounts.forms import (
     AuditFilterForm,
     GrantForm,
@@ -19,25 +17,17 @@ from academy.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from academy.accounts.labels import ROLE_LABELS
 from academy.accounts.models import RoleGrant, User
-from academy.audit import AuditEntry
-from academy.contributions import contributions
 from academy.database import read_only_transaction
 from academy.extensions import db
-from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, require_role
+from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.redirects import safe_next
 from academy.web.cycle import commit_early, keep_changes, on_refusal, refusal_redirects
 from academy.web.paging import paginate
 
 bp = Blueprint("accounts", __name__)
 
-
-def area_choices() -> list[tuple[str, str]]:
-    """Areas a grant may be scoped to, as the registry contributes them (none before it exists)."""
-    choices: list[tuple[str, str]] = []
-    for provider in contributions("area_choices"):
-        choices.extend(provider())
-    return choices
 
 
 # What a log-in carries over from the anonymous session; everything else (the CSRF secret
@@ -71,17 +61,17 @@ def login():
     # Three short transactions instead of one: the attempt is counted and committed first, the
     # slow password check runs outside any write lock, and only a success writes again.
     address = request.remote_addr or ""
-    wait = ops.open_login_attempt(form.username.data, address)
+    wait = operations.open_login_attempt(form.username.data, address)
     commit_early()
     if wait:
         return _too_many_attempts("accounts/login.html", form, wait)
     with read_only_transaction(db.session):
-        user_id = getattr(ops.check_credentials(form.username.data, form.password.data), "id", None)
+        user_id = getattr(operations.check_credentials(form.username.data, form.password.data), "id", None)
     if user_id is None:
         flash(_("Wrong username or password."), "danger")
         return render_template("accounts/login.html", form=form), 401
     user = db.session.get(User, user_id)
-    ops.complete_login(user, address)
+    operations.complete_login(user, address)
     _start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 
@@ -89,7 +79,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    ops.log_out(current_user._get_current_object())
+    operations.log_out(current_user._get_current_object())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("accounts.login"))
@@ -103,7 +93,7 @@ def account():
     if form.is_submitted() and (wait := throttle.wait_seconds(user.username, request.remote_addr or "")):
         return _too_many_attempts("accounts/account.html", form, wait)
     if form.validate_on_submit():
-        ops.change_password(user, form.new_password.data, by=user)
+        operations.change_password(user, form.new_password.data, by=user)
         login_user(user)  # this session goes on; every other one has ended
         flash(_("Your password has been changed; your other sessions have ended."), "success")
         return redirect(url_for("accounts.account"))
@@ -117,8 +107,7 @@ def account():
 @bp.get("/admin/users")
 @require_role(Role.ADMIN)
 def users():
-    query = sa.select(User).order_by(User.username)
-    return render_template("accounts/users.html", users=paginate(query, 50))
+    return render_template("accounts/users.html", users=paginate(queries.users_query(), 50))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -126,7 +115,7 @@ def users():
 def new_user():
     form = UserCreateForm()
     if form.validate_on_submit():
-        user = ops.create_user(form.username.data, form.new_password.data, by=current_user,
+        user = operations.create_user(form.username.data, form.new_password.data, by=current_user,
                                display_name=form.display_name.data)
         flash(_("User %(name)s created.", name=user.username), "success")
         return redirect(url_for("accounts.user", user_id=user.id))
@@ -138,7 +127,7 @@ def _user_page(user: User, edit_form=None, password_form=None, grant_form=None, 
         "accounts/user.html", user=user, role_labels=ROLE_LABELS,
         edit_form=edit_form or UserEditForm(obj=user),
         password_form=password_form or PasswordResetForm(user, formdata=None),
-        grant_form=grant_form or GrantForm(area_choices(), formdata=None),
+        grant_form=grant_form or GrantForm(queries.area_choices(), formdata=None),
     ), status
 
 
@@ -156,7 +145,7 @@ def edit_user(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, edit_form=form, status=400)
     on_refusal(lambda _error: _user_page(user, edit_form=form, status=400))
-    ops.update_user(user, current_user, display_name=form.display_name.data, active=form.active.data)
+    operations.update_user(user, current_user, display_name=form.display_name.data, active=form.active.data)
     flash(_("Saved."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -168,7 +157,7 @@ def reset_password(user_id: int):
     form = PasswordResetForm(user)
     if not form.validate_on_submit():
         return _user_page(user, password_form=form, status=400)
-    ops.change_password(user, form.new_password.data, by=current_user)
+    operations.change_password(user, form.new_password.data, by=current_user)
     flash(_("The password has been set; the user's sessions have ended."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -177,13 +166,14 @@ def reset_password(user_id: int):
 @require_role(Role.ADMIN)
 def add_grant(user_id: int):
     user = get_or_404(User, user_id)
-    form = GrantForm(area_choices())
+    form = GrantForm(queries.area_choices())
     if not form.validate_on_submit():
         return _user_page(user, grant_form=form, status=400)
     code = form.area_code.data or None
+    # The grant keeps the area's name as the form offered it (accounts cannot read the registry).
     label = dict(form.area_code.choices).get(form.area_code.data, "") if code else ""
     on_refusal(lambda _error: _user_page(user, grant_form=form, status=400))
-    ops.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))
+    operations.grant_role(user, form.role_value, current_user, area_code=code, area_label=str(label))
     flash(_("Role granted."), "success")
     return redirect(url_for("accounts.user", user_id=user.id))
 
@@ -194,7 +184,7 @@ def revoke_grant(user_id: int, grant_id: int):
     grant = get_or_404(RoleGrant, grant_id)
     ensure(grant.user_id == user_id)
     refusal_redirects(url_for("accounts.user", user_id=user_id))
-    ops.revoke_grant(grant, current_user)
+    operations.revoke_grant(grant, current_user)
     flash(_("Role revoked."), "success")
     return redirect(url_for("accounts.user", user_id=user_id))
 
@@ -203,13 +193,7 @@ def revoke_grant(user_id: int, grant_id: int):
 @require_role(Role.ADMIN)
 def audit_log():
     form = AuditFilterForm(request.args)
-    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if form.validate():
-        if form.actor.data:
-            query = query.where(AuditEntry.actor_name == form.actor.data.strip().lower())
-        if form.action.data:
-            query = query.where(AuditEntry.action.startswith(form.action.data.strip(), autoescape=True))
-        if form.object_type.data:
-            query = query.where(AuditEntry.object_type == form.object_type.data.strip())
+    query = (queries.audit_query(form.actor.data or "", form.action.data or "", form.object_type.data or "")
+             if form.validate() else queries.audit_query())
     entries = paginate(query, 50)
     return render_template("accounts/audit.html", form=form, entries=entries)

@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 
 from academy.extensions import db
+from academy.registry.exchange.importer import import_registry
+from academy.registry.exchange.reader import FileProblem
 
 
 @click.command("import-registry")
@@ -13,9 +15,6 @@ from academy.extensions import db
 @click.option("--dry-run", is_flag=True, help="Check the file and report, writing nothing.")
 def import_registry_command(path: Path, dry_run: bool) -> None:
     """Import areas, grids, workers and assignments from a template .xlsx or .csv file."""
-    from academy.registry.exchange.importer import import_registry
-    from academy.registry.exchange.reader import FileProblem
-
     try:
         result = import_registry(path.name, path.read_bytes(), None,
                                  progress=lambda percent, message="": click.echo(f"{percent:5.0f}%  {message}", err=True))

@@ -5,6 +5,7 @@ spreadsheets typed by people in either language read the same.
 """
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from academy.registry.models import (
@@ -66,6 +67,11 @@ def label(value) -> str:
     return str(LABELS[type(value)][value])
 
 
+def rank(value) -> int:
+    """Where ``value`` stands among its enum's members, in the order they are labelled (leader first)."""
+    return list(LABELS[type(value)]).index(value)
+
+
 def choices(enum_cls) -> list[tuple[str, str]]:
     return [(member.value, label) for member, label in LABELS[enum_cls].items()]
 
@@ -88,8 +94,6 @@ _NAME_CACHE: dict[tuple, dict[str, object]] = {}
 
 def parse(enum_cls, text: str):
     """The member of ``enum_cls`` that ``text`` names (code, English or Chinese label), or None."""
-    from flask_babel import get_locale
-
     wanted = (text or "").strip().lower()
     if not wanted:
         return None

@@ -1,44 +1,15 @@
-"""Reads of the registry, always through the viewer's area scope.
-
-HR and viewers (and administrators) read the areas their grants cover; HR edits them. A
-trainee reads only the worker record linked to his own log-in. Scopes are code prefixes, so a
-grid's scope is its own code and a worker's is the code of the area that employs him.
-"""
+"""Reads of the registry, always through the viewer's area scope (``access`` says which scopes)."""
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
 
+from academy import crypto
 from academy.extensions import db
-from academy.permissions import Role, area_scopes, in_scope, scope_clause
+from academy.permissions import scope_clause
 from academy.registry import idnumbers
 from academy.registry.models import Area, AreaLevel, Assignment, Department, Grid, GridKind, Worker, WorkerStatus
-
-READ_ROLES = (Role.HR, Role.VIEWER)
-EDIT_ROLES = (Role.HR,)
-
-
-def read_scopes(user) -> list[str] | None:
-    return area_scopes(user, *READ_ROLES)
-
-
-def can_read(user, code: str) -> bool:
-    return in_scope(user, code, *READ_ROLES)
-
-
-def can_edit(user, code: str) -> bool:
-    return in_scope(user, code, *EDIT_ROLES)
-
-
-def has_edit_role(user) -> bool:
-    from academy.permissions import has_role
-
-    return has_role(user, *EDIT_ROLES)
-
-
-def can_see_worker(user, worker: Worker) -> bool:
-    return can_read(user, worker.area.code) or (worker.user_id is not None and worker.user_id == user.id)
 
 
 def narrow(scopes: list[str] | None, area_code: str | None) -> list[str] | None:
@@ -94,8 +65,6 @@ def workers_query(scopes, *, search: str = "", status: str = ""):
     if search:
         number = idnumbers.normalise(search)
         if idnumbers.PATTERN.match(number):
-            from academy import crypto
-
             query = query.where(Worker.id_number_hash == crypto.keyed_hash(number))
         else:
             query = query.where(sa.or_(Worker.name.contains(search, autoescape=True),
@@ -128,5 +97,19 @@ def active_assignments_of_grid(grid: Grid, day: date | None = None) -> list[Assi
     return [a for a in grid.assignments if a.active_on(day)]
 
 
+def grid_counts_by_community(day: date) -> dict[str, int]:
+    """How many grids are in force on ``day`` in each community, by the community's code."""
+    # Literal positions: PostgreSQL only groups by the very same expression, bound parameters differ.
+    community = sa.func.substr(Grid.code, sa.literal_column("1"), sa.literal_column("12"))
+    return dict(db.session.execute(
+        sa.select(community, sa.func.count(Grid.id)).where(active_clause(Grid, day)).group_by(community)).all())
+
+
+def successors_of(grid: Grid) -> list[Grid]:
+    """The grids ``grid`` was split into (or renamed to)."""
+    return list(db.session.scalars(sa.select(Grid).where(Grid.successor_of_id == grid.id)))
+
+
 def worker_of_user(user) -> Worker | None:
+    """The worker record linked to ``user``'s log-in, if any (the one helper every package uses)."""
     return db.session.scalar(sa.select(Worker).where(Worker.user_id == user.id))

@@ -4,20 +4,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
 from academy.permissions import Role
-from academy.registry import jobs, models  # noqa: F401  (tables and the import job belong to every app)
+from academy.registry import access, jobs, labels, models, queries, sections  # noqa: F401  (jobs, models: tables and the import job belong to every app)
+from academy.registry.cli import import_registry_command
+from academy.registry.views import bp
 
 
 def init_app(app: Flask) -> None:
     """Register the registry's pages, navigation, slot contributions and CLI command."""
-    from academy.cli import academy_cli
-    from academy.registry import queries, sections
-    from academy.registry.cli import import_registry_command
-    from academy.registry.views import bp
-
     app.register_blueprint(bp)
-    read = (Role.HR, Role.VIEWER)
+    read = access.READ_ROLES
     contribute(app, "nav", NavItem("registry.coverage", _l("Coverage"), read), order=200)
     contribute(app, "nav", NavItem("registry.grids", _l("Grids"), read), order=210)
     contribute(app, "nav", NavItem("registry.workers", _l("Grid workers"), read), order=220)
@@ -29,6 +27,4 @@ def init_app(app: Flask) -> None:
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "area_choices", queries.area_choices, order=10)
     academy_cli.add_command(import_registry_command)
-    from academy.registry.labels import label
-
-    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["label"] = labels.label

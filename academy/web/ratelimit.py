@@ -78,7 +78,7 @@ def client_address() -> str:
 
 def _hits_in_redis(url: str, key: str, window: int, seconds: int) -> int | None:
     try:
-        from redis import Redis
+        from redis import Redis  # only where Redis is configured
 
         connection = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
         name = f"academy:rate:{key}:{window}"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -18,16 +17,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.forms import LanguageForm
+from academy.accounts.labels import role_label
 from academy.accounts.operations import set_language
 from academy.contributions import contributions
+from academy.database import ping
 from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
-from academy.permissions import ROLE_LABELS, Role, ensure, get_or_404, has_role
+from academy.jobs.labels import job_status_label
+from academy.permissions import Role, ensure, get_or_404, has_role
 from academy.redirects import safe_next
 from academy.web.errors import json_endpoint
 from academy.web.i18n import locale_code
@@ -44,13 +45,6 @@ def visible_nav() -> list:
             if (held.intersection(item.roles) if item.personal else has_role(current_user, *item.roles))]
 
 
-JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: _l("Waiting to start"),
-    JobStatus.RUNNING: _l("Running"),
-    JobStatus.DONE: _l("Finished"),
-    JobStatus.FAILED: _l("Failed"),
-}
-
 
 @bp.app_context_processor
 def shell_context():
@@ -58,8 +52,8 @@ def shell_context():
         "nav_items": visible_nav(),
         "current_locale": locale_code(),
         "language_form": LanguageForm(formdata=None),
-        "role_label": lambda role: ROLE_LABELS[Role(role)],
-        "job_status_label": lambda status: JOB_STATUS_LABELS[JobStatus(status)],
+        "role_label": role_label,
+        "job_status_label": job_status_label,
         "page_url": page_url,
     }
 
@@ -98,7 +92,7 @@ def switch_language():
 @bp.get("/healthz")
 @json_endpoint
 def health():
-    db.session.execute(sa.text("SELECT 1"))
+    ping(db.session)
     return jsonify(status="ok")
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from academy.backup import _reset_sequences
 from academy.extensions import db
 
 BATCH = 20000
@@ -117,6 +118,4 @@ def _copy_value(value, is_json: bool):
 
 def reset_sequences() -> None:
     """PostgreSQL: every serial sequence after its table's highest id (rows were given explicit ids)."""
-    from academy.backup import _reset_sequences
-
     _reset_sequences()

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from academy.cases import clock
-from academy.cases.models import ClockKind
+from academy.cases.models import Case, CaseEvent, CaseTask, ClockKind, Extension, ReturnVisit, Verification
 from academy.cases.operations.core import YELLOW_AT
+from citydata.bench.casetasks import dispatch_and_handle
 
 WORKING_HOURS = ClockKind.WORKING_HOURS
 
@@ -67,8 +68,6 @@ class CaseLife:
     """Writes cases and everything that belongs to them through ``city.writer``."""
 
     def __init__(self, city, calendar: clock.Calendar, accept_hours: int, verify_days: int, red_card: float) -> None:
-        from academy.cases.models import Case, CaseEvent, CaseTask, Extension, ReturnVisit, Verification
-
         self.city, self.rng, self.calendar, self.end = city, city.rng, calendar, city.end
         self.accept_hours, self.verify_days, self.red_card = accept_hours, verify_days, red_card
         self.tables = {"case": Case.__table__, "event": CaseEvent.__table__, "task": CaseTask.__table__,
@@ -171,6 +170,4 @@ class CaseLife:
         self.city.writer.add(self.tables["case"], self.row)
 
     def _dispatch(self, category, place: Place) -> None:
-        from citydata.bench.casetasks import dispatch_and_handle
-
         dispatch_and_handle(self, category, place)

@@ -13,9 +13,14 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 
 from academy import numbers
+from academy.cases import operations
+from academy.cases.models import Case, Category, DepartmentMember, Holiday
 from academy.extensions import db
 from citydata.bench.caselife import CaseLife, Place
 from citydata.bench.city import BenchCity
+from citydata.bench.fieldwork import build_fieldwork
+from citydata.bench.people import username
+from citydata.demo.case_builder import HOLIDAYS, TITLES, _categories
 
 CHANNELS = (("worker", 70), ("hotline", 27), ("open311", 3))
 HISTORY_DAYS = 365
@@ -24,9 +29,6 @@ HISTORY_DAYS = 365
 def categories() -> list[tuple]:
     """(id, limit, clock, self-handling allowed, default level, title) of the leaf categories,
     made from the demo's tree when the database has none."""
-    from academy.cases.models import Category
-    from citydata.demo.case_builder import TITLES, _categories
-
     leaves = [c for c in db.session.scalars(sa.select(Category).where(Category.parent_id.is_not(None)))] or _categories()
     return [(c.id, c.time_limit, c.clock, c.allow_self_handling, c.default_level, TITLES.get(c.code, c.name))
             for c in leaves]
@@ -34,22 +36,15 @@ def categories() -> list[tuple]:
 
 def calendar():
     """The city's calendar with the demo's holidays and make-up days (added once)."""
-    from academy.cases import operations as ops
-    from academy.cases.models import Holiday
-    from citydata.demo.case_builder import HOLIDAYS
-
     known = set(db.session.scalars(sa.select(Holiday.day)))
     for day, name, working in HOLIDAYS:
         if day not in known:
-            ops.set_holiday(None, day, name, working)
-    return ops.work_calendar(), ops.calendar_snapshot()
+            operations.set_holiday(None, day, name, working)
+    return operations.work_calendar(), operations.calendar_snapshot()
 
 
 def department_members(city: BenchCity) -> dict[str, list]:
     """One member per department; returns each district's [(department id, (user id, name))]."""
-    from academy.cases.models import DepartmentMember
-    from citydata.bench.people import username
-
     by_district: dict[str, list] = {}
     for dept_id, code in city.state["departments"]:
         name = username(city, "dept", code.lower())
@@ -60,8 +55,6 @@ def department_members(city: BenchCity) -> dict[str, list]:
 
 
 def _staff(city: BenchCity, *parts: str) -> tuple[int, str]:
-    from citydata.bench.people import username
-
     name = username(city, *parts)
     return city.state["staff"][name], name
 
@@ -109,8 +102,6 @@ def _day_times(city: BenchCity, zone, day, count: int) -> list[datetime]:
 
 
 def build_cases(city: BenchCity) -> None:
-    from academy.cases.models import Case
-
     work, cal = calendar()
     leaves, places = categories(), Places(city, department_members(city))
     life = CaseLife(city, cal, work.accept_limit_hours, work.verify_limit_days, work.red_card_multiple)
@@ -147,8 +138,6 @@ def _numbers(day, todays) -> list[str]:
 
 def run(city: BenchCity) -> None:
     """The case module's step: a year of cases, then patrols and visits."""
-    from citydata.bench.fieldwork import build_fieldwork
-
     build_cases(city)
     city.writer.flush()
     build_fieldwork(city)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from academy.cases import clock
-from academy.cases.models import ClockKind
+from academy.cases.models import CaseTask, ClockKind, Extension
 
 SATISFACTION = (("satisfied", 80), ("basically_satisfied", 15), ("dissatisfied", 5))
 
@@ -22,8 +22,6 @@ def _level(life, place) -> str:
 
 def _new_tasks(life, level: str, place, at: datetime, category) -> list[tuple[dict, tuple]]:
     """(task row, handler) per handling unit: one community or street, or one or two departments."""
-    from academy.cases.models import CaseTask
-
     if level == "department":
         chosen = life.rng.sample(place.departments, 2 if life.rng.random() < 0.15 and len(place.departments) > 1 else 1)
         units = [({"department_id": dept_id}, handler) for dept_id, handler in chosen]
@@ -100,8 +98,6 @@ def _work(life, tasks, category, place, dispatched: datetime) -> str:
 
 def _extend(life, tasks, category, at: datetime) -> None:
     """A granted extension of two units of the category's clock for the first task."""
-    from academy.cases.models import Extension
-
     task, handler = tasks[0]
     asked, decided = life.later(at, 30, 300), life.later(at, 330, 600)
     if decided > life.end:

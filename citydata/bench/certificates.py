@@ -35,11 +35,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy import numbers
+from academy.accounts.models import User
 from academy.extensions import db
-from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
+from academy.registry import operations
+from academy.registry.models import Area, Worker, WorkerStatus, WorkerStatusChange
+from citydata.bench.page import BenchPage, sample_districts
+from citydata.bench.people import username
 from citydata.demo.certificates import PAPER
-from courses.certificates import lifecycle
-from courses.certificates import types as type_ops
+from courses.certificates import lifecycle, types
 from courses.certificates.issuing import add_months
 from courses.certificates.models import (
     Certificate,
@@ -49,8 +52,9 @@ from courses.certificates.models import (
     RequirementKind,
 )
 from courses.enrollment.models import Course
+from courses.exams.models import Attempt, Exam
+from courses.syllabus.models import Branch
 
-S = CertificateStatus
 VALIDITY_MONTHS = 36
 WINDOW_DAYS = 90
 # in-service course key -> (code part, prefix, name, English name)
@@ -69,7 +73,7 @@ REVOCATION_REASON = "经核查，持证人上岗资格材料不实，予以撤�
 
 
 def _save_type(code: str, prefix: str, name: str, name_en: str, kind, months, renewal_hours: str):
-    return type_ops.save_type(
+    return types.save_type(
         None, None, code=code, prefix=prefix, name=name, name_en=name_en, kind=kind, validity_months=months,
         min_hours=Decimal("0"), min_score=None, renewal_hours=Decimal(renewal_hours), renewal_min_score=None,
         renewal_window_days=WINDOW_DAYS, automatic=True, pdf_template="default", active=True)
@@ -84,15 +88,15 @@ def make_types(city) -> tuple[dict[str, int], dict[int, int]]:
         cert_type = _save_type(f"{prefix}-ONDUTY-{district}", "SG", f"网格员上岗资格证（{district}）",
                                f"Grid worker on-duty qualification ({district})", CertificateKind.ON_DUTY,
                                VALIDITY_MONTHS, "24")
-        type_ops.add_requirement(cert_type, None, kind=RequirementKind.EXAM, course=db.session.get(Course, pre[district]))
+        types.add_requirement(cert_type, None, kind=RequirementKind.EXAM, course=db.session.get(Course, pre[district]))
         duty[district] = cert_type.id
     for course_id, kind in courses.items():
         if kind in COMPLETIONS:
             part, number_prefix, name, name_en = COMPLETIONS[kind]
             cert_type = _save_type(f"{prefix}-{part}", number_prefix, name, name_en, CertificateKind.COMPLETION, None, "0")
             course = db.session.get(Course, course_id)
-            type_ops.add_requirement(cert_type, None, kind=RequirementKind.COURSE, course=course)
-            type_ops.add_requirement(cert_type, None, kind=RequirementKind.EXAM, course=course)
+            types.add_requirement(cert_type, None, kind=RequirementKind.COURSE, course=course)
+            types.add_requirement(cert_type, None, kind=RequirementKind.EXAM, course=course)
             completion[course_id] = cert_type.id
     city.count("certificate types", len(duty) + len(completion))
     return duty, completion
@@ -109,7 +113,7 @@ class Certificates:
         self.places: dict[int, str] = {}  # branch id -> its district code
 
     def add(self, type_id: int, prefix: str, branch_id: int, issued: datetime, by_id: int | None, **values) -> dict:
-        row = {"type_id": type_id, "branch_id": branch_id, "status": S.VALID, "issued_on": issued.date(),
+        row = {"type_id": type_id, "branch_id": branch_id, "status": CertificateStatus.VALID, "issued_on": issued.date(),
                "status_since": issued, "created_at": issued, "created_by_id": by_id, "evidence_since": None,
                "valid_until": None, **values}
         row["_series"] = f"certificates.{prefix}.{issued.year}.{self.places[branch_id]}"  # as allocate_number names it
@@ -172,8 +176,6 @@ def _lapsing(city, hired: dict[int, date], on_duty: list[int]) -> set[int]:
 def qualifications(city, made: Certificates, duty: dict[str, int], hired: dict[int, date]) -> list[dict]:
     """Each worker on duty: his qualification since he went on duty, renewed in each window since.
     Returns the certificates whose date passed lately and that were not renewed (lapsed)."""
-    from citydata.bench.people import username
-
     rng, today, lapsed = city.rng, city.end.date(), []
     on_duty = [w[0] for w in city.state["workers"] if city.state["worker_status"][w[0]] == "on_duty"]
     lapsing = _lapsing(city, hired, on_duty)
@@ -185,7 +187,7 @@ def qualifications(city, made: Certificates, duty: dict[str, int], hired: dict[i
         issued, ends = _dates(hired[worker_id], today)
         row = made.add(duty[district], "SG", branch, issued, hr, worker_id=worker_id, valid_until=ends[0], manual=True,
                        reason=PAPER, evidence={"source": PAPER})
-        made.step(row, None, S.VALID, issued, hr, PAPER)
+        made.step(row, None, CertificateStatus.VALID, issued, hr, PAPER)
         chain = [*ends, add_months(ends[-1], VALIDITY_MONTHS)]  # the current one may be renewed early already
         for until, successor_until in zip(chain, chain[1:], strict=False):
             if worker_id in lapsing and successor_until == ends[-1]:
@@ -199,17 +201,15 @@ def qualifications(city, made: Certificates, duty: dict[str, int], hired: dict[i
                                  valid_until=successor_until, manual=True, reason=f"{PAPER}（复审换证）",
                                  evidence={"source": PAPER}, evidence_since=datetime.combine(
                                      row["issued_on"], datetime.min.time(), UTC), _previous=row)
-            made.step(successor, None, S.VALID, renewed_at, hr, f"{PAPER}（复审换证）")
-            made.step(row, S.VALID, S.SUPERSEDED, renewed_at, hr, "复审换证")
-            row.update(status=S.SUPERSEDED, status_since=renewed_at)
+            made.step(successor, None, CertificateStatus.VALID, renewed_at, hr, f"{PAPER}（复审换证）")
+            made.step(row, CertificateStatus.VALID, CertificateStatus.SUPERSEDED, renewed_at, hr, "复审换证")
+            row.update(status=CertificateStatus.SUPERSEDED, status_since=renewed_at)
             row = successor
     return lapsed
 
 
 def _passed_finals(city, course_ids) -> dict[tuple[int, int], tuple]:
     """(worker, course) -> the passed graded final attempt the exams' step wrote, with its exam."""
-    from courses.exams.models import Attempt, Exam
-
     workers = {w[0] for w in city.state["workers"]}
     rows = db.session.execute(
         sa.select(Attempt.id, Attempt.worker_id, Exam.course_id, Attempt.exam_id, Exam.title, Attempt.score,
@@ -244,23 +244,18 @@ def completions(city, made: Certificates, completion: dict[int, int]) -> None:
         row = made.add(completion[course_id], prefixes[course_id], course.branch_id, issued, None, worker_id=worker_id,
                        manual=False, reason="", attempt_id=attempt.id, exam_id=attempt.exam_id, course_id=course_id,
                        exam_percent=attempt.percent, evidence=evidence)
-        made.step(row, None, S.VALID, issued, None, "达到发证条件")  # "Rule met", as issuing records it
+        made.step(row, None, CertificateStatus.VALID, issued, None, "达到发证条件")  # "Rule met", as issuing records it
 
 
 # ---- the ends, through the operations --------------------------------------------------------
 
 
 def _hr(city, worker: Worker):
-    from academy.accounts.models import User
-    from citydata.bench.people import username
-
     return db.session.get(User, city.state["staff"][username(city, "hr", worker.area.code[:6])])
 
 
 def end_some(city, lapsed: list[dict]) -> None:
     """Lapsed qualifications expired by the sweep; a few workers suspended and a few revoked by HR."""
-    from academy.registry.operations import workers as worker_ops
-
     today = city.end.date()
     if lapsed:
         expired = lifecycle.expire_due(today)
@@ -270,14 +265,14 @@ def end_some(city, lapsed: list[dict]) -> None:
         city.count("certificate transitions", expired)
     rng = city.rng
     standing = db.session.scalars(sa.select(Certificate).join(Worker, Worker.id == Certificate.worker_id).where(
-        Certificate.status == S.VALID, Certificate.type_id.in_(city.state["certificate_duty_types"]),
+        Certificate.status == CertificateStatus.VALID, Certificate.type_id.in_(city.state["certificate_duty_types"]),
         Worker.status == WorkerStatus.ON_DUTY).order_by(Certificate.id)).all()
     suspend = round(len(standing) * SUSPENDED_SHARE) or (1 if len(standing) >= 10 else 0)
     revoke = round(len(standing) * REVOKED_SHARE) or (1 if len(standing) >= 10 else 0)
     chosen = rng.sample(standing, min(len(standing), suspend + revoke))
     split = min(suspend, len(chosen))
     for certificate in chosen[:split]:
-        worker_ops.change_status(certificate.worker, WorkerStatus.SUSPENDED, _hr(city, certificate.worker),
+        operations.change_status(certificate.worker, WorkerStatus.SUSPENDED, _hr(city, certificate.worker),
                                  SUSPENSION_REASON)
         city.count("certificates suspended")
         city.count("certificate transitions")
@@ -298,7 +293,7 @@ def _back_date(certificate_ids: list[int]) -> None:
         night = datetime.combine(certificate.valid_until + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=2)
         certificate.status_since = night
         for transition in certificate.transitions:
-            if transition.to_status == S.EXPIRED:
+            if transition.to_status == CertificateStatus.EXPIRED:
                 transition.at = night
         if certificate.off_duty_change_id:
             db.session.get(WorkerStatusChange, certificate.off_duty_change_id).at = night
@@ -310,7 +305,6 @@ def run(city) -> None:
     duty, completion = make_types(city)
     city.state["certificate_duty_types"] = list(duty.values())
     made = Certificates(city)
-    from courses.syllabus.models import Branch
 
     made.places = {b.id: b.area.code for b in db.session.scalars(sa.select(Branch))}
     hired = dict(db.session.execute(sa.select(Worker.id, Worker.hired_on).where(
@@ -328,19 +322,16 @@ def run(city) -> None:
 def pages(city_code: str, samples: int) -> list:
     """The public verification page of sample certificates of the city (most valid, one of each other
     status), and HR's list of his district's certificates (the ``bench_pages`` slot)."""
-    from academy.registry.models import Area
-    from citydata.bench.pages import BenchPage, _districts
-
     in_city = (sa.select(Certificate.number).join(Worker, Worker.id == Certificate.worker_id)
                .join(Area, Area.id == Worker.area_id).where(Area.code.startswith(city_code)))
     chosen = []
-    for status in (S.EXPIRED, S.SUSPENDED, S.REVOKED):
+    for status in (CertificateStatus.EXPIRED, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED):
         chosen += db.session.scalars(in_city.where(Certificate.status == status).order_by(Certificate.number).limit(1))
-    valid = list(db.session.scalars(in_city.where(Certificate.status == S.VALID).order_by(Certificate.number)))
+    valid = list(db.session.scalars(in_city.where(Certificate.status == CertificateStatus.VALID).order_by(Certificate.number)))
     step = max(len(valid) // max(samples, 1), 1)
     chosen = valid[::step][:max(samples - len(chosen), 1)] + chosen
     result = [BenchPage("certificate verification", None, f"/verify/{number}") for number in chosen[:max(samples, 1)]]
-    for district in _districts(city_code, samples):
+    for district in sample_districts(city_code, samples):
         result.append(BenchPage("certificates of a district", f"b{city_code}-hr-{district}",
                                 f"/certificates?area={district}&status=valid"))
     return result

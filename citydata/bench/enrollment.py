@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from academy.accounts.models import User
 from academy.extensions import db
-from courses.enrollment import operations as ops
+from academy.registry.models import Worker
+from citydata.bench.page import BenchPage
+from citydata.bench.people import username
+from courses.enrollment import operations
 from courses.enrollment.models import (
     CourseKind,
     CourseStatus,
@@ -33,21 +38,19 @@ OUTCOMES = (("completed", 55), ("failed", 10), ("enrolled", 35))
 
 def _course(city, code: str, title: str, kind, delivery, units, branch_id: int, instructor_id: int, capacity: int):
     end = city.end.date()
-    course = ops.save_course(
+    course = operations.save_course(
         None, None, branch=db.session.get(Branch, branch_id), version=db.session.get(SyllabusVersion, city.state["syllabus_id"]),
         units=units, instructors=[db.session.get(User, instructor_id)], prerequisites=[], code=code, title=title,
         description=f"{title}：基准城市课程。", kind=kind, delivery=delivery, capacity=min(max(capacity, 1), 10000),
         self_enrol=kind != CourseKind.PRE_SERVICE, enrol_opens_on=end - timedelta(days=90),
         enrol_closes_on=end + timedelta(days=30), starts_on=end - timedelta(days=90), ends_on=end + timedelta(days=60),
         prerequisite_certificate="")
-    ops.set_course_status(course, None, CourseStatus.PUBLISHED)
+    operations.set_course_status(course, None, CourseStatus.PUBLISHED)
     return course
 
 
 def make_courses(city) -> tuple[dict[int, str], dict[str, int]]:
     """Course id -> kind key ("PRE", "DISPUTE", "HAZARD"), and district -> its pre-service course id."""
-    from citydata.bench.people import username
-
     units = {u.code: u for u in db.session.get(SyllabusVersion, city.state["syllabus_id"]).units}
     staff, districts, prefix = city.state["staff"], city.state["districts"], f"B{city.state['city_code']}"
     in_training = _trainees_by_district(city, "in_training")
@@ -118,9 +121,6 @@ def run(city) -> None:
 
 def trainee_enrollments(city_code: str, samples: int) -> list[tuple[str, Enrollment]]:
     """(username, enrolment) of sample trainees of the city who are still studying a course."""
-    import sqlalchemy as sa
-
-    from academy.registry.models import Worker
 
     rows = db.session.execute(
         sa.select(User.username, Enrollment).join(Worker, Worker.user_id == User.id)
@@ -132,6 +132,4 @@ def trainee_enrollments(city_code: str, samples: int) -> list[tuple[str, Enrollm
 
 def pages(city_code: str, samples: int) -> list:
     """The course page of sample trainees' courses (the ``bench_pages`` slot)."""
-    from citydata.bench.pages import BenchPage
-
     return [BenchPage("course", name, f"/courses/{e.course_id}") for name, e in trainee_enrollments(city_code, samples)]

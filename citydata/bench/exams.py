@@ -18,16 +18,16 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy.extensions import db
+from citydata.bench.enrollment import trainee_enrollments
+from citydata.bench.page import BenchPage
 from citydata.demo.exams import FINAL_BLUEPRINT, QUESTIONS
 from courses.enrollment.models import Course
 from courses.exams import operations
-from courses.exams.grading import CENT, PartialCredit, QuestionType
-from courses.exams.models import Attempt, AttemptItem, AttemptTransition, Question, QuestionStatus, ResultRelease
+from courses.exams.grading import CENT, PartialCredit, QuestionType, grade
+from courses.exams.models import Attempt, AttemptItem, AttemptTransition, Exam, Question, QuestionStatus, ResultRelease
 from courses.exams.operations import bank
 from courses.exams.operations.attempts import _draw, option_order
 from courses.exams.queries import rule_pool
-
-T = QuestionType
 
 
 def make_bank(city) -> None:
@@ -38,8 +38,8 @@ def make_bank(city) -> None:
     for code, kind, difficulty, stem, options, correct, explanation in QUESTIONS:
         question = bank.create_question(
             None, type=kind, stem=stem, options=options, correct=correct, explanation=explanation, difficulty=difficulty,
-            unit_id=units.get(code), tags=["基准"], rubric="要点齐全、条理清楚得满分。" if kind is T.ESSAY else "",
-            partial_credit=PartialCredit.NO_WRONG if kind is T.MULTIPLE else PartialCredit.ALL_OR_NOTHING)
+            unit_id=units.get(code), tags=["基准"], rubric="要点齐全、条理清楚得满分。" if kind is QuestionType.ESSAY else "",
+            partial_credit=PartialCredit.NO_WRONG if kind is QuestionType.MULTIPLE else PartialCredit.ALL_OR_NOTHING)
         bank.set_question_status(question, None, QuestionStatus.ACTIVE)
         city.count("questions")
 
@@ -65,21 +65,19 @@ def make_exams(city) -> dict:
 def _response(question: Question, right: bool, rng: random.Random):
     """A right answer, or a plausible wrong one, in the shape ``clean_response`` keeps."""
     letters = [chr(65 + i) for i in range(len(question.options))]
-    if question.type is T.ESSAY:
+    if question.type is QuestionType.ESSAY:
         return "先稳定情绪，分别倾听，现场查看，依法说理，提出方案，跟踪回访。" * (2 if right else 1)
-    if question.type is T.FILL_BLANK:
+    if question.type is QuestionType.FILL_BLANK:
         return [blank[0] if right else "不清楚" for blank in question.correct]
-    if question.type is T.TRUE_FALSE:
+    if question.type is QuestionType.TRUE_FALSE:
         return list(question.correct) if right else ["F" if question.correct == ["T"] else "T"]
     if right:
         return sorted(question.correct)
     wrong = [letter for letter in letters if letter not in question.correct] or letters
-    return sorted({rng.choice(wrong)} | ({question.correct[0]} if question.type is T.MULTIPLE else set()))
+    return sorted({rng.choice(wrong)} | ({question.correct[0]} if question.type is QuestionType.MULTIPLE else set()))
 
 
 def _items(exam, drawn, ability: float, rng: random.Random) -> list[dict]:
-    from courses.exams.grading import grade
-
     items = []
     for position, (question, points) in enumerate(drawn):
         response = _response(question, rng.random() < ability, rng)
@@ -177,10 +175,6 @@ def run(city) -> None:
 
 def pages(city_code: str, samples: int) -> list:
     """The final exam's page of each sample trainee's course (the ``bench_pages`` slot)."""
-    from citydata.bench.enrollment import trainee_enrollments
-    from citydata.bench.pages import BenchPage
-    from courses.exams.models import Exam
-
     result = []
     for name, enrollment in trainee_enrollments(city_code, samples):
         exam = db.session.scalar(sa.select(Exam.id).where(Exam.course_id == enrollment.course_id).order_by(Exam.id).limit(1))

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from academy.cases.models import Patrol, Visit
+from academy.cases.operations import calendar_snapshot
 from citydata.bench.city import BenchCity
 
 PURPOSES = ["routine", "routine", "information", "care", "dispute", "policy", "follow_up"]
 
 
 def build_fieldwork(city: BenchCity) -> None:
-    from academy.cases.models import Patrol, Visit
-    from academy.cases.operations import calendar_snapshot
-
     cal, rng = calendar_snapshot(), city.rng
     first, last = city.state["history"]
     days = [first + timedelta(days=n) for n in range((last - first).days)]  # whole days before today

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from academy.indicators.operations import ensure_scheme, refresh_period
+from academy.indicators.periods import current_month, month
 from citydata.bench.city import BenchCity
 
 MONTHS = 2
@@ -11,9 +13,6 @@ MONTHS = 2
 
 def run(city: BenchCity) -> None:
     """Refresh the last ``MONTHS`` months (the current one first) through the indicators' operation."""
-    from academy.indicators.operations import ensure_scheme, refresh_period
-    from academy.indicators.periods import current_month, month
-
     ensure_scheme()
     period = current_month(city.end)
     for _n in range(MONTHS):

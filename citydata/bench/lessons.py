@@ -14,9 +14,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy.extensions import db
+from citydata.bench.enrollment import trainee_enrollments
+from citydata.bench.page import BenchPage
 from citydata.demo.lessons import LESSONS
 from courses.enrollment.models import Course, Enrollment
-from courses.lessons.models import LessonProgress
+from courses.lessons.models import Lesson, LessonProgress
 from courses.lessons.operations import save_lesson
 
 LESSONS_OF = {"PRE": [lesson for lessons in LESSONS.values() for lesson in lessons],
@@ -76,10 +78,6 @@ def run(city) -> None:
 
 def pages(city_code: str, samples: int) -> list:
     """A lesson of each sample trainee's course (the ``bench_pages`` slot)."""
-    from citydata.bench.enrollment import trainee_enrollments
-    from citydata.bench.pages import BenchPage
-    from courses.lessons.models import Lesson
-
     result = []
     for name, enrollment in trainee_enrollments(city_code, samples):
         lesson = db.session.scalar(sa.select(Lesson.id).where(Lesson.course_id == enrollment.course_id)

@@ -7,12 +7,14 @@ scenario (``benchmarks/pages.py``) and the bench-data test both read them from h
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
+from academy.accounts.models import User
+from academy.cases.models import Case, Category
 from academy.extensions import db
+from academy.registry.models import Area, Grid, Worker
 from citydata.bench import certificates, enrollment, exams, lessons
+from citydata.bench.page import BenchPage, sample_districts
 
 # The issue's twelve, in its order; a name no layer provides is reported as "not run".
 MOST_USED = ("trainee home", "course", "lesson", "exam page", "case list with filters", "case page",
@@ -22,30 +24,13 @@ MOST_USED = ("trainee home", "course", "lesson", "exam page", "case list with fi
 ALSO_TIMED = ("certificates of a district",)  # HR's list of the district's valid certificates
 
 
-@dataclass(frozen=True)
-class BenchPage:
-    name: str
-    username: str | None  # None: a public page, no log-in
-    path: str
-
-
 def pages(city_code: str, samples: int = 1) -> list[BenchPage]:
     """Every layer's pages, ``samples`` examples of each, in the order of ``PROVIDERS``."""
     return [page for provider in PROVIDERS for page in provider(city_code, samples)]
 
 
-def _districts(city_code: str, samples: int) -> list[str]:
-    from academy.registry.models import Area, AreaLevel
-
-    return list(db.session.scalars(sa.select(Area.code).where(Area.level == AreaLevel.DISTRICT,
-                                                              Area.code.startswith(city_code))
-                                   .order_by(Area.code).limit(samples)))
-
-
 def trainee_usernames(city_code: str, samples: int) -> list[str]:
     """Trainees of the city spread over its list (the first, then every n-th)."""
-    from academy.accounts.models import User
-
     names = list(db.session.scalars(sa.select(User.username).where(User.username.like(f"b{city_code}-t%"))
                                     .order_by(User.username)))
     step = max(len(names) // max(samples, 1), 1)
@@ -53,21 +38,16 @@ def trainee_usernames(city_code: str, samples: int) -> list[str]:
 
 
 def _case_in(district: str):
-    from academy.cases.models import Case
-
     return db.session.scalar(sa.select(Case.id).where(Case.area_code.startswith(district), Case.state == "visited")
                              .order_by(Case.id.desc()).limit(1))
 
 
 def academy_pages(city_code: str, samples: int) -> list[BenchPage]:
     """Trainee home, case list and page, board, coverage, worker page, dashboard, notice board."""
-    from academy.cases.models import Category
-    from academy.registry.models import Grid, Worker
-
     result = [BenchPage("trainee home", name, "/") for name in trainee_usernames(city_code, samples)]
     category = db.session.scalar(sa.select(Category.id).where(Category.parent_id.is_not(None)).order_by(Category.id))
     prefix = f"b{city_code}"
-    for district in _districts(city_code, samples):
+    for district in sample_districts(city_code, samples):
         dispatcher, hr = f"{prefix}-dispatcher-{district}", f"{prefix}-hr-{district}"
         result.append(BenchPage("case list with filters", dispatcher, f"/cases?category={category}&level=community&light=green"))
         result.append(BenchPage("case page", dispatcher, f"/cases/{_case_in(district)}"))
@@ -83,10 +63,7 @@ def academy_pages(city_code: str, samples: int) -> list[BenchPage]:
 
 
 def _area_ids_under(code: str):
-    from academy.registry.models import Area
-
     return sa.select(Area.id).where(Area.code.startswith(code))
 
 
-# The course modules import ``BenchPage`` from here when called, not when imported, so this can list them.
 PROVIDERS = (academy_pages, enrollment.pages, lessons.pages, exams.pages, certificates.pages)

@@ -11,7 +11,7 @@ lifecycle is recorded (recruited, in training, most of them on duty).
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -21,6 +21,7 @@ from academy.registry.idnumbers import make_number
 from academy.registry.models import Area, Assignment, Department, Grid, Worker, WorkerStatusChange
 from academy.registry.operations.workers import NUMBER_SERIES, id_number_columns, worker_number
 from citydata.bench.city import BenchCity, BenchDataError
+from citydata.bench.people import trainee_users
 
 NANJING = ["02", "04", "05", "06", "11", "13", "14", "15", "16", "17", "18"]
 STREETS, COMMUNITIES, GRIDS = 8, 6, 6  # per district, per street, per community
@@ -136,8 +137,6 @@ def _id_numbers(city: BenchCity, grid_codes: list[str]) -> list[str]:
 
 def build_workers(city: BenchCity) -> None:
     """Workers with their ID numbers, assignment and lifecycle; trainees get their log-ins first."""
-    from citydata.bench.people import trainee_users
-
     grids, count = city.state["grids"], city.options.workers
     placed = [grids[n % len(grids)] for n in range(count)]
     id_numbers = _id_numbers(city, [code for _gid, code in placed])
@@ -171,8 +170,6 @@ def build_workers(city: BenchCity) -> None:
 
 def _lifecycle(city: BenchCity, worker_id: int, hired: date, status: str) -> None:
     """recruited -> in training (at hiring) -> on duty (after the pre-service course)."""
-    from datetime import UTC, datetime
-
     at = datetime(hired.year, hired.month, hired.day, 1, tzinfo=UTC)
     steps = [(None, "recruited", "录用"), ("recruited", "in_training", "岗前培训")]
     if status == "on_duty":

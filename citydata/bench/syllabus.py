@@ -10,8 +10,9 @@ from __future__ import annotations
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.registry.models import Area
+from citydata.bench.people import username
 from citydata.demo.syllabus import _add_units
-from courses.syllabus import operations as ops
+from courses.syllabus import operations
 from courses.syllabus.models import ReviewDecision
 from courses.syllabus.queries import current_version, is_committee_member
 
@@ -19,22 +20,20 @@ SPECIALTIES = ["M3.2", "M4.1", "M4.2", "M6.1"]
 
 
 def _staff(city, *parts: str) -> User:
-    from citydata.bench.people import username
-
     return db.session.get(User, city.state["staff"][username(city, *parts)])
 
 
 def _publish(city):
-    version = ops.create_version(None, title="网格员统一教学大纲（基准版）",
+    version = operations.create_version(None, title="网格员统一教学大纲（基准版）",
                                  notes="全市统一教学大纲和考核标准，适用于岗前培训和在岗轮训。")
     _add_units(version)
-    ops.submit_for_review(version, None)
+    operations.submit_for_review(version, None)
     reviewers = [_staff(city, "admin"), _staff(city, "viewer")] + [_staff(city, "viewer", d) for d in city.state["districts"]]
-    for reviewer in reviewers[:max(ops.required_approvals(), 1)]:
+    for reviewer in reviewers[:max(operations.required_approvals(), 1)]:
         if not is_committee_member(reviewer):
-            ops.add_committee_member(reviewer, None, title="专家委员会委员")
-        ops.review_version(version, reviewer, decision=ReviewDecision.APPROVE, comment="同意发布。")
-    ops.publish_version(version, None)
+            operations.add_committee_member(reviewer, None, title="专家委员会委员")
+        operations.review_version(version, reviewer, decision=ReviewDecision.APPROVE, comment="同意发布。")
+    operations.publish_version(version, None)
     return version
 
 
@@ -44,8 +43,8 @@ def run(city) -> None:
     branches = {}
     for district in city.state["districts"]:
         area = db.session.get(Area, city.state["area_ids"][district])
-        branches[district] = ops.create_branch(None, code=f"FY-{district}", name=f"{area.name}分院", area=area)
-        ops.add_trainer(_staff(city, "instructor", district), None, branch=branches[district],
+        branches[district] = operations.create_branch(None, code=f"FY-{district}", name=f"{area.name}分院", area=area)
+        operations.add_trainer(_staff(city, "instructor", district), None, branch=branches[district],
                         qualifications="社会工作师；人民调解员", specialties=SPECIALTIES)
     city.state.update(syllabus_id=version.id, branch_ids={d: b.id for d, b in branches.items()})
     city.count("branches", len(branches))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from academy.cases import clock
-from academy.cases import operations as ops
+from academy.accounts.models import User
+from academy.cases import clock, operations
 from academy.cases.models import Category, Channel, ClockKind, Level, Satisfaction, VisitPurpose
 from academy.cases.people import grids_of
 from academy.extensions import db
@@ -60,11 +60,11 @@ def build(demo: dict, cases_per_worker: int = 8, seed: int = 4) -> None:
     users = demo["users"]
     leaves = _categories()
     for day, name, working in HOLIDAYS:
-        ops.set_holiday(None, day, name, working)
+        operations.set_holiday(None, day, name, working)
     departments = [d for d in _values(demo["departments"]) if d.active]
     for dept in departments:
         if users.get("department") is not None:
-            ops.add_department_member(None, users["department"], dept)
+            operations.add_department_member(None, users["department"], dept)
     workers = [w for w in _values(demo["workers"]) if grids_of(w)]
     actors = {"dispatcher": users.get("dispatcher") or users.get("admin"), "approver": users.get("admin"),
               "leader": users.get("viewer"), "department": users.get("department") or users.get("admin")}
@@ -81,11 +81,11 @@ def build(demo: dict, cases_per_worker: int = 8, seed: int = 4) -> None:
 def _categories() -> list[Category]:
     leaves = []
     for code, name, level, self_ok, limit, kind, children in CATEGORIES:
-        root = ops.save_category(None, None, code=code, name=name, parent_id=None, default_level=level,
+        root = operations.save_category(None, None, code=code, name=name, parent_id=None, default_level=level,
                                  allow_self_handling=self_ok, time_limit=limit, clock=kind,
                                  accept_criteria="事实清楚、属于本类别", close_criteria="问题解决，现场核查通过", active=True)
         for sub_code, sub_name, sub_self in children:
-            leaves.append(ops.save_category(
+            leaves.append(operations.save_category(
                 None, None, code=sub_code, name=sub_name, parent_id=root.id, default_level=level,
                 allow_self_handling=sub_self, time_limit=limit, clock=kind, accept_criteria="事实清楚、属于本类别",
                 close_criteria="问题解决，现场核查通过，附处置照片", active=True))
@@ -102,18 +102,16 @@ def _fieldwork(worker, rng: random.Random) -> None:
         for start_hour in ([0, 6] if rng.random() < 0.8 else [0])[: rng.choice([1, 2, 2, 2])]:
             grid = rng.choice(grids)
             with clock.frozen_time(morning + timedelta(hours=start_hour)):
-                patrol = ops.start_patrol(worker, grid, user)
+                patrol = operations.start_patrol(worker, grid, user)
             with clock.frozen_time(morning + timedelta(hours=start_hour, minutes=rng.randint(50, 120))):
-                ops.end_patrol(patrol, user, "巡查正常")
+                operations.end_patrol(patrol, user, "巡查正常")
         for n in range(rng.randint(0, 3)):
             with clock.frozen_time(morning + timedelta(hours=3, minutes=20 * n)):
-                ops.record_visit(worker, rng.choice(grids), user, f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}0{n + 1}室",
+                operations.record_visit(worker, rng.choice(grids), user, f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}0{n + 1}室",
                                  rng.choice(list(VisitPurpose)), "入户走访，了解家庭情况")
 
 
 def _user(worker):
-    from academy.accounts.models import User
-
     return db.session.get(User, worker.user_id) if worker.user_id else None
 
 
@@ -128,7 +126,7 @@ def _one_case(worker, leaves, departments, actors, rng: random.Random):
     channel = Channel.HOTLINE if rng.random() < 0.25 and ending != "self" else Channel.WORKER
     reporter = actors["dispatcher"] if channel == Channel.HOTLINE else _user(worker)
     with steps.next(0):
-        case = ops.report_case(ops.Report(
+        case = operations.report_case(operations.Report(
             category=category, title=TITLES[category.code], description=f"{TITLES[category.code]}，位于{grid.name}，请及时处理。",
             channel=channel, grid=grid, worker=worker if channel == Channel.WORKER else None,
             resident_name="王女士" if channel == Channel.HOTLINE else "", location=f"{grid.name}{rng.randint(1, 30)}栋附近",
@@ -154,7 +152,7 @@ class _Steps:
 def _advance(case, ending, departments, actors, steps, rng) -> None:
     dispatcher, approver = actors["dispatcher"], actors["approver"]
     with steps.next(3):
-        ops.accept_case(case, dispatcher)
+        operations.accept_case(case, dispatcher)
     if ending == "accepted":
         return
     if ending == "voided":
@@ -167,34 +165,34 @@ def _advance(case, ending, departments, actors, steps, rng) -> None:
     if ending == "returned":
         with steps.next(5):
             for task in tasks:
-                ops.return_task(task, handler, "不属于本单位职责")
+                operations.return_task(task, handler, "不属于本单位职责")
         return
     if ending == "suspended":
         with steps.next(5):
-            ops.suspend_case(case, dispatcher, "等待司法鉴定结果")
+            operations.suspend_case(case, dispatcher, "等待司法鉴定结果")
         return
     with steps.next(6):
         for task in tasks:
-            ops.start_task(task, handler, "已到现场")
+            operations.start_task(task, handler, "已到现场")
     if ending == "extended":
         with steps.next(6):
-            ext = ops.request_extension(tasks[0], handler, 2, "需要协调多方")
+            ext = operations.request_extension(tasks[0], handler, 2, "需要协调多方")
         with steps.next(3):
-            ops.decide_extension(ext, dispatcher, True, "同意延期")
+            operations.decide_extension(ext, dispatcher, True, "同意延期")
         return
     if ending == "handling":
         if rng.random() < 0.3:
             with steps.next(8):
-                ops.supervise_case(case, actors["leader"] or dispatcher, "群众反映强烈，请加快处置")
+                operations.supervise_case(case, actors["leader"] or dispatcher, "群众反映强烈，请加快处置")
         return
     _finish(case, tasks, ending, handler, dispatcher, steps, rng)
 
 
 def _void(case, dispatcher, approver, steps) -> None:
     with steps.next(2):
-        ops.request_void(case, dispatcher, "重复上报")
+        operations.request_void(case, dispatcher, "重复上报")
     with steps.next(4):
-        ops.decide_void(case, approver, True, "同意")
+        operations.decide_void(case, approver, True, "同意")
 
 
 def _dispatch(case, departments, dispatcher, steps, rng) -> Level:
@@ -204,7 +202,7 @@ def _dispatch(case, departments, dispatcher, steps, rng) -> Level:
         level = Level.COMMUNITY
     chosen = rng.sample(departments, k=min(len(departments), rng.choice([1, 1, 2]))) if level == Level.DEPARTMENT else None
     with steps.next(4):
-        ops.dispatch_case(case, dispatcher, ops.Dispatch(level, [(d, None) for d in chosen] if chosen else None, "请按时处置"))
+        operations.dispatch_case(case, dispatcher, operations.Dispatch(level, [(d, None) for d in chosen] if chosen else None, "请按时处置"))
     return level
 
 
@@ -212,21 +210,21 @@ def _finish(case, tasks, ending, handler, dispatcher, steps, rng) -> None:
     slow = 60 if rng.random() < 0.2 else 20  # some units run late
     with steps.next(slow):
         for task in tasks:
-            ops.finish_task(task, handler, "已处置完毕，附现场照片")
+            operations.finish_task(task, handler, "已处置完毕，附现场照片")
     if ending == "verifying":
         return
     if ending == "rework":
         with steps.next(10):
-            ops.verify_case(case, dispatcher, False, "现场核查未整改到位")
+            operations.verify_case(case, dispatcher, False, "现场核查未整改到位")
         with steps.next(20):
             for task in tasks:
-                ops.finish_task(task, handler, "已重新整改")
+                operations.finish_task(task, handler, "已重新整改")
     with steps.next(10):
-        ops.verify_case(case, dispatcher, True, "现场核查通过")
+        operations.verify_case(case, dispatcher, True, "现场核查通过")
     if ending in ("closed", "rework") and rng.random() < 0.5:
         return
     satisfaction = rng.choices(list(Satisfaction), weights=[8, 3, 1])[0]
     reopen = ending == "reopened"
     with steps.next(24):
-        ops.record_return_visit(case, dispatcher, Satisfaction.DISSATISFIED if reopen else satisfaction,
+        operations.record_return_visit(case, dispatcher, Satisfaction.DISSATISFIED if reopen else satisfaction,
                                 "回访群众", reopen=reopen)

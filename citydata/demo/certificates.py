@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from academy.extensions import db
 from academy.registry.models import Employment, WorkerStatus
-from courses.certificates import issuing, lifecycle
-from courses.certificates import types as type_ops
+from courses.certificates import issuing, lifecycle, types
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
 
 PAPER = "历史纸质证书录入"
@@ -30,13 +29,13 @@ RULES = {"ONDUTY": [(RequirementKind.EXAM, "GA-PRE-2026-01")], "DISPUTE": [(Requ
 def _types(by, courses: dict) -> dict:
     made = {}
     for code, prefix, name, name_en, kind, months, hours, score, r_hours, r_score in TYPES:
-        cert_type = type_ops.save_type(
+        cert_type = types.save_type(
             None, by, code=code, prefix=prefix, name=name, name_en=name_en, kind=kind, validity_months=months,
             min_hours=Decimal(hours), min_score=score, renewal_hours=Decimal(r_hours), renewal_min_score=r_score,
             renewal_window_days=90, automatic=True, pdf_template="default", active=True)
         for requirement, course_code in RULES[code]:
             if course_code in courses:
-                type_ops.add_requirement(cert_type, by, kind=requirement, course=courses[course_code])
+                types.add_requirement(cert_type, by, kind=requirement, course=courses[course_code])
         made[code] = cert_type
     return made
 
@@ -59,8 +58,8 @@ def create_demo_certificates(demo: dict) -> None:
     if not courses:
         return
     by = demo.get("users", {}).get("hr")
-    types = _types(by, courses)
-    demo["certificate_types"] = types
+    cert_types = _types(by, courses)
+    demo["certificate_types"] = cert_types
     workers = list((demo.get("workers") or {}).values()) if isinstance(demo.get("workers"), dict) else \
         list(demo.get("workers") or [])
     today = date.today()
@@ -68,11 +67,11 @@ def create_demo_certificates(demo: dict) -> None:
     for index, worker in enumerate(on_duty[:15]):
         # three of them were certified 34 months ago: inside the 90-day renewal window now
         issued = today - timedelta(days=34 * 30 + 10 * index) if index < 3 else date(2025, 3, 1) - timedelta(days=7 * index)
-        _paper_certificate(types["ONDUTY"], worker, by, issued, branches.get(worker.area.code[:6]))
+        _paper_certificate(cert_types["ONDUTY"], worker, by, issued, branches.get(worker.area.code[:6]))
     helpers = [w for w in workers if w.employment == Employment.PART_TIME and w.status != WorkerStatus.EXITED]
     for worker in helpers[:2]:  # certified long ago, never renewed: lapsed (they are not on duty)
-        certificate = _paper_certificate(types["ONDUTY"], worker, by, today - timedelta(days=40 * 30),
+        certificate = _paper_certificate(cert_types["ONDUTY"], worker, by, today - timedelta(days=40 * 30),
                                          branches.get(worker.area.code[:6]))
         lifecycle.end_certificate(certificate, CertificateStatus.EXPIRED, by, "超过有效期未复审")
     for worker in on_duty[:2]:
-        _paper_certificate(types["DISPUTE"], worker, by, date(2025, 11, 20), branches.get("320102"))
+        _paper_certificate(cert_types["DISPUTE"], worker, by, date(2025, 11, 20), branches.get("320102"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from academy.registry.models import WorkerStatus
-from courses.enrollment import operations as ops
-from courses.enrollment import training
+from courses.enrollment import operations, training
 from courses.enrollment.models import CourseKind, CourseStatus, Delivery
 
 # (code, title, kind, delivery, branch district, unit codes, capacity, description)
@@ -36,18 +35,18 @@ def create_demo_courses(demo: dict) -> None:
     users = demo.get("users", {})
     instructor = users.get("instructor")
     units = {unit.code: unit for unit in version.units}
-    today = ops.today()
+    today = operations.today()
     courses = {}
     for code, title, kind, delivery, district, codes, capacity, description in COURSES:
         branch = branches.get(district) or next(iter(branches.values()))
-        course = ops.save_course(
+        course = operations.save_course(
             None, None, branch=branch, version=version, units=[units[c] for c in codes],
             instructors=[instructor] if instructor else [], prerequisites=[courses["GA-ON-DISPUTE"]] if code == "GA-SP-MEDIATOR" else [],
             code=code, title=title, description=description, kind=kind, delivery=delivery, capacity=capacity,
             self_enrol=kind != CourseKind.PRE_SERVICE, enrol_opens_on=today - timedelta(days=30),
             enrol_closes_on=today + timedelta(days=60), starts_on=today - timedelta(days=7),
             ends_on=today + timedelta(days=90), prerequisite_certificate="")
-        ops.set_course_status(course, None, CourseStatus.PUBLISHED)
+        operations.set_course_status(course, None, CourseStatus.PUBLISHED)
         courses[code] = course
     demo["courses"] = courses
     _enrol_workers(demo, courses, users.get("hr"))
@@ -57,14 +56,14 @@ def _enrol_workers(demo: dict, courses: dict, hr) -> None:
     workers = [w for w in _workers(demo) if w.status != WorkerStatus.EXITED]
     if not workers:
         return
-    today = ops.today()
+    today = operations.today()
     recruits = [w for w in workers if w.status in (WorkerStatus.RECRUITED, WorkerStatus.IN_TRAINING)]
     for worker in recruits:
         training.assign_training(worker, courses["GA-PRE-2026-01"], hr, due_on=today + timedelta(days=45),
                                  reason="新录用网格员岗前培训")
     on_duty = [w for w in workers if w.status == WorkerStatus.ON_DUTY]
     for index, worker in enumerate(on_duty[:8]):
-        ops.request_enrollment(courses["GA-ON-DISPUTE"], worker, hr, source="hr")
+        operations.request_enrollment(courses["GA-ON-DISPUTE"], worker, hr, source="hr")
         if index < 3:  # an overdue mandatory course, for HR's overdue list
             training.assign_training(worker, courses["GA-ON-HAZARD"], hr, due_on=today - timedelta(days=5 + index),
                                      reason="年度安全隐患轮训")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from academy.registry import operations as ops
+from academy.registry import operations
 from academy.registry.idnumbers import make_number
 from academy.registry.models import (
     AssignmentRole,
@@ -68,19 +68,19 @@ def build_demo_registry(demo: dict) -> None:
     grids = _build_grids(by, areas, rng)
     workers = _build_workers(by, areas, grids, rng)
     demo["areas"], demo["grids"], demo["workers"] = areas, grids, workers
-    demo["departments"] = [ops.create_department(by, code=code, name=name, area=areas[area])
+    demo["departments"] = [operations.create_department(by, code=code, name=name, area=areas[area])
                            for code, name, area in DEPARTMENTS]
     _link_users(demo, workers)
 
 
 def _build_areas(by) -> dict:
-    areas = {CITY[0]: ops.create_area(*CITY, by)}
+    areas = {CITY[0]: operations.create_area(*CITY, by)}
     for (d_code, d_name), streets in TREE.items():
-        areas[d_code] = ops.create_area(d_code, d_name, by, parent=areas[CITY[0]])
+        areas[d_code] = operations.create_area(d_code, d_name, by, parent=areas[CITY[0]])
         for (s_code, s_name), communities in streets.items():
-            areas[s_code] = ops.create_area(s_code, s_name, by, parent=areas[d_code])
+            areas[s_code] = operations.create_area(s_code, s_name, by, parent=areas[d_code])
             for c_code, c_name in communities:
-                areas[c_code] = ops.create_area(c_code, c_name, by, parent=areas[s_code])
+                areas[c_code] = operations.create_area(c_code, c_name, by, parent=areas[s_code])
     return areas
 
 
@@ -91,13 +91,13 @@ def _build_grids(by, areas: dict, rng: random.Random) -> list:
         for serial in range(1, 3 + (index % 2)):
             households = 980 if (index, serial) == (5, 1) else rng.randint(220, 560)
             roads = rng.sample(STREET_NAMES, 4)
-            grids.append(ops.create_grid(
+            grids.append(operations.create_grid(
                 areas[code], by, name=f"{areas[code].name}第{serial}网格", kind=GridKind.COMPREHENSIVE,
                 households=households, residents=households * rng.randint(25, 32) // 10,
                 boundary_east=roads[0], boundary_south=roads[1], boundary_west=roads[2], boundary_north=roads[3],
                 responsible_unit=f"{areas[code].name}居民委员会", valid_from=date(2023, 1, 1)))
     for code, name, unit_type, unit in EXCLUSIVE:
-        grids.append(ops.create_grid(areas[code], by, name=name, kind=GridKind.EXCLUSIVE, unit_type=unit_type,
+        grids.append(operations.create_grid(areas[code], by, name=name, kind=GridKind.EXCLUSIVE, unit_type=unit_type,
                                      households=0, residents=rng.randint(800, 3000), responsible_unit=unit,
                                      boundary_east="单位围墙", boundary_south="单位围墙", boundary_west="单位围墙",
                                      boundary_north="单位围墙", valid_from=date(2023, 1, 1)))
@@ -108,7 +108,7 @@ def _new_worker(by, areas, rng, n: int, district: str, employment=Employment.FUL
     born = date(rng.randint(1972, 2000), rng.randint(1, 12), rng.randint(1, 28))
     number = make_number(district, born, 100 + n)
     gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
-    return ops.create_worker(
+    return operations.create_worker(
         by, id_number=number, area=areas[district], name=rng.choice(SURNAMES) + rng.choice(GIVEN), gender=gender,
         phone=f"139{rng.randint(10000000, 99999999)}", education=rng.choice(list(Education)),
         political_status=rng.choice([PoliticalStatus.PARTY_MEMBER, PoliticalStatus.MASSES,
@@ -123,26 +123,26 @@ def _build_workers(by, areas: dict, grids: list, rng: random.Random) -> list:
         if grid is uncovered or grid is double[1]:
             continue
         worker = _new_worker(by, areas, rng, n, grid.code[:6])
-        ops.put_on_duty(worker, by, "持证上岗")
-        ops.assign_worker(worker, grid, by, role=AssignmentRole.FULL_TIME, starts_on=start)
+        operations.put_on_duty(worker, by, "持证上岗")
+        operations.assign_worker(worker, grid, by, role=AssignmentRole.FULL_TIME, starts_on=start)
         if grid is double[0]:
-            ops.assign_worker(worker, double[1], by, role=AssignmentRole.FULL_TIME, starts_on=start)
+            operations.assign_worker(worker, double[1], by, role=AssignmentRole.FULL_TIME, starts_on=start)
         workers.append(worker)
     for n, grid in enumerate(grids[:12:3]):  # community police and volunteers, part-time on some grids
         helper = _new_worker(by, areas, rng, 200 + n, grid.code[:6], Employment.PART_TIME)
-        ops.assign_worker(helper, grid, by, role=AssignmentRole.PART_TIME, starts_on=start)
+        operations.assign_worker(helper, grid, by, role=AssignmentRole.PART_TIME, starts_on=start)
         workers.append(helper)
     leader = _new_worker(by, areas, rng, 300, "320102")
-    ops.put_on_duty(leader, by, "持证上岗")
-    ops.assign_worker(leader, grids[0], by, role=AssignmentRole.LEADER, starts_on=start)
+    operations.put_on_duty(leader, by, "持证上岗")
+    operations.assign_worker(leader, grids[0], by, role=AssignmentRole.LEADER, starts_on=start)
     idle = _new_worker(by, areas, rng, 301, "320104")
-    ops.put_on_duty(idle, by, "持证上岗")  # on duty, but no grid: a finding
+    operations.put_on_duty(idle, by, "持证上岗")  # on duty, but no grid: a finding
     trainee = _new_worker(by, areas, rng, 302, "320102")
-    ops.change_status(trainee, WorkerStatus.IN_TRAINING, by, "参加岗前培训")
-    ops.assign_worker(trainee, uncovered, by, role=AssignmentRole.AUXILIARY, starts_on=start)
+    operations.change_status(trainee, WorkerStatus.IN_TRAINING, by, "参加岗前培训")
+    operations.assign_worker(trainee, uncovered, by, role=AssignmentRole.AUXILIARY, starts_on=start)
     leaver = _new_worker(by, areas, rng, 303, "320105")
-    ops.exit_worker(leaver, by, on=date(2025, 6, 30), reason="个人原因辞职")
-    ops.update_grid(grids[-8], by, valid_to=date(2025, 12, 31))  # ended on paper, still held: a finding
+    operations.exit_worker(leaver, by, on=date(2025, 6, 30), reason="个人原因辞职")
+    operations.update_grid(grids[-8], by, valid_to=date(2025, 12, 31))  # ended on paper, still held: a finding
     workers += [leader, idle, trainee, leaver]
     return workers
 

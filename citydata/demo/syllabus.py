@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from academy.registry.models import Area, AreaLevel
-from courses.syllabus import operations as ops
+from courses.syllabus import operations
 from courses.syllabus.models import ReviewDecision, VersionStatus
 
 # (code, title, objectives, theory, practice, assessment standard, case categories)
@@ -88,11 +88,11 @@ def _district(code: str, name: str) -> Area:
 
 def _add_units(version) -> None:
     for position, (code, title, objectives, units) in enumerate(SYLLABUS):
-        module = ops.add_unit(version, None, code=code, title=title, objectives=objectives,
+        module = operations.add_unit(version, None, code=code, title=title, objectives=objectives,
                               theory_hours=Decimal("0"), practice_hours=Decimal("0"), assessment_standard="",
                               case_categories=[], position=position)
         for sub, (ucode, utitle, uobj, theory, practice, standard, categories) in enumerate(units):
-            ops.add_unit(version, None, code=ucode, title=utitle, objectives=uobj, theory_hours=Decimal(theory),
+            operations.add_unit(version, None, code=ucode, title=utitle, objectives=uobj, theory_hours=Decimal(theory),
                          practice_hours=Decimal(practice), assessment_standard=standard,
                          case_categories=list(categories), position=sub, parent=module)
 
@@ -100,26 +100,26 @@ def _add_units(version) -> None:
 def create_demo_syllabus(demo: dict) -> None:
     """Publish syllabus v1 through the committee, open branches and fill the trainer pool."""
     users = demo.get("users", {})
-    version = ops.create_version(None, title="网格员统一教学大纲（2026版）",
+    version = operations.create_version(None, title="网格员统一教学大纲（2026版）",
                                  notes="全市统一教学大纲和考核标准，适用于新录用网格员岗前培训和在岗网格员轮训。")
     _add_units(version)
-    ops.submit_for_review(version, None)
+    operations.submit_for_review(version, None)
     reviewers = [user for key, user in users.items() if key in ("admin", "instructor", "viewer")][:2]
     for reviewer in reviewers:
-        ops.add_committee_member(reviewer, None, title="专家委员会委员")
-        ops.review_version(version, reviewer, decision=ReviewDecision.APPROVE, comment="同意发布。")
-    if len(reviewers) >= ops.required_approvals():
-        ops.publish_version(version, None)
+        operations.add_committee_member(reviewer, None, title="专家委员会委员")
+        operations.review_version(version, reviewer, decision=ReviewDecision.APPROVE, comment="同意发布。")
+    if len(reviewers) >= operations.required_approvals():
+        operations.publish_version(version, None)
     else:  # without the demo users there is no committee: publish directly so the city has a syllabus
-        ops._move(version, VersionStatus.PUBLISHED, None, reason="demo")
+        operations._move(version, VersionStatus.PUBLISHED, None, reason="demo")
         version.current = True
         db.session.flush()
     demo["syllabus"] = version
     branches = {}
     for code, name, district, district_name in BRANCHES:
-        branches[district] = ops.create_branch(None, code=code, name=name, area=_district(district, district_name))
+        branches[district] = operations.create_branch(None, code=code, name=name, area=_district(district, district_name))
     demo["branches"] = branches
     if "instructor" in users:
         first = next(iter(branches.values()), None)
-        ops.add_trainer(users["instructor"], None, branch=first, qualifications="高级社会工作师；人民调解员",
+        operations.add_trainer(users["instructor"], None, branch=first, qualifications="高级社会工作师；人民调解员",
                         specialties=["M3.2", "M4.1", "M4.2", "M6.1"])

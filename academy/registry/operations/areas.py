@@ -133,13 +133,7 @@ def update_grid(grid: Grid, by, **values) -> dict:
     if merged["kind"] == GridKind.COMPREHENSIVE:
         values["unit_type"] = merged["unit_type"] = None
     _check_grid_values(merged)
-    before, after = audit.changes(grid, GRID_FIELDS, values)
-    if after:
-        for name, value in after.items():
-            setattr(grid, name, value)
-        db.session.flush()
-        audit.record(by, "grid.update", grid, summary=grid.code, before=before, after=after)
-    return after
+    return audit.apply_changes(by, "grid.update", grid, GRID_FIELDS, values, summary=grid.code)
 
 
 def _end_grid_assignments(grid: Grid, on: date, reason: str) -> int:
@@ -193,11 +187,8 @@ def create_department(by, *, code: str, name: str, area: Area) -> Department:
 
 def update_department(department: Department, by, *, name: str, active: bool) -> None:
     """Rename a department or make it (in)active. Flushes."""
-    before, after = audit.changes(department, ["name", "active"], {"name": name.strip(), "active": active})
-    if after:
-        department.name, department.active = name.strip(), active
-        db.session.flush()
-        audit.record(by, "department.update", department, summary=department.code, before=before, after=after)
+    audit.apply_changes(by, "department.update", department, ["name", "active"],
+                        {"name": name.strip(), "active": active}, summary=department.code)
 
 
 def active_assignments_query(day: date):

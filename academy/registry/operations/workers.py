@@ -13,23 +13,22 @@ from flask_babel import gettext as _
 
 from academy import audit, crypto, numbers
 from academy.extensions import db
-from academy.registry import idnumbers
+from academy.registry import idnumbers, labels
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, WorkerStatusChange
 from academy.registry.operations.areas import RegistryError
 from academy.registry.signals import worker_status_changed
 from academy.signals import send
 
-S = WorkerStatus
 # from-status -> the statuses a worker may move to from it (one table for the whole workflow).
 TRANSITIONS: dict[WorkerStatus, set[WorkerStatus]] = {
-    S.RECRUITED: {S.IN_TRAINING, S.ON_DUTY, S.EXITED},
-    S.IN_TRAINING: {S.ON_DUTY, S.SUSPENDED, S.EXITED},
-    S.ON_DUTY: {S.IN_TRAINING, S.SUSPENDED, S.EXITED},
-    S.SUSPENDED: {S.IN_TRAINING, S.ON_DUTY, S.EXITED},
-    S.EXITED: set(),
+    WorkerStatus.RECRUITED: {WorkerStatus.IN_TRAINING, WorkerStatus.ON_DUTY, WorkerStatus.EXITED},
+    WorkerStatus.IN_TRAINING: {WorkerStatus.ON_DUTY, WorkerStatus.SUSPENDED, WorkerStatus.EXITED},
+    WorkerStatus.ON_DUTY: {WorkerStatus.IN_TRAINING, WorkerStatus.SUSPENDED, WorkerStatus.EXITED},
+    WorkerStatus.SUSPENDED: {WorkerStatus.IN_TRAINING, WorkerStatus.ON_DUTY, WorkerStatus.EXITED},
+    WorkerStatus.EXITED: set(),
 }
 # What HR may choose by hand; on duty is granted by put_on_duty, exit by exit_worker.
-MANUAL_STATUSES = (S.IN_TRAINING, S.SUSPENDED)
+MANUAL_STATUSES = (WorkerStatus.IN_TRAINING, WorkerStatus.SUSPENDED)
 WORKER_FIELDS = ["name", "gender", "birth_date", "phone", "education", "political_status", "employment",
                  "area_id", "hired_on"]
 NUMBER_SERIES = "registry.worker"
@@ -74,10 +73,10 @@ def create_worker(by, *, id_number: str, area: Area, **values) -> Worker:
         raise RegistryError(_("The date of birth differs from the one in the national ID number."))
     _check_worker_values(values | {"area": area})
     worker = Worker(number=worker_number(numbers.next_value(NUMBER_SERIES)), area=area,
-                    status=S.RECRUITED, **id_number_columns(number), **values)
+                    status=WorkerStatus.RECRUITED, **id_number_columns(number), **values)
     db.session.add(worker)
     db.session.flush()
-    db.session.add(WorkerStatusChange(worker=worker, from_status=None, to_status=S.RECRUITED,
+    db.session.add(WorkerStatusChange(worker=worker, from_status=None, to_status=WorkerStatus.RECRUITED,
                                       reason=_("Recorded"), by_id=getattr(by, "id", None)))
     audit.record(by, "worker.create", worker, summary=f"{worker.number} {worker.name}",
                  after={"name": worker.name, "area": area.code})
@@ -93,13 +92,7 @@ def update_worker(worker: Worker, by, **values) -> dict:
     _check_worker_values(merged | {"area": area})
     if merged["birth_date"] != idnumbers.birth_date_of(reveal_id_number(worker, None, log=False)):
         raise RegistryError(_("The date of birth differs from the one in the national ID number."))
-    before, after = audit.changes(worker, WORKER_FIELDS, values)
-    if after:
-        for name, value in after.items():
-            setattr(worker, name, value)
-        db.session.flush()
-        audit.record(by, "worker.update", worker, summary=worker.number, before=before, after=after)
-    return after
+    return audit.apply_changes(by, "worker.update", worker, WORKER_FIELDS, values, summary=worker.number)
 
 
 def reveal_id_number(worker: Worker, by, *, log: bool = True) -> str:
@@ -128,26 +121,24 @@ def change_status(worker: Worker, to_status: WorkerStatus, by, reason: str = "")
 
 
 def _status_label(status: WorkerStatus) -> str:
-    from academy.registry.labels import label
-
-    return label(status)
+    return labels.label(status)
 
 
 def put_on_duty(worker: Worker, by=None, reason: str = "") -> bool:
     """Put a worker on duty (上岗); called by the certificates module. False if already on duty."""
-    if worker.status == S.ON_DUTY:
+    if worker.status == WorkerStatus.ON_DUTY:
         return False
-    if worker.status == S.EXITED:
+    if worker.status == WorkerStatus.EXITED:
         raise RegistryError(_("An exited worker cannot go on duty."))
-    change_status(worker, S.ON_DUTY, by, reason)
+    change_status(worker, WorkerStatus.ON_DUTY, by, reason)
     return True
 
 
 def take_off_duty(worker: Worker, by=None, reason: str = "") -> bool:
     """Suspend a worker on duty (e.g. the certificate lapsed). False if the worker was not on duty."""
-    if worker.status != S.ON_DUTY:
+    if worker.status != WorkerStatus.ON_DUTY:
         return False
-    change_status(worker, S.SUSPENDED, by, reason)
+    change_status(worker, WorkerStatus.SUSPENDED, by, reason)
     return True
 
 
@@ -159,7 +150,7 @@ def exit_worker(worker: Worker, by, *, on: date, reason: str) -> None:
         raise RegistryError(_("The exit date cannot be in the future."))
     if on < worker.hired_on:
         raise RegistryError(_("The exit date cannot come before the hiring date."))
-    change_status(worker, S.EXITED, by, reason)
+    change_status(worker, WorkerStatus.EXITED, by, reason)
     worker.exited_on, worker.exit_reason = on, reason.strip()[:200]
     for assignment in worker.assignments:
         if assignment.ends_on is None or assignment.ends_on > on:

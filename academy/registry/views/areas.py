@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.extensions import db
 from academy.permissions import ensure, get_or_404, require_role
-from academy.registry import operations as ops
-from academy.registry import queries
+from academy.registry import access, operations, queries
 from academy.registry.forms import AreaForm, DepartmentEditForm, DepartmentForm, ListFilterForm
-from academy.registry.models import AreaLevel, Department, Grid
+from academy.registry.models import AreaLevel, Department
 from academy.registry.views import bp
 from academy.registry.views.common import area_options, can_edit_here, read_scopes_for
 from academy.web.cycle import on_refusal
@@ -21,31 +18,29 @@ from academy.web.paging import paginate
 
 
 def _areas_page(form: AreaForm | None = None, status: int = 200):
-    scopes = queries.read_scopes(current_user)
+    scopes = access.read_scopes(current_user)
     areas = queries.areas_in_scope(scopes)
-    # Literal positions: PostgreSQL only groups by the very same expression, bound parameters differ.
-    community = sa.func.substr(Grid.code, sa.literal_column("1"), sa.literal_column("12"))
-    counts = dict(db.session.execute(
-        sa.select(community, sa.func.count(Grid.id)).where(queries.active_clause(Grid, date.today()))
-        .group_by(community)).all())
-    can_add = queries.has_edit_role(current_user)
+    counts = queries.grid_counts_by_community(date.today())
+    can_add = access.has_edit_role(current_user)
     return render_template("registry/areas.html", areas=areas, counts=counts, form=form or AreaForm(formdata=None),
                            can_add=can_add), status
 
 
 @bp.get("/registry/areas")
-@require_role(*queries.READ_ROLES)
+@require_role(*access.READ_ROLES)
 def areas():
     return _areas_page()
 
 
 @bp.post("/registry/areas")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def new_area():
     form = AreaForm()
     if not form.validate_on_submit():
         return _areas_page(form, 400)
     code = form.code.data
+    # More than one operation's worth: the parent is found here so that the scope check (403)
+    # and the missing parent (the form again, 400) answer before create_area is called.
     parent_code = code[:4] if len(code) == 6 else code[:-3]
     ensure(can_edit_here(parent_code) if len(code) == 6 else can_edit_here(code))
     parent = queries.area_by_code(parent_code)
@@ -53,7 +48,7 @@ def new_area():
         flash(_("The parent area %(code)s does not exist yet.", code=parent_code), "danger")
         return _areas_page(form, 400)
     on_refusal(lambda _error: _areas_page(form, 400))
-    ops.create_area(code, form.name.data, current_user, parent=parent)
+    operations.create_area(code, form.name.data, current_user, parent=parent)
     flash(_("Area %(code)s added.", code=code), "success")
     return redirect(url_for("registry.areas"))
 
@@ -66,17 +61,17 @@ def _departments_page(form: DepartmentForm | None = None, status: int = 200):
     return render_template("registry/departments.html", departments=departments, pager=departments,
                            form=form or DepartmentForm(area_options(levels), formdata=None),
                            edit_form=DepartmentEditForm(formdata=None), can_edit=can_edit_here,
-                           can_add=queries.has_edit_role(current_user)), status
+                           can_add=access.has_edit_role(current_user)), status
 
 
 @bp.get("/registry/departments")
-@require_role(*queries.READ_ROLES)
+@require_role(*access.READ_ROLES)
 def departments():
     return _departments_page()
 
 
 @bp.post("/registry/departments")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def new_department():
     form = DepartmentForm(area_options((AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET)))
     if form.area.data and queries.area_by_code(form.area.data) is not None:
@@ -84,14 +79,14 @@ def new_department():
     if not form.validate_on_submit():
         return _departments_page(form, 400)
     on_refusal(lambda _error: _departments_page(form, 400))
-    ops.create_department(current_user, code=form.code.data, name=form.name.data,
-                          area=queries.area_by_code(form.area.data))
+    operations.create_department(current_user, code=form.code.data, name=form.name.data,
+                                 area=queries.area_by_code(form.area.data))
     flash(_("Department %(name)s added.", name=form.name.data), "success")
     return redirect(url_for("registry.departments"))
 
 
 @bp.post("/registry/departments/<int:department_id>")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def edit_department(department_id: int):
     department = get_or_404(Department, department_id)
     ensure(can_edit_here(department.area.code))
@@ -99,6 +94,6 @@ def edit_department(department_id: int):
     if not form.validate_on_submit():
         flash(_("A department needs a name of at most 100 characters."), "danger")
         return _departments_page(status=400)
-    ops.update_department(department, current_user, name=form.name.data, active=form.active.data)
+    operations.update_department(department, current_user, name=form.name.data, active=form.active.data)
     flash(_("Saved."), "success")
     return redirect(url_for("registry.departments"))

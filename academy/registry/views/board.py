@@ -4,11 +4,13 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import qrcode
+import qrcode.image.svg
 from flask import abort, render_template, request
 from markupsafe import Markup
 
 from academy.permissions import require_role
-from academy.registry import labels, queries
+from academy.registry import access, labels, queries
 from academy.registry.coverage import bar_chart, coverage_report, household_range
 from academy.registry.forms import ListFilterForm
 from academy.registry.views import bp
@@ -19,7 +21,7 @@ from academy.web.urls import public_url
 
 
 @bp.get("/registry/coverage")
-@require_role(*queries.READ_ROLES)
+@require_role(*access.READ_ROLES)
 def coverage():
     filters = ListFilterForm(request.args)
     area = request.args.get("area") or None
@@ -41,9 +43,6 @@ def _bounded(raw, default: int) -> int:
 
 def qr_svg(text: str) -> Markup:
     """A QR code of ``text`` as an inline SVG element (no file, no script)."""
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -65,7 +64,7 @@ def notice_board(code: str):
     grid = queries.grid_by_code(code)
     if grid is None:
         abort(404)
-    holders = sorted(queries.active_assignments_of_grid(grid), key=lambda a: (list(labels.LABELS[type(a.role)]).index(a.role), a.worker.name))
+    holders = sorted(queries.active_assignments_of_grid(grid), key=lambda a: (labels.rank(a.role), a.worker.name))
     url = public_url("registry.notice_board", code=grid.code)
     return render_template("registry/board.html", grid=grid, holders=holders, labels=labels, qr=qr_svg(url),
                            url=url, ended=not grid.active_on(date.today()))

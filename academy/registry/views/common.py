@@ -7,7 +7,7 @@ from flask import abort
 from flask_login import current_user
 
 from academy.permissions import ensure
-from academy.registry import queries
+from academy.registry import access, queries
 from academy.registry.models import AreaLevel
 
 AREA_CODE = re.compile(r"^\d{4,12}$")
@@ -15,19 +15,17 @@ AREA_CODE = re.compile(r"^\d{4,12}$")
 
 def read_scopes_for(area_code: str | None) -> list[str] | None:
     """The current user's read scopes, narrowed to ``area_code`` (403 when it lies outside them)."""
-    scopes = queries.read_scopes(current_user)
+    scopes = access.read_scopes(current_user)
     if area_code:
         if not AREA_CODE.match(area_code):
             abort(404)
-        ensure(queries.can_read(current_user, area_code))
+        ensure(access.can_read(current_user, area_code))
         return [area_code]
     return scopes
 
 
 def edit_scopes():
-    from academy.permissions import area_scopes
-
-    return area_scopes(current_user, *queries.EDIT_ROLES)
+    return access.edit_scopes(current_user)
 
 
 def area_options(levels, scopes=None) -> list[tuple[str, str]]:
@@ -48,4 +46,4 @@ def form_status(form) -> int:
 
 
 def can_edit_here(code: str) -> bool:
-    return queries.can_edit(current_user, code)
+    return access.can_edit(current_user, code)

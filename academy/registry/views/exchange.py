@@ -11,7 +11,7 @@ from academy.exports import CSV_ENCODINGS, Table, csv_bytes, download, xlsx_byte
 from academy.files import display_name, write_file
 from academy.jobs import enqueue_job
 from academy.permissions import require_role
-from academy.registry import queries
+from academy.registry import access
 from academy.registry.exchange import export, listings
 from academy.registry.exchange.importer import LARGE_IMPORT_ROWS, count_rows, import_registry
 from academy.registry.exchange.sheets import SHEETS_BY_KEY
@@ -28,7 +28,7 @@ def _page(form, result=None, problem: str | None = None, status: int = 200):
 
 
 @bp.route("/registry/import", methods=["GET", "POST"])
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def import_page():
     form = ImportForm()
     if not form.validate_on_submit():
@@ -52,7 +52,7 @@ def import_page():
 
 
 @bp.get("/registry/import/template.<fmt>")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def import_template(fmt: str):
     if fmt == "xlsx":
         return download(export.template_xlsx(), "registry-template.xlsx")
@@ -64,7 +64,7 @@ def import_template(fmt: str):
 
 
 @bp.get("/registry/export/<kind>.<fmt>")
-@require_role(*queries.READ_ROLES)
+@require_role(*access.READ_ROLES)
 def export_list(kind: str, fmt: str):
     encoding = request.args.get("encoding", "utf-8")
     if kind not in listings.KINDS or fmt not in ("xlsx", "csv") or encoding not in CSV_ENCODINGS:

@@ -14,8 +14,7 @@ from flask_login import current_user, login_required
 
 from academy.contributions import contributions
 from academy.permissions import ensure, get_or_404, require_role
-from academy.registry import labels, queries
-from academy.registry import operations as ops
+from academy.registry import access, labels, operations, queries
 from academy.registry.forms import (
     AssignmentForm,
     ConfirmForm,
@@ -33,7 +32,7 @@ from academy.web.paging import paginate
 
 
 @bp.route("/registry/workers", methods=["GET", "POST"])
-@require_role(*queries.READ_ROLES)
+@require_role(*access.READ_ROLES)
 def workers():
     """The list; its search form posts, so an ID number searched for never goes into a URL (and so
     into access logs, browser history and proxies). A GET carrying one is not searched."""
@@ -47,17 +46,17 @@ def workers():
                                   status=filters.status.data if valid else "")
     workers = paginate(query, 50)
     return render_template("registry/workers.html", workers=workers, pager=workers, filters=filters, labels=labels,
-                           can_add=queries.has_edit_role(current_user), export_area=filters.area.data if valid else "")
+                           can_add=access.has_edit_role(current_user), export_area=filters.area.data if valid else "")
 
 
 @bp.route("/registry/workers/new", methods=["GET", "POST"])
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def new_worker():
     form = WorkerCreateForm(employing_area_options())
     if form.validate_on_submit():
         on_refusal(lambda _error: (render_template("registry/worker_form.html", form=form, worker=None), 400))
-        worker = ops.create_worker(current_user, id_number=form.id_number.data,
-                                   area=queries.area_by_code(form.area.data), **form.values())
+        worker = operations.create_worker(current_user, id_number=form.id_number.data,
+                                          area=queries.area_by_code(form.area.data), **form.values())
         flash(_("Worker %(number)s recorded.", number=worker.number), "success")
         return redirect(url_for("registry.worker", worker_id=worker.id))
     return render_template("registry/worker_form.html", form=form, worker=None), form_status(form)
@@ -65,7 +64,7 @@ def new_worker():
 
 def _editable_worker(worker_id) -> Worker:
     worker = get_or_404(Worker, worker_id)
-    ensure(queries.can_edit(current_user, worker.area.code))
+    ensure(access.can_edit(current_user, worker.area.code))
     return worker
 
 
@@ -80,7 +79,7 @@ def registry_sections(worker: Worker, viewer) -> list[dict]:
 
 
 def _worker_page(worker: Worker, status: int = 200, **forms):
-    can_edit = queries.can_edit(current_user, worker.area.code)
+    can_edit = access.can_edit(current_user, worker.area.code)
     return render_template(
         "registry/worker.html", worker=worker, labels=labels, can_edit=can_edit,
         sections=registry_sections(worker, current_user), revealed=forms.pop("revealed", None),
@@ -94,7 +93,7 @@ def _worker_page(worker: Worker, status: int = 200, **forms):
 @login_required
 def worker(worker_id: int):
     worker = get_or_404(Worker, worker_id)
-    ensure(queries.can_see_worker(current_user, worker))
+    ensure(access.can_see_worker(current_user, worker))
     return _worker_page(worker)
 
 
@@ -108,7 +107,7 @@ def my_record():
 
 
 @bp.route("/registry/workers/<int:worker_id>/edit", methods=["GET", "POST"])
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def edit_worker(worker_id: int):
     worker = _editable_worker(worker_id)
     form = WorkerEditForm(employing_area_options(), obj=worker)
@@ -118,14 +117,14 @@ def edit_worker(worker_id: int):
             getattr(form, name).data = getattr(worker, name).value
     if form.validate_on_submit():
         on_refusal(lambda _error: (render_template("registry/worker_form.html", form=form, worker=worker), 400))
-        ops.update_worker(worker, current_user, area=queries.area_by_code(form.area.data), **form.values())
+        operations.update_worker(worker, current_user, area=queries.area_by_code(form.area.data), **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("registry.worker", worker_id=worker.id))
     return render_template("registry/worker_form.html", form=form, worker=worker), form_status(form)
 
 
 @bp.post("/registry/workers/<int:worker_id>/status")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def worker_status(worker_id: int):
     worker = _editable_worker(worker_id)
     form = StatusForm()
@@ -134,53 +133,53 @@ def worker_status(worker_id: int):
     target = WorkerStatus(form.status.data)
     on_refusal(lambda _error: _worker_page(worker, 400, status_form=form))
     if target == WorkerStatus.EXITED:
-        ops.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
+        operations.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
     else:
-        ops.change_status(worker, target, current_user, form.reason.data)
+        operations.change_status(worker, target, current_user, form.reason.data)
     flash(_("Status changed to %(status)s.", status=labels.label(target)), "success")
     return redirect(url_for("registry.worker", worker_id=worker.id))
 
 
 @bp.post("/registry/workers/<int:worker_id>/id-number")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def reveal_id_number(worker_id: int):
     worker = _editable_worker(worker_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    number = ops.reveal_id_number(worker, current_user)
+    number = operations.reveal_id_number(worker, current_user)
     # The request cycle commits the audit entry of the reveal, though nothing else changed.
     return _worker_page(worker, revealed=number)
 
 
 @bp.post("/registry/workers/<int:worker_id>/assignments")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def new_assignment(worker_id: int):
     worker = _editable_worker(worker_id)
     form = AssignmentForm()
     if not form.validate_on_submit():
         return _worker_page(worker, 400, assignment_form=form)
     grid = queries.grid_by_code(form.grid_code.data)
-    if grid is None or not queries.can_edit(current_user, grid.code):
+    if grid is None or not access.can_edit(current_user, grid.code):
         flash(_("No grid with this code in your area."), "danger")
         return _worker_page(worker, 400, assignment_form=form)
     on_refusal(lambda _error: _worker_page(worker, 400, assignment_form=form))
-    ops.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
-                      starts_on=form.starts_on.data)
+    operations.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
+                             starts_on=form.starts_on.data)
     flash(_("%(name)s now holds grid %(code)s.", name=worker.name, code=grid.code), "success")
     return redirect(url_for("registry.worker", worker_id=worker.id))
 
 
 @bp.post("/registry/assignments/<int:assignment_id>/end")
-@require_role(*queries.EDIT_ROLES)
+@require_role(*access.EDIT_ROLES)
 def end_assignment(assignment_id: int):
     assignment = get_or_404(Assignment, assignment_id)
-    ensure(queries.can_edit(current_user, assignment.grid.code)
-           or queries.can_edit(current_user, assignment.worker.area.code))
+    ensure(access.can_edit(current_user, assignment.grid.code)
+           or access.can_edit(current_user, assignment.worker.area.code))
     form = EndForm()
     if form.validate_on_submit():
         on_refusal(lambda _error: _worker_page(assignment.worker, 400))
-        ops.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
+        operations.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
         flash(_("Assignment ended; it stays in the history."), "success")
         return redirect(url_for("registry.worker", worker_id=assignment.worker_id))
     return _worker_page(assignment.worker, 400)

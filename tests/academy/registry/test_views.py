@@ -189,7 +189,7 @@ def test_exports_neutralise_formulas_and_mask_id_numbers(client, make_user, make
 
 
 def test_the_area_choices_slot_lists_districts_and_streets(app, community):
-    from academy.accounts.views import area_choices
+    from academy.accounts.queries import area_choices
 
     codes = [code for code, _label in area_choices()]
     assert "320102" in codes and "320102002" in codes and community.code not in codes
