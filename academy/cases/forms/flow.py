@@ -14,15 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from academy.cases import labels
 from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
 from academy.web.numbers import IntegerField
-
-LEVEL_CHOICES = [(Level.SELF.value, _l("Grid worker (自办自结)")), (Level.COMMUNITY.value, _l("Community")),
-                 (Level.STREET.value, _l("Street")), (Level.DEPARTMENT.value, _l("Departments (吹哨报到)"))]
-SATISFACTION_CHOICES = [(Satisfaction.SATISFIED.value, _l("Satisfied")),
-                        (Satisfaction.BASIC.value, _l("Basically satisfied")),
-                        (Satisfaction.DISSATISFIED.value, _l("Dissatisfied"))]
 
 
 class NoteForm(FlaskForm):
@@ -58,7 +53,7 @@ class VerifyForm(FlaskForm):
 
 
 class ReturnVisitForm(FlaskForm):
-    satisfaction = RadioField(_l("The resident is"), choices=SATISFACTION_CHOICES, validators=[InputRequired()])
+    satisfaction = RadioField(_l("The resident is"), choices=labels.choices(labels.SATISFACTION_LABELS), validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=500)])
     reopen = BooleanField(_l("Reopen the case (dissatisfied only)"))
 
@@ -79,7 +74,7 @@ class DecideForm(FlaskForm):
 
 
 class DispatchForm(FlaskForm):
-    level = SelectField(_l("Handled by"), choices=LEVEL_CHOICES, validators=[InputRequired()])
+    level = SelectField(_l("Handled by"), choices=labels.choices(labels.LEVEL_CHOICE_LABELS), validators=[InputRequired()])
     departments = SelectMultipleField(_l("Departments"), coerce=int, validators=[Optional()])
     instruction = TextAreaField(_l("Instruction"), validators=[Optional(), Length(max=1000)])
 
@@ -117,8 +112,7 @@ class FilterForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=str, validators=[Optional()])
     level = SelectField(_l("Level"), validators=[Optional()])
     light = SelectField(_l("Light"), validators=[Optional()],
-                        choices=[("", "—"), ("green", _l("Green")), ("yellow", _l("Yellow")), ("red", _l("Red")),
-                                 ("red_card", _l("Red card"))])
+                        choices=labels.choices(labels.LIGHT_LABELS, blank=True))
     state = SelectField(_l("State"), validators=[Optional()])
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
     handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])

@@ -12,10 +12,11 @@ from academy import audit
 from academy.cases import clock, photos
 from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
+from academy.cases.labels import STATE_LABELS, TASK_STATE_LABELS
 from academy.cases.models import Case, CaseEvent, CasePhoto, CaseTask, ClockKind, Notification
 from academy.cases.queries import light_of
 from academy.cases.signals import case_changed
-from academy.cases.workflow import CASE_TRANSITIONS, STATE_LABELS, TASK_STATE_LABELS, TASK_TRANSITIONS
+from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
 from academy.signals import send

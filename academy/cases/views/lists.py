@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from academy.cases import access, photos, queries
 from academy.cases.forms import FilterForm
+from academy.cases.labels import LEVEL_LABELS, STATE_LABELS
 from academy.cases.models import Case, CasePhoto, CaseTask, Category, Notification
 from academy.cases.people import department_ids_of, own_area_codes, worker_of
-from academy.cases.views import LEVEL_LABELS, bp
+from academy.cases.views import bp
 from academy.cases.views.panels import case_page
-from academy.cases.workflow import STATE_LABELS
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry.models import Department
