@@ -32,9 +32,10 @@ from academy.cases.operations.core import (
     notify,
     set_stage,
 )
-from academy.cases.people import handler_user_ids, worker_of
+from academy.cases.people import handler_user_ids
 from academy.cases.workflow import IN_HANDS
 from academy.extensions import db
+from academy.registry.queries import worker_of_user
 
 MAX_EXTENSION = 90
 
@@ -51,7 +52,7 @@ def verify_case(case: Case, by, passed: bool, reason: str = "") -> Case:
     case = lock_case(case)
     now = clock.now()
     due = case.stage_due_at
-    worker = worker_of(by)
+    worker = worker_of_user(by)
     db.session.add(Verification(case_id=case.id, by_id=getattr(by, "id", None), worker_id=getattr(worker, "id", None),
                                 at=now, due_at=due, on_time=due is None or now <= due, passed=passed, reason=reason.strip()))
     if passed:

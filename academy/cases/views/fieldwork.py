@@ -12,15 +12,16 @@ from academy.cases import operations as ops
 from academy.cases import queries
 from academy.cases.forms import PatrolEndForm, PatrolStartForm, VisitForm
 from academy.cases.models import Patrol, Visit
-from academy.cases.people import grids_of, worker_of
+from academy.cases.people import grids_of
 from academy.cases.views import bp
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, has_role, require_role
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
 
 
 def _worker_or_403():
-    worker = worker_of(current_user)
+    worker = worker_of_user(current_user)
     ensure(worker is not None)
     return worker
 

@@ -16,11 +16,12 @@ from academy.cases import queries
 from academy.cases.forms import HotlineForm, WorkerReportForm
 from academy.cases.models import Case, Category, Channel
 from academy.cases.operations.fieldwork import open_patrol
-from academy.cases.people import grids_of, worker_of
+from academy.cases.people import grids_of
 from academy.cases.views import bp
 from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, require_role, scope_clause
 from academy.registry.models import Area, AreaLevel, Grid
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
 
 MAX_PLACES = 1000
@@ -60,7 +61,7 @@ def _file(report: ops.Report, template: str, form, **context):
 @bp.route("/cases/report", methods=["GET", "POST"])
 @require_role(Role.TRAINEE)
 def report():
-    worker = worker_of(current_user)
+    worker = worker_of_user(current_user)
     ensure(worker is not None)
     grids = grids_of(worker)
     form = WorkerReportForm(active_categories(), grids)

@@ -9,12 +9,13 @@ from academy.cases import access, photos, queries
 from academy.cases.forms import FilterForm
 from academy.cases.labels import LEVEL_LABELS, STATE_LABELS
 from academy.cases.models import Case, CasePhoto, CaseTask, Category, Notification
-from academy.cases.people import department_ids_of, own_area_codes, worker_of
+from academy.cases.people import department_ids_of, own_area_codes
 from academy.cases.views import bp
 from academy.cases.views.panels import case_page
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry.models import Department
+from academy.registry.queries import worker_of_user
 from academy.web.paging import paginate
 
 PER_PAGE = 50
@@ -70,7 +71,7 @@ def board():
 @require_role(*access.ANY_ROLE)
 def mine():
     """What waits for me: tasks of my units, cases of my grids, cases I reported, and my messages."""
-    worker = worker_of(current_user)
+    worker = worker_of_user(current_user)
     tasks_query = sa.select(CaseTask.case_id).where(sa.or_(
         CaseTask.handler_user_id == current_user.id,
         CaseTask.department_id.in_(department_ids_of(current_user) or [-1]),

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from academy.cases.people import department_ids_of, worker_of
+from academy.cases.people import department_ids_of
 from academy.extensions import db
 from academy.indicators import access, charts, queries, scoring
 from academy.indicators.definitions import (
@@ -19,6 +19,7 @@ from academy.indicators.definitions import (
 from academy.indicators.views import bp, chosen_period
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Area, AreaLevel, Department, Grid, Worker
+from academy.registry.queries import worker_of_user
 
 TREND = ("closure_rate", "on_time_closure_rate", "satisfaction_rate", "patrol_compliance")
 COLUMNS = ("closure_rate", "on_time_closure_rate", "rework_rate", "satisfaction_rate", "patrol_compliance")
@@ -35,7 +36,7 @@ def index():
             code = city.code if city else None
         if code:
             return redirect(url_for("indicators.area", code=code))
-    worker = worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is not None:
         return redirect(url_for("indicators.worker", worker_id=worker.id))
     if department_ids_of(current_user):
