@@ -55,3 +55,7 @@ class HolidayForm(FlaskForm):
 class MemberForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     department = SelectField(_l("Department"), coerce=int, validators=[InputRequired()])
+
+    def __init__(self, departments, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department.choices = [(d.id, d.name) for d in departments]

@@ -7,10 +7,15 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from academy.cases import labels
+from academy.cases.forms.intake import grid_choices
 
 
 class PatrolStartForm(FlaskForm):
     grid = SelectField(_l("Grid"), coerce=int, validators=[InputRequired()])
+
+    def __init__(self, grids, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid.choices = grid_choices(grids)
 
 
 class PatrolEndForm(FlaskForm):
@@ -22,3 +27,7 @@ class VisitForm(FlaskForm):
     household = StringField(_l("Household (address or name)"), validators=[DataRequired(), Length(max=200)])
     purpose = SelectField(_l("Purpose"), choices=labels.choices(labels.PURPOSE_LABELS))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, grids, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid.choices = grid_choices(grids)

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from academy.cases import labels
 from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
+from academy.cases.queries import CaseFilter
 from academy.web.numbers import IntegerField
 
 
@@ -117,3 +118,19 @@ class FilterForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
     handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))
+
+    def __init__(self, categories, departments, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", "—")] + [(str(c.id), c.full_name) for c in categories]
+        self.level.choices = labels.choices(labels.LEVEL_LABELS, blank=True)
+        self.state.choices = labels.choices(labels.STATE_LABELS, blank=True)
+        self.department.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+
+    def case_filter(self, handler_id: int | None) -> CaseFilter:
+        """The list's filters as the form states them (``handler_id``: the handler named, -1 if unknown)."""
+        return CaseFilter(
+            area=(self.area.data or "").strip(), text=(self.q.data or "").strip(),
+            category_id=int(self.category.data) if (self.category.data or "").isdigit() else None,
+            level=self.level.data or "", light=self.light.data or "", state=self.state.data or "",
+            department_id=int(self.department.data) if (self.department.data or "").isdigit() else None,
+            supervised=self.supervised.data, open_only=not self.state.data, handler_id=handler_id)

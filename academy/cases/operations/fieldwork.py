@@ -10,6 +10,7 @@ from academy.cases import clock
 from academy.cases.models import Patrol, Visit, VisitPurpose
 from academy.cases.operations.core import CaseError
 from academy.cases.people import grids_of
+from academy.cases.queries.fieldwork import open_patrol
 from academy.cases.signals import fieldwork_recorded
 from academy.database import lock_for_update
 from academy.extensions import db
@@ -22,10 +23,6 @@ MAX_PATROL_MINUTES = 12 * 60  # a patrol left open longer than this is counted a
 def _own_grid(worker: Worker, grid: Grid) -> None:
     if grid.id not in {g.id for g in grids_of(worker)}:
         raise CaseError(_("You can only patrol or visit in your own grids."))
-
-
-def open_patrol(worker: Worker) -> Patrol | None:
-    return db.session.scalar(sa.select(Patrol).where(Patrol.worker_id == worker.id, Patrol.ended_at.is_(None)))
 
 
 def start_patrol(worker: Worker, grid: Grid, by) -> Patrol:
