@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from academy.cases.models import Case, CaseTask, Level
+from academy.cases.models import Case, CaseTask, Level, Patrol
 from academy.cases.people import department_ids_of, grids_of
 from academy.cases.sql import rare
 from academy.permissions import Role, area_scopes, has_role, in_scope, scope_clause
@@ -72,6 +72,12 @@ def can_verify(user, case: Case) -> bool:
     if can_dispatch(user, case):
         return True
     return case.grid_id is not None and case.grid_id in _own_grid_ids(user)
+
+def can_end_patrol(user, patrol: Patrol) -> bool:
+    """A patrol is ended by the worker who walks it."""
+    worker = worker_of_user(user)
+    return worker is not None and patrol.worker_id == worker.id
+
 
 # Everyone who takes part in cases; HR and instructors do not.
 ANY_ROLE = (Role.DISPATCHER, Role.DEPARTMENT, Role.VIEWER, Role.TRAINEE)

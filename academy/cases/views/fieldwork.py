@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.cases import clock, operations, queries
+from academy.cases import access, clock, operations, queries
 from academy.cases.calendar import calendar_snapshot
 from academy.cases.forms import PatrolEndForm, PatrolStartForm, VisitForm
 from academy.cases.models import Patrol, VisitPurpose
@@ -59,7 +59,7 @@ def start_patrol():
 def end_patrol(patrol_id: int):
     worker = _worker_or_403()
     patrol = get_or_404(Patrol, patrol_id)
-    ensure(patrol.worker_id == worker.id)
+    ensure(access.can_end_patrol(current_user, patrol))
     form = PatrolEndForm()
     if not form.validate_on_submit():
         return _fieldwork_page(worker, status=400)
