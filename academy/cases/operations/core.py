@@ -23,6 +23,12 @@ from academy.signals import send
 from academy.workflow import Move, Workflow, value_of
 
 
+def require_text(text: str, refusal: str) -> None:
+    """Refuse the change when a text it needs (a reason, a result...) is blank; ``refusal`` tells the user which."""
+    if not text.strip():
+        raise CaseError(refusal)
+
+
 def lock_case(case: Case) -> Case:
     """Take the case's row lock and reload it, so two submits of one action cannot both pass."""
     query = lock_for_update(sa.select(Case).where(Case.id == case.id), db.session)
