@@ -87,6 +87,7 @@ def members():
     form = MemberForm(queries.departments())
     if not form.validate_on_submit():
         return _members_page(form, status=400 if form.errors else 200)
+    # The username is validated against the accounts here, not in the form: the form checks its shape only.
     user = queries.user_by_username(form.username.data)
     if user is None:
         form.username.errors.append(_("No such user."))
