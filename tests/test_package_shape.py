@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_YET_SHAPED = {"academy.cases",
+NOT_YET_SHAPED = {
                   "courses.certificates", "courses.enrollment"}
 SESSION_READS = {"scalar", "scalars", "execute"}
 MAX_LINES = 350

@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from academy.cases.models import Case, CaseTask, Level
-from academy.cases.people import department_ids_of, grids_of, worker_of
+from academy.cases.models import Case, CaseTask, Level, Patrol
+from academy.cases.people import department_ids_of, grids_of
 from academy.cases.sql import rare
 from academy.permissions import Role, area_scopes, has_role, in_scope, scope_clause
+from academy.registry.queries import worker_of_user
 
 AREA_ROLES = (Role.DISPATCHER, Role.VIEWER)
+
+
+def _own_grid_ids(user) -> set[int]:
+    """The grids ``user`` holds today as a grid worker (none when he is no worker)."""
+    return {grid.id for grid in grids_of(worker_of_user(user))}
 
 
 def visible_clause(user):
@@ -20,9 +26,9 @@ def visible_clause(user):
     if not getattr(user, "is_authenticated", False):
         return sa.false()
     conditions = [scope_clause(Case.area_code, area_scopes(user, *AREA_ROLES)), Case.reporter_id == user.id]
-    grid_ids = [grid.id for grid in grids_of(worker_of(user))]
+    grid_ids = _own_grid_ids(user)
     if grid_ids:
-        conditions.append(Case.grid_id.in_(grid_ids))
+        conditions.append(Case.grid_id.in_(sorted(grid_ids)))
     # Cases handled by the user himself or by his departments: one indexed look-up each (an OR of
     # both in one subquery made SQLite scan every task).
     conditions.append(Case.id.in_(sa.select(CaseTask.case_id).where(rare(CaseTask.handler_user_id == user.id))))
@@ -35,7 +41,7 @@ def visible_clause(user):
 def can_view(user, case: Case) -> bool:
     if in_scope(user, case.area_code, *AREA_ROLES) or case.reporter_id == user.id:
         return True
-    if case.grid_id is not None and case.grid_id in {grid.id for grid in grids_of(worker_of(user))}:
+    if case.grid_id is not None and case.grid_id in _own_grid_ids(user):
         return True
     departments = department_ids_of(user)
     return any(task.handler_user_id == user.id or task.department_id in departments for task in case.tasks)
@@ -65,7 +71,13 @@ def can_verify(user, case: Case) -> bool:
     """On-site verification: the grid's worker or the street staff (dispatchers in scope)."""
     if can_dispatch(user, case):
         return True
-    return case.grid_id is not None and case.grid_id in {grid.id for grid in grids_of(worker_of(user))}
+    return case.grid_id is not None and case.grid_id in _own_grid_ids(user)
+
+def can_end_patrol(user, patrol: Patrol) -> bool:
+    """A patrol is ended by the worker who walks it."""
+    worker = worker_of_user(user)
+    return worker is not None and patrol.worker_id == worker.id
+
 
 # Everyone who takes part in cases; HR and instructors do not.
 ANY_ROLE = (Role.DISPATCHER, Role.DEPARTMENT, Role.VIEWER, Role.TRAINEE)

@@ -12,22 +12,19 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
-from sqlalchemy.exc import IntegrityError
 
-from academy.cases import operations as ops
-from academy.cases.models import ApiClient, Case, CaseState, Category, Channel
-from academy.extensions import csrf, db
-from academy.registry.models import Area, Grid
+from academy.cases import operations
+from academy.cases.models import ApiClient, Case, Category, Channel
+from academy.cases.queries import open311
+from academy.extensions import csrf
+from academy.registry.models import Grid
 from academy.web.ratelimit import Verdict, client_address, rate_limited
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
 
 MAX_TEXT = 4000
-LIST_LIMIT = 200
-CLOSED = (CaseState.CLOSED, CaseState.VISITED, CaseState.VOIDED)
 
 
 class ApiError(Exception):
@@ -61,8 +58,8 @@ def _rate_key() -> str:
     An unknown key counts against the address, so inventing keys does not buy new allowances."""
     key = _sent_key()
     if key:
-        digest = ops.key_hash(key)
-        if db.session.scalar(sa.select(ApiClient.id).where(ApiClient.key_hash == digest, ApiClient.active)):
+        digest = operations.key_hash(key)
+        if open311.active_client(digest) is not None:
             return f"key:{digest[:40]}"  # the key's hash, never the key, in the counters
     return client_address()
 
@@ -83,8 +80,7 @@ def _service(category: Category) -> dict:
 @bp.get("/services.json")
 @limited
 def services():
-    rows = db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.code))
-    return jsonify([_service(c) for c in rows if not c.children])
+    return jsonify([_service(c) for c in open311.services()])
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -92,7 +88,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _request_json(case: Case) -> dict:
-    return {"service_request_id": case.number, "status": "closed" if case.state in CLOSED else "open",
+    return {"service_request_id": case.number, "status": "closed" if case.state in open311.CLOSED else "open",
             "status_notes": case.state.value, "service_name": case.category.name,
             "service_code": case.category.code, "description": case.description, "agency_responsible": "",
             "service_notice": "", "requested_datetime": _iso(case.reported_at), "updated_datetime": _iso(
@@ -101,14 +97,10 @@ def _request_json(case: Case) -> dict:
             "zipcode": "", "lat": case.latitude, "long": case.longitude, "media_url": ""}
 
 
-def _published():
-    return sa.select(Case).where(Case.channel == Channel.OPEN311, Case.state != CaseState.DRAFT)
-
-
 @bp.get("/requests/<number>.json")
 @limited
 def request_detail(number: str):
-    case = db.session.scalar(_published().where(Case.number == number[:32]))
+    case = open311.published_request(number[:32])
     if case is None:
         raise ApiError(404, "No such service request.")
     return jsonify([_request_json(case)])
@@ -130,24 +122,13 @@ def _date_arg(name: str) -> datetime | None:
 @bp.get("/requests.json")
 @limited
 def request_list():
-    query = _published()
     ids = [part.strip()[:32] for part in request.args.get("service_request_id", "").split(",") if part.strip()]
-    if ids:
-        query = query.where(Case.number.in_(ids[:LIST_LIMIT]))
     codes = [part.strip()[:20] for part in request.args.get("service_code", "").split(",") if part.strip()]
-    if codes:
-        query = query.join(Category).where(Category.code.in_(codes))
     start, end = _date_arg("start_date"), _date_arg("end_date")
-    if start:
-        query = query.where(Case.reported_at >= start)
-    if end:
-        query = query.where(Case.reported_at <= end)
     status = request.args.get("status", "")
     if status not in ("", "open", "closed"):
         raise ApiError(400, "status must be open or closed.")
-    if status:
-        query = query.where(Case.state.in_(CLOSED) if status == "closed" else Case.state.not_in(CLOSED))
-    rows = db.session.scalars(query.order_by(Case.id.desc()).limit(LIST_LIMIT))
+    rows = open311.published_requests(ids, codes, start, end, status)
     return jsonify([_request_json(case) for case in rows])
 
 
@@ -188,10 +169,10 @@ def _coordinate(data: dict, name: str, bound: float) -> float | None:
 def _place(code: str) -> tuple[Grid | None, str]:
     if not code:
         return None, ""
-    grid = db.session.scalar(sa.select(Grid).where(Grid.code == code, Grid.valid_to.is_(None)))
+    grid = open311.current_grid(code)
     if grid is not None:
         return grid, grid.code
-    if db.session.scalar(sa.select(Area.id).where(Area.code == code)) is None:
+    if not open311.area_exists(code):
         raise ApiError(400, "jurisdiction_id is not a known area or grid code.")
     return None, code
 
@@ -200,7 +181,7 @@ def _client(data: dict) -> ApiClient:
     key = _text(data, "api_key", 200) or request.headers.get("X-Api-Key", "")[:200]
     if not key:
         raise ApiError(401, "api_key is required.")
-    client = db.session.scalar(sa.select(ApiClient).where(ApiClient.key_hash == ops.key_hash(key), ApiClient.active))
+    client = open311.active_client(operations.key_hash(key))
     if client is None:
         raise ApiError(403, "api_key is not valid.")
     return client
@@ -214,7 +195,7 @@ def create_request():
     code = _text(data, "service_code", 20)
     if not code:
         raise ApiError(400, "service_code is required.")
-    category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.active))
+    category = open311.active_service(code)
     if category is None:
         raise ApiError(404, "service_code is not a known service.")
     description = _text(data, "description", MAX_TEXT)
@@ -227,19 +208,13 @@ def create_request():
     grid, area_code = _place(_text(data, "jurisdiction_id", 15))
     name = " ".join(filter(None, [_text(data, "first_name", 24), _text(data, "last_name", 24)]))
     key = _text(data, "idempotency_key", 64) or None
-    report = ops.Report(category=category, title=description[:120], description=description, channel=Channel.OPEN311,
+    report = operations.Report(category=category, title=description[:120], description=description, channel=Channel.OPEN311,
                         grid=grid, area_code=area_code, location=address, latitude=lat, longitude=long,
                         resident_name=name, resident_phone=_text(data, "phone", 30),
                         resident_email=_text(data, "email", 120), submission_key=f"o311-{client.id}-{key}" if key else None)
-    try:
-        # A CaseError is answered by the request cycle in Open311's format (400). A savepoint: a
-        # concurrent submit with the same idempotency key loses only this insert, not the request.
-        with db.session.begin_nested():
-            case = ops.report_case(report, None)
-    except IntegrityError:
-        case = db.session.scalar(sa.select(Case).where(Case.submission_key == report.submission_key))
-        if case is None:
-            raise
+    # A CaseError is answered by the request cycle in Open311's format (400); a repeated idempotency
+    # key answers with the request it filed before.
+    case, _filed = operations.file_report(report, None)
     response = jsonify([{"service_request_id": case.number, "service_notice": "", "account_id": None}])
     response.status_code = 201
     return response

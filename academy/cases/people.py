@@ -1,4 +1,8 @@
-"""Who is who for cases: a user's worker record and grids, department memberships, task handlers."""
+"""Who is who for cases: a worker's grids, department memberships, task handlers.
+
+A user's worker record is ``academy.registry.queries.worker_of_user``. These reads sit below both
+``access`` and ``queries`` (which imports ``access``), so neither has to import the other for them.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -10,13 +14,6 @@ from academy.cases.models import CaseTask, DepartmentMember, Level
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.models import Assignment, Grid, Worker
-
-
-def worker_of(user) -> Worker | None:
-    """The worker record linked to ``user``'s log-in, if any."""
-    if user is None or getattr(user, "id", None) is None:
-        return None
-    return db.session.scalar(sa.select(Worker).where(Worker.user_id == user.id))
 
 
 def current_assignments_clause(day: date):

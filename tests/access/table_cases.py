@@ -4,9 +4,10 @@ from __future__ import annotations
 from academy.cases import clock, photos
 from academy.cases import operations as ops
 from academy.cases.models import CasePhoto, Channel, Level
-from academy.cases.people import grids_of, worker_of
+from academy.cases.people import grids_of
 from academy.extensions import db
 from academy.registry.models import Grid
+from academy.registry.queries import worker_of_user
 from tests.access import Access, everyone
 from tests.fixtures.cases import add_member, create_category, create_department
 from tests.fixtures.registry import assign, create_grid, create_worker
@@ -23,7 +24,7 @@ def build(world) -> None:
 
 def _worker(user, district: str):
     """The user's worker with a current grid: the registry table's if it made one, else a new one."""
-    worker = worker_of(user) or create_worker(district, user=user)
+    worker = worker_of_user(user) or create_worker(district, user=user)
     grids = grids_of(worker)
     if not grids:
         grid = db.session.query(Grid).filter(Grid.code.like(f"{district}%")).first() or create_grid(f"{district}001001")

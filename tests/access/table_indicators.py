@@ -4,9 +4,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from academy.cases.models import DepartmentMember
-from academy.cases.people import worker_of
 from academy.extensions import db
 from academy.indicators.operations import ensure_scheme
+from academy.registry.queries import worker_of_user
 from tests.access import Access
 from tests.fixtures.cases import add_member, create_department
 from tests.fixtures.registry import assign, create_grid, create_worker
@@ -22,7 +22,7 @@ def build(world) -> None:
 
 
 def _worker(user, district: str):
-    worker = worker_of(user)
+    worker = worker_of_user(user)
     if worker is None:
         worker = create_worker(district, user=user)
         assign(worker, create_grid(f"{district}001001"))

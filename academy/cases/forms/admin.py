@@ -6,23 +6,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from academy.cases.forms.flow import LEVEL_CHOICES
+from academy.cases import labels
 from academy.cases.models import ClockKind
 from academy.web.numbers import FloatField, IntegerField
-
-CLOCK_CHOICES = [(ClockKind.NATURAL_HOURS.value, _l("Natural hours (day and night)")),
-                 (ClockKind.WORKING_HOURS.value, _l("Working hours")),
-                 (ClockKind.WORKING_DAYS.value, _l("Working days"))]
 
 
 class CategoryForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20), Regexp(r"^[A-Za-z0-9_.-]+$")])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent category"), coerce=int, validators=[Optional()])
-    default_level = SelectField(_l("Default handling level"), choices=LEVEL_CHOICES)
+    default_level = SelectField(_l("Default handling level"), choices=labels.choices(labels.LEVEL_CHOICE_LABELS))
     allow_self_handling = BooleanField(_l("The grid worker may handle and close it himself"))
     time_limit = IntegerField(_l("Time limit"), validators=[InputRequired(), NumberRange(1, 365)])
-    clock = SelectField(_l("Clock"), choices=CLOCK_CHOICES)
+    clock = SelectField(_l("Clock"), choices=labels.choices(labels.CLOCK_LABELS))
     accept_criteria = TextAreaField(_l("Criteria for accepting"), validators=[Optional(), Length(max=2000)])
     close_criteria = TextAreaField(_l("Criteria for closing"), validators=[Optional(), Length(max=2000)])
     active = BooleanField(_l("In use"), default=True)
@@ -59,3 +55,7 @@ class HolidayForm(FlaskForm):
 class MemberForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     department = SelectField(_l("Department"), coerce=int, validators=[InputRequired()])
+
+    def __init__(self, departments, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department.choices = [(d.id, d.name) for d in departments]

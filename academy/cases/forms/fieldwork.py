@@ -6,17 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from academy.cases.models import VisitPurpose
-
-PURPOSE_LABELS = {
-    VisitPurpose.ROUTINE: _l("Routine visit"), VisitPurpose.INFORMATION: _l("Base information collection"),
-    VisitPurpose.CARE: _l("Care for people in need"), VisitPurpose.DISPUTE: _l("Dispute mediation"),
-    VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
-}
+from academy.cases import labels
+from academy.cases.forms.intake import grid_choices
 
 
 class PatrolStartForm(FlaskForm):
     grid = SelectField(_l("Grid"), coerce=int, validators=[InputRequired()])
+
+    def __init__(self, grids, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid.choices = grid_choices(grids)
 
 
 class PatrolEndForm(FlaskForm):
@@ -26,5 +25,9 @@ class PatrolEndForm(FlaskForm):
 class VisitForm(FlaskForm):
     grid = SelectField(_l("Grid"), coerce=int, validators=[InputRequired()])
     household = StringField(_l("Household (address or name)"), validators=[DataRequired(), Length(max=200)])
-    purpose = SelectField(_l("Purpose"), choices=[(p.value, label) for p, label in PURPOSE_LABELS.items()])
+    purpose = SelectField(_l("Purpose"), choices=labels.choices(labels.PURPOSE_LABELS))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, grids, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid.choices = grid_choices(grids)

@@ -14,15 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from academy.cases import labels
 from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
+from academy.cases.queries import CaseFilter
 from academy.web.numbers import IntegerField
-
-LEVEL_CHOICES = [(Level.SELF.value, _l("Grid worker (自办自结)")), (Level.COMMUNITY.value, _l("Community")),
-                 (Level.STREET.value, _l("Street")), (Level.DEPARTMENT.value, _l("Departments (吹哨报到)"))]
-SATISFACTION_CHOICES = [(Satisfaction.SATISFIED.value, _l("Satisfied")),
-                        (Satisfaction.BASIC.value, _l("Basically satisfied")),
-                        (Satisfaction.DISSATISFIED.value, _l("Dissatisfied"))]
 
 
 class NoteForm(FlaskForm):
@@ -58,7 +54,7 @@ class VerifyForm(FlaskForm):
 
 
 class ReturnVisitForm(FlaskForm):
-    satisfaction = RadioField(_l("The resident is"), choices=SATISFACTION_CHOICES, validators=[InputRequired()])
+    satisfaction = RadioField(_l("The resident is"), choices=labels.choices(labels.SATISFACTION_LABELS), validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=500)])
     reopen = BooleanField(_l("Reopen the case (dissatisfied only)"))
 
@@ -79,7 +75,7 @@ class DecideForm(FlaskForm):
 
 
 class DispatchForm(FlaskForm):
-    level = SelectField(_l("Handled by"), choices=LEVEL_CHOICES, validators=[InputRequired()])
+    level = SelectField(_l("Handled by"), choices=labels.choices(labels.LEVEL_CHOICE_LABELS), validators=[InputRequired()])
     departments = SelectMultipleField(_l("Departments"), coerce=int, validators=[Optional()])
     instruction = TextAreaField(_l("Instruction"), validators=[Optional(), Length(max=1000)])
 
@@ -117,9 +113,24 @@ class FilterForm(FlaskForm):
     category = SelectField(_l("Category"), coerce=str, validators=[Optional()])
     level = SelectField(_l("Level"), validators=[Optional()])
     light = SelectField(_l("Light"), validators=[Optional()],
-                        choices=[("", "—"), ("green", _l("Green")), ("yellow", _l("Yellow")), ("red", _l("Red")),
-                                 ("red_card", _l("Red card"))])
+                        choices=labels.choices(labels.LIGHT_LABELS, blank=True))
     state = SelectField(_l("State"), validators=[Optional()])
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
     handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))
+
+    def __init__(self, categories, departments, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = [("", "—")] + [(str(c.id), c.full_name) for c in categories]
+        self.level.choices = labels.choices(labels.LEVEL_LABELS, blank=True)
+        self.state.choices = labels.choices(labels.STATE_LABELS, blank=True)
+        self.department.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+
+    def case_filter(self, handler_id: int | None) -> CaseFilter:
+        """The list's filters as the form states them (``handler_id``: the handler named, -1 if unknown)."""
+        return CaseFilter(
+            area=(self.area.data or "").strip(), text=(self.q.data or "").strip(),
+            category_id=int(self.category.data) if (self.category.data or "").isdigit() else None,
+            level=self.level.data or "", light=self.light.data or "", state=self.state.data or "",
+            department_id=int(self.department.data) if (self.department.data or "").isdigit() else None,
+            supervised=self.supervised.data, open_only=not self.state.data, handler_id=handler_id)

@@ -15,6 +15,11 @@ from academy.web.numbers import FloatField
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
 
 
+def grid_choices(grids) -> list[tuple[int, str]]:
+    """A worker's grids as a select's choices: "name (code)"."""
+    return [(g.id, f"{g.name} ({g.code})") for g in grids]
+
+
 class ReportBase(FlaskForm):
     category = SelectField(_l("Category"), coerce=int, validators=[DataRequired()])
     title = StringField(_l("Summary"), validators=[DataRequired(), Length(max=120)])
@@ -59,7 +64,7 @@ class WorkerReportForm(PhotosMixin, ReportBase):
 
     def __init__(self, categories, grids, *args, **kwargs):
         super().__init__(categories, *args, **kwargs)
-        self.grid.choices = [(g.id, f"{g.name} ({g.code})") for g in grids]
+        self.grid.choices = grid_choices(grids)
         self.photo_data = []
 
 

@@ -11,9 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.cases.models.base import enum_column
 from academy.cases.models.category import Category
-from academy.database import UTCDateTime, utcnow
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from academy.registry.models import Department, Grid
 
@@ -83,10 +82,10 @@ class Case(db.Model):
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("case_categories.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
-    level: Mapped[Level | None] = mapped_column(enum_column(Level))
-    state: Mapped[CaseState] = mapped_column(enum_column(CaseState), index=True)
-    resume_state: Mapped[CaseState | None] = mapped_column(enum_column(CaseState))  # after suspension / void refusal
+    channel: Mapped[Channel] = mapped_column(value_enum(Channel))
+    level: Mapped[Level | None] = mapped_column(value_enum(Level))
+    state: Mapped[CaseState] = mapped_column(value_enum(CaseState), index=True)
+    resume_state: Mapped[CaseState | None] = mapped_column(value_enum(CaseState))  # after suspension / void refusal
     # The grid the case happened in, kept even if the grid later ends or is split.
     grid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("grids.id"), index=True)
     area_code: Mapped[str] = mapped_column(sa.String(15), index=True)  # grid code, or the area's for hotline cases
@@ -125,7 +124,7 @@ class Case(db.Model):
     extended: Mapped[bool] = mapped_column(default=False)
     supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     supervision_note: Mapped[str] = mapped_column(sa.String(500), default="")
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(enum_column(Satisfaction, 30))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(value_enum(Satisfaction, 30))
 
     category: Mapped[Category] = relationship()
     grid: Mapped[Grid | None] = relationship()
@@ -152,11 +151,11 @@ class CaseTask(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    level: Mapped[Level] = mapped_column(enum_column(Level))
+    level: Mapped[Level] = mapped_column(value_enum(Level))
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     area_code: Mapped[str] = mapped_column(sa.String(15), default="", index=True)  # the community/street handling it
     handler_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)  # self-handling
-    state: Mapped[TaskState] = mapped_column(enum_column(TaskState), index=True)
+    state: Mapped[TaskState] = mapped_column(value_enum(TaskState), index=True)
     instruction: Mapped[str] = mapped_column(sa.String(1000), default="")
     dispatched_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -218,7 +217,7 @@ class Extension(db.Model):
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("case_tasks.id"), index=True)
     amount: Mapped[int] = mapped_column()  # in the category clock's unit
     reason: Mapped[str] = mapped_column(sa.String(500))
-    state: Mapped[ExtensionState] = mapped_column(enum_column(ExtensionState), default=ExtensionState.REQUESTED)
+    state: Mapped[ExtensionState] = mapped_column(value_enum(ExtensionState), default=ExtensionState.REQUESTED)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -254,7 +253,7 @@ class ReturnVisit(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    satisfaction: Mapped[Satisfaction] = mapped_column(enum_column(Satisfaction, 30))
+    satisfaction: Mapped[Satisfaction] = mapped_column(value_enum(Satisfaction, 30))
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
     reopened: Mapped[bool] = mapped_column(default=False)
 

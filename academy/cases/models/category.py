@@ -6,7 +6,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.cases.models.base import enum_column
+from academy.database import value_enum
 from academy.extensions import db
 
 
@@ -26,7 +26,7 @@ class Category(db.Model):
     default_level: Mapped[str] = mapped_column(sa.String(20), default="community")
     allow_self_handling: Mapped[bool] = mapped_column(default=False)
     time_limit: Mapped[int] = mapped_column(default=3)  # in the unit of the clock (hours or days)
-    clock: Mapped[ClockKind] = mapped_column(enum_column(ClockKind), default=ClockKind.WORKING_DAYS)
+    clock: Mapped[ClockKind] = mapped_column(value_enum(ClockKind), default=ClockKind.WORKING_DAYS)
     accept_criteria: Mapped[str] = mapped_column(sa.Text, default="")
     close_criteria: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)

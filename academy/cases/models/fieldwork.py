@@ -7,8 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.cases.models.base import enum_column
-from academy.database import UTCDateTime, utcnow
+from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
 from academy.registry.models import Grid, Worker
 
@@ -45,7 +44,7 @@ class Visit(db.Model):
     grid_id: Mapped[int] = mapped_column(sa.ForeignKey("grids.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     household: Mapped[str] = mapped_column(sa.String(200))
-    purpose: Mapped[VisitPurpose] = mapped_column(enum_column(VisitPurpose))
+    purpose: Mapped[VisitPurpose] = mapped_column(value_enum(VisitPurpose))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     worker: Mapped[Worker] = relationship()

@@ -23,7 +23,7 @@ from academy.cases.operations.closing import (  # noqa: F401
     verify_case,
 )
 from academy.cases.operations.core import CaseError, calendar_snapshot, work_calendar  # noqa: F401
-from academy.cases.operations.fieldwork import end_patrol, open_patrol, record_visit, start_patrol  # noqa: F401
+from academy.cases.operations.fieldwork import end_patrol, record_visit, start_patrol  # noqa: F401
 from academy.cases.operations.flow import (  # noqa: F401
     Dispatch,
     accept_case,
@@ -33,4 +33,4 @@ from academy.cases.operations.flow import (  # noqa: F401
     sign_task,
     start_task,
 )
-from academy.cases.operations.intake import Report, link_report, report_case  # noqa: F401
+from academy.cases.operations.intake import Report, file_report, link_report, report_case  # noqa: F401

@@ -30,11 +30,13 @@ from academy.cases.operations.core import (
     move,
     move_task,
     notify,
+    require_text,
     set_stage,
 )
-from academy.cases.people import handler_user_ids, worker_of
+from academy.cases.people import handler_user_ids
 from academy.cases.workflow import IN_HANDS
 from academy.extensions import db
+from academy.registry.queries import worker_of_user
 
 MAX_EXTENSION = 90
 
@@ -51,7 +53,7 @@ def verify_case(case: Case, by, passed: bool, reason: str = "") -> Case:
     case = lock_case(case)
     now = clock.now()
     due = case.stage_due_at
-    worker = worker_of(by)
+    worker = worker_of_user(by)
     db.session.add(Verification(case_id=case.id, by_id=getattr(by, "id", None), worker_id=getattr(worker, "id", None),
                                 at=now, due_at=due, on_time=due is None or now <= due, passed=passed, reason=reason.strip()))
     if passed:
@@ -100,8 +102,7 @@ def record_return_visit(case: Case, by, satisfaction: Satisfaction, comment: str
 
 def suspend_case(case: Case, by, reason: str) -> Case:
     """Stop the clocks (e.g. waiting for a court or the weather); the reason is required."""
-    if not reason.strip():
-        raise CaseError(_("Give the reason for suspending the case."))
+    require_text(reason, _("Give the reason for suspending the case."))
     case = lock_case(case)
     case.resume_state = case.state
     move(case, "suspend", by, reason)
@@ -133,8 +134,7 @@ def _shift(case: Case, delta: timedelta) -> None:
 
 def request_void(case: Case, by, reason: str) -> Case:
     """Ask to void a case (a duplicate, a prank...); another dispatcher must approve."""
-    if not reason.strip():
-        raise CaseError(_("Give the reason for voiding the case."))
+    require_text(reason, _("Give the reason for voiding the case."))
     case = lock_case(case)
     case.resume_state = case.state
     move(case, "request_void", by, reason)
@@ -166,8 +166,7 @@ def decide_void(case: Case, by, approve: bool, note: str = "") -> Case:
 
 def request_extension(task: CaseTask, by, amount: int, reason: str) -> Extension:
     """A unit asks for more time (in the category clock's unit)."""
-    if not reason.strip():
-        raise CaseError(_("Give the reason for the extension."))
+    require_text(reason, _("Give the reason for the extension."))
     if not 1 <= amount <= MAX_EXTENSION:
         raise CaseError(_("An extension must lie between 1 and %(n)d.", n=MAX_EXTENSION))
     lock_case(task.case)
@@ -212,8 +211,7 @@ def decide_extension(ext: Extension, by, grant: bool, note: str = "") -> Extensi
 
 def supervise_case(case: Case, by, note: str) -> Case:
     """Flag an open case for supervision (督办) and tell its handlers."""
-    if not note.strip():
-        raise CaseError(_("Write what the supervision asks for."))
+    require_text(note, _("Write what the supervision asks for."))
     case = lock_case(case)
     if not case.is_open:
         raise CaseError(_("Only an open case can be supervised."))

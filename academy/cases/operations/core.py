@@ -12,14 +12,21 @@ from academy import audit
 from academy.cases import clock, photos
 from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
 from academy.cases.errors import CaseError  # noqa: F401  (operations raise it from here)
+from academy.cases.labels import STATE_LABELS, TASK_STATE_LABELS
 from academy.cases.models import Case, CaseEvent, CasePhoto, CaseTask, ClockKind, Notification
 from academy.cases.queries import light_of
 from academy.cases.signals import case_changed
-from academy.cases.workflow import CASE_TRANSITIONS, STATE_LABELS, TASK_STATE_LABELS, TASK_TRANSITIONS
+from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 from academy.database import lock_for_update
 from academy.extensions import db
 from academy.signals import send
 from academy.workflow import Move, Workflow, value_of
+
+
+def require_text(text: str, refusal: str) -> None:
+    """Refuse the change when a text it needs (a reason, a result...) is blank; ``refusal`` tells the user which."""
+    if not text.strip():
+        raise CaseError(refusal)
 
 
 def lock_case(case: Case) -> Case:

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.cases import clock
 from academy.cases.models import Patrol, Visit, VisitPurpose
-from academy.cases.operations.core import CaseError
+from academy.cases.operations.core import CaseError, require_text
 from academy.cases.people import grids_of
+from academy.cases.queries.fieldwork import open_patrol
 from academy.cases.signals import fieldwork_recorded
 from academy.database import lock_for_update
 from academy.extensions import db
@@ -22,10 +23,6 @@ MAX_PATROL_MINUTES = 12 * 60  # a patrol left open longer than this is counted a
 def _own_grid(worker: Worker, grid: Grid) -> None:
     if grid.id not in {g.id for g in grids_of(worker)}:
         raise CaseError(_("You can only patrol or visit in your own grids."))
-
-
-def open_patrol(worker: Worker) -> Patrol | None:
-    return db.session.scalar(sa.select(Patrol).where(Patrol.worker_id == worker.id, Patrol.ended_at.is_(None)))
 
 
 def start_patrol(worker: Worker, grid: Grid, by) -> Patrol:
@@ -60,8 +57,7 @@ def end_patrol(patrol: Patrol, by, note: str = "") -> Patrol:
 def record_visit(worker: Worker, grid: Grid, by, household: str, purpose: VisitPurpose, notes: str = "") -> Visit:
     """Log a household visit (入户走访)."""
     _own_grid(worker, grid)
-    if not household.strip():
-        raise CaseError(_("Name the household visited."))
+    require_text(household, _("Name the household visited."))
     visit = Visit(worker_id=worker.id, grid_id=grid.id, visited_at=clock.now(), household=household.strip()[:200],
                   purpose=purpose, notes=notes.strip())
     db.session.add(visit)

@@ -18,6 +18,7 @@ from academy.cases.operations.core import (
     move,
     move_task,
     notify,
+    require_text,
     set_stage,
     work_calendar,
 )
@@ -137,8 +138,7 @@ def start_task(task: CaseTask, by, note: str = "") -> CaseTask:
 
 def finish_task(task: CaseTask, by, result: str, photos: list[bytes] | None = None) -> CaseTask:
     """The unit reports its task done, with what it did (and photos); the first finish decides "on time"."""
-    if not result.strip():
-        raise CaseError(_("Say what was done."))
+    require_text(result, _("Say what was done."))
     if len(photos or []) > MAX_PHOTOS:
         raise CaseError(_("At most %(n)d photos.", n=MAX_PHOTOS))
     kinds = [check_photo(data) for data in photos or []]
@@ -156,8 +156,7 @@ def finish_task(task: CaseTask, by, result: str, photos: list[bytes] | None = No
 
 def return_task(task: CaseTask, by, reason: str) -> CaseTask:
     """A unit sends its task back as not theirs (reason required); the dispatcher decides again."""
-    if not reason.strip():
-        raise CaseError(_("Give the reason for returning the case."))
+    require_text(reason, _("Give the reason for returning the case."))
     task = _locked_task(task)
     move_task(task, "return", by, reason)
     task.returned_at, task.return_reason = clock.now(), reason.strip()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from academy import numbers
 from academy.cases import clock, photos
@@ -23,6 +24,7 @@ from academy.cases.operations.core import (
 )
 from academy.cases.operations.flow import accept_case
 from academy.cases.people import grids_of
+from academy.cases.queries.intake import case_by_submission_key
 from academy.extensions import db
 from academy.registry.models import Grid, Worker
 
@@ -105,6 +107,22 @@ def report_case(report: Report, by) -> Case:
         _close_on_spot(case, by)
     db.session.flush()
     return case
+
+
+def file_report(report: Report, by) -> tuple[Case, bool]:
+    """File the report once: ``(case, True)`` when filed now, or ``(the case filed before, False)``
+    when a repeated or concurrent submit carries the same submission key (unique in the database).
+
+    The insert runs in a savepoint, so a concurrent submit of the same report loses only this insert,
+    not the request; every refusal of ``report_case`` is raised as it is."""
+    try:
+        with db.session.begin_nested():
+            return report_case(report, by), True
+    except IntegrityError:
+        existing = case_by_submission_key(report.submission_key)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def _close_on_spot(case: Case, by) -> None:

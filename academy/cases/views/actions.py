@@ -7,8 +7,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.cases import access
-from academy.cases import operations as ops
+from academy.cases import access, operations
 from academy.cases.forms import DecideForm
 from academy.cases.models import Case, CaseTask, Extension
 from academy.cases.views import bp
@@ -64,7 +63,7 @@ def decide_extension(case_id: int, extension_id: int):
     if not form.validate_on_submit():
         return _refused(case, _("Check the form: %(errors)s", errors=_errors(form)))
     on_refusal(lambda error: _refused(case, str(error)), category=None)
-    ops.decide_extension(ext, current_user, form.decision.data == "yes", note_text(form))
+    operations.decide_extension(ext, current_user, form.decision.data == "yes", note_text(form))
     flash(_("Done."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 

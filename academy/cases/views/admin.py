@@ -2,31 +2,24 @@
 acts for which department."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.accounts.models import User
-from academy.cases import operations as ops
+from academy.cases import operations, queries
+from academy.cases.calendar import work_calendar
 from academy.cases.forms import CalendarForm, CategoryForm, HolidayForm, MemberForm
 from academy.cases.models import Category, DepartmentMember, Holiday
 from academy.cases.views import bp
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, require_role
 from academy.registry.models import Department
 from academy.web.cycle import on_refusal
 
 
-def _parents(exclude: Category | None = None) -> list[Category]:
-    rows = db.session.scalars(sa.select(Category).where(Category.parent_id.is_(None)).order_by(Category.code))
-    return [c for c in rows if c is not exclude]
-
-
 @bp.get("/cases/admin/categories")
 @require_role(Role.ADMIN)
 def categories():
-    roots = _parents()
+    roots = queries.root_categories()
     return render_template("cases/categories.html", roots=roots)
 
 
@@ -35,32 +28,31 @@ def categories():
 @require_role(Role.ADMIN)
 def category(category_id: int | None = None):
     item = get_or_404(Category, category_id) if category_id is not None else None
-    form = CategoryForm(_parents(item), obj=item)
+    form = CategoryForm(queries.root_categories(item), obj=item)
     if form.validate_on_submit():
         on_refusal(lambda _error: (render_template("cases/category.html", form=form, item=item), 400))
-        ops.save_category(item, current_user, **form.values())
+        operations.save_category(item, current_user, **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("cases.categories"))
     return render_template("cases/category.html", form=form, item=item), 400 if form.errors else 200
 
 
 def _calendar_page(form=None, holiday_form=None, status=200):
-    row = ops.work_calendar()
-    holidays = db.session.scalars(sa.select(Holiday).order_by(Holiday.day.desc()).limit(200)).all()
-    return render_template("cases/calendar.html", form=form or CalendarForm(obj=row),
-                           holiday_form=holiday_form or HolidayForm(formdata=None), holidays=holidays), status
+    return render_template("cases/calendar.html", form=form or CalendarForm(obj=work_calendar()),
+                           holiday_form=holiday_form or HolidayForm(formdata=None),
+                           holidays=queries.holidays()), status
 
 
 @bp.route("/cases/admin/calendar", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def calendar():
-    form = CalendarForm(obj=ops.work_calendar())
+    form = CalendarForm(obj=work_calendar())
     if not form.validate_on_submit():
         return _calendar_page(form, status=400 if form.errors else 200)
     on_refusal(lambda _error: _calendar_page(form, status=400))
-    ops.save_calendar(current_user, work_start=form.work_start.data, work_end=form.work_end.data,
-                      weekend_days=form.weekend_days.data, red_card_multiple=form.red_card_multiple.data,
-                      accept_limit_hours=form.accept_limit_hours.data, verify_limit_days=form.verify_limit_days.data)
+    operations.save_calendar(current_user, work_start=form.work_start.data, work_end=form.work_end.data,
+                             weekend_days=form.weekend_days.data, red_card_multiple=form.red_card_multiple.data,
+                             accept_limit_hours=form.accept_limit_hours.data, verify_limit_days=form.verify_limit_days.data)
     flash(_("Saved."), "success")
     return redirect(url_for("cases.calendar"))
 
@@ -71,7 +63,7 @@ def add_holiday():
     form = HolidayForm()
     if not form.validate_on_submit():
         return _calendar_page(holiday_form=form, status=400)
-    ops.set_holiday(current_user, form.day.data, form.name.data, form.working.data)
+    operations.set_holiday(current_user, form.day.data, form.name.data, form.working.data)
     flash(_("Saved."), "success")
     return redirect(url_for("cases.calendar"))
 
@@ -79,33 +71,29 @@ def add_holiday():
 @bp.post("/cases/admin/holidays/<int:holiday_id>/remove")
 @require_role(Role.ADMIN)
 def remove_holiday(holiday_id: int):
-    ops.remove_holiday(current_user, get_or_404(Holiday, holiday_id))
+    operations.remove_holiday(current_user, get_or_404(Holiday, holiday_id))
     flash(_("Removed."), "success")
     return redirect(url_for("cases.calendar"))
 
 
 def _members_page(form=None, status=200):
-    departments = db.session.scalars(sa.select(Department).order_by(Department.name)).all()
-    form = form or MemberForm(formdata=None)
-    form.department.choices = [(d.id, d.name) for d in departments]
-    members = db.session.execute(sa.select(DepartmentMember, User).join(User, User.id == DepartmentMember.user_id)
-                                 .order_by(DepartmentMember.department_id, User.username)).all()
-    return render_template("cases/members.html", form=form, members=members), status
+    form = form or MemberForm(queries.departments(), formdata=None)
+    return render_template("cases/members.html", form=form, members=queries.department_members()), status
 
 
 @bp.route("/cases/admin/members", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def members():
-    form = MemberForm()
-    form.department.choices = [(d.id, d.name) for d in db.session.scalars(sa.select(Department))]
+    form = MemberForm(queries.departments())
     if not form.validate_on_submit():
         return _members_page(form, status=400 if form.errors else 200)
-    user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip().lower()))
+    # The username is validated against the accounts here, not in the form: the form checks its shape only.
+    user = queries.user_by_username(form.username.data)
     if user is None:
         form.username.errors.append(_("No such user."))
         return _members_page(form, status=400)
     on_refusal(lambda _error: _members_page(form, status=400))
-    ops.add_department_member(current_user, user, db.session.get(Department, form.department.data))
+    operations.add_department_member(current_user, user, get_or_404(Department, form.department.data))
     flash(_("Saved."), "success")
     return redirect(url_for("cases.members"))
 
@@ -113,6 +101,6 @@ def members():
 @bp.post("/cases/admin/members/<int:member_id>/remove")
 @require_role(Role.ADMIN)
 def remove_member(member_id: int):
-    ops.remove_department_member(current_user, get_or_404(DepartmentMember, member_id))
+    operations.remove_department_member(current_user, get_or_404(DepartmentMember, member_id))
     flash(_("Removed."), "success")
     return redirect(url_for("cases.members"))

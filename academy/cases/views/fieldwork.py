@@ -3,40 +3,35 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.cases import operations as ops
-from academy.cases import queries
+from academy.cases import access, clock, operations, queries
+from academy.cases.calendar import calendar_snapshot
 from academy.cases.forms import PatrolEndForm, PatrolStartForm, VisitForm
-from academy.cases.models import Patrol, Visit
-from academy.cases.people import grids_of, worker_of
+from academy.cases.models import Patrol, VisitPurpose
+from academy.cases.people import grids_of
 from academy.cases.views import bp
-from academy.extensions import db
 from academy.permissions import Role, area_scopes, ensure, get_or_404, has_role, require_role
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
 
 
 def _worker_or_403():
-    worker = worker_of(current_user)
+    worker = worker_of_user(current_user)
     ensure(worker is not None)
     return worker
 
 
 def _fieldwork_page(worker, start_form=None, visit_form=None, status=200):
     grids = grids_of(worker)
-    start_form = start_form or PatrolStartForm(formdata=None)
-    visit_form = visit_form or VisitForm(formdata=None)
-    start_form.grid.choices = visit_form.grid.choices = [(g.id, f"{g.name} ({g.code})") for g in grids]
-    patrols = db.session.scalars(sa.select(Patrol).where(Patrol.worker_id == worker.id)
-                                 .order_by(Patrol.started_at.desc()).limit(20)).all()
-    visits = db.session.scalars(sa.select(Visit).where(Visit.worker_id == worker.id)
-                                .order_by(Visit.visited_at.desc()).limit(20)).all()
-    return render_template("cases/fieldwork.html", worker=worker, running=ops.open_patrol(worker), patrols=patrols,
-                           visits=visits, start_form=start_form, end_form=PatrolEndForm(formdata=None),
-                           visit_form=visit_form), status
+    return render_template("cases/fieldwork.html", worker=worker, running=queries.open_patrol(worker),
+                           patrols=queries.recent_patrols(worker),
+                           visits=queries.recent_visits(worker),
+                           start_form=start_form or PatrolStartForm(grids, formdata=None),
+                           end_form=PatrolEndForm(formdata=None),
+                           visit_form=visit_form or VisitForm(grids, formdata=None)), status
 
 
 @bp.get("/patrols")
@@ -45,22 +40,16 @@ def fieldwork():
     return _fieldwork_page(_worker_or_403())
 
 
-def _grid_choice(worker, form):
-    grids = {g.id: g for g in grids_of(worker)}
-    form.grid.choices = [(g.id, g.name) for g in grids.values()]
-    return grids
-
-
 @bp.post("/patrols/start")
 @require_role(Role.TRAINEE)
 def start_patrol():
     worker = _worker_or_403()
-    form = PatrolStartForm()
-    grids = _grid_choice(worker, form)
+    grids = {g.id: g for g in grids_of(worker)}
+    form = PatrolStartForm(grids.values())
     if not form.validate_on_submit():
         return _fieldwork_page(worker, start_form=form, status=400)
     on_refusal(lambda _error: _fieldwork_page(worker, status=400))
-    ops.start_patrol(worker, grids[form.grid.data], current_user)
+    operations.start_patrol(worker, grids[form.grid.data], current_user)
     flash(_("Patrol started."), "success")
     return redirect(url_for("cases.fieldwork"))
 
@@ -70,12 +59,12 @@ def start_patrol():
 def end_patrol(patrol_id: int):
     worker = _worker_or_403()
     patrol = get_or_404(Patrol, patrol_id)
-    ensure(patrol.worker_id == worker.id)
+    ensure(access.can_end_patrol(current_user, patrol))
     form = PatrolEndForm()
     if not form.validate_on_submit():
         return _fieldwork_page(worker, status=400)
     on_refusal(lambda _error: _fieldwork_page(worker, status=400))
-    ops.end_patrol(patrol, current_user, form.note.data or "")
+    operations.end_patrol(patrol, current_user, form.note.data or "")
     flash(_("Patrol ended."), "success")
     return redirect(url_for("cases.fieldwork"))
 
@@ -84,15 +73,13 @@ def end_patrol(patrol_id: int):
 @require_role(Role.TRAINEE)
 def record_visit():
     worker = _worker_or_403()
-    form = VisitForm()
-    grids = _grid_choice(worker, form)
+    grids = {g.id: g for g in grids_of(worker)}
+    form = VisitForm(grids.values())
     if not form.validate_on_submit():
         return _fieldwork_page(worker, visit_form=form, status=400)
-    from academy.cases.models import VisitPurpose
-
     on_refusal(lambda _error: _fieldwork_page(worker, status=400))
-    ops.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
-                     VisitPurpose(form.purpose.data), form.notes.data or "")
+    operations.record_visit(worker, grids[form.grid.data], current_user, form.household.data,
+                            VisitPurpose(form.purpose.data), form.notes.data or "")
     flash(_("Visit recorded."), "success")
     return redirect(url_for("cases.fieldwork"))
 
@@ -105,10 +92,9 @@ def compliance():
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         day = None
-    calendar = ops.calendar_snapshot()
-    from academy.cases import clock
-
+    calendar = calendar_snapshot()
     day = day or clock.now().astimezone(calendar.zone).date()
+    # Leaders see every worker of their area; a worker sees his own row only.
     if has_role(current_user, Role.DISPATCHER, Role.VIEWER):
         rows = queries.compliance(day, calendar.zone, area_scopes(current_user, Role.DISPATCHER, Role.VIEWER))
     else:

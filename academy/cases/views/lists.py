@@ -1,49 +1,30 @@
 """Reading cases: the filtered list and supervision board, "my cases", one case, its photos."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import render_template, request, send_file
+from flask import abort, render_template, request, send_file
 from flask_login import current_user
 
 from academy.cases import access, photos, queries
 from academy.cases.forms import FilterForm
-from academy.cases.models import Case, CasePhoto, CaseTask, Category, Notification
-from academy.cases.people import department_ids_of, own_area_codes, worker_of
-from academy.cases.views import LEVEL_LABELS, bp
+from academy.cases.models import Case, CasePhoto
+from academy.cases.views import bp
 from academy.cases.views.panels import case_page
-from academy.cases.workflow import STATE_LABELS
-from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
-from academy.registry.models import Department
+from academy.registry.queries import worker_of_user
 from academy.web.paging import paginate
 
 PER_PAGE = 50
 
 
 def _filter_form() -> tuple[FilterForm, queries.CaseFilter]:
-    form = FilterForm(request.args)
-    categories = db.session.scalars(sa.select(Category).order_by(Category.code))
-    form.category.choices = [("", "—")] + [(str(c.id), c.full_name) for c in categories]
-    form.level.choices = [("", "—")] + [(k, v) for k, v in LEVEL_LABELS.items()]
-    form.state.choices = [("", "—")] + [(k.value, v) for k, v in STATE_LABELS.items()]
-    departments = db.session.scalars(sa.select(Department).where(Department.active).order_by(Department.name))
-    form.department.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
-    filters = queries.CaseFilter()
-    if form.validate():
-        filters = queries.CaseFilter(
-            area=(form.area.data or "").strip(), text=(form.q.data or "").strip(),
-            category_id=int(form.category.data) if (form.category.data or "").isdigit() else None,
-            level=form.level.data or "", light=form.light.data or "", state=form.state.data or "",
-            department_id=int(form.department.data) if (form.department.data or "").isdigit() else None,
-            supervised=form.supervised.data, open_only=not form.state.data,
-            handler_id=_user_id(form.handler.data) if form.handler.data else None)
-    return form, filters
-
-
-def _user_id(username: str) -> int:
-    from academy.accounts.models import User
-
-    return db.session.scalar(sa.select(User.id).where(User.username == username.strip().lower())) or -1
+    form = FilterForm(queries.categories(), queries.departments(active_only=True), request.args)
+    if not form.validate():
+        return form, queries.CaseFilter()
+    handler_id = None
+    if form.handler.data:
+        handler = queries.user_by_username(form.handler.data)
+        handler_id = handler.id if handler else -1  # an unknown handler keeps no case, not every case
+    return form, form.case_filter(handler_id)
 
 
 @bp.get("/cases")
@@ -70,20 +51,10 @@ def board():
 @require_role(*access.ANY_ROLE)
 def mine():
     """What waits for me: tasks of my units, cases of my grids, cases I reported, and my messages."""
-    worker = worker_of(current_user)
-    tasks_query = sa.select(CaseTask.case_id).where(sa.or_(
-        CaseTask.handler_user_id == current_user.id,
-        CaseTask.department_id.in_(department_ids_of(current_user) or [-1]),
-        CaseTask.area_code.in_(own_area_codes(current_user) or ["-"])))
-    mine_clause = sa.or_(Case.reporter_id == current_user.id, Case.id.in_(tasks_query))
-    if worker is not None:
-        mine_clause = sa.or_(mine_clause, Case.reporter_worker_id == worker.id)
-    query = sa.select(Case).where(mine_clause, access.visible_clause(current_user)).order_by(
-        Case.state.in_(queries.OPEN_STATES).desc(), Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
-    cases = paginate(query, PER_PAGE)
-    notes = db.session.scalars(sa.select(Notification).where(Notification.user_id == current_user.id)
-                               .order_by(Notification.id.desc()).limit(20)).all()
-    return render_template("cases/mine.html", cases=cases, notifications=notes, worker=worker)
+    worker = worker_of_user(current_user)
+    cases = paginate(queries.mine_query(current_user, worker), PER_PAGE)
+    return render_template("cases/mine.html", cases=cases, notifications=queries.notifications_of(current_user),
+                           worker=worker)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -101,7 +72,5 @@ def photo(case_id: int, photo_id: int):
     ensure(item.case_id == case_id and access.can_view(current_user, item.case))
     path = photos.path_of(item.stored_name)
     if not path.exists():
-        from flask import abort
-
         abort(404)
     return send_file(path, mimetype=item.content_type, max_age=0)

@@ -1,25 +1,14 @@
 """The case page: the case, its tasks, photos and timeline, and the steps this user may take now."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template, url_for
 from flask_login import current_user
 
-from academy.cases import access
+from academy.cases import access, queries
 from academy.cases.forms import DecideForm
-from academy.cases.models import (
-    CaseEvent,
-    CaseState,
-    CaseTask,
-    Extension,
-    ExtensionState,
-    ReturnVisit,
-    TaskState,
-    Verification,
-)
+from academy.cases.models import CaseState, TaskState
 from academy.cases.views.steps import CASE_ACTIONS, TASK_ACTIONS
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
-from academy.extensions import db
 
 # Case actions and the transition that decides whether they are possible now.
 CASE_STEPS = {"accept": "accept", "dispatch": "dispatch", "verify": "verify_pass", "return_visit": "return_visit",
@@ -56,15 +45,12 @@ def _task_forms(case) -> dict[int, list]:
 
 
 def case_page(case, status: int = 200):
-    events = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)).all()
-    extensions = db.session.scalars(sa.select(Extension).where(Extension.case_id == case.id)
-                                    .order_by(Extension.id)).all()
-    pending = [ext for ext in extensions if ext.state == ExtensionState.REQUESTED]
+    """The case page: its records, and the forms of the steps this user may take now."""
+    records = queries.case_records(case)
+    pending = records.pending_extensions
     return render_template(
-        "cases/show.html", case=case, events=events, extensions=extensions,
-        tasks=db.session.scalars(sa.select(CaseTask).where(CaseTask.case_id == case.id).order_by(CaseTask.id)).all(),
-        verifications=db.session.scalars(sa.select(Verification).where(Verification.case_id == case.id)).all(),
-        visits=db.session.scalars(sa.select(ReturnVisit).where(ReturnVisit.case_id == case.id)).all(),
+        "cases/show.html", case=case, events=records.events, extensions=records.extensions, tasks=records.tasks,
+        verifications=records.verifications, visits=records.visits,
         case_forms=_case_forms(case), task_forms=_task_forms(case),
         extension_form=DecideForm(formdata=None) if pending and access.can_dispatch(current_user, case) else None,
         pending_extensions=pending,

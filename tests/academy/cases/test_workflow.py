@@ -6,7 +6,7 @@ import pytest
 from academy.audit import AuditEntry
 from academy.cases import clock, queries
 from academy.cases import operations as ops
-from academy.cases.models import CaseState, ExtensionState, Level, Notification, Satisfaction, TaskState
+from academy.cases.models import Case, CaseState, ExtensionState, Level, Notification, Satisfaction, TaskState
 from academy.cases.workflow import CASE_TRANSITIONS
 from academy.extensions import db
 from tests.fixtures.cases import MONDAY_10, report
@@ -241,7 +241,7 @@ def test_lights_turn_yellow_red_and_red_card(cases_world):
     assert queries.light_of(case, case.stage_red_card_at) == "red_card"
     for light, moment in (("green", MONDAY_10), ("red", case.due_at)):
         ids = db.session.scalars(queries.case_query(cases_world.dispatcher, queries.CaseFilter(light=light), moment)
-                                 .with_only_columns(queries.Case.id)).all()
+                                 .with_only_columns(Case.id)).all()
         assert ids == [case.id]
 
 

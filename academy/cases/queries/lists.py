@@ -1,10 +1,10 @@
-"""Reads of the case module: lists with filters, lights in SQL, board counts, similar open cases,
-and the daily patrol compliance of workers."""
+"""Reads of case lists: lights (in Python and in SQL), the filtered list and the board's counts,
+"my cases", similar open cases, and a handler's notifications."""
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -13,16 +13,14 @@ from academy.accounts.models import User
 from academy.cases import clock
 from academy.cases.access import visible_clause
 from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
-from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Patrol, TaskState, Visit
+from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Notification, TaskState
 from academy.cases.people import department_ids_of, own_area_codes
 from academy.cases.sql import rare
 from academy.extensions import db
 from academy.permissions import scope_clause
-from academy.registry.models import Area, Worker
+from academy.registry.models import Worker
 
 LIGHTS = ("green", "yellow", "red", "red_card")
-PATROLS_PER_DAY = 2  # 一日双巡
-PATROL_MINUTES_PER_DAY = 180
 
 
 def light_of(case: Case, now: datetime | None = None) -> str | None:
@@ -135,42 +133,11 @@ def similar_open_cases(grid_id: int | None, category_id: int, text: str, days: i
     return [case for _ratio, case in sorted(scored, key=lambda pair: -pair[0])[:limit]]
 
 
-@dataclass
-class DayCompliance:
-    worker: Worker
-    patrols: int
-    minutes: int
-    visits: int
-
-    @property
-    def meets_standard(self) -> bool:
-        return self.patrols >= PATROLS_PER_DAY
-
-
-def compliance(day: date, zone, worker_scopes: list[str] | None, worker_ids: list[int] | None = None) -> list[DayCompliance]:
-    """Per worker in scope: finished patrols, patrol minutes and visits on ``day`` (local)."""
-    start = datetime.combine(day, datetime.min.time(), zone)
-    end = start + timedelta(days=1)
-    workers = sa.select(Worker).join(Area, Worker.area_id == Area.id).where(
-        scope_clause(Area.code, worker_scopes), Worker.exited_on.is_(None)).order_by(Worker.name).limit(500)
-    if worker_ids is not None:
-        workers = workers.where(Worker.id.in_(worker_ids or [-1]))
-    patrols = dict((wid, (n, m)) for wid, n, m in db.session.execute(
-        sa.select(Patrol.worker_id, sa.func.count(Patrol.id), sa.func.coalesce(sa.func.sum(Patrol.minutes), 0))
-        .where(Patrol.started_at >= start, Patrol.started_at < end, Patrol.ended_at.is_not(None))
-        .group_by(Patrol.worker_id)))
-    visits = dict(db.session.execute(sa.select(Visit.worker_id, sa.func.count(Visit.id)).where(
-        Visit.visited_at >= start, Visit.visited_at < end).group_by(Visit.worker_id)).all())
-    return [DayCompliance(w, *patrols.get(w.id, (0, 0)), visits.get(w.id, 0)) for w in db.session.scalars(workers)]
-
-
 def state_counts(user) -> dict[str, int]:
+    """How many visible cases are in each state."""
     rows = db.session.execute(sa.select(Case.state, sa.func.count(Case.id)).where(visible_clause(user))
                               .group_by(Case.state))
     return {str(state): n for state, n in rows}
-
-
-__all__ = ["CaseState", "LIGHTS", "board_counts", "case_query", "light_of", "similar_open_cases", "compliance"]
 
 
 def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
@@ -184,3 +151,23 @@ def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
     if used < 1:
         return "yellow"
     return "red" if used < work_calendar().red_card_multiple else "red_card"
+
+
+def mine_query(user, worker: Worker | None):
+    """What waits for ``user``: tasks of his units, cases of his grids as reporter, cases he reported;
+    open ones first, the nearest deadline first."""
+    tasks_query = sa.select(CaseTask.case_id).where(sa.or_(
+        CaseTask.handler_user_id == user.id,
+        CaseTask.department_id.in_(department_ids_of(user) or [-1]),
+        CaseTask.area_code.in_(own_area_codes(user) or ["-"])))
+    mine_clause = sa.or_(Case.reporter_id == user.id, Case.id.in_(tasks_query))
+    if worker is not None:
+        mine_clause = sa.or_(mine_clause, Case.reporter_worker_id == worker.id)
+    return sa.select(Case).where(mine_clause, visible_clause(user)).order_by(
+        Case.state.in_(OPEN_STATES).desc(), Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+
+
+def notifications_of(user, limit: int = 20) -> list[Notification]:
+    """The latest messages left for ``user`` (supervision, dispatch, returns)."""
+    return list(db.session.scalars(sa.select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
