@@ -12,8 +12,8 @@ from academy import audit
 from academy.database import lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course
-from courses.enrollment.operations import can_edit_course
 from courses.exams.grading import QuestionType
 from courses.exams.models import (
     Accommodation,

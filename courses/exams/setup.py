@@ -18,7 +18,7 @@ from courses.exams.views import bp
 
 def course_section(course, user, enrollment) -> Markup:
     """The exams on a course page: trainees see published ones, instructors every one and a 'new' link."""
-    from courses.enrollment.operations import can_edit_course
+    from courses.enrollment.access import can_edit_course
 
     editor = can_edit_course(user, course)
     exams = queries.exams_of_course(course, include_drafts=editor)

@@ -7,9 +7,11 @@ from markupsafe import Markup
 
 from academy.contributions import contribute
 from academy.extensions import db
+from academy.registry.queries import worker_of_user
 from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Enrollment, EnrollmentState
-from courses.enrollment.operations import can_edit_course, today
+from courses.enrollment.operations import today
 from courses.lessons.models import LessonProgress
 from courses.lessons.views import bp, course_lessons
 
@@ -29,7 +31,7 @@ def course_section(course, user, enrollment) -> Markup:
 
 def home_section(user) -> Markup:
     """The trainee's home: what to study next, and what is overdue."""
-    worker = enrollment_queries.worker_of(user)
+    worker = worker_of_user(user)
     if worker is None:
         return Markup("")
     enrollments = db.session.scalars(sa.select(Enrollment).where(

@@ -10,12 +10,12 @@ from flask_login import current_user, login_required
 
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
+from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.errors import json_endpoint
-from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course, Enrollment
-from courses.enrollment.operations import can_edit_course
 from courses.lessons import operations as ops
 from courses.lessons.content import render_markdown
 from courses.lessons.forms import DoneForm, FileForm, LessonForm
@@ -84,7 +84,7 @@ def upload(lesson_id: int):
 def _access(lesson: Lesson) -> tuple[bool, Enrollment | None]:
     """(may edit, the trainee's enrollment); neither means 403, a hidden lesson for trainees 404."""
     editor = can_edit_course(current_user, lesson.course)
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    enrollment = ops.learning_enrollment(lesson, worker_of_user(current_user))
     ensure(editor or enrollment is not None)
     if not editor and not lesson.published:
         abort(404)
@@ -108,7 +108,7 @@ def lesson(lesson_id: int):
 
 
 def _own_progress(lesson: Lesson) -> LessonProgress:
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    enrollment = ops.learning_enrollment(lesson, worker_of_user(current_user))
     ensure(enrollment is not None)
     progress = db.session.scalar(sa.select(LessonProgress).where(
         LessonProgress.lesson_id == lesson.id, LessonProgress.enrollment_id == enrollment.id))
@@ -120,7 +120,7 @@ def _own_progress(lesson: Lesson) -> LessonProgress:
 @login_required
 def heartbeat(lesson_id: int):
     lesson = get_or_404(Lesson, lesson_id)
-    enrollment = ops.learning_enrollment(lesson, enrollment_queries.worker_of(current_user))
+    enrollment = ops.learning_enrollment(lesson, worker_of_user(current_user))
     ensure(enrollment is not None)
     if request.args.get("start"):  # the page was just opened: start (or restart) the clock, credit nothing
         progress = ops.open_lesson(lesson, enrollment)

@@ -16,10 +16,10 @@ from academy.exports import download
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import Worker
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
-from courses.enrollment import queries as enrollment_queries
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course, Enrollment, EnrollmentState
-from courses.enrollment.operations import can_edit_course
 from courses.exams import attempts as attempt_ops
 from courses.exams import operations as ops
 from courses.exams import queries
@@ -34,7 +34,7 @@ from courses.exams.views.bank import _unit_choices
 @login_required
 def exam_list():
     """Trainees: the exams of their courses. Instructors: the exams of the courses they run."""
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     mine = []
     if worker is not None:
         course_ids = db.session.scalars(sa.select(Enrollment.course_id).where(
@@ -113,7 +113,7 @@ def _rule_form() -> RuleForm:
 def exam(exam_id: int):
     exam = get_or_404(Exam, exam_id, joinedload(Exam.course))  # the page names its course
     manager = ops.can_manage_exam(current_user, exam)
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if not manager:
         enrolled = worker is not None and db.session.scalar(sa.select(Enrollment.id).where(
             Enrollment.course_id == exam.course_id, Enrollment.worker_id == worker.id))

@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 from academy.database import lock_for_update, utcnow
 from academy.extensions import db
 from academy.permissions import get_or_404
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import commit_early, refusal_redirects
-from courses.enrollment import queries as enrollment_queries
 from courses.exams import attempts as ops
 from courses.exams import queries
 from courses.exams.content import render_markdown
@@ -52,7 +52,7 @@ def own_attempt(attempt_id: int, *, for_update: bool = False, with_items: bool =
 @login_required
 def start(exam_id: int):
     exam = get_or_404(Exam, exam_id)
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is None or exam.status is not ExamStatus.PUBLISHED:
         abort(404)
     if not ActionForm().validate_on_submit():
