@@ -40,7 +40,7 @@ from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
 from citydata.demo.certificates import PAPER
 from courses.certificates import lifecycle
 from courses.certificates import types as type_ops
-from courses.certificates.issuing import add_months
+from courses.certificates.core import add_months
 from courses.certificates.models import (
     Certificate,
     CertificateKind,
