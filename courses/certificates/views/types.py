@@ -79,7 +79,7 @@ def requirement_add(type_id: int):
     if course is None:
         abort(400)
     return perform(lambda: types.add_requirement(cert_type, current_user, kind=RequirementKind(form.kind.data),
-                                                    course=course, min_percent=form.min_percent.data),
+                                                 course=course, min_percent=form.min_percent.data),
                    done=_("Requirement added."), to=back)
 
 
