@@ -59,7 +59,7 @@ def counting(engine):
 
 def build(db) -> None:
     from academy.registry.models import WorkerStatus
-    from courses.certificates import issuing, lifecycle
+    from courses.certificates import core, lifecycle
     from courses.certificates.models import Certificate, CertificateStatus
     from courses.enrollment.models import CourseKind
     from tests.fixtures.certificates import create_cert_type, credit_hours
@@ -75,9 +75,9 @@ def build(db) -> None:
         if n % 3 == 2:
             continue  # nothing yet: the sweep issues
         until = today + timedelta(days=30) if n % 3 == 0 else today - timedelta(days=1)
-        certificate = Certificate(number=issuing.allocate_number(cert_type, None, worker, today), type=cert_type,
+        certificate = Certificate(number=core.allocate_number(cert_type, None, worker, today), type=cert_type,
                                   worker=worker, status=CertificateStatus.VALID, valid_until=until,
-                                  issued_on=issuing.add_months(until, -36), evidence={})
+                                  issued_on=core.add_months(until, -36), evidence={})
         db.session.add(certificate)
         db.session.flush()
         lifecycle.record_transition(certificate, None, CertificateStatus.VALID, None, "benchmark")

@@ -43,7 +43,7 @@ from citydata.bench.page import BenchPage, sample_districts
 from citydata.bench.people import username
 from citydata.demo.certificates import PAPER
 from courses.certificates import lifecycle, types
-from courses.certificates.issuing import add_months
+from courses.certificates.core import add_months
 from courses.certificates.models import (
     Certificate,
     CertificateKind,

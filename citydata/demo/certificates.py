@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from academy.extensions import db
 from academy.registry.models import Employment, WorkerStatus
-from courses.certificates import issuing, lifecycle, types
+from courses.certificates import core, lifecycle, types
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
 
 PAPER = "历史纸质证书录入"
@@ -41,8 +41,8 @@ def _types(by, courses: dict) -> dict:
 
 
 def _paper_certificate(cert_type, worker, by, issued_on: date, branch) -> Certificate:
-    valid_until = issuing.add_months(issued_on, cert_type.validity_months) if cert_type.validity_months else None
-    number = issuing.allocate_number(cert_type, branch, worker, issued_on)
+    valid_until = core.add_months(issued_on, cert_type.validity_months) if cert_type.validity_months else None
+    number = core.allocate_number(cert_type, branch, worker, issued_on)
     certificate = Certificate(number=number, type=cert_type, worker=worker, branch=branch, status=CertificateStatus.VALID,
                               issued_on=issued_on, valid_until=valid_until, manual=True, reason=PAPER,
                               evidence={"source": PAPER}, created_by_id=getattr(by, "id", None))

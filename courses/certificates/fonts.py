@@ -62,6 +62,7 @@ def gb2312_characters() -> set[int]:
 
 def _to_truetype(font) -> None:
     """Replace the CFF outlines by quadratic TrueType ones (fontTools' cu2qu), in place."""
+    # fontTools only when the face is made (``make setup``), never when the app or a PDF runs
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
@@ -100,6 +101,7 @@ def _rename(font) -> None:
 
 def build_face(source: Path = SYSTEM_FACE, target: Path | None = None) -> Path:
     """Make the GB2312 TrueType face from the system's Noto Serif CJK SC; written atomically."""
+    # fontTools only when the face is made (``make setup``), never when the app or a PDF runs
     from fontTools import subset
     from fontTools.ttLib import TTFont
 

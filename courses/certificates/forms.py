@@ -7,8 +7,9 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.web.numbers import DecimalField, FloatField, IntegerField
-from courses.certificates.labels import KIND_LABELS
-from courses.certificates.models import CertificateKind, CertificateStatus, RequirementKind
+from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_LABELS
+from courses.certificates.models import CertificateKind, RequirementKind
+from courses.certificates.queries import Selection
 
 
 def _upper(value):
@@ -59,12 +60,16 @@ class TypeForm(FlaskForm):
 
 
 class RequirementForm(FlaskForm):
-    kind = SelectField(_l("Requirement"), choices=[(RequirementKind.EXAM.value, _l("Final exam passed")),
-                                                   (RequirementKind.COURSE.value, _l("Course completed"))])
+    kind = SelectField(_l("Requirement"), choices=[(kind.value, REQUIREMENT_LABELS[kind])
+                                                   for kind in (RequirementKind.EXAM, RequirementKind.COURSE)])
     course_id = SelectField(_l("Course"), coerce=int, choices=[])
     min_percent = DecimalField(_l("At least (percent, exams only; empty: the exam's pass mark)"), places=2,
                                validators=[Optional(), NumberRange(0, 100)])
     submit = SubmitField(_l("Add"))
+
+    def __init__(self, *args, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in courses]
 
 
 class ReasonForm(FlaskForm):
@@ -78,6 +83,10 @@ class IssueForm(FlaskForm):
     type_id = SelectField(_l("Certificate type"), coerce=int, choices=[])
     reason = StringField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Issue"))
+
+    def __init__(self, *args, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type_id.choices = [(t.id, f"{t.code} {t.name}") for t in types]
 
 
 class SelectionForm(FlaskForm):
@@ -96,6 +105,23 @@ class SelectionForm(FlaskForm):
                        validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("An area code is 4 to 12 digits."))])
     issued_from = DateField(_l("Issued from"), validators=[Optional()])
     issued_to = DateField(_l("Issued until"), validators=[Optional()])
+
+    def __init__(self, *args, types, courses, exams, branches, **kwargs):
+        """The choices of the filter: what exists, each with "any" first."""
+        super().__init__(*args, **kwargs)
+        any_ = [(0, _l("any"))]
+        self.type_id.choices = any_ + [(t.id, f"{t.code} {t.name}") for t in types]
+        self.status.choices = [("", _l("any"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]
+        self.course_id.choices = any_ + [(c.id, f"{c.code} {c.title}") for c in courses]
+        self.exam_id.choices = any_ + [(e.id, f"{e.course.code} {e.title}") for e in exams]
+        self.branch_id.choices = any_ + [(b.id, b.name) for b in branches]
+
+    def selection(self) -> Selection:
+        """What HR chose, as the queries read it."""
+        return Selection(type_id=self.type_id.data or None, status=self.status.data or "",
+                         course_id=self.course_id.data or None, exam_id=self.exam_id.data or None,
+                         branch_id=self.branch_id.data or None, area_code=self.area.data or "",
+                         issued_from=self.issued_from.data, issued_to=self.issued_to.data, search=self.q.data or "")
 
     def validate_issued_to(self, field):
         if field.data and self.issued_from.data and field.data < self.issued_from.data:
@@ -121,5 +147,3 @@ class VerifyForm(FlaskForm):
     name = StringField(_l("Holder's name"), filters=[_strip], validators=[DataRequired(), Length(max=50)])
     submit = SubmitField(_l("Check"))
 
-
-STATUS_CHOICES = [s.value for s in CertificateStatus]

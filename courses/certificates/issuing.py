@@ -22,7 +22,7 @@ from academy.database import lock_for_update
 from academy.extensions import db
 from academy.registry.models import Worker, WorkerStatus
 from courses.certificates import lifecycle, renewal, rules
-from courses.certificates.core import add_months, allocate_number, create_certificate  # noqa: F401  (callers' names)
+from courses.certificates.core import create_certificate
 from courses.certificates.models import (
     Certificate,
     CertificateError,

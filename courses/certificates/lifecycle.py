@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.extensions import db
-from academy.registry import operations as registry_ops
+from academy.registry import operations
 from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
 from academy.workflow import Move, Workflow, value_of
 from courses.certificates import rules
@@ -33,8 +33,7 @@ from courses.certificates.models import (
     CertificateType,
 )
 
-S = CertificateStatus
-STANDING = (S.VALID, S.SUSPENDED)
+STANDING = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 
 
 def _stamp_and_audit(done: Move) -> None:
@@ -47,12 +46,12 @@ def _stamp_and_audit(done: Move) -> None:
 WORKFLOW = Workflow(
     of=Certificate, state="status",
     moves={
-        None: frozenset({S.VALID}),
-        S.VALID: frozenset({S.EXPIRED, S.SUSPENDED, S.REVOKED, S.SUPERSEDED}),
-        S.SUSPENDED: frozenset({S.VALID, S.EXPIRED, S.REVOKED}),
-        S.EXPIRED: frozenset(),
-        S.REVOKED: frozenset(),
-        S.SUPERSEDED: frozenset(),
+        None: frozenset({CertificateStatus.VALID}),
+        CertificateStatus.VALID: frozenset({CertificateStatus.EXPIRED, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED}),
+        CertificateStatus.SUSPENDED: frozenset({CertificateStatus.VALID, CertificateStatus.EXPIRED, CertificateStatus.REVOKED}),
+        CertificateStatus.EXPIRED: frozenset(),
+        CertificateStatus.REVOKED: frozenset(),
+        CertificateStatus.SUPERSEDED: frozenset(),
     },
     log=CertificateTransition,
     refuse=lambda certificate, before, to: CertificateError(
@@ -101,18 +100,18 @@ def after_issue(certificate: Certificate, by) -> None:
     worker = certificate.worker
     reason = _("Certificate %(number)s issued", number=certificate.number)
     if worker.status in (WorkerStatus.RECRUITED, WorkerStatus.IN_TRAINING):
-        registry_ops.put_on_duty(worker, by, reason)
+        operations.put_on_duty(worker, by, reason)
     elif worker.status == WorkerStatus.SUSPENDED:
         if _suspended_by_a_lapse(worker):
-            registry_ops.put_on_duty(worker, by, reason)
+            operations.put_on_duty(worker, by, reason)
         else:
-            move(certificate, S.SUSPENDED, by, _("The worker is suspended"))
+            move(certificate, CertificateStatus.SUSPENDED, by, _("The worker is suspended"))
 
 
 def _off_duty_unless_covered(certificate: Certificate, by, reason: str) -> None:
     if not certificate.type.gates_duty or holds_valid_duty_certificate(certificate.worker, exclude=certificate):
         return
-    if registry_ops.take_off_duty(certificate.worker, by, reason):
+    if operations.take_off_duty(certificate.worker, by, reason):
         certificate.off_duty_change_id = _latest_status_change_id(certificate.worker)
         db.session.flush()
 
@@ -121,7 +120,7 @@ def end_certificate(certificate: Certificate, to: CertificateStatus, by, reason:
     """Expire or revoke; the worker goes off duty if nothing else qualifies him. Flushes."""
     move(certificate, to, by, reason)
     _off_duty_unless_covered(certificate, by, _("Certificate %(number)s %(what)s: %(reason)s", number=certificate.number,
-                                                 what=_("expired") if to == S.EXPIRED else _("revoked"), reason=reason))
+                                                 what=_("expired") if to == CertificateStatus.EXPIRED else _("revoked"), reason=reason))
 
 
 def revoke_certificate(certificate: Certificate, by, *, reason: str) -> None:
@@ -131,7 +130,7 @@ def revoke_certificate(certificate: Certificate, by, *, reason: str) -> None:
         raise CertificateError(_("Give a reason for the revocation."))
     if certificate.status not in STANDING:
         raise CertificateError(_("Only a valid or suspended certificate can be revoked."))
-    end_certificate(certificate, S.REVOKED, by, reason)
+    end_certificate(certificate, CertificateStatus.REVOKED, by, reason)
 
 
 def expire_due(today: date | None = None, by=None) -> int:
@@ -141,7 +140,7 @@ def expire_due(today: date | None = None, by=None) -> int:
         Certificate.status.in_(STANDING), Certificate.valid_until.is_not(None), Certificate.valid_until < today)
         .order_by(Certificate.id)).all()
     for certificate in due:
-        end_certificate(certificate, S.EXPIRED, by, _("Valid until %(d)s", d=certificate.valid_until))
+        end_certificate(certificate, CertificateStatus.EXPIRED, by, _("Valid until %(d)s", d=certificate.valid_until))
     return len(due)
 
 
@@ -150,8 +149,8 @@ def on_worker_status_changed(_app, *, worker: Worker, before: WorkerStatus | Non
     if after in (WorkerStatus.SUSPENDED, WorkerStatus.EXITED):
         reason = _("The worker exited") if after == WorkerStatus.EXITED else _("The worker is suspended")
         for certificate in standing_certificates(worker, duty_only=True):
-            if certificate.status == S.VALID:
-                move(certificate, S.SUSPENDED, by, reason)
+            if certificate.status == CertificateStatus.VALID:
+                move(certificate, CertificateStatus.SUSPENDED, by, reason)
     elif before == WorkerStatus.SUSPENDED and after in (WorkerStatus.IN_TRAINING, WorkerStatus.ON_DUTY):
         _restore(worker, by)
 
@@ -159,14 +158,14 @@ def on_worker_status_changed(_app, *, worker: Worker, before: WorkerStatus | Non
 def _restore(worker: Worker, by) -> None:
     today = date.today()
     for certificate in standing_certificates(worker):
-        if certificate.status != S.SUSPENDED:
+        if certificate.status != CertificateStatus.SUSPENDED:
             continue
         if certificate.valid_until is not None and certificate.valid_until < today:
-            move(certificate, S.EXPIRED, by, _("Expired while the worker was suspended"))
+            move(certificate, CertificateStatus.EXPIRED, by, _("Expired while the worker was suspended"))
         else:
-            move(certificate, S.VALID, by, _("The worker returned"))
+            move(certificate, CertificateStatus.VALID, by, _("The worker returned"))
     if worker.status != WorkerStatus.ON_DUTY and holds_valid_duty_certificate(worker, today):
-        registry_ops.put_on_duty(worker, by, _("Returned with a valid qualification certificate"))
+        operations.put_on_duty(worker, by, _("Returned with a valid qualification certificate"))
 
 
 def rests_on(certificate: Certificate, attempt_id: int) -> bool:
@@ -183,7 +182,7 @@ def revalidate_after_regrade(attempt, by) -> list[Certificate]:
         if certificate.previous_id is not None or not rests_on(certificate, attempt.id):
             continue  # a renewal rests on the renewal rule; other certificates on other evidence
         if not rules.evaluate(certificate.type, certificate.worker, certificate.evidence_since, exams_only=True).met:
-            end_certificate(certificate, S.REVOKED, by,
+            end_certificate(certificate, CertificateStatus.REVOKED, by,
                             _("The exam it was issued on was regraded below the required score"))
             revoked.append(certificate)
     return revoked

@@ -32,8 +32,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import qrcode
 from flask import current_app
 from flask_babel import force_locale, format_date, pgettext
+from flask_babel import gettext as _
+from PIL import Image
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -97,9 +100,6 @@ def qr_data_url(text: str) -> str:
     a rectangle per module), and a fixed mask pattern skips qrcode's search for the "best" of
     eight; any mask is valid and scanners read them all.
     """
-    import qrcode
-    from PIL import Image
-
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
     code.add_data(text)
     code.make(fit=True)
@@ -235,8 +235,6 @@ ROSTER_COLUMNS = ("number", "holder_name", "holder_number", "type_name", "issued
 
 
 def _roster_headers() -> list[str]:
-    from flask_babel import gettext as _
-
     return [_("Certificate number"), pgettext("person", "Name"), _("Worker number"), _("Certificate type"), _("Issued on"),
             _("Valid until"), _("Issuing branch")]
 
@@ -250,7 +248,5 @@ def roster_pdf(rows: Sequence[dict], path: Path) -> None:
 
 def roster_xlsx(rows: Sequence[dict], path: Path) -> None:
     """The roster as a spreadsheet, written by the app's one spreadsheet writer."""
-    from flask_babel import gettext as _
-
     table = [[row.get(column) for column in ROSTER_COLUMNS] for row in rows]
     Path(path).write_bytes(xlsx_bytes([Table(_("Certificate roster"), _roster_headers(), table)]))

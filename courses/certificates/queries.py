@@ -8,14 +8,19 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
-from academy.permissions import Role, area_scopes, in_scope, scope_clause
+from academy.jobs import Job
+from academy.permissions import Role, area_scopes, scope_clause
+from academy.registry.coverage import listed_workers
 from academy.registry.models import Area, Worker, WorkerStatus
 from courses.certificates.core import NUMBER_PATTERN
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, CertificateType
+from courses.enrollment.models import Course, CourseStatus
+from courses.exams.models import Exam
+from courses.syllabus.models import Branch
 
-S = CertificateStatus
 MAX_BATCH = 5000  # certificates in one printing batch
 _LATIN = re.compile(r"^[A-Za-z .'-]+$")
 
@@ -57,29 +62,22 @@ def same_name(typed: str, name: str) -> bool:
     return bool(plain(typed)) and plain(typed) == plain(name)
 
 
-def can_manage(user, certificate: Certificate) -> bool:
-    """HR of the worker's area (and admins) manage a certificate: see, download, revoke."""
-    return in_scope(user, certificate.worker.area.code, Role.HR)
-
-
 def holds_certificate(worker: Worker, type_code: str) -> bool:
     """The ``certificate_held`` slot: does the worker hold a valid certificate of this type today?"""
     today = date.today()
     rows = db.session.scalars(sa.select(Certificate).join(Certificate.type).where(
-        Certificate.worker_id == worker.id, CertificateType.code == type_code, Certificate.status == S.VALID))
+        Certificate.worker_id == worker.id, CertificateType.code == type_code, Certificate.status == CertificateStatus.VALID))
     return any(c.is_valid_on(today) for c in rows)
 
 
 def _valid_duty_clause(today: date):
     return sa.select(Certificate.worker_id).join(Certificate.type).where(
-        CertificateType.kind == CertificateKind.ON_DUTY, Certificate.status == S.VALID,
+        CertificateType.kind == CertificateKind.ON_DUTY, Certificate.status == CertificateStatus.VALID,
         sa.or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
 
 
 def coverage_finding(scopes) -> list[dict]:
     """The ``coverage_findings`` slot: workers on duty without a valid on-duty qualification."""
-    from academy.registry.coverage import listed_workers
-
     finding = listed_workers("uncertified", _("Workers on duty without a valid qualification certificate"),
                              [scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
                               Worker.id.not_in(_valid_duty_clause(date.today()))])
@@ -122,13 +120,44 @@ class Selection:
         return query.order_by(Certificate.number)
 
 
+def courses(include_archived: bool = True) -> list[Course]:
+    """Courses by code, for the forms' choices (a requirement names a course not archived)."""
+    query = sa.select(Course).order_by(Course.code)
+    if not include_archived:
+        query = query.where(Course.status != CourseStatus.ARCHIVED)
+    return db.session.scalars(query).all()
+
+
+def course(course_id: int) -> Course | None:
+    return db.session.get(Course, course_id)
+
+
+def final_exams() -> list[Exam]:
+    return db.session.scalars(sa.select(Exam).options(joinedload(Exam.course)).where(Exam.is_final.is_(True))
+                              .order_by(Exam.id)).all()
+
+
+def branches() -> list[Branch]:
+    return db.session.scalars(sa.select(Branch).order_by(Branch.code)).all()
+
+
+def worker_by_number(number: str) -> Worker | None:
+    return db.session.scalar(sa.select(Worker).where(Worker.number == number))
+
+
+def recent_batches(user, kind: str) -> list[Job]:
+    """The user's latest printing jobs, newest first."""
+    return db.session.scalars(sa.select(Job).where(Job.kind == kind, Job.created_by_id == user.id)
+                              .order_by(Job.created_at.desc()).limit(20)).all()
+
+
 def hr_scopes(user):
     return area_scopes(user, Role.HR)
 
 
 def batch_certificates(selection: Selection, scopes) -> list[Certificate]:
     """The valid certificates a batch prints, at most ``MAX_BATCH`` + 1 (so the caller can refuse more)."""
-    selection.status = S.VALID.value
+    selection.status = CertificateStatus.VALID.value
     return db.session.scalars(selection.query(scopes).limit(MAX_BATCH + 1)).all()
 
 

@@ -20,7 +20,6 @@ from courses.certificates import lifecycle, rules
 from courses.certificates.core import add_months, create_certificate
 from courses.certificates.models import Certificate, CertificateStatus
 
-S = CertificateStatus
 LAPSED_DAYS = 365  # how far back the "lapsed" reminder list looks
 MAX_WINDOW_DAYS = 3660  # the longest renewal window a type may have
 
@@ -65,7 +64,7 @@ def renew(certificate: Certificate, by, evaluation: rules.Evaluation) -> Certifi
         cert_type, certificate.worker, by, evaluation, since=rules.start_of(certificate.issued_on), manual=False,
         reason=_("Renewal of %(number)s", number=certificate.number), previous=certificate,
         valid_until=add_months(certificate.valid_until, cert_type.validity_months))
-    lifecycle.move(certificate, S.SUPERSEDED, by, _("Renewed as %(number)s", number=successor.number))
+    lifecycle.move(certificate, CertificateStatus.SUPERSEDED, by, _("Renewed as %(number)s", number=successor.number))
     return successor
 
 
@@ -91,7 +90,7 @@ def in_window_query(scopes, today: date | None = None) -> list[Certificate]:
     The window is per type, so it is checked here rather than in SQL (portable date arithmetic)."""
     today = today or date.today()
     query = (sa.select(Certificate).join(Certificate.type)
-             .where(Certificate.status == S.VALID, Certificate.valid_until.is_not(None),
+             .where(Certificate.status == CertificateStatus.VALID, Certificate.valid_until.is_not(None),
                     Certificate.valid_until >= today,
                     Certificate.valid_until <= today + timedelta(days=MAX_WINDOW_DAYS)))
     candidates = db.session.scalars(_scoped(query, scopes).order_by(Certificate.valid_until, Certificate.number)).all()
@@ -102,8 +101,8 @@ def lapsed_query(scopes, today: date | None = None) -> list[Certificate]:
     """Certificates that ran out in the last year and were not followed by one of the same type
     that still stands (a renewal, or the type earned again)."""
     today = today or date.today()
-    ran_out = sa.or_(Certificate.status == S.EXPIRED,
-                     sa.and_(Certificate.status == S.VALID, Certificate.valid_until < today))
+    ran_out = sa.or_(Certificate.status == CertificateStatus.EXPIRED,
+                     sa.and_(Certificate.status == CertificateStatus.VALID, Certificate.valid_until < today))
     query = sa.select(Certificate).where(ran_out, Certificate.valid_until >= today - timedelta(days=LAPSED_DAYS),
                                          Certificate.valid_until < today)
     rows = db.session.scalars(_scoped(query, scopes).order_by(Certificate.valid_until.desc())).all()

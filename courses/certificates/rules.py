@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy.extensions import db
-from academy.indicators import queries as indicator_queries
+from academy.indicators import queries
 from academy.indicators.models import SnapshotPeriod
 from academy.indicators.periods import Period, parse_period
 from academy.registry.models import Worker
@@ -140,7 +140,7 @@ def assessment_period() -> Period:
 def _score_check(needed: float, worker: Worker, result: Evaluation) -> Check:
     period = assessment_period()
     area = worker.area.code if worker.area else ""
-    score = indicator_queries.score_of(period, "worker", str(worker.id), area)
+    score = queries.score_of(period, "worker", str(worker.id), area)
     result.score, result.period = score, period.key
     label = _("Assessment score at least %(n)s", n=needed)
     if score is None:

@@ -17,9 +17,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
+from academy.registry.queries import worker_of_user
 from academy.registry.signals import worker_status_changed
 from academy.signals import connect
 from courses.certificates import (  # noqa: F401  (api: its route joins bp before bp is registered; batch: job handler)
@@ -29,6 +31,7 @@ from courses.certificates import (  # noqa: F401  (api: its route joins bp befor
     lifecycle,
     queries,
     renewal,
+    sweep,
 )
 from courses.certificates.views import bp
 from courses.enrollment.signals import training_recorded
@@ -50,9 +53,7 @@ def worker_section(worker, viewer) -> dict:
 
 def home_section(user) -> Markup:
     """A trainee's certificates on his home page, with what a renewal still needs."""
-    from courses.enrollment.queries import worker_of
-
-    worker = worker_of(user)
+    worker = worker_of_user(user)
     if worker is None:
         return Markup("")
     return Markup(_certificates_html(worker, user, "certificates/_home_section.html"))
@@ -61,9 +62,7 @@ def home_section(user) -> Markup:
 @click.command("certificates-sweep")
 def sweep_command() -> None:
     """Expire certificates past their date, issue and renew what was missed, count the reminders."""
-    from courses.certificates.sweep import sweep
-
-    result = sweep()
+    result = sweep.sweep()
     db.session.commit()
     click.echo(f"{result.expired} expired, {len(result.issued)} issued or renewed"
                f"{' (' + ', '.join(result.issued[:20]) + ')' if result.issued else ''}, {result.failed} failed; "
@@ -78,8 +77,6 @@ def _settings(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from academy.cli import academy_cli
-
     _settings(app)
     app.register_blueprint(bp)
     contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,)), order=450)

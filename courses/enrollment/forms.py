@@ -18,18 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from academy.registry import labels
 from academy.registry.models import Employment, WorkerStatus
 from academy.web.numbers import DecimalField, IntegerField
-from courses.enrollment.models import CourseKind, Delivery
-
-KIND_LABELS = {CourseKind.PRE_SERVICE: _l("Pre-service"), CourseKind.IN_SERVICE: _l("In-service"),
-               CourseKind.REFRESHER: _l("Refresher"), CourseKind.SPECIALIST: _l("Specialist")}
-DELIVERY_LABELS = {Delivery.ONLINE: _l("Online"), Delivery.CLASSROOM: _l("Classroom"), Delivery.BLENDED: _l("Blended")}
-EMPLOYMENT_LABELS = {Employment.FULL_TIME: _l("Full-time"), Employment.PART_TIME: _l("Part-time"),
-                     Employment.AUXILIARY: _l("Auxiliary")}
-WORKER_STATUS_LABELS = {WorkerStatus.RECRUITED: _l("New recruit"), WorkerStatus.IN_TRAINING: _l("In training"),
-                        WorkerStatus.ON_DUTY: _l("On duty"), WorkerStatus.SUSPENDED: _l("Suspended"),
-                        WorkerStatus.EXITED: _l("Exited")}
+from courses.enrollment.labels import DELIVERY_LABELS, KIND_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -57,6 +49,15 @@ class CourseForm(FlaskForm):
     starts_on = DateField(_l("Starts"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends"), validators=[InputRequired()])
     submit = SubmitField(_l("Save course"))
+
+    def __init__(self, *args, branches, units, instructors, courses, **kwargs):
+        """Choices from what the view loaded: the branches the user may run courses of, the units of the
+        syllabus version, the instructors, and the courses that may be prerequisites."""
+        super().__init__(*args, **kwargs)
+        self.branch_id.choices = [(b.id, b.name) for b in branches]
+        self.unit_ids.choices = [(u.id, f"{u.code} {u.title} ({u.own_hours} h)") for u in units]
+        self.instructor_ids.choices = [(u.id, u.display_name) for u in instructors]
+        self.prerequisite_ids.choices = [(c.id, f"{c.code} {c.title}") for c in courses]
 
     def validate_enrol_closes_on(self, field) -> None:
         if self.enrol_opens_on.data and field.data and field.data < self.enrol_opens_on.data:
@@ -93,9 +94,13 @@ class ResultForm(FlaskForm):
 class PopulationForm(FlaskForm):
     area_code = SelectField(_l("Area"), choices=[])
     grid_id = IntegerField(_l("Grid (number, optional)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
-    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + [(e.value, label) for e, label in EMPLOYMENT_LABELS.items()])
-    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + [(s.value, label) for s, label in WORKER_STATUS_LABELS.items()])
+    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + labels.choices(Employment))
+    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + labels.choices(WorkerStatus))
     submit = SubmitField(_l("Enrol them"))
+
+    def __init__(self, *args, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_code.choices = areas
 
 
 class MandatoryForm(PopulationForm):
@@ -103,6 +108,10 @@ class MandatoryForm(PopulationForm):
     due_on = DateField(_l("Due on (fixed date)"), validators=[Optional()])
     due_days_after_hire = IntegerField(_l("or due days after hire"), validators=[Optional(), NumberRange(min=1, max=3650)])
     submit = SubmitField(_l("Assign"))
+
+    def __init__(self, *args, areas: list[tuple[str, str]], courses, **kwargs):
+        super().__init__(*args, areas=areas, **kwargs)
+        self.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in courses]
 
     def validate_due_days_after_hire(self, field) -> None:
         if (self.due_on.data is None) == (field.data is None):
@@ -131,6 +140,10 @@ class SessionForm(FlaskForm):
 class AttendanceForm(FlaskForm):
     present = MultiCheckboxField(_l("Present"), coerce=int, choices=[], validate_choice=True)
     submit = SubmitField(_l("Save attendance"))
+
+    def __init__(self, *args, enrollments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.present.choices = [(e.id, f"{e.worker.name} ({e.worker.number})") for e in enrollments]
 
 
 class PeriodForm(FlaskForm):

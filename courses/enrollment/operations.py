@@ -22,6 +22,7 @@ from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
 from academy.signals import send
 from academy.workflow import Move, Workflow, moves_of, value_of
+from courses.enrollment import queries
 from courses.enrollment.models import (
     ACTIVE_STATES,
     Course,
@@ -32,14 +33,14 @@ from courses.enrollment.models import (
     TrainingAssignment,
 )
 from courses.enrollment.signals import training_recorded
-from courses.syllabus.models import Trainer
 
-E = EnrollmentState
 TRANSITIONS = {
-    (None, E.REQUESTED), (E.WITHDRAWN, E.REQUESTED),
-    (E.REQUESTED, E.ENROLLED), (E.REQUESTED, E.WAITLISTED), (E.WAITLISTED, E.ENROLLED),
-    (E.REQUESTED, E.WITHDRAWN), (E.WAITLISTED, E.WITHDRAWN), (E.ENROLLED, E.WITHDRAWN),
-    (E.ENROLLED, E.COMPLETED), (E.ENROLLED, E.FAILED),
+    (None, EnrollmentState.REQUESTED), (EnrollmentState.WITHDRAWN, EnrollmentState.REQUESTED),
+    (EnrollmentState.REQUESTED, EnrollmentState.ENROLLED), (EnrollmentState.REQUESTED, EnrollmentState.WAITLISTED),
+    (EnrollmentState.WAITLISTED, EnrollmentState.ENROLLED),
+    (EnrollmentState.REQUESTED, EnrollmentState.WITHDRAWN), (EnrollmentState.WAITLISTED, EnrollmentState.WITHDRAWN),
+    (EnrollmentState.ENROLLED, EnrollmentState.WITHDRAWN),
+    (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED), (EnrollmentState.ENROLLED, EnrollmentState.FAILED),
 }
 COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
                  "enrol_opens_on",
@@ -52,33 +53,6 @@ class EnrollmentError(DomainError):
 
 def today() -> date:
     return utcnow().date()
-
-
-def instructor_branch_id(user) -> int | None:
-    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id))
-
-
-def can_edit_course(user, course: Course) -> bool:
-    """Who runs a course (roster, lessons, sessions, exams): admins, its own branch's instructors
-    and the instructors named on it."""
-    if has_role(user, Role.ADMIN):
-        return True
-    if not has_role(user, Role.INSTRUCTOR):
-        return False
-    return any(i.id == user.id for i in course.instructors) or (
-        course.branch_id is not None and instructor_branch_id(user) == course.branch_id)
-
-
-def can_define_course(user, course: Course) -> bool:
-    """Who changes a course's definition or publishes it: admins, and instructors of the course's own
-    branch only (a trainer of the city academy, with no branch, the city academy's courses).
-    Teaching a course of another branch does not make it his to redefine."""
-    if has_role(user, Role.ADMIN):
-        return True
-    if not has_role(user, Role.INSTRUCTOR):
-        return False
-    in_pool = db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id)) is not None
-    return in_pool and instructor_branch_id(user) == course.branch_id
 
 
 # ---- courses ---------------------------------------------------------------------------------
@@ -108,7 +82,7 @@ def save_course(course: Course | None, by, *, branch, version, units, instructor
     """Create or change a course; hours follow from its units. Flushes."""
     if course is not None:
         course = _lock_course(course)  # seats are counted against the capacity under the lock
-    if by is not None and not has_role(by, Role.ADMIN) and branch.id != instructor_branch_id(by):
+    if by is not None and not has_role(by, Role.ADMIN) and branch.id != queries.instructor_branch_id(by):
         raise EnrollmentError(_("You can only run courses of your own branch academy."))
     _check_course(values, units, instructors, prerequisites, version, course)
     creating = course is None
@@ -144,11 +118,11 @@ def set_course_status(course: Course, by, status: CourseStatus) -> None:
 def _stamp_and_audit(done: Move) -> None:
     """An enrollment keeps when it was waitlisted, seated and finished; every move is audited."""
     enrollment, to = done.obj, done.to
-    if to == E.WAITLISTED:
+    if to == EnrollmentState.WAITLISTED:
         enrollment.waitlisted_at = done.at
-    elif to == E.ENROLLED:
+    elif to == EnrollmentState.ENROLLED:
         enrollment.enrolled_at = done.at
-    elif to in (E.COMPLETED, E.FAILED, E.WITHDRAWN):
+    elif to in (EnrollmentState.COMPLETED, EnrollmentState.FAILED, EnrollmentState.WITHDRAWN):
         enrollment.finished_at = done.at
     audit.record(done.by, f"enrollment.{to.value}", enrollment,
                  summary=f"{enrollment.course.code} {enrollment.worker.number} {done.reason}"[:500],
@@ -167,14 +141,15 @@ def _lock_course(course: Course) -> Course:
 
 
 def seats_taken(course: Course) -> int:
+    """Seats held on the course (counted under the course's lock by the operations here)."""
     return db.session.scalar(sa.select(sa.func.count(Enrollment.id)).where(
-        Enrollment.course_id == course.id, Enrollment.state == E.ENROLLED))
+        Enrollment.course_id == course.id, Enrollment.state == EnrollmentState.ENROLLED))
 
 
 def _prerequisite_problem(course: Course, worker: Worker) -> str | None:
     for required in course.prerequisites:
         done = db.session.scalar(sa.select(Enrollment.id).where(
-            Enrollment.course_id == required.id, Enrollment.worker_id == worker.id, Enrollment.state == E.COMPLETED))
+            Enrollment.course_id == required.id, Enrollment.worker_id == worker.id, Enrollment.state == EnrollmentState.COMPLETED))
         if done is None:
             return _("Complete %(code)s %(title)s first.", code=required.code, title=required.title)
     code = course.prerequisite_certificate
@@ -194,9 +169,8 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
         raise EnrollmentError(_("Enrolment is open from %(a)s to %(b)s.", a=course.enrol_opens_on, b=course.enrol_closes_on))
     if worker.status == WorkerStatus.EXITED:
         raise EnrollmentError(_("%(name)s has left the service.", name=worker.name))
-    enrollment = db.session.scalar(sa.select(Enrollment).where(
-        Enrollment.course_id == course.id, Enrollment.worker_id == worker.id))
-    if enrollment is not None and enrollment.state != E.WITHDRAWN:
+    enrollment = queries.enrollment_of(course, worker)
+    if enrollment is not None and enrollment.state != EnrollmentState.WITHDRAWN:
         raise EnrollmentError(_("%(name)s is already on this course.", name=worker.name))
     problem = _prerequisite_problem(course, worker)
     if problem:
@@ -205,7 +179,7 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
         enrollment = Enrollment(course=course, worker=worker, state=None, source=source)
         db.session.add(enrollment)
     enrollment.source = source
-    WORKFLOW.move(enrollment, E.REQUESTED, by=by, reason=reason)
+    WORKFLOW.move(enrollment, EnrollmentState.REQUESTED, by=by, reason=reason)
     if source == "self" and course.approval_required:
         return enrollment  # an instructor or HR approves it (approve_enrollment)
     _seat_or_waitlist(course, enrollment, by)
@@ -214,16 +188,16 @@ def request_enrollment(course: Course, worker: Worker, by, *, source: str = "sel
 
 def _seat_or_waitlist(course: Course, enrollment: Enrollment, by) -> None:
     if seats_taken(course) < course.capacity:
-        WORKFLOW.move(enrollment, E.ENROLLED, by=by)
+        WORKFLOW.move(enrollment, EnrollmentState.ENROLLED, by=by)
     else:
-        WORKFLOW.move(enrollment, E.WAITLISTED, by=by, reason=_("The course is full."))
+        WORKFLOW.move(enrollment, EnrollmentState.WAITLISTED, by=by, reason=_("The course is full."))
 
 
 def approve_enrollment(enrollment: Enrollment, by) -> None:
     """Accept a requested enrolment: a seat if one is free, else the waitlist. Flushes."""
     course = _lock_course(enrollment.course)
     db.session.refresh(enrollment)
-    if enrollment.state != E.REQUESTED:
+    if enrollment.state != EnrollmentState.REQUESTED:
         raise EnrollmentError(_("Only a requested enrolment can be approved."))
     _seat_or_waitlist(course, enrollment, by)
 
@@ -235,10 +209,10 @@ def promote_waitlist(course: Course, by) -> list[Enrollment]:
     if free <= 0:
         return []
     waiting = db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.course_id == course.id, Enrollment.state == E.WAITLISTED,
+        Enrollment.course_id == course.id, Enrollment.state == EnrollmentState.WAITLISTED,
     ).order_by(Enrollment.waitlisted_at, Enrollment.id).limit(free)).all()
     for enrollment in waiting:
-        WORKFLOW.move(enrollment, E.ENROLLED, by=by, reason=_("A seat became free."))
+        WORKFLOW.move(enrollment, EnrollmentState.ENROLLED, by=by, reason=_("A seat became free."))
     return waiting
 
 
@@ -248,8 +222,8 @@ def withdraw(enrollment: Enrollment, by, *, reason: str = "") -> None:
     db.session.refresh(enrollment)
     if enrollment.state not in ACTIVE_STATES:
         raise EnrollmentError(_("Only an active enrollment can be withdrawn."))
-    had_seat = enrollment.state == E.ENROLLED
-    WORKFLOW.move(enrollment, E.WITHDRAWN, by=by, reason=reason)
+    had_seat = enrollment.state == EnrollmentState.ENROLLED
+    WORKFLOW.move(enrollment, EnrollmentState.WITHDRAWN, by=by, reason=reason)
     if had_seat:
         promote_waitlist(enrollment.course, by)
 
@@ -267,10 +241,10 @@ def set_capacity(course: Course, by, capacity: int) -> None:
 
 def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -> None:
     """Close an enrollment as completed or failed; completing ends the worker's mandatory assignment. Flushes."""
-    if enrollment.state != E.ENROLLED:
+    if enrollment.state != EnrollmentState.ENROLLED:
         raise EnrollmentError(_("Only an enrolled trainee can complete or fail a course."))
     enrollment.result_note = note[:500]
-    WORKFLOW.move(enrollment, E.COMPLETED if passed else E.FAILED, by=by, reason=note)
+    WORKFLOW.move(enrollment, EnrollmentState.COMPLETED if passed else EnrollmentState.FAILED, by=by, reason=note)
     if passed:
         assignment = db.session.scalar(sa.select(TrainingAssignment).where(
             TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))

@@ -1,4 +1,6 @@
-"""Reads of the enrollment package: the catalogue, a user's worker, training statistics."""
+"""Reads of the enrollment package: the catalogue, a course's roster and sessions, the choices of its
+forms, HR's lists (overdue training, extensions, training needs) and training statistics.
+Every read a view of the package does is here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,20 +9,35 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from academy.accounts.models import User
+from academy.contributions import contributions
 from academy.extensions import db
-from academy.permissions import scope_clause
+from academy.permissions import Role, area_scopes, has_role, scope_clause
 from academy.registry.models import Area, Worker
-from courses.enrollment.models import Course, CourseStatus, Enrollment, EnrollmentState, TrainingAssignment
-from courses.syllabus.models import Branch
+from academy.registry.queries import areas_in_scope
+from courses.enrollment.models import (
+    ClassSession,
+    Course,
+    CourseStatus,
+    Enrollment,
+    EnrollmentState,
+    ExtensionStatus,
+    MandatoryRule,
+    TrainingAssignment,
+)
+from courses.syllabus.models import Branch, SyllabusUnit, SyllabusVersion, Trainer
 
-E = EnrollmentState
+MAX_AREA_CHOICES = 500
+MAX_OVERDUE = 2000
 
 
-def worker_of(user) -> Worker | None:
-    """The grid worker record linked to a trainee's log-in."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.scalar(sa.select(Worker).where(Worker.user_id == user.id))
+def instructor_branch_id(user) -> int | None:
+    """The branch academy of an instructor in the trainer pool (None: the city academy, or not in it)."""
+    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id))
+
+
+def in_trainer_pool(user) -> bool:
+    return db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id)) is not None
 
 
 def published_courses(search: str = "") -> list[Course]:
@@ -29,6 +46,123 @@ def published_courses(search: str = "") -> list[Course]:
         pattern = f"%{search}%"
         query = query.where(sa.or_(Course.title.ilike(pattern, escape="\\"), Course.code.ilike(pattern, escape="\\")))
     return db.session.scalars(query.limit(200)).all()
+
+
+def unpublished_courses() -> list[Course]:
+    """Drafts and archived courses (the catalogue shows those its viewer may edit)."""
+    return db.session.scalars(sa.select(Course).where(Course.status != CourseStatus.PUBLISHED)
+                              .order_by(Course.code)).all()
+
+
+def all_courses() -> list[Course]:
+    return db.session.scalars(sa.select(Course).order_by(Course.code)).all()
+
+
+def courses_by_ids(ids) -> list[Course]:
+    return db.session.scalars(sa.select(Course).where(Course.id.in_(ids))).all()
+
+
+def active_branches() -> list[Branch]:
+    return db.session.scalars(sa.select(Branch).where(Branch.active.is_(True)).order_by(Branch.code)).all()
+
+
+def active_instructors() -> list[User]:
+    """Active log-ins holding the instructor role, by user name (who may teach a course)."""
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.username))
+    return [user for user in users if has_role(user, Role.INSTRUCTOR)]
+
+
+def users_by_ids(ids) -> list[User]:
+    return db.session.scalars(sa.select(User).where(User.id.in_(ids))).all()
+
+
+def enrollment_of(course: Course, worker: Worker | None) -> Enrollment | None:
+    """The worker's enrollment on the course, whatever its state (None without a worker)."""
+    if worker is None:
+        return None
+    return db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.course_id == course.id, Enrollment.worker_id == worker.id))
+
+
+def sessions_of(course: Course) -> list[ClassSession]:
+    return db.session.scalars(sa.select(ClassSession).where(ClassSession.course_id == course.id)
+                              .order_by(ClassSession.starts_at)).all()
+
+
+def roster(course: Course) -> list[Enrollment]:
+    """Every enrollment of the course: by state, then who waited first."""
+    return db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
+                              .order_by(Enrollment.state, Enrollment.waitlisted_at, Enrollment.id)).all()
+
+
+def attending_enrollments(session: ClassSession) -> list[Enrollment]:
+    """Who a classroom session's attendance is taken for: the course's enrolled and completed trainees."""
+    return db.session.scalars(sa.select(Enrollment).where(
+        Enrollment.course_id == session.course_id,
+        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED])).order_by(Enrollment.id)).all()
+
+
+def hr_area_choices(user) -> list[tuple[str, str]]:
+    """Districts, streets and communities inside the user's HR scope, as (code, label)."""
+    return [(area.code, f"{area.code} {area.name}")
+            for area in areas_in_scope(area_scopes(user, Role.HR))[:MAX_AREA_CHOICES]]
+
+
+def mandatory_rules(scopes) -> list[MandatoryRule]:
+    """The latest mandatory-training rules of areas inside ``scopes``."""
+    return db.session.scalars(sa.select(MandatoryRule).where(scope_clause(MandatoryRule.area_code, scopes))
+                              .order_by(MandatoryRule.created_at.desc()).limit(100)).all()
+
+
+def overdue_query(scopes, day: date):
+    """Open assignments past their (extended) due date, for workers in ``scopes`` (area prefixes)."""
+    due = sa.func.coalesce(TrainingAssignment.extended_to, TrainingAssignment.due_on)
+    return (sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
+            .where(TrainingAssignment.completed_at.is_(None), due < day, scope_clause(Area.code, scopes))
+            .order_by(due, Worker.number))
+
+
+def overdue(scopes, day: date) -> list[TrainingAssignment]:
+    return db.session.scalars(overdue_query(scopes, day).limit(MAX_OVERDUE)).all()
+
+
+def overdue_count(scopes, day: date) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(overdue_query(scopes, day).subquery()))
+
+
+def requested_extensions(scopes) -> list[TrainingAssignment]:
+    """Assignments whose worker (in ``scopes``) asked for a later due date, awaiting HR's decision."""
+    return db.session.scalars(
+        sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
+        .where(TrainingAssignment.extension_status == ExtensionStatus.REQUESTED,
+               scope_clause(Area.code, scopes)).order_by(TrainingAssignment.id)).all()
+
+
+def serving_workers(scopes) -> list[Worker]:
+    """Workers in ``scopes`` who have not exited, by area and number (the training-needs page)."""
+    return db.session.scalars(sa.select(Worker).join(Worker.area).where(
+        scope_clause(Area.code, scopes), Worker.exited_on.is_(None))
+        .order_by(Area.code, Worker.number).limit(500)).all()
+
+
+def recommended_courses(key: str) -> list[Course]:
+    """Published courses on the current syllabus covering a unit with this code or case category."""
+    units = db.session.scalars(sa.select(SyllabusUnit).join(SyllabusUnit.version).where(
+        SyllabusVersion.current.is_(True))).all()
+    unit_ids = {u.id for u in units if u.code == key or key in (u.case_categories or [])}
+    if not unit_ids:
+        return []
+    return [c for c in db.session.scalars(sa.select(Course).where(Course.status == CourseStatus.PUBLISHED)
+                                          .order_by(Course.code)) if unit_ids & {u.id for u in c.units}]
+
+
+def training_needs(worker: Worker) -> list[dict]:
+    """What the ``training_needs`` providers report for ``worker``, with the courses that answer it."""
+    needs = []
+    for provider in contributions("training_needs"):
+        for key, reason in provider(worker):
+            needs.append({"key": key, "reason": reason, "courses": recommended_courses(key)})
+    return needs
 
 
 def enrollments_of(worker: Worker) -> list[Enrollment]:
@@ -42,10 +176,10 @@ def assignments_of(worker: Worker) -> list[TrainingAssignment]:
 
 
 def waitlist_position(enrollment: Enrollment) -> int | None:
-    if enrollment.state != E.WAITLISTED:
+    if enrollment.state != EnrollmentState.WAITLISTED:
         return None
     return 1 + db.session.scalar(sa.select(sa.func.count(Enrollment.id)).where(
-        Enrollment.course_id == enrollment.course_id, Enrollment.state == E.WAITLISTED,
+        Enrollment.course_id == enrollment.course_id, Enrollment.state == EnrollmentState.WAITLISTED,
         sa.or_(Enrollment.waitlisted_at < enrollment.waitlisted_at,
                sa.and_(Enrollment.waitlisted_at == enrollment.waitlisted_at, Enrollment.id < enrollment.id))))
 
@@ -67,7 +201,7 @@ def training_statistics(start: date, end: date, scopes) -> dict[str, list[StatRo
     rate, by branch academy and by the workers' district, for workers inside ``scopes``."""
     since = datetime.combine(start, time.min, tzinfo=UTC)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
-    counted = (E.ENROLLED, E.COMPLETED, E.FAILED)
+    counted = (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.FAILED)
     base = (sa.select(Enrollment).join(Enrollment.worker).join(Worker.area).join(Enrollment.course)
             .where(Enrollment.enrolled_at >= since, Enrollment.enrolled_at < until,
                    Enrollment.state.in_(counted), scope_clause(Area.code, scopes)))
@@ -81,7 +215,7 @@ def training_statistics(start: date, end: date, scopes) -> dict[str, list[StatRo
         for table, label in keys:
             row = table.setdefault(label, StatRow(label, 0, 0, Decimal("0")))
             row.person_times += 1
-            row.completed += enrollment.state == E.COMPLETED
+            row.completed += enrollment.state == EnrollmentState.COMPLETED
             row.hours += enrollment.hours_credited
     return {"branch": sorted(by_branch.values(), key=lambda r: r.label),
             "district": sorted(by_district.values(), key=lambda r: r.label)}

@@ -1,18 +1,15 @@
 """Wire the enrollment package into an application: blueprint, navigation, worker-page section."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.contributions import NavItem, contribute
-from academy.extensions import db
 from academy.permissions import Role, area_scopes, has_role
-from courses.enrollment import hr_views, queries  # noqa: F401  (hr_views adds its routes to bp)
+from courses.enrollment import queries
 from courses.enrollment.operations import today
-from courses.enrollment.training import overdue_query
 from courses.enrollment.views import bp
 
 
@@ -29,8 +26,7 @@ def hr_home_section(user) -> Markup:
     """HR's home: how many in its scope are overdue, with the way to the list."""
     if not has_role(user, Role.HR):
         return Markup("")
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(
-        overdue_query(area_scopes(user, Role.HR), today()).subquery()))
+    count = queries.overdue_count(area_scopes(user, Role.HR), today())
     return Markup(render_template("enrollment/_hr_home.html", overdue=count))
 
 

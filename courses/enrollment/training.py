@@ -1,9 +1,7 @@
 """HR's side of enrollment: bulk enrolment of a population, mandatory training with due dates,
-extensions, classroom sessions with attendance, and training needs.
-
-Training needs come from the ``training_needs`` slot: callables ``(worker) -> [(key, reason)]``
-where ``key`` is a syllabus unit code or a case category. The indicators package fills it when it
-lands; until then HR assigns training by hand and the needs page lists what providers report.
+extensions, classroom sessions with attendance, and assigning training for a need. These are the
+package's operations on HR's side (beside ``operations``, which they use): each flushes, audits and
+never commits. Their reads (overdue lists, training needs) are in ``queries``.
 """
 from __future__ import annotations
 
@@ -15,18 +13,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.contributions import contributions
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Assignment, Worker
 from academy.signals import send
+from courses.enrollment import queries
 from courses.enrollment.models import (
     Attendance,
     ClassSession,
     Course,
     CourseStatus,
-    Enrollment,
     EnrollmentState,
     ExtensionStatus,
     MandatoryRule,
@@ -34,7 +31,6 @@ from courses.enrollment.models import (
 )
 from courses.enrollment.operations import EnrollmentError, request_enrollment
 from courses.enrollment.signals import training_recorded
-from courses.syllabus.models import SyllabusUnit, SyllabusVersion
 
 MAX_POPULATION = 5000
 
@@ -107,7 +103,7 @@ def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason:
     assignment = TrainingAssignment(worker=worker, course=course, rule_id=getattr(rule, "id", None),
                                     due_on=due_on, reason=reason[:500])
     db.session.add(assignment)
-    done = db.session.scalar(sa.select(Enrollment).where(Enrollment.course_id == course.id, Enrollment.worker_id == worker.id))
+    done = queries.enrollment_of(course, worker)
     if done is not None and done.state == EnrollmentState.COMPLETED:
         assignment.completed_at = done.finished_at or utcnow()
     elif done is None or done.state in (EnrollmentState.WITHDRAWN, EnrollmentState.FAILED):
@@ -143,16 +139,6 @@ def assign_mandatory(course: Course, population: Population, by, *, due_on: date
     audit.record(by, "mandatory_rule.create", rule, summary=f"{course.code} {population.area_code}",
                  after={"assigned": result.assigned, "due_on": due_on, "due_days_after_hire": due_days_after_hire})
     return result
-
-
-def overdue_query(scopes, day: date):
-    """Open assignments past their (extended) due date, for workers in ``scopes`` (area prefixes)."""
-    from academy.permissions import scope_clause
-
-    due = sa.func.coalesce(TrainingAssignment.extended_to, TrainingAssignment.due_on)
-    return (sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
-            .where(TrainingAssignment.completed_at.is_(None), due < day, scope_clause(Area.code, scopes))
-            .order_by(due, Worker.number))
 
 
 def request_extension(assignment: TrainingAssignment, by, *, until: date, reason: str) -> None:
@@ -195,9 +181,7 @@ def add_session(course: Course, by, *, starts_at: datetime, hours: Decimal, plac
 
 def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
     """Record who attended; each enrollment's classroom hours follow from its attendances. Flushes."""
-    enrollments = db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.course_id == session.course_id,
-        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED]))).all()
+    enrollments = queries.attending_enrollments(session)
     known = {a.enrollment_id: a for a in session.attendances}
     for enrollment in enrollments:
         row = known.get(enrollment.id) or Attendance(session=session, enrollment=enrollment)
@@ -217,23 +201,3 @@ def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
     for enrollment in changed:
         send(training_recorded, worker=enrollment.worker, by=by)
     audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})
-
-
-def recommended_courses(key: str) -> list[Course]:
-    """Published courses on the current syllabus covering a unit with this code or case category."""
-    units = db.session.scalars(sa.select(SyllabusUnit).join(SyllabusUnit.version).where(
-        SyllabusVersion.current.is_(True))).all()
-    unit_ids = {u.id for u in units if u.code == key or key in (u.case_categories or [])}
-    if not unit_ids:
-        return []
-    return [c for c in db.session.scalars(sa.select(Course).where(Course.status == CourseStatus.PUBLISHED)
-                                          .order_by(Course.code)) if unit_ids & {u.id for u in c.units}]
-
-
-def training_needs(worker: Worker) -> list[dict]:
-    """What the ``training_needs`` providers report for ``worker``, with the courses that answer it."""
-    needs = []
-    for provider in contributions("training_needs"):
-        for key, reason in provider(worker):
-            needs.append({"key": key, "reason": reason, "courses": recommended_courses(key)})
-    return needs

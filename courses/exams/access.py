@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role, has_role
-from courses.enrollment.operations import can_edit_course
+from courses.enrollment.access import can_edit_course
 from courses.exams.models import Attempt, AttemptItem, AttemptState, Exam, QuestionImage, ResultRelease, StemImage
 
 

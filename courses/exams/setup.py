@@ -11,7 +11,7 @@ from markupsafe import Markup
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role
-from courses.enrollment.operations import can_edit_course
+from courses.enrollment.access import can_edit_course
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     queries,

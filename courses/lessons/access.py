@@ -1,6 +1,6 @@
 """Who may study a course's lessons: the rule the lesson pages and the course page share.
 
-Writing lessons is running the course (``courses.enrollment.operations.can_edit_course``).
+Writing lessons is running the course (``courses.enrollment.access.can_edit_course``).
 """
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from markupsafe import Markup
 
 from academy.contributions import contribute
 from academy.registry.queries import worker_of_user
-from courses.enrollment.operations import can_edit_course, today
+from courses.enrollment.access import can_edit_course
+from courses.enrollment.operations import today
 from courses.enrollment.queries import assignments_of
 from courses.lessons import access, queries
 from courses.lessons.views import bp

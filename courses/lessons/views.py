@@ -12,8 +12,8 @@ from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.errors import json_endpoint
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course, Enrollment
-from courses.enrollment.operations import can_edit_course
 from courses.lessons import access, operations, queries
 from courses.lessons.content import render_markdown
 from courses.lessons.forms import DoneForm, FileForm, LessonForm

@@ -8,7 +8,7 @@ from flask import Blueprint
 from flask_login import current_user
 
 from academy.permissions import ensure, get_or_404
-from courses.certificates import queries
+from courses.certificates import access
 from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_BADGES, STATUS_LABELS
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
 
@@ -26,7 +26,7 @@ def _labels():
 def managed_certificate(certificate_id) -> Certificate:
     """A certificate the current user manages as HR of its worker's area: 404, else 403."""
     certificate = get_or_404(Certificate, certificate_id)
-    ensure(queries.can_manage(current_user, certificate))
+    ensure(access.can_manage(current_user, certificate))
     return certificate
 
 

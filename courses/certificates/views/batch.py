@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.exports import send_stored
-from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress, job_folder
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.web.cycle import on_refusal
@@ -16,12 +14,11 @@ from academy.web.urls import public_base
 from courses.certificates import batch, queries
 from courses.certificates.forms import BatchForm
 from courses.certificates.views import bp
-from courses.certificates.views.records import fill_selection, selection_of
+from courses.certificates.views.records import selection_choices
 
 
 def _recent_batches() -> list[Job]:
-    return db.session.scalars(sa.select(Job).where(Job.kind == batch.KIND, Job.created_by_id == current_user.id)
-                              .order_by(Job.created_at.desc()).limit(20)).all()
+    return queries.recent_batches(current_user, batch.KIND)
 
 
 def _page(form: BatchForm, status: int = 200):
@@ -32,13 +29,14 @@ def _page(form: BatchForm, status: int = 200):
 @require_role(Role.HR)
 def batch_new():
     # GET: the list's filter comes along (prefilled from the query string); the form keeps its CSRF token.
-    form = fill_selection(BatchForm() if request.method == "POST" else BatchForm(request.args))
+    choices = selection_choices()
+    form = BatchForm(**choices) if request.method == "POST" else BatchForm(request.args, **choices)
     if request.method == "GET":
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 400)
     on_refusal(lambda _error: _page(form, 400))
-    job = batch.request_batch(selection_of(form), queries.hr_scopes(current_user), current_user,
+    job = batch.request_batch(form.selection(), queries.hr_scopes(current_user), current_user,
                               base_url=public_base(), language=form.language.data)
     return redirect(url_for("certificates.batch_page", job_id=job.id))
 

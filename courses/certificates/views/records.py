@@ -4,61 +4,40 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import contains_eager, joinedload
 
-from academy.extensions import db
 from academy.permissions import Role, get_or_404, in_scope, require_role
-from academy.registry.models import Worker
+from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
 from academy.web.urls import public_base
-from courses.certificates import documents, issuing, lifecycle, queries, renewal
+from courses.certificates import access, documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
-from courses.certificates.labels import STATUS_LABELS
 from courses.certificates.models import Certificate, CertificateType
 from courses.certificates.views import bp, managed_certificate
-from courses.enrollment import queries as enrollment_queries
-from courses.enrollment.models import Course
-from courses.exams.models import Exam
-from courses.syllabus.models import Branch
 
 PER_PAGE = 50
 
 
-def fill_selection(form: SelectionForm) -> SelectionForm:
-    """The choices of the filter: what exists, each with "any" first."""
-    any_ = [(0, _("any"))]
-    form.type_id.choices = any_ + [(t.id, f"{t.code} {t.name}") for t in queries.all_types()]
-    form.status.choices = [("", _("any"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]
-    form.course_id.choices = any_ + [(c.id, f"{c.code} {c.title}") for c in db.session.scalars(
-        sa.select(Course).order_by(Course.code))]
-    form.exam_id.choices = any_ + [(e.id, f"{e.course.code} {e.title}") for e in db.session.scalars(
-        sa.select(Exam).options(joinedload(Exam.course)).where(Exam.is_final.is_(True)).order_by(Exam.id))]
-    form.branch_id.choices = any_ + [(b.id, b.name) for b in db.session.scalars(sa.select(Branch).order_by(Branch.code))]
-    return form
-
-
-def selection_of(form: SelectionForm) -> queries.Selection:
-    return queries.Selection(type_id=form.type_id.data or None, status=form.status.data or "",
-                             course_id=form.course_id.data or None, exam_id=form.exam_id.data or None,
-                             branch_id=form.branch_id.data or None, area_code=form.area.data or "",
-                             issued_from=form.issued_from.data, issued_to=form.issued_to.data, search=form.q.data or "")
+def selection_choices() -> dict:
+    """What the list's and the batch's filter choose from: types, courses, final exams, branches."""
+    return {"types": queries.all_types(), "courses": queries.courses(), "exams": queries.final_exams(),
+            "branches": queries.branches()}
 
 
 @bp.get("/certificates")
 @require_role(Role.HR)
 def certificate_list():
-    form = fill_selection(SelectionForm(request.args))
+    form = SelectionForm(request.args, **selection_choices())
     valid = not request.args or form.validate()
     if request.args and not valid:
         return render_template("certificates/list.html", form=form, page=None), 400
     # The holder comes with the row (the query joins him already) and the type with it: no load per row.
-    query = (selection_of(form).query(queries.hr_scopes(current_user))
+    query = (form.selection().query(queries.hr_scopes(current_user))
              .options(contains_eager(Certificate.worker), joinedload(Certificate.type)))
     page = paginate(query, PER_PAGE)
     return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())
@@ -102,17 +81,16 @@ def pdf_response(certificate: Certificate):
 def certificate_pdf(certificate_id: int):
     """HR of the worker's area, and the holder himself."""
     certificate = get_or_404(Certificate, certificate_id)
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     mine = worker is not None and worker.id == certificate.worker_id
-    if not mine and not queries.can_manage(current_user, certificate):
+    if not mine and not access.can_manage(current_user, certificate):
         abort(404)
     return pdf_response(certificate)
 
 
 def _issue_form() -> IssueForm:
-    form = IssueForm() if request.method == "POST" else IssueForm(formdata=None)
-    form.type_id.choices = [(t.id, f"{t.code} {t.name}") for t in queries.all_types(active_only=True)]
-    return form
+    types = queries.all_types(active_only=True)
+    return IssueForm(types=types) if request.method == "POST" else IssueForm(formdata=None, types=types)
 
 
 @bp.route("/certificates/issue", methods=["GET", "POST"])
@@ -122,11 +100,11 @@ def issue():
     form = _issue_form()
     if not form.validate_on_submit():
         return render_template("certificates/issue.html", form=form), 400 if request.method == "POST" else 200
-    worker = db.session.scalar(sa.select(Worker).where(Worker.number == form.worker_number.data))
+    worker = queries.worker_by_number(form.worker_number.data)
     if worker is None or not in_scope(current_user, worker.area.code, Role.HR):
         form.worker_number.errors.append(_("No worker with this number in your area."))
         return render_template("certificates/issue.html", form=form), 400
-    cert_type = db.session.get(CertificateType, form.type_id.data)
+    cert_type = get_or_404(CertificateType, form.type_id.data)
     on_refusal(lambda _error: (render_template("certificates/issue.html", form=form), 400))
     certificate = issuing.issue_by_hand(cert_type, worker, current_user, reason=form.reason.data)
     flash(_("Certificate %(n)s issued.", n=certificate.number), "success")
@@ -146,7 +124,7 @@ def reminders():
 @bp.get("/certificates/mine")
 @login_required
 def mine():
-    worker = enrollment_queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is None:
         abort(404)
     today = date.today()

@@ -15,8 +15,8 @@ from academy.exports import download
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
+from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course
-from courses.enrollment.operations import can_edit_course
 from courses.exams import access, operations, queries
 from courses.exams.forms import AccommodationForm, ActionForm, ExamForm, RuleForm
 from courses.exams.grading import QuestionType

@@ -11,7 +11,7 @@ from citydata.demo import lessons as lessons_demo
 from citydata.demo import syllabus as syllabus_demo
 from courses.enrollment.models import Course, CourseStatus, Enrollment, TrainingAssignment
 from courses.enrollment.operations import today
-from courses.enrollment.training import overdue_query
+from courses.enrollment.queries import overdue_query
 from courses.lessons.models import Lesson
 from tests.courses.conftest import english_clients  # noqa: F401  (autouse: pages read in English, as in tests/courses)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from academy.extensions import db
 from academy.registry.models import WorkerStatus
-from courses.certificates import issuing, queries, renewal
+from courses.certificates import core, queries, renewal
 from courses.certificates.models import CertificateStatus
 from courses.certificates.sweep import sweep
 from courses.enrollment.models import CourseKind
@@ -24,7 +24,7 @@ def _certified(exam_course, make_cert_type, make_trainee, *, expires_in: int):
     [certificate] = queries.certificates_of(worker)
     # Issued three years ago: it ends in ``expires_in`` days.
     certificate.valid_until = date.today() + timedelta(days=expires_in)
-    certificate.issued_on = issuing.add_months(certificate.valid_until, -36)
+    certificate.issued_on = core.add_months(certificate.valid_until, -36)
     db.session.flush()
     return certificate, worker
 
@@ -56,7 +56,7 @@ def test_in_the_window_the_worker_sees_what_is_missing_then_renews(exam_course, 
     record_result(enrollment, None, passed=True)  # the result recorded: the trigger renews
     successor = next(c for c in queries.certificates_of(worker) if c.id != certificate.id)
     assert certificate.status == S.SUPERSEDED and successor.status == S.VALID
-    assert successor.previous_id == certificate.id and successor.valid_until == issuing.add_months(old_until, 36)
+    assert successor.previous_id == certificate.id and successor.valid_until == core.add_months(old_until, 36)
     assert successor.hours == Decimal("4.0") and worker.status == WorkerStatus.ON_DUTY
     assert renewal.in_window_query(None) == []
     assert "Renewed as" in certificate.transitions[-1].reason

@@ -59,14 +59,14 @@ def test_mandatory_training_relative_to_hire_and_overdue(make_course, make_worke
     assignment = db.session.scalar(sa.select(TrainingAssignment))
     assert assignment.due_on == worker.hired_on + timedelta(days=30)
     assert db.session.scalar(sa.select(Enrollment.state)) == E.ENROLLED
-    overdue = db.session.scalars(training.overdue_query(["320102"], ops.today())).all()
+    overdue = db.session.scalars(queries.overdue_query(["320102"], ops.today())).all()
     assert overdue == [assignment]
-    assert db.session.scalars(training.overdue_query(["320104"], ops.today())).all() == []
+    assert db.session.scalars(queries.overdue_query(["320104"], ops.today())).all() == []
     again = training.assign_mandatory(course, Population("320102"), hr, due_on=ops.today())
     assert again.assigned == 0  # already assigned: not twice
     ops.record_result(db.session.scalar(sa.select(Enrollment)), hr, passed=True)
     assert assignment.completed_at is not None
-    assert db.session.scalars(training.overdue_query(["320102"], ops.today())).all() == []
+    assert db.session.scalars(queries.overdue_query(["320102"], ops.today())).all() == []
 
 
 def test_mandatory_needs_exactly_one_kind_of_due_date(make_course, make_user):
@@ -115,12 +115,12 @@ def test_training_needs_come_from_the_slot_and_recommend_courses(app, make_cours
     slot = app.extensions["academy.slots"].items["training_needs"]
     slot.append((0, lambda w: [("dispute", "late dispute cases: 4 of 10 (target 90% on time)")] if w.id == worker.id else []))
     try:
-        needs = training.training_needs(worker)
+        needs = queries.training_needs(worker)
     finally:
         slot.pop()
     assert [(n["key"], n["courses"]) for n in needs] == [("dispute", [course])]
     assert "4 of 10" in needs[0]["reason"]
-    assert training.recommended_courses("M1.2") == [course] and training.recommended_courses("nothing") == []
+    assert queries.recommended_courses("M1.2") == [course] and queries.recommended_courses("nothing") == []
 
 
 def test_statistics_by_branch_and_district(make_course, make_worker):

@@ -1,28 +1,22 @@
 """Course pages: the catalogue, a course, editing, enrolment and withdrawal, roster and results,
-classroom sessions and attendance. HR's pages are in ``hr_views``; both share ``bp``."""
+classroom sessions and attendance."""
 from __future__ import annotations
 
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from academy.accounts.models import User
 from academy.contributions import contributions
-from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, require_role
+from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
-from courses.enrollment import operations as ops
-from courses.enrollment import queries, training
+from courses.enrollment import access, operations, queries, training
 from courses.enrollment.forms import (
-    DELIVERY_LABELS,
-    KIND_LABELS,
     ActionForm,
     AttendanceForm,
     CourseForm,
@@ -30,48 +24,15 @@ from courses.enrollment.forms import (
     SessionForm,
     WithdrawForm,
 )
-from courses.enrollment.models import (
-    ClassSession,
-    Course,
-    CourseKind,
-    CourseStatus,
-    Delivery,
-    Enrollment,
-    EnrollmentState,
-)
+from courses.enrollment.models import ClassSession, Course, CourseStatus, Enrollment, EnrollmentState
+from courses.enrollment.views import bp
 from courses.syllabus.models import Branch
 from courses.syllabus.queries import current_version
-
-bp = Blueprint("enrollment", __name__)
-
-STATE_LABELS = {
-    EnrollmentState.REQUESTED: _l("Requested"),
-    EnrollmentState.WAITLISTED: _l("Waitlisted"), EnrollmentState.ENROLLED: _l("Enrolled"),
-    EnrollmentState.COMPLETED: _l("Completed"), EnrollmentState.FAILED: _l("Failed"),
-    EnrollmentState.WITHDRAWN: _l("Withdrawn"),
-}
-
-
-@bp.app_context_processor
-def _labels():
-    return {
-        "enrollment_state_label": lambda s: STATE_LABELS[EnrollmentState(s)],
-        "course_kind_label": lambda k: KIND_LABELS[CourseKind(k)],
-        "delivery_label": lambda d: DELIVERY_LABELS[Delivery(d)],
-    }
-
-
-def may_see_course(user, course: Course) -> bool:
-    return course.status == CourseStatus.PUBLISHED or ops.can_edit_course(user, course) or has_role(user, Role.HR)
-
-
-def may_run_roster(user, course: Course) -> bool:
-    return ops.can_edit_course(user, course) or has_role(user, Role.HR)
 
 
 def _visible_course(course_id: int) -> Course:
     course = get_or_404(Course, course_id)
-    if not may_see_course(current_user, course):
+    if not access.can_see_course(current_user, course):
         abort(404)
     return course
 
@@ -83,26 +44,25 @@ def catalogue():
     courses = queries.published_courses(search)
     drafts = []
     if has_role(current_user, Role.INSTRUCTOR):
-        drafts = [c for c in db.session.scalars(sa.select(Course).where(Course.status != CourseStatus.PUBLISHED)
-                                                .order_by(Course.code)) if ops.can_edit_course(current_user, c)]
-    worker = queries.worker_of(current_user)
+        drafts = [c for c in queries.unpublished_courses() if access.can_edit_course(current_user, c)]
+    worker = worker_of_user(current_user)
     mine = {e.course_id: e for e in queries.enrollments_of(worker)} if worker else {}
     return render_template("enrollment/catalogue.html", courses=courses, drafts=drafts, search=search, mine=mine,
                            may_create=has_role(current_user, Role.INSTRUCTOR))
 
 
 def _course_form(course: Course | None) -> CourseForm:
+    """The course form with its choices: the branches the user may run courses of, the units of the
+    syllabus version (modules with hours of their own and leaves), instructors, other courses."""
     version = course.syllabus_version if course else current_version()
-    form = CourseForm(obj=course) if request.method == "GET" else CourseForm()
-    branches = db.session.scalars(sa.select(Branch).where(Branch.active.is_(True)).order_by(Branch.code)).all()
-    own = ops.instructor_branch_id(current_user)
-    form.branch_id.choices = [(b.id, b.name) for b in branches if has_role(current_user, Role.ADMIN) or b.id == own]
-    form.unit_ids.choices = [(u.id, f"{u.code} {u.title} ({u.own_hours} h)") for u in (version.units if version else [])
-                             if u.parent_id is not None or u.own_hours]
-    form.instructor_ids.choices = [(u.id, u.display_name) for u in db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.username)) if has_role(u, Role.INSTRUCTOR)]
-    form.prerequisite_ids.choices = [(c.id, f"{c.code} {c.title}") for c in db.session.scalars(
-        sa.select(Course).order_by(Course.code)) if course is None or c.id != course.id]
+    own = queries.instructor_branch_id(current_user)
+    choices = {
+        "branches": [b for b in queries.active_branches() if has_role(current_user, Role.ADMIN) or b.id == own],
+        "units": [u for u in (version.units if version else []) if u.parent_id is not None or u.own_hours],
+        "instructors": queries.active_instructors(),
+        "courses": [c for c in queries.all_courses() if course is None or c.id != course.id],
+    }
+    form = CourseForm(obj=course, **choices) if request.method == "GET" else CourseForm(**choices)
     if request.method == "GET" and course is not None:
         form.branch_id.data = course.branch_id
         form.unit_ids.data = [u.id for u in course.units]
@@ -126,11 +86,11 @@ def _save_course(course: Course | None):
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
-        course = ops.save_course(
-            course, current_user, branch=db.session.get(Branch, form.branch_id.data), version=version,
+        course = operations.save_course(
+            course, current_user, branch=get_or_404(Branch, form.branch_id.data), version=version,
             units=[u for u in version.units if u.id in set(form.unit_ids.data)],
-            instructors=db.session.scalars(sa.select(User).where(User.id.in_(form.instructor_ids.data))).all(),
-            prerequisites=db.session.scalars(sa.select(Course).where(Course.id.in_(form.prerequisite_ids.data))).all(),
+            instructors=queries.users_by_ids(form.instructor_ids.data),
+            prerequisites=queries.courses_by_ids(form.prerequisite_ids.data),
             **form.values())
         flash(_("Course saved."), "success")
         return redirect(url_for("enrollment.course", course_id=course.id))
@@ -147,7 +107,7 @@ def course_new():
 @require_role(Role.INSTRUCTOR)
 def course_edit(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(ops.can_define_course(current_user, course))
+    ensure(access.can_define_course(current_user, course))
     return _save_course(course)
 
 
@@ -155,28 +115,26 @@ def course_edit(course_id: int):
 @login_required
 def course(course_id: int):
     course = _visible_course(course_id)
-    worker = queries.worker_of(current_user)
-    enrollment = db.session.scalar(sa.select(Enrollment).where(
-        Enrollment.course_id == course.id, Enrollment.worker_id == worker.id)) if worker else None
+    worker = worker_of_user(current_user)
+    enrollment = queries.enrollment_of(course, worker)
     sections = [Markup(fn(course, current_user, enrollment)) for fn in contributions("course_sections")]
     return render_template(
         "enrollment/course.html", course=course, enrollment=enrollment, worker=worker, sections=sections,
-        seats_taken=ops.seats_taken(course), may_edit=ops.can_edit_course(current_user, course),
-        may_roster=may_run_roster(current_user, course), action_form=ActionForm(formdata=None),
+        seats_taken=operations.seats_taken(course), may_edit=access.can_edit_course(current_user, course),
+        may_roster=access.can_run_roster(current_user, course), action_form=ActionForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None), position=queries.waitlist_position(enrollment) if enrollment else None,
-        sessions=db.session.scalars(sa.select(ClassSession).where(ClassSession.course_id == course.id)
-                                    .order_by(ClassSession.starts_at)).all())
+        sessions=queries.sessions_of(course))
 
 
 @bp.post("/courses/<int:course_id>/status")
 @require_role(Role.INSTRUCTOR)
 def course_status(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(ops.can_define_course(current_user, course))
+    ensure(access.can_define_course(current_user, course))
     target = request.args.get("to", "")
     if not ActionForm().validate_on_submit() or target not in ("published", "archived"):
         abort(400)
-    ops.set_course_status(course, current_user, CourseStatus(target))
+    operations.set_course_status(course, current_user, CourseStatus(target))
     flash(_("Course status changed."), "success")
     return redirect(url_for("enrollment.course", course_id=course.id))
 
@@ -185,14 +143,14 @@ def course_status(course_id: int):
 @login_required
 def enrol(course_id: int):
     course = _visible_course(course_id)
-    worker = queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is None:
         flash(_("Only grid workers with a worker record can enrol."), "danger")
         return redirect(url_for("enrollment.course", course_id=course.id)), 303
     if not ActionForm().validate_on_submit():
         abort(400)
     on_refusal(lambda _error: (redirect(url_for("enrollment.course", course_id=course.id)), 303))
-    enrollment = ops.request_enrollment(course, worker, current_user)
+    enrollment = operations.request_enrollment(course, worker, current_user)
     if enrollment.state == EnrollmentState.ENROLLED:
         flash(_("You are enrolled."), "success")
     elif enrollment.state == EnrollmentState.REQUESTED:
@@ -206,14 +164,13 @@ def enrol(course_id: int):
 @login_required
 def withdraw(enrollment_id: int):
     enrollment = get_or_404(Enrollment, enrollment_id)
-    worker = queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     own = worker is not None and enrollment.worker_id == worker.id
-    ensure(own or ops.can_edit_course(current_user, enrollment.course)
-           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
+    ensure(own or access.can_manage_enrollment(current_user, enrollment))
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    return perform(lambda: ops.withdraw(enrollment, current_user, reason=form.reason.data or ""),
+    return perform(lambda: operations.withdraw(enrollment, current_user, reason=form.reason.data or ""),
                    done=_("Withdrawn."),
                    to=url_for("enrollment.course", course_id=enrollment.course_id))
 
@@ -222,11 +179,10 @@ def withdraw(enrollment_id: int):
 @login_required
 def approve(enrollment_id: int):
     enrollment = get_or_404(Enrollment, enrollment_id)
-    ensure(ops.can_edit_course(current_user, enrollment.course)
-           or in_scope(current_user, enrollment.worker.area.code, Role.HR))
+    ensure(access.can_manage_enrollment(current_user, enrollment))
     if not ActionForm().validate_on_submit():
         abort(400)
-    return perform(lambda: ops.approve_enrollment(enrollment, current_user),
+    return perform(lambda: operations.approve_enrollment(enrollment, current_user),
                    done=_("Enrolment approved."), to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
 
@@ -234,27 +190,26 @@ def approve(enrollment_id: int):
 @login_required
 def roster(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(may_run_roster(current_user, course))
-    rows = db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
-                              .order_by(Enrollment.state, Enrollment.waitlisted_at, Enrollment.id)).all()
-    if not ops.can_edit_course(current_user, course):  # HR sees its own scope's trainees
+    ensure(access.can_run_roster(current_user, course))
+    rows = queries.roster(course)
+    if not access.can_edit_course(current_user, course):  # HR sees its own scope's trainees
         rows = [e for e in rows if in_scope(current_user, e.worker.area.code, Role.HR)]
     return render_template("enrollment/roster.html", course=course, rows=rows, result_form=ResultForm(formdata=None),
                            action_form=ActionForm(formdata=None),
                            withdraw_form=WithdrawForm(formdata=None), session_form=SessionForm(formdata=None),
-                           may_edit=ops.can_edit_course(current_user, course))
+                           may_edit=access.can_edit_course(current_user, course))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/result")
 @require_role(Role.INSTRUCTOR)
 def result(enrollment_id: int):
     enrollment = get_or_404(Enrollment, enrollment_id)
-    ensure(ops.can_edit_course(current_user, enrollment.course))
+    ensure(access.can_edit_course(current_user, enrollment.course))
     form = ResultForm()
     if not form.validate_on_submit():
         abort(400)
-    return perform(lambda: ops.record_result(enrollment, current_user, passed=form.result.data == "completed",
-                                             note=form.note.data or ""),
+    return perform(lambda: operations.record_result(enrollment, current_user, passed=form.result.data == "completed",
+                                                    note=form.note.data or ""),
                    done=_("Result recorded."),
                    to=url_for("enrollment.roster", course_id=enrollment.course_id))
 
@@ -263,7 +218,7 @@ def result(enrollment_id: int):
 @require_role(Role.INSTRUCTOR)
 def session_new(course_id: int):
     course = get_or_404(Course, course_id)
-    ensure(ops.can_edit_course(current_user, course))
+    ensure(access.can_edit_course(current_user, course))
     form = SessionForm()
     if not form.validate_on_submit():
         flash(_("Check the session's date, hours (0.5 to 12) and texts."), "danger")
@@ -279,12 +234,8 @@ def session_new(course_id: int):
 @require_role(Role.INSTRUCTOR)
 def attendance(session_id: int):
     session = get_or_404(ClassSession, session_id)
-    ensure(ops.can_edit_course(current_user, session.course))
-    enrollments = db.session.scalars(sa.select(Enrollment).where(
-        Enrollment.course_id == session.course_id,
-        Enrollment.state.in_([EnrollmentState.ENROLLED, EnrollmentState.COMPLETED])).order_by(Enrollment.id)).all()
-    form = AttendanceForm()
-    form.present.choices = [(e.id, f"{e.worker.name} ({e.worker.number})") for e in enrollments]
+    ensure(access.can_edit_course(current_user, session.course))
+    form = AttendanceForm(enrollments=queries.attending_enrollments(session))
     if request.method == "GET":
         form.present.data = [a.enrollment_id for a in session.attendances if a.present]
     if form.validate_on_submit():

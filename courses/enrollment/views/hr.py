@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from academy.exports import Table, download, xlsx_bytes
-from academy.extensions import db
-from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role, scope_clause
-from academy.registry.models import Area, AreaLevel, Worker
+from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role
+from academy.registry.models import Worker
+from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal, refusal_redirects
-from courses.enrollment import operations as ops
-from courses.enrollment import queries, training
+from courses.enrollment import operations, queries, training
 from courses.enrollment.forms import (
     AssignNeedForm,
     ExtensionDecisionForm,
@@ -25,15 +23,8 @@ from courses.enrollment.forms import (
     PeriodForm,
     PopulationForm,
 )
-from courses.enrollment.models import Course, CourseStatus, MandatoryRule, TrainingAssignment
+from courses.enrollment.models import Course, CourseStatus, TrainingAssignment
 from courses.enrollment.views import bp
-
-
-def area_choices(user) -> list[tuple[str, str]]:
-    """Districts, streets and communities inside the user's HR scope."""
-    query = (sa.select(Area).where(Area.level != AreaLevel.CITY, scope_clause(Area.code, area_scopes(user, Role.HR)))
-             .order_by(Area.code).limit(500))
-    return [(a.code, f"{a.code} {a.name}") for a in db.session.scalars(query)]
 
 
 def _population(form: PopulationForm) -> training.Population:
@@ -45,8 +36,7 @@ def _population(form: PopulationForm) -> training.Population:
 @require_role(Role.HR)
 def bulk_enrol(course_id: int):
     course = get_or_404(Course, course_id)
-    form = PopulationForm()
-    form.area_code.choices = area_choices(current_user)
+    form = PopulationForm(areas=queries.hr_area_choices(current_user))
 
     def page():
         return render_template("enrollment/bulk.html", course=course, form=form, result=None), 400 if request.method == "POST" else 200
@@ -63,18 +53,15 @@ def bulk_enrol(course_id: int):
 @bp.route("/training/mandatory", methods=["GET", "POST"])
 @require_role(Role.HR)
 def mandatory():
-    form = MandatoryForm()
-    form.area_code.choices = area_choices(current_user)
-    form.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in queries.published_courses()]
+    form = MandatoryForm(areas=queries.hr_area_choices(current_user), courses=queries.published_courses())
 
     def page():
-        rules = db.session.scalars(sa.select(MandatoryRule).where(scope_clause(MandatoryRule.area_code, area_scopes(current_user, Role.HR)))
-                                   .order_by(MandatoryRule.created_at.desc()).limit(100)).all()
+        rules = queries.mandatory_rules(area_scopes(current_user, Role.HR))
         return render_template("enrollment/mandatory.html", form=form, rules=rules), 400 if request.method == "POST" else 200
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
-        result = training.assign_mandatory(db.session.get(Course, form.course_id.data), _population(form),
+        result = training.assign_mandatory(get_or_404(Course, form.course_id.data), _population(form),
                                            current_user, due_on=form.due_on.data,
                                            due_days_after_hire=form.due_days_after_hire.data)
         flash(_("Course assigned to %(n)d workers.", n=result.assigned), "success")
@@ -83,17 +70,14 @@ def mandatory():
 
 
 def _overdue():
-    return db.session.scalars(training.overdue_query(area_scopes(current_user, Role.HR), ops.today()).limit(2000)).all()
+    return queries.overdue(area_scopes(current_user, Role.HR), operations.today())
 
 
 @bp.get("/training/overdue")
 @require_role(Role.HR)
 def overdue():
-    requested = db.session.scalars(
-        sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
-        .where(TrainingAssignment.extension_status == "requested",
-               scope_clause(Area.code, area_scopes(current_user, Role.HR))).order_by(TrainingAssignment.id)).all()
-    return render_template("enrollment/overdue.html", rows=_overdue(), requested=requested, today=ops.today(),
+    requested = queries.requested_extensions(area_scopes(current_user, Role.HR))
+    return render_template("enrollment/overdue.html", rows=_overdue(), requested=requested, today=operations.today(),
                            decision_form=ExtensionDecisionForm(formdata=None))
 
 
@@ -102,18 +86,18 @@ def overdue():
 def overdue_export():
     headers = [_("Worker number"), pgettext("person", "Name"), _("Area"), _("Course"), _("Due on"), _("Days overdue")]
     rows = [[row.worker.number, row.worker.name, row.worker.area.name, f"{row.course.code} {row.course.title}",
-             row.effective_due, (ops.today() - row.effective_due).days] for row in _overdue()]
-    return download(xlsx_bytes([Table(_("Overdue training"), headers, rows)]), f"overdue-training-{ops.today()}.xlsx")
+             row.effective_due, (operations.today() - row.effective_due).days] for row in _overdue()]
+    return download(xlsx_bytes([Table(_("Overdue training"), headers, rows)]), f"overdue-training-{operations.today()}.xlsx")
 
 
 @bp.get("/training/mine")
 @login_required
 def my_training():
-    worker = queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     if worker is None:
         abort(404)
     return render_template("enrollment/mine.html", worker=worker, enrollments=queries.enrollments_of(worker),
-                           assignments=queries.assignments_of(worker), today=ops.today(),
+                           assignments=queries.assignments_of(worker), today=operations.today(),
                            extension_form=ExtensionRequestForm(formdata=None))
 
 
@@ -121,7 +105,7 @@ def my_training():
 @login_required
 def request_extension(assignment_id: int):
     assignment = get_or_404(TrainingAssignment, assignment_id)
-    worker = queries.worker_of(current_user)
+    worker = worker_of_user(current_user)
     ensure(worker is not None and worker.id == assignment.worker_id)
     form = ExtensionRequestForm()
     if form.validate_on_submit():
@@ -151,11 +135,9 @@ def decide_extension(assignment_id: int):
 @bp.get("/training/needs")
 @require_role(Role.HR)
 def needs():
-    workers = db.session.scalars(sa.select(Worker).join(Worker.area).where(
-        scope_clause(Area.code, area_scopes(current_user, Role.HR)), Worker.exited_on.is_(None))
-        .order_by(Area.code, Worker.number).limit(500)).all()
-    rows = [(w, n) for w in workers for n in training.training_needs(w)]
-    return render_template("enrollment/needs.html", rows=rows, form=AssignNeedForm(formdata=None), today=ops.today())
+    workers = queries.serving_workers(area_scopes(current_user, Role.HR))
+    rows = [(w, n) for w in workers for n in queries.training_needs(w)]
+    return render_template("enrollment/needs.html", rows=rows, form=AssignNeedForm(formdata=None), today=operations.today())
 
 
 @bp.post("/training/needs/assign")
@@ -167,7 +149,7 @@ def assign_need():
     worker = get_or_404(Worker, form.worker_id.data)
     course = get_or_404(Course, form.course_id.data)
     ensure(in_scope(current_user, worker.area.code, Role.HR) and course.status == CourseStatus.PUBLISHED)
-    if form.due_on.data < ops.today():
+    if form.due_on.data < operations.today():
         flash(_("The due date is in the past."), "danger")
         return redirect(url_for("enrollment.needs")), 303
     on_refusal(lambda _error: (redirect(url_for("enrollment.needs")), 303))
@@ -180,7 +162,7 @@ def assign_need():
 @require_role(Role.HR, Role.VIEWER, Role.INSTRUCTOR)
 def stats():
     form = PeriodForm(request.args)
-    today = ops.today()
+    today = operations.today()
     start, end = date(today.year, 1, 1), today
     if request.args and not form.validate():
         return render_template("enrollment/stats.html", form=form, tables=None), 400
