@@ -85,7 +85,7 @@ def changes(obj, fields: list[str], new_values: dict[str, Any]) -> tuple[dict, d
     return before, after
 
 
-def apply_changes(by, action: str, obj, fields: list[str], new_values: dict[str, Any], *, summary: str) -> dict:
+def apply_changes(by, action: str, obj, fields: list[str], new_values: dict[str, Any], *, summary: str = "") -> dict:
     """Set on ``obj`` the ``fields`` that ``new_values`` changes, flush, and record one audit entry
     of them (none when nothing changed). Returns what changed."""
     before, after = changes(obj, fields, new_values)

@@ -42,11 +42,7 @@ def save_category(category: Category | None, by, **values) -> Category:
         db.session.flush()
         audit.record(by, "case_category.create", category, summary=category.code, after=values)
         return category
-    before, after = audit.changes(category, CATEGORY_FIELDS, values)
-    for name, value in values.items():
-        setattr(category, name, value)
-    audit.record(by, "case_category.update", category, summary=category.code, before=before, after=after)
-    db.session.flush()
+    audit.apply_changes(by, "case_category.update", category, CATEGORY_FIELDS, values, summary=category.code)
     return category
 
 
@@ -55,11 +51,7 @@ def save_calendar(by, **values):
     if values["work_end"] <= values["work_start"]:
         raise CaseError(_("The working day must end after it starts."))
     row = work_calendar()
-    before, after = audit.changes(row, CALENDAR_FIELDS, values)
-    for name, value in values.items():
-        setattr(row, name, value)
-    audit.record(by, "case_calendar.update", row, before=before, after=after)
-    db.session.flush()
+    audit.apply_changes(by, "case_calendar.update", row, CALENDAR_FIELDS, values)
     return row
 
 

@@ -81,11 +81,7 @@ def save_exam(by, exam: Exam | None, course: Course, **values) -> Exam:
         audit.record(by, "exam.create", exam, summary=exam.title, after={k: values[k] for k in ("title", "is_final", "double_marking") if k in values})
         return exam
     _check_double_marking(exam, values)
-    before, after = audit.changes(exam, SETTINGS, values)
-    for name, value in values.items():
-        setattr(exam, name, value)
-    audit.record(by, "exam.update", exam, before=before, after=after)
-    db.session.flush()
+    audit.apply_changes(by, "exam.update", exam, SETTINGS, values)
     return exam
 
 
