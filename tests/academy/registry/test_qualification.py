@@ -128,3 +128,14 @@ def test_the_worker_and_grid_pages_say_awaiting_qualification(client, make_user,
     operations.put_on_duty(worker, None, "qualified")
     for url in (f"/registry/workers/{worker.id}", f"/registry/grids/{grid.id}"):
         assert 'data-testid="awaiting-qualification"' not in client.get(url).get_data(as_text=True)
+
+
+def test_the_label_reads_in_both_languages(client, make_user, make_grid, make_worker, hr_user):
+    grid = make_grid("320102001001")
+    worker = make_worker("320102", status=WorkerStatus.IN_TRAINING)
+    operations.assign_worker(worker, grid, hr_user, role=AssignmentRole.LEADER, starts_on=START)
+    make_user("hr-p4", Role.HR, area="320102")
+    log_in(client, "hr-p4")
+    for language, label in (("zh-CN", "待取得上岗资格"), ("en", "Awaiting qualification")):
+        page = client.get(f"/registry/grids/{grid.id}", headers={"Accept-Language": language})
+        assert label in page.get_data(as_text=True)
