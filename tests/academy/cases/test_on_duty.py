@@ -11,6 +11,7 @@ from academy.registry.models import WorkerStatus
 from tests.support import csrf_token, log_in
 
 REFUSAL = "Only a grid worker on duty can report a case"
+EN = {"Accept-Language": "en"}  # the refusal is read in English whatever the default language
 
 
 def _form(world, token: str) -> dict:
@@ -23,10 +24,10 @@ def test_a_suspended_worker_is_refused_his_case_report(client, cases_world):
     log_in(client, "worker")
     token = csrf_token(client, "/cases/report")  # the form as he opened it while still on duty
     operations.change_status(cases_world.worker, WorkerStatus.SUSPENDED, None, "disciplinary review")
-    response = client.post("/cases/report", data=_form(cases_world, token), follow_redirects=True)
+    response = client.post("/cases/report", data=_form(cases_world, token), follow_redirects=True, headers=EN)
     assert REFUSAL in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
-    page = client.get("/cases/report", follow_redirects=True)
+    page = client.get("/cases/report", follow_redirects=True, headers=EN)
     assert REFUSAL in page.get_data(as_text=True) and 'name="title"' not in page.get_data(as_text=True)
 
 
@@ -34,7 +35,7 @@ def test_a_worker_in_training_is_refused_and_on_duty_may_report(client, cases_wo
     log_in(client, "worker")
     token = csrf_token(client, "/cases/report")
     operations.change_status(cases_world.worker, WorkerStatus.IN_TRAINING, None, "refresher course")
-    response = client.post("/cases/report", data=_form(cases_world, token), follow_redirects=True)
+    response = client.post("/cases/report", data=_form(cases_world, token), follow_redirects=True, headers=EN)
     assert REFUSAL in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
     operations.put_on_duty(cases_world.worker, None, "certificate issued")
