@@ -68,8 +68,11 @@ def household_range() -> tuple[int, int]:
 
 
 def is_full_time_holding(assignment, worker) -> bool:
-    return assignment.role == AssignmentRole.FULL_TIME or (
-        assignment.role == AssignmentRole.LEADER and worker.employment == Employment.FULL_TIME)
+    """Does this holding cover its grid? A full-time role (or a full-time worker as leader), in force
+    (not awaiting qualification), of a worker on duty (持证上岗: a suspended worker covers nothing)."""
+    return (worker.status == WorkerStatus.ON_DUTY and not assignment.awaiting_qualification
+            and (assignment.role == AssignmentRole.FULL_TIME
+                 or (assignment.role == AssignmentRole.LEADER and worker.employment == Employment.FULL_TIME)))
 
 
 def _grid_row(grid, extra: str = "") -> dict:
@@ -98,9 +101,10 @@ def _grid_active(grid, day: date) -> bool:
 
 
 def _current_holdings(scopes, day: date):
-    """(assignment, worker, grid) rows of the current assignments: role; id, number, name, employment; ``_GRID``."""
-    query = (sa.select(Bundle("assignment", Assignment.role),
-                       Bundle("worker", Worker.id, Worker.number, Worker.name, Worker.employment),
+    """(assignment, worker, grid) rows of the current assignments: role, held; id, number, name,
+    employment, status; ``_GRID``."""
+    query = (sa.select(Bundle("assignment", Assignment.role, Assignment.awaiting_qualification),
+                       Bundle("worker", Worker.id, Worker.number, Worker.name, Worker.employment, Worker.status),
                        Bundle("grid", *_GRID))
              .join(Worker, Assignment.worker_id == Worker.id)
              .join(Grid, Assignment.grid_id == Grid.id)
@@ -132,6 +136,9 @@ def coverage_report(scopes, day: date | None = None, households: tuple[int, int]
                   if g.kind == GridKind.COMPREHENSIVE and not low <= g.households <= high]),
         _idle_workers(scopes, day),
         _finding("ended", _("Ended grids still holding workers"), _ended_but_held(holdings, day)),
+        _finding("awaiting", _("Assignments awaiting qualification (not counted as coverage)"),
+                 [_worker_row(w, f"{g.code} {g.name}") for a, w, g in sorted(holdings, key=lambda h: h[1].number)
+                  if a.awaiting_qualification]),
     ]
     for provider in contributions("coverage_findings"):
         for item in provider(scopes) or []:

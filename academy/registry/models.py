@@ -87,6 +87,15 @@ class AssignmentRole(enum.StrEnum):
     AUXILIARY = "auxiliary"
 
 
+# 持证上岗: the roles that cover a grid, and so are held until their worker is on duty.
+QUALIFIED_ROLES = frozenset({AssignmentRole.LEADER, AssignmentRole.FULL_TIME})
+
+
+def awaits_qualification(role: AssignmentRole, status: WorkerStatus) -> bool:
+    """Is an assignment in ``role`` of a worker in ``status`` held (not in force) for want of duty?"""
+    return role in QUALIFIED_ROLES and status != WorkerStatus.ON_DUTY
+
+
 class Area(db.Model):
     __tablename__ = "areas"
 
@@ -209,6 +218,9 @@ class Assignment(db.Model):
     starts_on: Mapped[date] = mapped_column(sa.Date)
     ends_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     end_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Held while its worker is not on duty (a full-time or leader role before the on-duty certificate,
+    # or during a suspension): planned, shown, but never counted as coverage.
+    awaiting_qualification: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     worker: Mapped[Worker] = relationship(back_populates="assignments")
     grid: Mapped[Grid] = relationship(back_populates="assignments")

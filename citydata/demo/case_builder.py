@@ -14,6 +14,7 @@ from academy.cases import clock, operations
 from academy.cases.models import Category, Channel, ClockKind, Level, Satisfaction, VisitPurpose
 from academy.cases.people import grids_of
 from academy.extensions import db
+from academy.registry.models import WorkerStatus
 
 CATEGORIES = [
     ("DIS", "矛盾纠纷", "community", False, 5, ClockKind.WORKING_DAYS,
@@ -65,7 +66,8 @@ def build(demo: dict, cases_per_worker: int = 8, seed: int = 4) -> None:
     for dept in departments:
         if users.get("department") is not None:
             operations.add_department_member(None, users["department"], dept)
-    workers = [w for w in _values(demo["workers"]) if grids_of(w)]
+    # 持证上岗: only workers on duty file cases (part-time helpers and trainees hold grids but report nothing).
+    workers = [w for w in _values(demo["workers"]) if w.status == WorkerStatus.ON_DUTY and grids_of(w)]
     actors = {"dispatcher": users.get("dispatcher") or users.get("admin"), "approver": users.get("admin"),
               "leader": users.get("viewer"), "department": users.get("department") or users.get("admin")}
     cases_per_worker = max(cases_per_worker, min(60, 400 // max(len(workers), 1)))

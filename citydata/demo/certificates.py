@@ -64,7 +64,9 @@ def create_demo_certificates(demo: dict) -> None:
         list(demo.get("workers") or [])
     today = date.today()
     on_duty = [w for w in workers if w.status == WorkerStatus.ON_DUTY]
-    for index, worker in enumerate(on_duty[:15]):
+    # 持证上岗: every worker on duty holds a valid on-duty qualification (the registry put them on duty
+    # before this step ran; these are the paper certificates that did it).
+    for index, worker in enumerate(on_duty):
         # three of them were certified 34 months ago: inside the 90-day renewal window now
         issued = today - timedelta(days=34 * 30 + 10 * index) if index < 3 else date(2025, 3, 1) - timedelta(days=7 * index)
         _paper_certificate(cert_types["ONDUTY"], worker, by, issued, branches.get(worker.area.code[:6]))

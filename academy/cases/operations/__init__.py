@@ -33,4 +33,10 @@ from academy.cases.operations.flow import (  # noqa: F401
     sign_task,
     start_task,
 )
-from academy.cases.operations.intake import Report, file_report, link_report, report_case  # noqa: F401
+from academy.cases.operations.intake import (  # noqa: F401
+    Report,
+    check_reporter,
+    file_report,
+    link_report,
+    report_case,
+)

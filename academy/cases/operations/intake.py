@@ -26,7 +26,7 @@ from academy.cases.operations.flow import accept_case
 from academy.cases.people import grids_of
 from academy.cases.queries.intake import case_by_submission_key
 from academy.extensions import db
-from academy.registry.models import Grid, Worker
+from academy.registry.models import Grid, Worker, WorkerStatus
 
 
 @dataclass
@@ -59,6 +59,15 @@ def case_number(area_code: str, day: date) -> str:
     return f"{district}{day:%Y%m%d}{serial:04d}"
 
 
+def check_reporter(worker: Worker | None) -> None:
+    """Refuse case work to a worker who is not on duty (持证上岗: in training, suspended or exited);
+    learning stays open to him, reporting does not."""
+    if worker is None:
+        raise CaseError(_("Only a grid worker can report from a grid."))
+    if worker.status != WorkerStatus.ON_DUTY:
+        raise CaseError(_("Only a grid worker on duty can report a case; a valid on-duty certificate puts you on duty."))
+
+
 def _check(report: Report) -> None:
     if not report.category.active:
         raise CaseError(_("This category is no longer used."))
@@ -67,6 +76,7 @@ def _check(report: Report) -> None:
     if report.channel == Channel.WORKER:
         if report.worker is None or report.grid is None:
             raise CaseError(_("Only a grid worker can report from a grid."))
+        check_reporter(report.worker)
         if report.grid.id not in {grid.id for grid in grids_of(report.worker)}:
             raise CaseError(_("You can only report in your own grids."))
     if report.handled_on_spot and (report.channel != Channel.WORKER or not report.category.allow_self_handling):

@@ -40,6 +40,7 @@ def _file(report: operations.Report, template: str, form, **context):
 def report():
     worker = worker_of_user(current_user)
     ensure(worker is not None)
+    operations.check_reporter(worker)  # refused before the form: a worker off duty files no case
     grids = grids_of(worker)
     form = WorkerReportForm(queries.active_categories(), grids)
     if not form.validate_on_submit():

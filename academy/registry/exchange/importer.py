@@ -19,8 +19,18 @@ from academy.extensions import db
 from academy.files import display_name
 from academy.registry.exchange.reader import read_upload
 from academy.registry.exchange.validate import Problem, Validation, validate
-from academy.registry.models import Area, AreaLevel, Assignment, Grid, Worker, WorkerStatus, WorkerStatusChange
+from academy.registry.models import (
+    Area,
+    AreaLevel,
+    Assignment,
+    Grid,
+    Worker,
+    WorkerStatus,
+    WorkerStatusChange,
+    awaits_qualification,
+)
 from academy.registry.operations.areas import level_of_code
+from academy.registry.operations.assignments import sync_held_assignments
 from academy.registry.operations.workers import NUMBER_SERIES, id_number_columns, worker_number
 
 GRID_KEYS = ("name", "kind", "unit_type", "households", "residents", "boundary_east", "boundary_south",
@@ -158,13 +168,19 @@ def _apply_workers(v: Validation, by, result: ImportResult) -> None:
 
 
 def _apply_assignments(v: Validation, by, result: ImportResult) -> None:
+    retyped = set()
     for (worker_key, grid_code, starts_on), values in v.assignments.items():
         worker, grid = v.db_workers[worker_key], v.db_grids[grid_code]
         existing = next((a for a in v.db_assignments.get((worker.id, grid.id), []) if a.starts_on == starts_on), None)
         fields = {"role": values["role"], "ends_on": values["ends_on"]}
         if existing is not None:
             _update(existing, fields, ("role", "ends_on"), by, "assignment.update", result, "assignments")
+            retyped.add(worker)
             continue
-        db.session.add(Assignment(worker=worker, grid=grid, starts_on=starts_on, **fields))
+        # 持证上岗: a full-time or leader row of a worker not on duty is held, as in assign_worker.
+        held = awaits_qualification(values["role"], worker.status)
+        db.session.add(Assignment(worker=worker, grid=grid, starts_on=starts_on, awaiting_qualification=held, **fields))
         result.created["assignments"] += 1
     db.session.flush()
+    for worker in retyped:  # a changed role may take an assignment into or out of the rule
+        sync_held_assignments(worker, by, _("Imported"))

@@ -16,7 +16,11 @@ from academy.registry.operations.areas import (  # noqa: F401
     update_grid,
     validate_grid_code,
 )
-from academy.registry.operations.assignments import assign_worker, end_assignment  # noqa: F401
+from academy.registry.operations.assignments import (  # noqa: F401
+    assign_worker,
+    end_assignment,
+    sync_held_assignments,
+)
 from academy.registry.operations.workers import (  # noqa: F401
     change_status,
     create_worker,

@@ -1,4 +1,11 @@
-"""Assignments: a worker holding a grid in a role, effective-dated, never deleted."""
+"""Assignments: a worker holding a grid in a role, effective-dated, never deleted.
+
+持证上岗: a full-time or leader assignment of a worker who is not on duty is accepted but held
+("awaiting qualification", ``Assignment.awaiting_qualification``) so HR can plan staffing before the
+certificate is issued. ``sync_held_assignments`` is the one place that holds and releases them; the
+worker lifecycle (``change_status``) calls it on every step, so the certificate that puts a worker on
+duty makes his held assignments effective, and a suspension holds them again.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +16,7 @@ from flask_babel import gettext as _
 from academy import audit
 from academy.database import lock_for_update
 from academy.extensions import db
-from academy.registry.models import Assignment, AssignmentRole, Grid, Worker, WorkerStatus
+from academy.registry.models import Assignment, AssignmentRole, Grid, Worker, WorkerStatus, awaits_qualification
 from academy.registry.operations.areas import RegistryError
 
 
@@ -30,7 +37,8 @@ def assign_worker(worker: Worker, grid: Grid, by, *, role: AssignmentRole, start
                   ends_on: date | None = None) -> Assignment:
     """Let ``worker`` hold ``grid`` in ``role`` from ``starts_on``. Flushes.
 
-    An exited worker cannot be assigned, and a worker cannot hold the same grid twice at once.
+    An exited worker cannot be assigned, and a worker cannot hold the same grid twice at once. A
+    full-time or leader assignment of a worker not on duty is held until he goes on duty.
     """
     # Lock the worker row: two requests assigning the same worker queue instead of both passing the check.
     db.session.execute(lock_for_update(sa.select(Worker.id).where(Worker.id == worker.id), db.session))
@@ -44,12 +52,36 @@ def assign_worker(worker: Worker, grid: Grid, by, *, role: AssignmentRole, start
         raise RegistryError(_("An assignment cannot start before the worker was hired."))
     if overlapping(worker.id, grid.id, starts_on, ends_on):
         raise RegistryError(_("This worker already holds this grid in that period."))
-    assignment = Assignment(worker=worker, grid=grid, role=role, starts_on=starts_on, ends_on=ends_on)
+    held = awaits_qualification(role, worker.status)
+    assignment = Assignment(worker=worker, grid=grid, role=role, starts_on=starts_on, ends_on=ends_on,
+                            awaiting_qualification=held)
     db.session.add(assignment)
     db.session.flush()
     audit.record(by, "assignment.create", assignment, summary=f"{worker.number} -> {grid.code} ({role.value})",
-                 after={"worker": worker.number, "grid": grid.code, "role": role, "starts_on": starts_on})
+                 after={"worker": worker.number, "grid": grid.code, "role": role, "starts_on": starts_on,
+                        "awaiting_qualification": held})
     return assignment
+
+
+def sync_held_assignments(worker: Worker, by, reason: str = "") -> int:
+    """Hold or release ``worker``'s unended assignments to match his status; returns how many changed.
+
+    Each change is audited (``assignment.held`` / ``assignment.effective``). Flushes."""
+    today, changed = date.today(), 0
+    for assignment in worker.assignments:
+        if assignment.ends_on is not None and assignment.ends_on <= today:
+            continue  # history stays as it was
+        held = awaits_qualification(assignment.role, worker.status)
+        if held == assignment.awaiting_qualification:
+            continue
+        assignment.awaiting_qualification = held
+        changed += 1
+        audit.record(by, "assignment.held" if held else "assignment.effective", assignment,
+                     summary=f"{worker.number} {assignment.grid.code}: {worker.status.value}",
+                     before={"awaiting_qualification": not held},
+                     after={"awaiting_qualification": held, "reason": reason})
+    db.session.flush()
+    return changed
 
 
 def end_assignment(assignment: Assignment, by, *, on: date, reason: str = "") -> None:

@@ -16,6 +16,7 @@ from academy.extensions import db
 from academy.registry import idnumbers, labels
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, WorkerStatusChange
 from academy.registry.operations.areas import RegistryError
+from academy.registry.operations.assignments import sync_held_assignments
 from academy.registry.signals import worker_status_changed
 from academy.signals import send
 
@@ -116,6 +117,8 @@ def change_status(worker: Worker, to_status: WorkerStatus, by, reason: str = "")
     db.session.flush()
     audit.record(by, "worker.status", worker, summary=f"{worker.number}: {before.value} -> {to_status.value}",
                  before={"status": before}, after={"status": to_status, "reason": reason})
+    if to_status != WorkerStatus.EXITED:  # an exit ends the assignments instead (exit_worker)
+        sync_held_assignments(worker, by, reason)
     send(worker_status_changed, worker=worker, before=before, after=to_status, by=by)
     return change
 

@@ -164,9 +164,13 @@ def new_assignment(worker_id: int):
         flash(_("No grid with this code in your area."), "danger")
         return _worker_page(worker, 400, assignment_form=form)
     on_refusal(lambda _error: _worker_page(worker, 400, assignment_form=form))
-    operations.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
-                             starts_on=form.starts_on.data)
-    flash(_("%(name)s now holds grid %(code)s.", name=worker.name, code=grid.code), "success")
+    assignment = operations.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
+                                          starts_on=form.starts_on.data)
+    if assignment.awaiting_qualification:
+        flash(_("%(name)s will hold grid %(code)s once on duty: the assignment awaits his on-duty qualification "
+                "and does not count as coverage until then.", name=worker.name, code=grid.code), "warning")
+    else:
+        flash(_("%(name)s now holds grid %(code)s.", name=worker.name, code=grid.code), "success")
     return redirect(url_for("registry.worker", worker_id=worker.id))
 
 

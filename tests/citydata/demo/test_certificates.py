@@ -35,7 +35,10 @@ def test_demo_workers_hold_valid_expiring_and_expired_certificates(make_user):
     assert set(types) == {"ONDUTY", "DISPUTE", "MEDIATOR"}
     assert [r.course.code for r in types["ONDUTY"].requirements] == ["GA-PRE-2026-01"]
     certificates = db.session.scalars(sa.select(Certificate)).all()
-    assert Counter(c.status.value for c in certificates) == {"valid": 17, "expired": 2}
+    # 持证上岗: each of the 18 workers on duty holds a valid on-duty certificate; two also a dispute one.
+    assert Counter(c.status.value for c in certificates) == {"valid": 20, "expired": 2}
+    assert {c.worker_id for c in certificates if c.type.code == "ONDUTY" and c.status.value == "valid"} == \
+        {w.id for w in workers[:18]}
     assert len(renewal.in_window_query(None)) == 3 and len(renewal.lapsed_query(None)) == 2
     assert len({c.number for c in certificates}) == len(certificates)
     assert all(w.status == WorkerStatus.ON_DUTY for w in workers[:18])  # the paper records change nobody's status
