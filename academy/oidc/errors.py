@@ -20,13 +20,13 @@ class SignInRefused(DomainError):
 
 def _message(reason: str, name: str) -> str:
     if reason == UNREACHABLE:
-        return _("%(name)s cannot be reached just now. Try again later, or log in with your password.", name=name)
+        return _("Cannot reach %(name)s just now. Try again later, or log in with your password.", name=name)
     if reason == DENIED:
-        return _("%(name)s did not confirm who you are, so you are not signed in.", name=name)
+        return _("You are not signed in: %(name)s did not confirm who you are.", name=name)
     if reason == STATE:
         return _("This sign-in was not started here or has expired. Please start it again.")
     if reason == TOKEN:
         return _("The answer from %(name)s could not be verified, so you are not signed in. Please start again.",
                  name=name)
-    return _("%(name)s confirmed who you are, but no active account of the academy belongs to you. "
+    return _("Your identity was confirmed by %(name)s, but no active account of the academy belongs to you. "
              "Ask the HR office of your district for your account or activation letter.", name=name)

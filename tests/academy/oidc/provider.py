@@ -30,6 +30,7 @@ class Provider:
         self.identity: dict = {}
         self.token_changes: dict = {}  # claims to override in the next ID token (exp, iss, aud, nonce)
         self.tamper = None  # a function that changes the encoded ID token
+        self.deny = False  # the person declines at the provider: it sends the error back
         self.authorize_requests: list[dict] = []
         self._codes: dict[str, dict] = {}
         self._server = make_server("127.0.0.1", 0, self._app(), threaded=True)
@@ -44,7 +45,7 @@ class Provider:
         self._server.shutdown()
 
     def reset(self) -> None:
-        self.sign_with, self.identity, self.token_changes, self.tamper = self.key, {}, {}, None
+        self.sign_with, self.identity, self.token_changes, self.tamper, self.deny = self.key, {}, {}, None, False
         self.authorize_requests.clear()
 
     def _app(self) -> Flask:
@@ -70,6 +71,8 @@ class Provider:
                 or args.get("code_challenge_method") != "S256" or not args.get("code_challenge")
                 or "openid" not in args.get("scope", "").split()):
             return "bad authorization request", 400
+        if self.deny:
+            return redirect(f"{args['redirect_uri']}?{urlencode({'error': 'access_denied', 'state': args.get('state', '')})}")
         code = secrets.token_urlsafe(16)
         self._codes[code] = {"challenge": args["code_challenge"], "nonce": args.get("nonce"),
                              "redirect_uri": args["redirect_uri"], "identity": dict(self.identity)}

@@ -163,6 +163,13 @@ def test_a_wrong_or_replayed_state_is_refused(english, oidc, make_user, make_wor
     assert [e.after["reason"] for e in _audit("user.login_oidc_refused")] == ["state", "state"]
 
 
+def test_a_person_who_declines_at_the_provider_is_not_signed_in(english, oidc, make_user, make_worker):
+    oidc.identity = {"employee_no": make_worker(user=make_user("zhou")).number}
+    oidc.deny = True
+    _refused_with(english, _sign_in(english, oidc), "City ID did not confirm who you are")
+    assert _audit("user.login_oidc_refused")[-1].after["reason"] == "denied"
+
+
 def _tampered(token: str) -> str:
     header, payload, signature = token.split(".")
     return ".".join((header, payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB"), signature))
@@ -195,9 +202,9 @@ def test_a_provider_that_is_down_gets_a_clear_answer(app, english, provider):
     saved = _configure(app, f"http://127.0.0.1:{_closed_port()}")
     try:
         response = english.get("/login/oidc")
-        _refused_with(english, response, "City ID cannot be reached just now")
+        _refused_with(english, response, "Cannot reach City ID just now")
         response = english.get("/login/oidc/callback?code=x&state=y")
-        _refused_with(english, response, "City ID cannot be reached just now")
+        _refused_with(english, response, "Cannot reach City ID just now")
     finally:
         app.config.update(saved)
 
