@@ -124,6 +124,7 @@ def _register_packages(app: Flask) -> None:
     import academy.accounts.setup
     import academy.cases.setup
     import academy.indicators.setup
+    import academy.oidc.setup
     import academy.registry.setup
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
     from academy.web import ratelimit  # noqa: F401  (its counters table belongs to every app)
@@ -132,6 +133,7 @@ def _register_packages(app: Flask) -> None:
     app.register_blueprint(web_bp)
     academy.accounts.setup.init_app(app)
     academy.registry.setup.init_app(app)
+    academy.oidc.setup.init_app(app)
     academy.cases.setup.init_app(app)
     academy.indicators.setup.init_app(app)
     cli.init_app(app)

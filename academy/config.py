@@ -54,6 +54,17 @@ class Config:
         # Public pages and APIs anyone can call, per client (count/seconds; see academy/web/ratelimit.py).
         self.RATELIMIT_BOARD = _env("RATELIMIT_BOARD", "60/600")
         self.RATELIMIT_OPEN311 = _env("RATELIMIT_OPEN311", "600/600")
+        # Sign-in through the city's identity provider (OpenID Connect; academy/oidc): offered only
+        # when the issuer, client id and secret are all set. The claims name where the provider
+        # puts the worker number and the national ID number (matched by its keyed hash, never kept).
+        self.OIDC_ISSUER = _env("OIDC_ISSUER")
+        self.OIDC_CLIENT_ID = _env("OIDC_CLIENT_ID")
+        self.OIDC_CLIENT_SECRET = _env("OIDC_CLIENT_SECRET")
+        self.OIDC_NAME = _env("OIDC_NAME", "")
+        self.OIDC_SCOPES = _env("OIDC_SCOPES", "openid profile")
+        self.OIDC_WORKER_NUMBER_CLAIM = _env("OIDC_WORKER_NUMBER_CLAIM", "worker_number")
+        self.OIDC_ID_NUMBER_CLAIM = _env("OIDC_ID_NUMBER_CLAIM", "id_number")
+        self.RATELIMIT_OIDC = _env("RATELIMIT_OIDC", "120/600")
         # Production runs behind HTTPS: cookies are never sent in clear, even when the proxy's
         # X-Forwarded-Proto is not passed on (ACADEMY_PROXY_COUNT left at 0).
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"

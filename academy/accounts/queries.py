@@ -34,3 +34,9 @@ def area_choices() -> list[tuple[str, str]]:
     for provider in contributions("area_choices"):
         choices.extend(provider())
     return choices
+
+
+def login_providers() -> list[tuple[str, str]]:
+    """Other ways to sign in the log-in page offers, as (URL, label) pairs from the "login_providers"
+    slot: each contribution returns its pair, or None while it is not configured."""
+    return [pair for provider in contributions("login_providers") if (pair := provider()) is not None]

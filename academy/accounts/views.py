@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from academy.accounts import operations, queries, throttle
+from academy.accounts import operations, queries, sessions, throttle
 from academy.accounts.forms import (
     AuditFilterForm,
     GrantForm,
@@ -29,26 +29,11 @@ from academy.web.paging import paginate
 bp = Blueprint("accounts", __name__)
 
 
-
-# What a log-in carries over from the anonymous session; everything else (the CSRF secret
-# above all) is dropped, so a session planted before the log-in is worth nothing after it.
-SURVIVES_LOGIN = ("locale",)
-
-
 def _too_many_attempts(template: str, form, wait: int):
     """The throttle's refusal: 429 with how long to wait, in the page and in ``Retry-After``."""
     flash(_("Too many failed log-ins for this account or address. Try again in %(n)d minutes.",
             n=max(1, math.ceil(wait / 60))), "danger")
     return render_template(template, form=form), 429, {"Retry-After": str(wait)}
-
-
-def _start_session(user: User) -> None:
-    """Replace the anonymous session with a fresh one for ``user`` (new cookie, new CSRF token)."""
-    kept = {key: session[key] for key in SURVIVES_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
-    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,7 +42,7 @@ def login():
         return redirect(url_for("web.home"))
     form = LoginForm(next=request.args.get("next", "")[:2000])
     if not form.validate_on_submit():
-        return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+        return render_template("accounts/login.html", form=form, providers=queries.login_providers()), 400 if form.errors else 200
     # Three short transactions instead of one: the attempt is counted and committed first, the
     # slow password check runs outside any write lock, and only a success writes again.
     address = request.remote_addr or ""
@@ -69,10 +54,10 @@ def login():
         user_id = getattr(operations.check_credentials(form.username.data, form.password.data), "id", None)
     if user_id is None:
         flash(_("Wrong username or password."), "danger")
-        return render_template("accounts/login.html", form=form), 401
+        return render_template("accounts/login.html", form=form, providers=queries.login_providers()), 401
     user = db.session.get(User, user_id)
     operations.complete_login(user, address)
-    _start_session(user)
+    sessions.start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 
 

@@ -25,6 +25,10 @@ ACCESS = [
     # The job has no result file: its owner and the admin get 404, everyone else 403.
     Access("web.job_result", lambda w: f"/jobs/{w['job'].id}/result", {"admin": 404, "hr": 404}),
     Access("accounts.login", "/login", everyone(302, anonymous=200)),
+    # Sign-in through the identity provider: not configured in the session's app, so no button and
+    # 404 for everyone (tests/academy/oidc walks both steps configured, against a real provider).
+    Access("oidc.start", "/login/oidc", everyone(404, anonymous=404)),
+    Access("oidc.callback", "/login/oidc/callback?code=x&state=y", everyone(404, anonymous=404)),
     Access("accounts.logout", "/logout", everyone(302), method="POST"),
     Access("accounts.account", "/account", everyone(200)),
     Access("accounts.users", "/admin/users", ADMIN_ONLY),
