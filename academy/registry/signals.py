@@ -6,5 +6,6 @@ A worker moved along the lifecycle table (joined, in training, on duty, suspende
 
 Sent by ``registry.operations.change_status`` after every step, with ``worker``, ``before`` (the
 status left, None for a new worker), ``after`` and ``by`` (the acting user, or None).
-Received by certificates, which suspend a worker's certificates when he is suspended or exits and
+Received by the registry's own ``operations.logins.follow_status`` (an exit disables the worker's
+log-in, a return enables it) and by certificates, which suspend a worker's certificates when he is suspended or exits and
 restore them when he returns.""")

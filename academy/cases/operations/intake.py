@@ -26,7 +26,7 @@ from academy.cases.operations.flow import accept_case
 from academy.cases.people import grids_of
 from academy.cases.queries.intake import case_by_submission_key
 from academy.extensions import db
-from academy.registry.models import Grid, Worker
+from academy.registry.models import Grid, Worker, WorkerStatus
 
 
 @dataclass
@@ -67,6 +67,8 @@ def _check(report: Report) -> None:
     if report.channel == Channel.WORKER:
         if report.worker is None or report.grid is None:
             raise CaseError(_("Only a grid worker can report from a grid."))
+        if report.worker.status in (WorkerStatus.SUSPENDED, WorkerStatus.EXITED):
+            raise CaseError(_("A suspended grid worker cannot report cases."))
         if report.grid.id not in {grid.id for grid in grids_of(report.worker)}:
             raise CaseError(_("You can only report in your own grids."))
     if report.handled_on_spot and (report.channel != Channel.WORKER or not report.category.allow_self_handling):

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.cases import operations, queries
+from academy.cases import access, operations, queries
 from academy.cases.forms import HotlineForm, WorkerReportForm
 from academy.cases.models import Category, Channel
 from academy.cases.people import grids_of
@@ -39,7 +39,7 @@ def _file(report: operations.Report, template: str, form, **context):
 @require_role(Role.TRAINEE)
 def report():
     worker = worker_of_user(current_user)
-    ensure(worker is not None)
+    ensure(worker is not None and access.can_do_case_work(current_user))
     grids = grids_of(worker)
     form = WorkerReportForm(queries.active_categories(), grids)
     if not form.validate_on_submit():
