@@ -10,6 +10,7 @@ from academy.accounts.models import User
 from academy.accounts.operations import change_password
 from academy.audit import AuditEntry
 from academy.extensions import db
+from academy.permissions import Role
 from academy.registry import operations as registry_operations
 from academy.registry.models import Worker, WorkerStatus
 from academy.registry.queries import workers_for_accounts
@@ -142,3 +143,44 @@ def test_a_suspension_keeps_the_login_open(hr_user, community, make_worker):
     registry_operations.create_worker_accounts([worker], hr_user)
     registry_operations.change_status(worker, WorkerStatus.SUSPENDED, hr_user, "调查")
     assert db.session.get(User, worker.user_id).active
+
+
+def test_the_worker_list_action_counts_then_creates(client, make_user, community, make_worker):
+    make_user("hr-xw", Role.HR, area="320102")
+    workers = _workers(make_worker, 3)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    log_in(client, "hr-xw")
+    form = {"area": "320102", "status": "on_duty"}
+    counted = post_form(client, "/registry/workers/accounts", form, token_from="/registry/workers/accounts")
+    assert "3 workers in 320102 will get a log-in." in counted.get_data(as_text=True)
+    assert all(worker.user_id is None for worker in workers)
+    done = post_form(client, "/registry/workers/accounts", form | {"confirmed": "1"},
+                     token_from="/registry/workers/accounts")
+    db.session.expire_all()  # the request committed in its own cycle; read the rows again
+    assert done.status_code == 302 and all(worker.user_id is not None for worker in workers)
+    again = post_form(client, "/registry/workers/accounts", form, token_from="/registry/workers/accounts")
+    assert "0 workers in 320102 will get a log-in." in again.get_data(as_text=True)
+
+
+def test_the_worker_list_action_refuses_bad_input(client, make_user, community, make_worker, count_rows):
+    make_user("hr-xw", Role.HR, area="320102")
+    make_worker("320102002001")
+    log_in(client, "hr-xw")
+    users = count_rows(User)
+    for bad in ({"area": "320104", "confirmed": "1"}, {"area": "'; drop table users", "confirmed": "1"},
+                {"area": "320102", "status": "exited", "confirmed": "1"}, {"area": "3" * 5000, "confirmed": "1"}):
+        response = post_form(client, "/registry/workers/accounts", bad, token_from="/registry/workers/accounts")
+        assert response.status_code == 400, bad
+    assert count_rows(User) == users
+
+
+def test_the_worker_page_button_creates_one_login(client, make_user, community, make_worker):
+    make_user("hr-xw", Role.HR, area="320102")
+    worker = make_worker("320102002001")
+    log_in(client, "hr-xw")
+    page = f"/registry/workers/{worker.id}"
+    assert "Create a log-in" in client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert post_form(client, f"{page}/account", {}, token_from=page).status_code == 302
+    db.session.expire_all()
+    assert worker.user_id is not None
+    assert worker.number.lower() in client.get(page).get_data(as_text=True)
