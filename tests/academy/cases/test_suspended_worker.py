@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from academy.cases import access
 from academy.cases.models import Case
@@ -32,5 +33,5 @@ def test_a_suspended_worker_studies_but_cannot_report(client, cases_world, make_
 
 def test_the_operation_refuses_a_suspended_worker_too(cases_world):
     cases_world.worker.status = WorkerStatus.SUSPENDED
-    with pytest.raises(CaseError, match="suspended"):
+    with force_locale("en"), pytest.raises(CaseError, match="A suspended grid worker cannot report cases."):
         report(cases_world, key="t" * 24)
