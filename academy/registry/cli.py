@@ -17,10 +17,11 @@ from academy.registry.queries import area_by_code, workers_for_accounts
 @click.command("import-registry")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report, writing nothing.")
-def import_registry_command(path: Path, dry_run: bool) -> None:
+@click.option("--create-logins", is_flag=True, help="Give each worker the file adds a log-in (username: worker number).")
+def import_registry_command(path: Path, dry_run: bool, create_logins: bool) -> None:
     """Import areas, grids, workers and assignments from a template .xlsx or .csv file."""
     try:
-        result = import_registry(path.name, path.read_bytes(), None,
+        result = import_registry(path.name, path.read_bytes(), None, create_logins=create_logins,
                                  progress=lambda percent, message="": click.echo(f"{percent:5.0f}%  {message}", err=True))
     except FileProblem as error:
         raise click.ClickException(str(error)) from error

@@ -199,6 +199,9 @@ class DepartmentEditForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Workbook or CSV file"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["xlsx", "csv"], _l("Upload a .xlsx or .csv file."))])
+    create_logins = BooleanField(_l("Create log-ins for new workers"),
+                                 description=_l("Each worker this file adds gets a log-in (username: the worker number), "
+                                                "to be activated with an activation letter."))
     submit = SubmitField(_l("Check and import"))
 
 
