@@ -205,6 +205,12 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check and import"))
 
 
+class StaffImportForm(FlaskForm):
+    file = FileField(_l("Staff workbook"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["xlsx"], _l("Upload a .xlsx workbook."))])
+    submit = SubmitField(_l("Check and create log-ins"))
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs its CSRF token (revealing an ID number)."""
 

@@ -18,6 +18,7 @@ from academy.registry.operations.areas import (  # noqa: F401
 )
 from academy.registry.operations.assignments import assign_worker, end_assignment  # noqa: F401
 from academy.registry.operations.logins import AccountCounts, create_worker_accounts  # noqa: F401
+from academy.registry.operations.staff import StaffImportResult, import_staff  # noqa: F401
 from academy.registry.operations.workers import (  # noqa: F401
     change_status,
     create_worker,
