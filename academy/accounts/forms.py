@@ -17,7 +17,7 @@ LANGUAGE_CHOICES = [("zh_CN", "中文"), ("en", "English")]
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    username = StringField(_l("Username or phone number"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     next = HiddenField(validators=[Length(max=2000)])
     submit = SubmitField(_l("Log in"))

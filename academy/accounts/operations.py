@@ -5,6 +5,8 @@ flushes; the caller (a view, the CLI, a test) commits once.
 """
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -12,6 +14,7 @@ from academy import audit
 from academy.accounts import throttle
 from academy.accounts.models import RoleGrant, User, new_session_token
 from academy.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
+from academy.contributions import contributions
 from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
@@ -53,6 +56,60 @@ def create_user(username: str, password: str, by, *, display_name: str = "", loc
     return user
 
 
+# A stored hash no argon2 verify accepts: the account exists but has no password until activation.
+UNUSABLE_PREFIX = "!"
+
+
+def has_usable_password(user: User) -> bool:
+    return not user.password_hash.startswith(UNUSABLE_PREFIX)
+
+
+def create_account(username: str, by, *, display_name: str = "") -> User:
+    """Create an active user with no usable password (set at activation). Flushes, audits."""
+    username = username.strip().lower()
+    if not username or len(username) > 40:
+        raise AccountError(_("A username has 1 to 40 characters."))
+    if find_user(username) is not None:
+        raise AccountError(_("This username is taken."))
+    user = User(username=username, display_name=(display_name or username)[:80],
+                password_hash=UNUSABLE_PREFIX + secrets.token_hex(16))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(by, "user.create", user, summary=username, after={"display_name": user.display_name,
+                                                                   "password": "awaiting activation"})
+    return user
+
+
+def set_active(user: User, active: bool, by, *, reason: str = "") -> bool:
+    """Enable or disable a log-in; disabling ends its sessions. False when nothing changed. Flushes."""
+    if user.active == active:
+        return False
+    user.active = active
+    if not active:
+        end_sessions(user)
+    db.session.flush()
+    audit.record(by, "user.enable" if active else "user.disable", user, summary=user.username,
+                 before={"active": not active}, after={"active": active, "reason": reason})
+    return True
+
+
+def login_candidates(typed: str) -> set[str]:
+    """Every username the name typed at log-in may mean: the username itself and whatever the
+    packages above contribute to "login_names" (the registry: the worker whose phone it is)."""
+    name = throttle.login_name(typed)
+    found = {name} if find_user(name) is not None else set()
+    for resolve in contributions("login_names"):
+        found.update(resolve(name))
+    return found
+
+
+def resolve_login(typed: str) -> str | None:
+    """The one username ``typed`` signs into, or None when it means no account or several
+    (a phone shared by two workers, or equal to another person's username: refused, not guessed)."""
+    candidates = login_candidates(typed)
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
 def open_login_attempt(username: str, address: str) -> int:
     """Count a log-in attempt before its password is checked; returns seconds to wait (0: go on).
 
@@ -61,28 +118,38 @@ def open_login_attempt(username: str, address: str) -> int:
     being checked. On PostgreSQL a per-account advisory lock makes the count and the insert one
     step. Flushes.
     """
-    name = throttle.login_name(username)
+    # Counted under the name typed and under the account it resolves to, so guessing a worker's
+    # password through his phone and through his worker number shares one budget.
+    names = sorted({throttle.login_name(username), resolve_login(username) or throttle.login_name(username)})
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "login:" + name})
-    wait = throttle.wait_seconds(name, address)
+        for name in names:
+            db.session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": "login:" + name})
+    wait = max(throttle.wait_seconds(name, address) for name in names)
     if wait:
         return wait
-    throttle.record_failure(name, address)
+    for name in names:
+        throttle.record_failure(name, address)
     return 0
 
 
 def check_credentials(username: str, password: str) -> User | None:
-    """The active user with this username and password, or None. Reads only (and slowly)."""
-    user = find_user(throttle.login_name(username))
-    # Verify against a dummy hash for unknown users, so timing does not reveal who exists.
-    valid = verify_password(user.password_hash if user else dummy_hash(), password)
+    """The active user with this username (or phone) and password, or None. Reads only (and slowly)."""
+    resolved = resolve_login(username)
+    user = find_user(resolved) if resolved else None
+    # Verify against a dummy hash for unknown users and accounts awaiting activation, so timing
+    # does not reveal who exists.
+    usable = user is not None and has_usable_password(user)
+    valid = verify_password(user.password_hash if usable else dummy_hash(), password) and usable
     return user if user is not None and valid and user.active else None
 
 
-def complete_login(user: User, address: str) -> None:
-    """Clear this address's failures on the account (the attempt that just succeeded among them)
-    and log the log-in, whose address makes it a known one for the throttle. Flushes."""
+def complete_login(user: User, address: str, typed: str = "") -> None:
+    """Clear this address's failures on the account and on the name typed (the attempt that just
+    succeeded among them) and log the log-in, whose address makes it a known one for the throttle.
+    Flushes."""
     throttle.clear_failures(user.username, address)
+    if typed:
+        throttle.clear_failures(typed, address)
     user.last_login_at = utcnow()
     audit.record(user, "user.login", user, summary=user.username)
 

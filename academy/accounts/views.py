@@ -56,7 +56,7 @@ def login():
         flash(_("Wrong username or password."), "danger")
         return render_template("accounts/login.html", form=form, providers=queries.login_providers()), 401
     user = db.session.get(User, user_id)
-    operations.complete_login(user, address)
+    operations.complete_login(user, address, form.username.data)
     sessions.start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 

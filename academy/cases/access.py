@@ -11,6 +11,7 @@ from academy.cases.models import Case, CaseTask, Level, Patrol
 from academy.cases.people import department_ids_of, grids_of
 from academy.cases.sql import rare
 from academy.permissions import Role, area_scopes, has_role, in_scope, scope_clause
+from academy.registry.models import WorkerStatus
 from academy.registry.queries import worker_of_user
 
 AREA_ROLES = (Role.DISPATCHER, Role.VIEWER)
@@ -19,6 +20,16 @@ AREA_ROLES = (Role.DISPATCHER, Role.VIEWER)
 def _own_grid_ids(user) -> set[int]:
     """The grids ``user`` holds today as a grid worker (none when he is no worker)."""
     return {grid.id for grid in grids_of(worker_of_user(user))}
+
+
+# A suspended worker keeps learning but does no case work; an exited one has no log-in at all.
+NO_CASE_WORK = (WorkerStatus.SUSPENDED, WorkerStatus.EXITED)
+
+
+def can_do_case_work(user) -> bool:
+    """False for a grid worker who is suspended (or exited): he may not report or handle cases."""
+    worker = worker_of_user(user)
+    return worker is None or worker.status not in NO_CASE_WORK
 
 
 def visible_clause(user):
@@ -61,7 +72,7 @@ def can_handle(user, task: CaseTask) -> bool:
     if has_role(user, Role.ADMIN):
         return True
     if task.level == Level.SELF:
-        return task.handler_user_id == user.id
+        return task.handler_user_id == user.id and can_do_case_work(user)
     if task.level == Level.DEPARTMENT:
         return task.department_id in department_ids_of(user)
     return in_scope(user, task.area_code, Role.DISPATCHER)
@@ -71,7 +82,7 @@ def can_verify(user, case: Case) -> bool:
     """On-site verification: the grid's worker or the street staff (dispatchers in scope)."""
     if can_dispatch(user, case):
         return True
-    return case.grid_id is not None and case.grid_id in _own_grid_ids(user)
+    return case.grid_id is not None and case.grid_id in _own_grid_ids(user) and can_do_case_work(user)
 
 def can_end_patrol(user, patrol: Patrol) -> bool:
     """A patrol is ended by the worker who walks it."""

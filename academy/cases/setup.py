@@ -16,6 +16,8 @@ from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
 from academy.permissions import Role
+from academy.registry.signals import staff_account_created
+from academy.signals import connect
 
 
 @click.command("open311-key")
@@ -43,6 +45,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("cases.board", _l("Supervision board"), (Role.DISPATCHER, Role.VIEWER)), order=310)
     contribute(app, "nav", NavItem("cases.fieldwork", _l("Patrols and visits"), (Role.TRAINEE,)), order=320)
     contribute(app, "nav", NavItem("cases.categories", _l("Case categories"), (Role.ADMIN,)), order=930)
+    connect(app, staff_account_created, operations.join_department)
     for command in (open311_key, cases_escalate):
         if command.name not in academy_cli.commands:
             academy_cli.add_command(command)

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.registry import idnumbers, labels
@@ -199,7 +199,16 @@ class DepartmentEditForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Workbook or CSV file"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["xlsx", "csv"], _l("Upload a .xlsx or .csv file."))])
+    create_logins = BooleanField(_l("Create log-ins for new workers"),
+                                 description=_l("Each worker this file adds gets a log-in (username: the worker number), "
+                                                "to be activated with an activation letter."))
     submit = SubmitField(_l("Check and import"))
+
+
+class StaffImportForm(FlaskForm):
+    file = FileField(_l("Staff workbook"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["xlsx"], _l("Upload a .xlsx workbook."))])
+    submit = SubmitField(_l("Check and create log-ins"))
 
 
 class ConfirmForm(FlaskForm):
@@ -224,3 +233,19 @@ class ListFilterForm(FlaskForm):
         self.kind.choices = [("", _l("All kinds"))] + labels.choices(GridKind)
         self.state.choices = [("active", _l("In force")), ("ended", _l("Ended")), ("all", _l("All"))]
         self.status.choices = [("", _l("All statuses"))] + labels.choices(WorkerStatus)
+
+
+class WorkerAccountsForm(FlaskForm):
+    """"Create log-ins for these workers": an area of the HR's own and a status, then a confirmation
+    that says how many (``confirmed`` is set by the confirmation's button)."""
+
+    area = SelectField(_l("Area"), choices=[], validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
+    confirmed = HiddenField(default="")
+    submit = SubmitField(_l("Count the workers"))
+
+    def __init__(self, area_options: list[tuple[str, str]], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.area.choices = area_options
+        self.status.choices = [("", _l("All statuses"))] + [
+            choice for choice in labels.choices(WorkerStatus) if choice[0] != WorkerStatus.EXITED.value]

@@ -32,13 +32,13 @@ def upload_folder() -> Path:
 
 @job_handler(IMPORT_JOB)
 def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None = None,
-               scopes: list[str] | None = None) -> dict:
+               scopes: list[str] | None = None, create_logins: bool = False) -> dict:
     """Import a stored upload; a file with problems writes nothing and yields a problem report."""
     path = upload_folder() / Path(stored).name  # only a bare name from the params, never a path
     by = db.session.get(User, user_id) if user_id else None
     try:
         result = import_registry(filename, path.read_bytes(), by, progress=ctx.progress, scopes=scopes,
-                                 before_writes=ctx.begin_writes)
+                                 before_writes=ctx.begin_writes, create_logins=bool(create_logins))
     except FileProblem as error:
         return {"message": str(error), "ok": False}
     finally:

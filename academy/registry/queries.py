@@ -75,6 +75,14 @@ def workers_query(scopes, *, search: str = "", status: str = ""):
     return query
 
 
+def workers_for_accounts(area_code: str, status: WorkerStatus | None = None) -> list[Worker]:
+    """The workers of ``area_code`` and below (with ``status`` when given) that have no log-in yet
+    and have not exited: those "create accounts for these workers" would give one."""
+    query = workers_query([area_code], status=status.value if status else "").where(
+        Worker.user_id.is_(None), Worker.status != WorkerStatus.EXITED)
+    return list(db.session.scalars(query))
+
+
 def assignments_query(scopes, *, day: date | None = None, current_only: bool = True):
     query = (sa.select(Assignment).join(Grid, Assignment.grid_id == Grid.id)
              .where(scope_clause(Grid.code, scopes)).order_by(Grid.code, Assignment.starts_on))

@@ -6,5 +6,14 @@ A worker moved along the lifecycle table (joined, in training, on duty, suspende
 
 Sent by ``registry.operations.change_status`` after every step, with ``worker``, ``before`` (the
 status left, None for a new worker), ``after`` and ``by`` (the acting user, or None).
-Received by certificates, which suspend a worker's certificates when he is suspended or exits and
+Received by the registry's own ``operations.logins.follow_status`` (an exit disables the worker's
+log-in, a return enables it) and by certificates, which suspend a worker's certificates when he is suspended or exits and
 restore them when he returns.""")
+
+staff_account_created = SIGNALS.signal("staff-account-created", doc="""\
+A staff log-in was created by the staff import (HR, instructor, dispatcher, department handler, viewer).
+
+Sent by ``registry.operations.import_staff`` for each account, with ``user``, ``department`` (the
+``Department`` a department handler acts for, else None) and ``by``. Received by the cases'
+``operations.admin.join_department``, which makes the department handler a member of his department
+(membership lives with the cases, above the registry).""")

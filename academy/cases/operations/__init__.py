@@ -3,6 +3,7 @@ logs a case event and an audit entry, and flushes. The caller commits once."""
 from academy.cases.operations.admin import (  # noqa: F401
     add_department_member,
     create_api_client,
+    join_department,
     key_hash,
     remove_department_member,
     remove_holiday,

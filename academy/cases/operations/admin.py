@@ -86,6 +86,13 @@ def add_department_member(by, user, department) -> DepartmentMember:
     return member
 
 
+def join_department(_app, *, user, department, by) -> None:
+    """``staff_account_created`` receiver: a department handler from the staff import acts for his
+    department from the start. Other staff come without a department and are left alone."""
+    if department is not None:
+        add_department_member(by, user, department)
+
+
 def remove_department_member(by, member: DepartmentMember) -> None:
     audit.record(by, "case_department_member.remove", member, summary=str(member.user_id))
     db.session.delete(member)

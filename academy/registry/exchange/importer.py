@@ -31,6 +31,7 @@ from academy.registry.models import (
 )
 from academy.registry.operations.areas import level_of_code
 from academy.registry.operations.assignments import sync_held_assignments
+from academy.registry.operations.logins import AccountCounts, create_worker_accounts
 from academy.registry.operations.workers import NUMBER_SERIES, id_number_columns, worker_number
 
 GRID_KEYS = ("name", "kind", "unit_type", "households", "residents", "boundary_east", "boundary_south",
@@ -46,6 +47,8 @@ class ImportResult:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    new_workers: list[Worker] = field(default_factory=list, repr=False)
+    accounts: AccountCounts | None = None  # set when the import was asked to create log-ins
 
     @property
     def ok(self) -> bool:
@@ -54,14 +57,18 @@ class ImportResult:
     def summary(self) -> str:
         if not self.ok:
             return _("%(n)d problems found; nothing was imported.", n=self.problem_count)
-        return _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+        text = _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
                  created=sum(self.created.values()), updated=sum(self.updated.values()),
                  unchanged=sum(self.unchanged.values()))
+        if self.accounts is not None:
+            text += " " + _("Log-ins for new workers: %(summary)s.", summary=self.accounts.summary())
+        return text
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "message": self.summary(), "problem_count": self.problem_count,
                 "problems": [vars(p) for p in self.problems], "created": dict(self.created),
-                "updated": dict(self.updated), "unchanged": dict(self.unchanged)}
+                "updated": dict(self.updated), "unchanged": dict(self.unchanged),
+                "logins_created": self.accounts.created if self.accounts is not None else None}
 
 
 def count_rows(filename: str, data: bytes) -> int:
@@ -69,12 +76,15 @@ def count_rows(filename: str, data: bytes) -> int:
 
 
 def import_registry(filename: str, data: bytes, by, progress: Callable[[float, str], None] | None = None,
-                    scopes: list[str] | None = None, before_writes: Callable[[], None] | None = None) -> ImportResult:
+                    scopes: list[str] | None = None, before_writes: Callable[[], None] | None = None,
+                    create_logins: bool = False) -> ImportResult:
     """Read, validate and (when every row is valid) write a registry file. Flushes, never commits.
 
     ``scopes`` are the importer's edit scopes: rows outside them are problems. Raises
     ``FileProblem`` when the file cannot be read at all. ``before_writes`` is called between the
-    validation and the first write (a job opens its write transaction there).
+    validation and the first write (a job opens its write transaction there). ``create_logins``
+    gives the workers this import created a log-in each, in the same transaction, so a failure
+    there leaves the import unwritten too; workers that existed before are left alone.
     """
     progress = progress or (lambda _percent, _message="": None)
     sheets = read_upload(filename, data)
@@ -93,6 +103,9 @@ def import_registry(filename: str, data: bytes, by, progress: Callable[[float, s
     progress(80, _("Writing assignments"))
     _apply_assignments(v, by, result)
     db.session.flush()
+    if create_logins:
+        progress(90, _("Creating log-ins"))
+        result.accounts = create_worker_accounts(result.new_workers, by)
     audit.record(by, "registry.import", None, summary=f"{display_name(filename)}: {result.summary()}"[:500],
                  after={"created": dict(result.created), "updated": dict(result.updated)})
     progress(100, result.summary())
@@ -163,6 +176,7 @@ def _apply_workers(v: Validation, by, result: ImportResult) -> None:
                                                         reason=_("Imported"), by_id=by_id))
         db.session.add(worker)
         v.db_workers[key] = worker
+        result.new_workers.append(worker)
         result.created["workers"] += 1
     db.session.flush()
 

@@ -26,7 +26,8 @@ TRANSITIONS: dict[WorkerStatus, set[WorkerStatus]] = {
     WorkerStatus.IN_TRAINING: {WorkerStatus.ON_DUTY, WorkerStatus.SUSPENDED, WorkerStatus.EXITED},
     WorkerStatus.ON_DUTY: {WorkerStatus.IN_TRAINING, WorkerStatus.SUSPENDED, WorkerStatus.EXITED},
     WorkerStatus.SUSPENDED: {WorkerStatus.IN_TRAINING, WorkerStatus.ON_DUTY, WorkerStatus.EXITED},
-    WorkerStatus.EXITED: set(),
+    # A return (rehire) starts in training: back on duty only through a valid qualification again.
+    WorkerStatus.EXITED: {WorkerStatus.IN_TRAINING},
 }
 # What HR may choose by hand; on duty is granted by put_on_duty, exit by exit_worker.
 MANUAL_STATUSES = (WorkerStatus.IN_TRAINING, WorkerStatus.SUSPENDED)
@@ -114,6 +115,8 @@ def change_status(worker: Worker, to_status: WorkerStatus, by, reason: str = "")
     db.session.add(change)
     before = worker.status
     worker.status = to_status
+    if before == WorkerStatus.EXITED:
+        worker.exited_on, worker.exit_reason = None, ""  # the exit stays in the status history
     db.session.flush()
     audit.record(by, "worker.status", worker, summary=f"{worker.number}: {before.value} -> {to_status.value}",
                  before={"status": before}, after={"status": to_status, "reason": reason})

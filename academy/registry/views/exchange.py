@@ -41,9 +41,10 @@ def import_page():
         stored = f"{uuid.uuid4().hex}{'.xlsx' if filename.lower().endswith('.xlsx') else '.csv'}"
         write_file(upload_folder() / stored, data)
         job = enqueue_job(IMPORT_JOB, {"stored": stored, "filename": filename[:200], "user_id": current_user.id,
-                                       "scopes": edit_scopes()}, by=current_user)
+                                       "scopes": edit_scopes(), "create_logins": form.create_logins.data},
+                          by=current_user)
         return redirect(url_for("web.job_page", job_id=job.id))
-    result = import_registry(filename, data, current_user, scopes=edit_scopes())
+    result = import_registry(filename, data, current_user, scopes=edit_scopes(), create_logins=form.create_logins.data)
     if not result.ok:
         discard_changes()  # nothing of a file with problems is kept, and the page shows the registry as it was
         return _page(form, result=result, status=400)

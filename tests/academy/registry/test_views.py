@@ -160,7 +160,9 @@ def test_status_change_and_exit_through_the_page(client, make_user, make_worker)
                      token_from=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(Worker, worker.id).status.value == "exited"
-    assert post_form(client, f"{page}/status", {"status": "in_training", "reason": "x"}, token_from=page).status_code == 400
+    assert post_form(client, f"{page}/status", {"status": "suspended", "reason": "x"}, token_from=page).status_code == 400
+    # A return (rehire) goes into training only.
+    assert post_form(client, f"{page}/status", {"status": "in_training", "reason": "返聘"}, token_from=page).status_code == 302
 
 
 def test_exports_neutralise_formulas_and_mask_id_numbers(client, make_user, make_worker):

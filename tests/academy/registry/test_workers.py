@@ -87,7 +87,7 @@ def test_status_changes_follow_the_table_and_are_logged(community, hr_user):
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "worker.status")) == 3
 
 
-def test_an_exited_worker_goes_nowhere_and_cannot_be_assigned(community, hr_user, make_grid):
+def test_an_exited_worker_returns_only_into_training_and_cannot_be_assigned(community, hr_user, make_grid):
     worker, grid = record(community, hr_user), make_grid("320102002001")
     assignment = ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=date(2024, 3, 1))
     ops.exit_worker(worker, hr_user, on=date.today(), reason="辞职")
@@ -95,8 +95,9 @@ def test_an_exited_worker_goes_nowhere_and_cannot_be_assigned(community, hr_user
     assert assignment.ends_on == date.today()
     with pytest.raises(ops.RegistryError):
         ops.put_on_duty(worker, hr_user, "x")
-    with pytest.raises(ops.RegistryError):
-        ops.change_status(worker, WorkerStatus.IN_TRAINING, hr_user)
+    for status in (WorkerStatus.SUSPENDED, WorkerStatus.RECRUITED):
+        with pytest.raises(ops.RegistryError):
+            ops.change_status(worker, status, hr_user)
     with pytest.raises(ops.RegistryError, match="exited"):
         ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=date.today())
 
