@@ -42,7 +42,7 @@ def _too_many_attempts(template: str, form, wait: int):
     return render_template(template, form=form), 429, {"Retry-After": str(wait)}
 
 
-def _start_session(user: User) -> None:
+def start_session(user: User) -> None:
     """Replace the anonymous session with a fresh one for ``user`` (new cookie, new CSRF token)."""
     kept = {key: session[key] for key in SURVIVES_LOGIN if key in session}
     session.clear()
@@ -72,7 +72,7 @@ def login():
         return render_template("accounts/login.html", form=form), 401
     user = db.session.get(User, user_id)
     operations.complete_login(user, address)
-    _start_session(user)
+    start_session(user)
     return redirect(safe_next(form.next.data, url_for("web.home")))
 
 
