@@ -61,7 +61,7 @@ def write_letters(docs: Sequence[LetterDocument], merged: Path, archive: Path,
     """The merged PDF at ``merged`` and a .zip of single letters at ``archive``; returns the count."""
     docs, static = list(docs), current_app.static_folder
     jobs = ((_document_html(chunk), static) for chunk in chunks(docs, CHUNK))
-    partial_zip = Path(archive).with_suffix(".partial")
+    partial_zip = Path(archive).with_name(Path(archive).name + ".partial")  # not letters.partial: the merged PDF's
     with tempfile.TemporaryDirectory(dir=Path(merged).parent, prefix=".letters-") as folder, \
             zipfile.ZipFile(partial_zip, "w", compression=zipfile.ZIP_STORED) as bundle:
         parts, done = [], 0
