@@ -9,7 +9,7 @@ export FLASK_APP := wsgi.py
 # qpdf and poppler's pdftotext to check and read back the PDFs in the tests.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql-client \
 	qpdf poppler-utils
-# The certificates' GB2312 face, made once from Noto Serif CJK SC (courses/certificates/fonts.py).
+# The certificates' GB2312 face, made once from Noto Serif CJK SC (academy/fonts.py).
 CERTIFICATE_FACE := .cache/fonts/GridAcademySerif-GB2312.ttf
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/academy_test
 
@@ -45,7 +45,7 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 $(CERTIFICATE_FACE): | $(BIN)/.installed
-	$(BIN)/python -m courses.certificates.fonts
+	$(BIN)/python -m academy.fonts
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d academy/translations >/dev/null

@@ -122,6 +122,7 @@ def _load_user(user_id: str):
 def _register_packages(app: Flask) -> None:
     # The composition root: the packages import ``academy`` first, so it imports them only here.
     import academy.accounts.setup
+    import academy.activation.setup
     import academy.cases.setup
     import academy.indicators.setup
     import academy.oidc.setup
@@ -133,6 +134,7 @@ def _register_packages(app: Flask) -> None:
     app.register_blueprint(web_bp)
     academy.accounts.setup.init_app(app)
     academy.registry.setup.init_app(app)
+    academy.activation.setup.init_app(app)
     academy.oidc.setup.init_app(app)
     academy.cases.setup.init_app(app)
     academy.indicators.setup.init_app(app)

@@ -65,6 +65,18 @@ class Config:
         self.OIDC_WORKER_NUMBER_CLAIM = _env("OIDC_WORKER_NUMBER_CLAIM", "worker_number")
         self.OIDC_ID_NUMBER_CLAIM = _env("OIDC_ID_NUMBER_CLAIM", "id_number")
         self.RATELIMIT_OIDC = _env("RATELIMIT_OIDC", "120/600")
+        # First sign-in and SMS resets (academy/activation): letters' codes live this many days; the
+        # SMS provider and its keys (academy/activation/sms.py); the public pages' limits per address.
+        self.ACTIVATION_DAYS = int(_env("ACTIVATION_DAYS", "30"))
+        self.SMS_PROVIDER = _env("SMS_PROVIDER", "outbox")
+        self.SMS_URL = _env("SMS_URL")
+        self.SMS_KEY_ID = _env("SMS_KEY_ID")
+        self.SMS_KEY_SECRET = _env("SMS_KEY_SECRET")
+        self.SMS_SIGN_NAME = _env("SMS_SIGN_NAME")
+        self.SMS_TEMPLATE = _env("SMS_TEMPLATE")
+        self.SMS_CODES_PER_HOUR = int(_env("SMS_CODES_PER_HOUR", "3"))
+        self.RATELIMIT_ACTIVATE = _env("RATELIMIT_ACTIVATE", "30/600")
+        self.RATELIMIT_PASSWORD_RESET = _env("RATELIMIT_PASSWORD_RESET", "20/3600")
         # Production runs behind HTTPS: cookies are never sent in clear, even when the proxy's
         # X-Forwarded-Proto is not passed on (ACADEMY_PROXY_COUNT left at 0).
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.ENV_NAME == "production"
@@ -105,6 +117,12 @@ class Config:
     # How often the web process looks for jobs nobody will run (jobs.recovery), and how long a
     # queued job still counts as "waiting" for de-duplication before it is taken as stuck.
     JOB_RECOVER_SECONDS = 60
+    # Tries of one code (activation) or one person's reset codes, whatever the address, per window.
+    RATELIMIT_ACTIVATE_CODE = "5/3600"
+    RATELIMIT_RESET_CHECK = "5/900"
+    # The reset request answers after at least this long, whether or not the number exists and
+    # whatever the SMS provider takes, so its timing does not tell who is registered.
+    RESET_ANSWER_SECONDS = 1.5
     JOB_QUEUE_TIMEOUT_SECONDS = 300
     JOB_RUNNER = "auto"  # RQ when ACADEMY_REDIS_URL is set, else a worker thread
     TESTING = False
@@ -121,6 +139,8 @@ class TestConfig(Config):
     # first request only: its recovery thread outlives the test, and waking during a later test it
     # would work in that test's session (the fixture puts it on db.session) and roll its savepoint back.
     JOB_RECOVER_SECONDS = 10 ** 7
+    # The reset request's floor (RESET_ANSWER_SECONDS) kept short: tests measure it, and walk the form often.
+    RESET_ANSWER_SECONDS = 0.3
     # Argon2 at full cost makes a test run crawl; the policy test checks production parameters.
     PASSWORD_HASH_FAST = True
 

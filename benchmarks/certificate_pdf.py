@@ -90,8 +90,8 @@ def main() -> int:
     if args.quick:
         args.batch, args.repeat = 100, 9
 
-    from academy import create_app
-    from courses.certificates import fonts, pdf
+    from academy import create_app, fonts
+    from courses.certificates import pdf
 
     app = create_app()
     with app.app_context():
@@ -113,7 +113,7 @@ def main() -> int:
         sampler.stop.set()
     growth = after_chunk[-1] - after_chunk[len(after_chunk) // 4] if len(after_chunk) > 3 else 0.0
     load = os.getloadavg()[0]
-    face = "GB2312 TrueType face" if fonts.face_path() else "full Noto face (run: python -m courses.certificates.fonts)"
+    face = "GB2312 TrueType face" if fonts.face_path() else "full Noto face (run: python -m academy.fonts)"
     ratio_met, batch_met = ratio <= TARGET_RATIO, batch_s * 1000 / args.batch < TARGET_BATCH_S
     say(f"font: {face}; load average {load:.1f}")
     say(f"single certificate, median of {args.repeat}: Chinese {zh_ms:.1f} ms, Latin {en_ms:.1f} ms, ratio {ratio:.2f} "

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from academy.activation import letters
+from academy.activation.models import AccessCode
 from academy.audit import AuditEntry, record
 from academy.extensions import db
 from academy.indicators.periods import current_month
@@ -55,8 +57,18 @@ def _registry_import() -> dict:
     return {"stored": "phases.csv", "filename": "grids.csv"}
 
 
+def _letters() -> dict:
+    worker = create_worker()
+    return {"worker_ids": [worker.id], "activate_url": "http://academy.test/activate"}
+
+
+def _letters_written() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(AccessCode.id))) == 1
+
+
 # What each kind is given, and what it must have written once done (read back in a fresh session).
 SAMPLES = {
+    letters.KIND: (_letters, lambda job: _letters_written() and job.result_path().exists()),
     batch.KIND: (_certificates, lambda job: (job.result_path() is not None and job.result_path().exists())),
     "indicators.refresh": (lambda: {"periods": [current_month().key]},
                            lambda job: current_month().key in job.message),

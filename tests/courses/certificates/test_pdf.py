@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from courses.certificates import fonts, pdf
+from academy import fonts
+from courses.certificates import pdf
 from courses.certificates.document import CertificateDocument
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
@@ -116,7 +117,7 @@ def test_the_certificate_face_is_made_and_covers_gb2312():
     from fontTools.ttLib import TTFont
 
     path = fonts.face_path()
-    assert path is not None, "run: python -m courses.certificates.fonts"
+    assert path is not None, "run: python -m academy.fonts"
     face = TTFont(str(path))
     assert face["name"].getDebugName(1) == fonts.FAMILY and "glyf" in face
     covered = set(face.getBestCmap())

@@ -1,4 +1,4 @@
-"""The certificate face: Noto Serif CJK SC cut down to GB2312 and turned into TrueType, made once.
+"""The PDF face (certificates, activation letters): Noto Serif CJK SC cut down to GB2312 and turned into TrueType, made once.
 
 Why: WeasyPrint subsets every embedded font per document with HarfBuzz, keeping glyph ids
 (``RETAIN_GIDS``). The system's Noto CJK is a CFF collection of 65,000 glyphs, so a Chinese
@@ -8,7 +8,7 @@ renumbered from 0 and with TrueType outlines (whose empty glyphs cost nothing in
 subset), brings a Chinese certificate to within 1.3x of a Latin one. Characters outside GB2312
 (rare name characters such as 堃, 玥, 䶮) fall back to the full Noto face, so they still print.
 
-The face is generated from the system font by ``python -m courses.certificates.fonts`` (``make
+The face is generated from the system font by ``python -m academy.fonts`` (``make
 setup`` runs it; about a minute) into ``ACADEMY_FONT_CACHE`` (default ``.cache/fonts`` in the
 project, not in git). Without it the renderer uses Noto directly: correct, only slower.
 """
@@ -123,7 +123,7 @@ def build_face(source: Path = SYSTEM_FACE, target: Path | None = None) -> Path:
 
 
 def main() -> int:
-    """``python -m courses.certificates.fonts [--force]``: make the face unless it exists."""
+    """``python -m academy.fonts [--force]``: make the face unless it exists."""
     if face_path() is not None and "--force" not in sys.argv:
         print(f"certificate face ready: {face_path()}")
         return 0

@@ -1,0 +1,86 @@
+"""HR's side: print activation letters for a selection of workers, follow the job, download the
+PDFs; print a new letter for one worker (HR's reset)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from academy.activation import letters, queries
+from academy.activation.forms import ConfirmForm, LettersForm
+from academy.activation.views import bp
+from academy.exports import send_stored
+from academy.jobs import Job, JobStatus, get_progress, job_folder
+from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.registry import access
+from academy.registry.models import Worker
+from academy.registry.queries import areas_in_scope
+from academy.web.cycle import on_refusal, refusal_redirects
+from academy.web.urls import public_url
+
+
+def _areas() -> list[tuple[str, str]]:
+    return [(a.code, f"{a.code} {a.full_name}") for a in areas_in_scope(access.edit_scopes(current_user))]
+
+
+def _page(form: LettersForm, status: int = 200):
+    jobs = queries.recent_letter_jobs(current_user, letters.KIND)
+    return render_template("activation/letters_new.html", form=form, jobs=jobs), status
+
+
+@bp.route("/activation/letters", methods=["GET", "POST"])
+@require_role(Role.HR)
+def letters_new():
+    form = LettersForm(_areas()) if request.method == "POST" else LettersForm(_areas(), request.args)
+    if request.method == "GET":
+        return _page(form)
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    workers = queries.letter_workers(access.edit_scopes(current_user), form.area_code.data or "", form.status.data or "")
+    on_refusal(lambda _error: _page(form, 400))
+    job = letters.request_letters(workers, current_user, activate_url=public_url("activation.activate"))
+    return redirect(url_for("activation.letters_job", job_id=job.id), 303)
+
+
+def _own_job(job_id: str) -> Job:
+    job = get_or_404(Job, job_id)
+    if job.kind != letters.KIND:
+        abort(404)
+    ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
+    return job
+
+
+@bp.get("/activation/letters/<job_id>")
+@require_role(Role.HR)
+def letters_job(job_id: str):
+    job = _own_job(job_id)
+    return render_template("activation/letters_job.html", job=job, progress=get_progress(job),
+                           count=len(job.params.get("worker_ids", [])))
+
+
+@bp.get("/activation/letters/<job_id>/<kind>")
+@require_role(Role.HR)
+def letters_file(job_id: str, kind: str):
+    job = _own_job(job_id)
+    name = letters.FILES.get(kind)
+    if name is None or job.status != JobStatus.DONE:
+        abort(404)
+    path = job_folder(job.id) / name
+    ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
+    if not path.is_file():
+        abort(404)
+    return send_stored(path, name)
+
+
+@bp.post("/activation/workers/<int:worker_id>/letter")
+@require_role(Role.HR)
+def worker_letter(worker_id: int):
+    """HR's reset: a new letter for one worker; printing it revokes his old code."""
+    worker = get_or_404(Worker, worker_id)
+    ensure(access.can_edit(current_user, worker.area.code))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    refusal_redirects(url_for("registry.worker", worker_id=worker.id))
+    job = letters.reset_by_hr(worker, current_user, activate_url=public_url("activation.activate"))
+    return redirect(url_for("activation.letters_job", job_id=job.id), 303)
