@@ -101,11 +101,19 @@ def db_session(request, app):
         try:
             yield db.session
         finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
-            app.extensions["academy.pending_jobs"].clear()
+            # Each step runs whatever the one before did: a failed test whose session cannot close
+            # cleanly must not leave the next tests on its session or its open transaction (which
+            # held its locks and stopped every later test on PostgreSQL, "database is locked" on SQLite).
+            try:
+                db.session.remove()
+            finally:
+                db.session = original
+                try:
+                    outer.rollback()
+                except Exception:
+                    connection.invalidate()  # its savepoints are beyond repair: the server ends the transaction
+                connection.close()
+                app.extensions["academy.pending_jobs"].clear()
 
 
 @pytest.fixture
