@@ -18,10 +18,10 @@ def demo_city(live_app):
 # What each demo role finds in the menu, in English: written out by hand, as a person checks it.
 REGISTRY_READ = ["Coverage", "Grids", "Grid workers", "Areas", "Departments"]
 EXPECTED_NAV = {
-    "admin": [*REGISTRY_READ, "Import", "My cases", "Supervision board", "Patrols and visits", "Performance",
+    "admin": [*REGISTRY_READ, "Import", "Activation letters", "My cases", "Supervision board", "Patrols and visits", "Performance",
               "Syllabus", "Courses", "Mandatory training", "Training statistics", "Trainer pool", "Exams",
               "Question bank", "Expert committee", "Certificates", "Users", "Audit log", "Case categories", "Assessment schemes"],
-    "hr": [*REGISTRY_READ, "Import", "Performance", "Syllabus", "Courses", "Mandatory training",
+    "hr": [*REGISTRY_READ, "Import", "Activation letters", "Performance", "Syllabus", "Courses", "Mandatory training",
            "Training statistics", "Trainer pool", "Certificates"],
     "instructor": ["Syllabus", "Courses", "Trainer pool", "Exams", "Question bank"],
     "trainee": ["My worker record", "My cases", "Patrols and visits", "Performance", "Syllabus", "Courses",
