@@ -9,10 +9,8 @@ from academy.contributions import NavItem, contribute
 from academy.permissions import Role
 from academy.registry import access, jobs, labels, models, queries, sections  # noqa: F401  (jobs, models: tables and the import job belong to every app)
 from academy.registry.cli import accounts_cli, import_registry_command
-from academy.registry.operations.logins import follow_status, usernames_for_phone
-from academy.registry.signals import worker_status_changed
+from academy.registry.operations.logins import usernames_for_phone
 from academy.registry.views import bp
-from academy.signals import connect
 
 
 def init_app(app: Flask) -> None:
@@ -30,8 +28,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "area_choices", queries.area_choices, order=10)
     contribute(app, "login_names", usernames_for_phone, order=10)
-    # The registry sends this signal itself; its log-in side lives apart from the lifecycle table.
-    connect(app, worker_status_changed, follow_status)
     academy_cli.add_command(import_registry_command)
     academy_cli.add_command(accounts_cli)
     app.jinja_env.filters["label"] = labels.label

@@ -35,6 +35,8 @@ NOT_SPREADSHEETS = {
     "cases.photo": "a photo a reporter uploaded",
     "lessons.file": "a lesson material, sent as the instructor uploaded it",
     "exams.stem_image": "an image shown in a question stem",
+    "activation.letters_file": "activation letters: PDFs, and a .zip of them",
+    "registry.staff_template": "the staff import's template: its headers and no data (written by academy.exports)",
 }
 EXPORTS = ("registry.import_template", "registry.export_list", "indicators.ranking", "enrollment.overdue_export",
            "exams.bank_export", "exams.results_xlsx", "exams.gradebook_xlsx", "certificates.batch_file",

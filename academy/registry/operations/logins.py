@@ -91,8 +91,8 @@ def _create_one(worker: Worker, by) -> User:
     return user
 
 
-def follow_status(_app, *, worker: Worker, before, after, by) -> None:
-    """``worker_status_changed`` receiver: the log-in follows the record. An exit disables it and
+def follow_status(worker: Worker, before, after, by) -> None:
+    """The log-in follows the record (``change_status`` calls this on every step). An exit disables it and
     ends its sessions; a return from exit enables it; a suspension keeps it open (learning goes
     on; the cases refuse case work). Each change is audited by ``set_active``."""
     if worker.user_id is None:

@@ -17,6 +17,7 @@ from academy.registry import idnumbers, labels
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, WorkerStatusChange
 from academy.registry.operations.areas import RegistryError
 from academy.registry.operations.assignments import sync_held_assignments
+from academy.registry.operations.logins import follow_status
 from academy.registry.signals import worker_status_changed
 from academy.signals import send
 
@@ -122,6 +123,7 @@ def change_status(worker: Worker, to_status: WorkerStatus, by, reason: str = "")
                  before={"status": before}, after={"status": to_status, "reason": reason})
     if to_status != WorkerStatus.EXITED:  # an exit ends the assignments instead (exit_worker)
         sync_held_assignments(worker, by, reason)
+    follow_status(worker, before, to_status, by)
     send(worker_status_changed, worker=worker, before=before, after=to_status, by=by)
     return change
 
