@@ -11,8 +11,9 @@ from academy.activation import letters, queries
 from academy.activation.forms import ConfirmForm, LettersForm
 from academy.activation.views import bp
 from academy.exports import send_stored
-from academy.jobs import Job, JobStatus, get_progress, job_folder
-from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.jobs import JobStatus, get_progress, job_folder
+from academy.jobs.access import own_job
+from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry import access
 from academy.registry.models import Worker
 from academy.registry.queries import areas_in_scope
@@ -43,18 +44,11 @@ def letters_new():
     return redirect(url_for("activation.letters_job", job_id=job.id), 303)
 
 
-def _own_job(job_id: str) -> Job:
-    job = get_or_404(Job, job_id)
-    if job.kind != letters.KIND:
-        abort(404)
-    ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
-    return job
-
 
 @bp.get("/activation/letters/<job_id>")
 @require_role(Role.HR)
 def letters_job(job_id: str):
-    job = _own_job(job_id)
+    job = own_job(job_id, letters.KIND)
     return render_template("activation/letters_job.html", job=job, progress=get_progress(job),
                            count=len(job.params.get("worker_ids", [])))
 
@@ -62,7 +56,7 @@ def letters_job(job_id: str):
 @bp.get("/activation/letters/<job_id>/<kind>")
 @require_role(Role.HR)
 def letters_file(job_id: str, kind: str):
-    job = _own_job(job_id)
+    job = own_job(job_id, letters.KIND)
     name = letters.FILES.get(kind)
     if name is None or job.status != JobStatus.DONE:
         abort(404)

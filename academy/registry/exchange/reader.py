@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -74,15 +73,18 @@ def read_csv(filename: str, data: bytes) -> SheetRows:
     return _sheet_rows(filename, rows, by_name=False)
 
 
-def read_xlsx(data: bytes) -> list[SheetRows]:
+def open_uploaded_workbook(data: bytes):
+    """The uploaded workbook, or FileProblem saying why it cannot be read (the registry and staff imports)."""
     try:
-        workbook = open_workbook(data)
+        return open_workbook(data)
     except UnsafeWorkbook as error:
         raise FileProblem(str(error)) from error
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+    except Exception as error:  # openpyxl raises many kinds on hostile XML, zip and cell data
         raise FileProblem(_("This is not an .xlsx workbook, or it is damaged.")) from error
-    except Exception as error:  # openpyxl raises many kinds on hostile XML
-        raise FileProblem(_("This is not an .xlsx workbook, or it is damaged.")) from error
+
+
+def read_xlsx(data: bytes) -> list[SheetRows]:
+    workbook = open_uploaded_workbook(data)
     sheets, total = [], 0
     try:
         for worksheet in workbook.worksheets:

@@ -8,7 +8,6 @@ returns the rows ready to create, or every problem with its row ("第 3 行：�
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -19,10 +18,9 @@ from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.exchange.cells import CellError, digits, text
-from academy.registry.exchange.reader import MAX_CELL, MAX_COLUMNS, FileProblem
+from academy.registry.exchange.reader import MAX_CELL, MAX_COLUMNS, FileProblem, open_uploaded_workbook
 from academy.registry.exchange.sheets import Column, Sheet, match_columns, normal
 from academy.registry.models import Area, Department
-from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from academy.web.textguard import text_problem
 
 STAFF = Sheet("staff", "工作人员", "Staff", (
@@ -67,14 +65,7 @@ def row_problem(row: int, message: str) -> str:
 
 def read_staff(data: bytes) -> list[tuple[int, dict]]:
     """The data rows of the workbook's first sheet as (row number, {column key: raw value})."""
-    try:
-        workbook = open_workbook(data)
-    except UnsafeWorkbook as error:
-        raise FileProblem(str(error)) from error
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise FileProblem(_("This is not an .xlsx workbook, or it is damaged.")) from error
-    except Exception as error:  # openpyxl raises many kinds on hostile XML
-        raise FileProblem(_("This is not an .xlsx workbook, or it is damaged.")) from error
+    workbook = open_uploaded_workbook(data)
     try:
         rows = []
         for count, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)):

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from academy.exports import send_stored
 from academy.jobs import Job, JobStatus, get_progress, job_folder
-from academy.permissions import Role, ensure, get_or_404, has_role, require_role
+from academy.jobs.access import own_job
+from academy.permissions import Role, ensure, require_role
 from academy.web.cycle import on_refusal
 from academy.web.urls import public_base
 from courses.certificates import batch, queries
@@ -41,18 +42,11 @@ def batch_new():
     return redirect(url_for("certificates.batch_page", job_id=job.id))
 
 
-def _own_batch(job_id: str) -> Job:
-    job = get_or_404(Job, job_id)
-    if job.kind != batch.KIND:
-        abort(404)
-    ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
-    return job
-
 
 @bp.get("/certificates/batches/<job_id>")
 @require_role(Role.HR)
 def batch_page(job_id: str):
-    job = _own_batch(job_id)
+    job = own_job(job_id, batch.KIND)
     return render_template("certificates/batch.html", job=job, progress=get_progress(job),
                            count=len(job.params.get("certificate_ids", [])), files=batch.FILES)
 
@@ -60,7 +54,7 @@ def batch_page(job_id: str):
 @bp.get("/certificates/batches/<job_id>/<kind>")
 @require_role(Role.HR)
 def batch_file(job_id: str, kind: str):
-    job = _own_batch(job_id)
+    job = own_job(job_id, batch.KIND)
     name = batch.FILES.get(kind)
     if name is None or job.status != JobStatus.DONE:
         abort(404)
