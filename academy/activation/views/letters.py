@@ -2,17 +2,15 @@
 PDFs; print a new letter for one worker (HR's reset)."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.activation import letters, queries
 from academy.activation.forms import ConfirmForm, LettersForm
 from academy.activation.views import bp
 from academy.exports import send_stored
-from academy.jobs import JobStatus, get_progress, job_folder
-from academy.jobs.access import own_job
+from academy.jobs import get_progress
+from academy.jobs.access import finished_job_file, own_job
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry import access
 from academy.registry.models import Worker
@@ -57,14 +55,7 @@ def letters_job(job_id: str):
 @require_role(Role.HR)
 def letters_file(job_id: str, kind: str):
     job = own_job(job_id, letters.KIND)
-    name = letters.FILES.get(kind)
-    if name is None or job.status != JobStatus.DONE:
-        abort(404)
-    path = job_folder(job.id) / name
-    ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
-    if not path.is_file():
-        abort(404)
-    return send_stored(path, name)
+    return send_stored(*finished_job_file(job, letters.FILES, kind))
 
 
 @bp.post("/activation/workers/<int:worker_id>/letter")

@@ -1,15 +1,13 @@
 """HR prints certificates in batches: choose, follow the job's progress bar, download the results."""
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from academy.exports import send_stored
-from academy.jobs import Job, JobStatus, get_progress, job_folder
-from academy.jobs.access import own_job
-from academy.permissions import Role, ensure, require_role
+from academy.jobs import Job, get_progress
+from academy.jobs.access import finished_job_file, own_job
+from academy.permissions import Role, require_role
 from academy.web.cycle import on_refusal
 from academy.web.urls import public_base
 from courses.certificates import batch, queries
@@ -55,11 +53,4 @@ def batch_page(job_id: str):
 @require_role(Role.HR)
 def batch_file(job_id: str, kind: str):
     job = own_job(job_id, batch.KIND)
-    name = batch.FILES.get(kind)
-    if name is None or job.status != JobStatus.DONE:
-        abort(404)
-    path = job_folder(job.id) / name
-    ensure(path.resolve().is_relative_to(Path(current_app.config["FILES_DIR"]).resolve()))
-    if not path.is_file():
-        abort(404)
-    return send_stored(path, name)
+    return send_stored(*finished_job_file(job, batch.FILES, kind))
