@@ -25,10 +25,11 @@ test: setup services db
 	@echo "== test suite on PostgreSQL ($(PG_TEST_URL)) =="
 	ACADEMY_TEST_DATABASE_URL=$(PG_TEST_URL) ACADEMY_TEST_REQUIRE_SERVICES=1 $(BIN)/python -m pytest
 
-setup: system $(BIN)/.installed translations $(CERTIFICATE_FACE)
+setup: system $(BIN)/.installed node_modules/.installed translations $(CERTIFICATE_FACE)
 
 system:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing system packages:$$missing"; \
@@ -42,6 +43,12 @@ system:
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# The front-end libraries the app serves under /vendor/ (academy/web/vendor.py), pinned with their
+# checksums in package-lock.json, from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(CERTIFICATE_FACE): | $(BIN)/.installed
@@ -72,4 +79,4 @@ bench: setup services
 	$(BIN)/python benchmarks/run_all.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .cache
+	rm -rf $(VENV) .pytest_cache .cache node_modules

@@ -20,7 +20,7 @@ from academy import audit, contributions, files, jobs
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
-from academy.web import cycle, errors, i18n, security, textguard, urls
+from academy.web import cycle, errors, i18n, security, textguard, urls, vendor
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     i18n.init_app(app)
     urls.init_app(app)
+    vendor.init_app(app)
     app.jinja_env.globals["public_url"] = urls.public_url  # absolute links in pages, never from Host
 
 

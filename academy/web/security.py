@@ -34,7 +34,7 @@ def add_security_headers(response):
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     # Pages carry personal data (names, phones, ID numbers, scores): never keep them in caches.
     # Only the app's own static files may be cached.
-    if not request.path.startswith(("/static/", "/bootstrap/static/")):
+    if not request.path.startswith(("/static/", "/bootstrap/static/", "/vendor/")):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -19,6 +19,7 @@ ACCESS = [
     Access("web.home", "/", everyone(200)),
     Access("web.health", "/healthz", everyone(200, anonymous=200)),
     Access("web.openapi", "/api/openapi.yaml", everyone(200, anonymous=200)),
+    Access("vendor.serve", "/vendor/echarts.min.js", everyone(200, anonymous=200)),
     Access("web.switch_language", "/language", everyone(302, anonymous=302), method="POST", data={"language": "en"}),
     Access("web.job_page", lambda w: f"/jobs/{w['job'].id}", {"admin": 200, "hr": 200}),
     Access("web.job_status", lambda w: f"/jobs/{w['job'].id}/status.json", {"admin": 200, "hr": 200}),
