@@ -26,7 +26,7 @@ from academy.signals import send
 from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.exams import queries
-from courses.exams.grading import CENT, QuestionType, grade
+from courses.exams.grading import CENT, QuestionType, grade, matches_of
 from courses.exams.models import (
     Attempt,
     AttemptItem,
@@ -98,7 +98,12 @@ def _draw(exam: Exam, rng: random.Random, pools: list[list] | None = None) -> li
 
 
 def option_order(exam: Exam, question, rng: random.Random) -> list[str]:
-    """The original option letters in the order this attempt shows them (shuffled if the exam says so)."""
+    """The original option letters in the order this attempt shows them (shuffled if the exam says so);
+    a matching question's matches are always shuffled, and the order kept with the attempt."""
+    if question.type is QuestionType.MATCHING:
+        order = [chr(65 + i) for i in range(len(matches_of(question.correct, question.options)))]
+        rng.shuffle(order)
+        return order
     order = [chr(65 + i) for i in range(len(question.options))]
     if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         rng.shuffle(order)

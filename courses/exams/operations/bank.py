@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 MAX_IMPORT_ROWS = 2000
 MAX_TAGS = 10
-FIELDS = ["stem", "options", "correct", "explanation", "rubric", "difficulty", "tags", "unit_id", "partial_credit",
-          "case_sensitive", "width_sensitive"]
+FIELDS = ["title", "stem", "options", "correct", "weights", "answer_feedback", "units", "explanation", "rubric",
+          "difficulty", "tags", "unit_id", "partial_credit", "case_sensitive", "width_sensitive"]
 
 
 class BankError(DomainError):
@@ -37,7 +37,9 @@ class BankError(DomainError):
 
 def _check(values: dict) -> None:
     parsed = ParsedQuestion(type=values["type"], stem=values["stem"], options=list(values["options"]),
-                            correct=tuple(values["correct"]), explanation=values.get("explanation", ""))
+                            correct=tuple(values["correct"]), explanation=values.get("explanation", ""),
+                            title=values["title"], weights=values["weights"], feedback=values["answer_feedback"],
+                            units=values["units"])
     problems = check_question(parsed)
     if problems:
         raise BankError(str(problems[0][1]))
@@ -58,12 +60,18 @@ def _missing_message(missing: list[str]) -> str:
 def _normalised(values: dict) -> dict:
     kind = QuestionType(values["type"])
     values = dict(values, type=kind)
-    if kind is QuestionType.FILL_BLANK:
+    if kind in (QuestionType.FILL_BLANK, QuestionType.MATCHING):
         values["correct"] = [list(blank) for blank in values["correct"]]
+    elif kind is QuestionType.NUMERICAL:
+        values["correct"] = [dict(answer) for answer in values["correct"]]
     else:
         values["correct"] = list(values["correct"])
-    if kind not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if kind not in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATCHING):
         values["options"] = []
+    values["title"] = (values.get("title") or "").strip()
+    values["weights"] = [[str(w) for w in b] if isinstance(b, (list, tuple)) else str(b) for b in values.get("weights") or []]
+    values["answer_feedback"] = [list(f) if isinstance(f, (list, tuple)) else f for f in values.get("answer_feedback") or []]
+    values["units"] = [[str(u), str(m)] for u, m in values.get("units") or []] if kind is QuestionType.NUMERICAL else []
     values.setdefault("partial_credit", PartialCredit.ALL_OR_NOTHING)
     values["tags"] = [t.strip()[:30] for t in values.get("tags") or [] if t.strip()]
     return values
@@ -191,8 +199,8 @@ def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus
     for parsed in questions:
         unit = units.get(parsed.unit_code)
         question = create_question(
-            by, type=parsed.type, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
-            explanation=parsed.explanation, difficulty=parsed.difficulty, unit_id=unit.id if unit else None,
+            by, type=parsed.type, title=parsed.title, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
+            weights=parsed.weights, answer_feedback=parsed.feedback, units=parsed.units, explanation=parsed.explanation, difficulty=parsed.difficulty, unit_id=unit.id if unit else None,
             partial_credit=parsed.partial_credit, tags=[], rubric="")
         question.status = status
         created.append(question)
@@ -202,11 +210,14 @@ def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus
 
 
 def to_parsed(question: Question) -> ParsedQuestion:
-    correct = tuple(tuple(b) for b in question.correct) if question.type is QuestionType.FILL_BLANK else tuple(question.correct)
+    """A bank question as the formats write it (its answer key exactly as stored)."""
+    key = question.answer_key()
+    correct = tuple(dict(a) for a in key.correct) if question.type is QuestionType.NUMERICAL else key.correct
     return ParsedQuestion(type=question.type, stem=question.stem, options=list(question.options), correct=correct,
                           explanation=question.explanation, difficulty=question.difficulty,
-                          unit_code=question.unit.code if question.unit else "", title=f"Q{question.family_id}",
-                          partial_credit=question.partial_credit)
+                          unit_code=question.unit.code if question.unit else "", title=question.title,
+                          partial_credit=question.partial_credit, weights=list(question.weights),
+                          feedback=list(question.answer_feedback), units=[list(u) for u in question.units])
 
 
 def export_xlsx(questions: list[Question]) -> bytes:

@@ -12,6 +12,7 @@ from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
+from courses.exams.formats import numeric_text
 from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
@@ -42,7 +43,9 @@ def bank():
 
 
 def _values(form: QuestionForm) -> dict:
-    return dict(type=QuestionType(form.type.data), stem=form.stem.data, options=form.options(), correct=form.correct(),
+    return dict(type=QuestionType(form.type.data), title=form.title.data or "", stem=form.stem.data, options=form.options(),
+                correct=form.correct(), weights=form.answer_weights(), answer_feedback=form.feedback_lines(),
+                units=form.unit_pairs(),
                 partial_credit=form.partial_credit.data, case_sensitive=form.case_sensitive.data,
                 width_sensitive=form.width_sensitive.data, explanation=form.explanation.data or "",
                 rubric=form.rubric.data or "", unit_id=form.unit_id.data or None, difficulty=form.difficulty.data,
@@ -55,8 +58,19 @@ def _fill(form: QuestionForm, question: Question) -> None:
         getattr(form, f"option_{'abcdef'[index]}").data = option
     if question.type is QuestionType.FILL_BLANK:
         form.answer.data = ";".join("|".join(b) for b in question.correct)
+    elif question.type is QuestionType.NUMERICAL:
+        form.answer.data = "|".join(numeric_text(a) for a in question.correct)
+    elif question.type is QuestionType.MATCHING:
+        form.pairs.data = "\n".join([f"{item} -> {match}" for item, match in question.correct]
+                                    + [f"-> {match}" for match in question.options])
     else:
         form.answer.data = "".join(question.correct)
+    flat = [w for group in question.weights for w in (group if isinstance(group, list) else [group])]
+    form.weights.data = ";".join(",".join(g) for g in question.weights) if question.type is QuestionType.FILL_BLANK \
+        else ",".join(flat)
+    form.answer_feedback.data = "\n".join(f for group in question.answer_feedback
+                                          for f in (group if isinstance(group, list) else [group]))
+    form.units.data = ", ".join(f"{unit}={multiplier}" for unit, multiplier in question.units)
     form.unit_id.data = question.unit_id or 0
     form.tags.data = ", ".join(question.tags or [])
     form.partial_credit.data = question.partial_credit.value
