@@ -4,13 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
 from courses.exams.formats import MAX_STEM, OPTION_LETTERS, numeric_answer
 from courses.exams.grading import QuestionType
 from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
+
+MAX_IMPORT_BASE64 = 24 * 1024 * 1024  # base64 of the largest upload the site accepts
 
 
 def _split(text: str | None, separator: str) -> list[str]:
@@ -117,9 +119,20 @@ class StatusForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Question file (.xlsx or GIFT .txt)"), validators=[FileRequired()])
-    activate = BooleanField(_l("Make the imported questions active"), default=True)
-    submit = SubmitField(_l("Import"))
+    """The upload: its questions are shown (``ImportConfirmForm``) before anything is written."""
+
+    file = FileField(_l("Question file (.xlsx, GIFT .txt)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check and preview"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """The previewed file again (base64), to be read once more and written; nothing is taken from the preview."""
+
+    content = HiddenField(validators=[DataRequired(), Length(max=MAX_IMPORT_BASE64)])
+    filename = HiddenField(validators=[DataRequired(), Length(max=200)])
+    activate = BooleanField(_l("Make the imported questions active"), default=False,
+                            description=_l("Off: they come in as drafts, to be checked and activated one by one."))
+    confirm = SubmitField(_l("Import these questions"))
 
 
 class StemImageForm(FlaskForm):

@@ -63,6 +63,14 @@ class Problem:
     message: str  # translated (a lazy string until shown)
 
 
+def place_label(question: ParsedQuestion):
+    """Where a question stands in its file, in the reader's language ("row 5", "第 12 行")."""
+    number = question.place.removeprefix("line ")
+    if not number.isdigit():
+        return question.place
+    return _l("row %(n)d", n=int(number)) if question.place.isdigit() else _l("line %(n)d", n=int(number))
+
+
 def numeric_answer(text: str) -> dict:
     """A numerical answer as written in GIFT and the question form: "low..high", "value:tolerance" or "value"."""
     text = text.strip()

@@ -33,7 +33,8 @@ _RESTORED = {"\ufdd0": "\\", "\ufdd1": ":", "\ufdd2": "#", "\ufdd3": "=", "\ufdd
              "\ufdd7": "\n"}
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(markdown|html|moodle|plain)\]")
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.M)
 BLANK = "_____"  # where a missing-word answer block stood, as Moodle writes it
 
 
@@ -60,7 +61,8 @@ def _formatted(text: str, default: str = "moodle") -> tuple[str, str]:
     kind = match.group(1) if match else default
     text = _restore(text[match.end():] if match else text)
     if kind == "plain":
-        text = _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+        text = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2),
+                                        _MARKDOWN_SPECIALS.sub(r"\\\1", text))
     return text, kind
 
 
@@ -106,7 +108,7 @@ def _choices(question: ParsedQuestion, block: str, fmt: str) -> None:
         right = [letter for letter, w in zip(letters, weights, strict=True) if parse_number(w) == 100]
         if len(right) > 1:
             raise Refusal(_l("A single-choice question has exactly one right option: several answers start with "
-                             "= (give the others a weight such as ~%%50%%, or make them all ~%%50%%)."))
+                             "= (give the others a weight such as ~%50%, or make them all ~%50%)."))
         question.correct = tuple(right)
         question.weights = [] if set(weights) <= {"0", "100"} else weights
     else:

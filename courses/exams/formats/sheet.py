@@ -3,7 +3,9 @@
 Columns: 题型 (type), 题干 (stem), 选项A..选项F (option A..F), 答案 (answer), 解析 (explanation),
 难度 (difficulty), 知识点 (unit code). Answers: option letters ("A", "ACD", "A,C", "A、C"),
 对/错 (or 正确/错误, √/×, T/F) for true/false, and for fill-in-the-blank the blanks separated by
-"；" or ";" with accepted alternatives separated by "|".
+"；" or ";" with accepted alternatives separated by "|"; numerical answers as "1822:1" (value:tolerance)
+or "3.141..3.142", several separated by "|"; matching pairs as "item->match" separated by "；".
+Weights, per-answer feedback and units have no column: GIFT and Moodle XML carry them.
 """
 from __future__ import annotations
 
@@ -12,7 +14,15 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from academy.web.textguard import text_problem
-from courses.exams.formats import OPTION_LETTERS, Difficulty, ParsedQuestion, Problem, check_question
+from courses.exams.formats import (
+    OPTION_LETTERS,
+    Difficulty,
+    ParsedQuestion,
+    Problem,
+    check_question,
+    numeric_answer,
+    numeric_text,
+)
 from courses.exams.grading import PartialCredit, QuestionType
 
 HEADERS = {
@@ -33,6 +43,8 @@ TYPE_WORDS = {
     QuestionType.TRUE_FALSE: ("判断题", "判断", "true_false", "true/false"),
     QuestionType.FILL_BLANK: ("填空题", "填空", "fill_blank", "fill"),
     QuestionType.ESSAY: ("简答题", "问答题", "论述题", "简答", "essay"),
+    QuestionType.NUMERICAL: ("数值题", "数值", "numerical"),
+    QuestionType.MATCHING: ("匹配题", "匹配", "matching"),
 }
 TRUE_WORDS = ("对", "正确", "√", "是", "t", "true", "y")
 FALSE_WORDS = ("错", "错误", "×", "否", "f", "false", "n")
@@ -72,6 +84,11 @@ def _answer(question: ParsedQuestion, raw: str) -> str | None:
     elif question.type is QuestionType.FILL_BLANK:
         blanks = [b for b in re.split(r"[;；]", raw) if b.strip()]
         question.correct = tuple(tuple(a.strip() for a in b.split("|") if a.strip()) for b in blanks)
+    elif question.type is QuestionType.NUMERICAL:
+        question.correct = tuple(numeric_answer(a) for a in raw.split("|") if a.strip())
+    elif question.type is QuestionType.MATCHING:
+        pairs = [p.partition("->") for p in re.split(r"[;；]", raw) if p.strip()]
+        question.correct = tuple((item.strip(), match.strip()) for item, _arrow, match in pairs)
     return None
 
 
@@ -112,6 +129,10 @@ def to_row(question: ParsedQuestion) -> list[str]:
         answer = "对" if question.correct == ("T",) else "错"
     elif question.type is QuestionType.FILL_BLANK:
         answer = "；".join("|".join(accepted) for accepted in question.correct)
+    elif question.type is QuestionType.NUMERICAL:
+        answer = "|".join(numeric_text(a) for a in question.correct)
+    elif question.type is QuestionType.MATCHING:
+        answer = "；".join(f"{item}->{match}" for item, match in question.correct)
     else:
         answer = "".join(question.correct)
     options = [question.options[i] if i < len(question.options) else "" for i in range(len(OPTION_LETTERS))]

@@ -18,7 +18,7 @@ from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams import queries
-from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
+from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, place_label, sheet
 from courses.exams.grading import PartialCredit, QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
@@ -154,7 +154,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
         problems.append(Problem("", "", _l("The file holds no questions.")))
     units = queries.units_by_code()
     for question in questions:
-        place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
+        place = place_label(question)
         if question.unit_code and question.unit_code not in units:
             problems.append(Problem(place, "知识点",
                                     _l("Unknown syllabus unit %(code)s.", code=question.unit_code[:20])))

@@ -2,6 +2,9 @@
 and the images stems show (uploaded here, served only to who may see a question showing them)."""
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,8 +15,8 @@ from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
-from courses.exams.formats import numeric_text
-from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageForm
+from courses.exams.formats import numeric_text, place_label
+from courses.exams.forms import ImportConfirmForm, ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
@@ -139,16 +142,32 @@ def question_status(question_id: int):
 @bp.route("/exams/bank/import", methods=["GET", "POST"])
 @require_role(Role.INSTRUCTOR)
 def bank_import():
-    form = ImportForm()
-    problems = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        questions, problems = read_file(upload.filename or "", upload.read())
+    """Upload, then a preview of every question as read (type, key, weights, feedback), then the import:
+    the confirmation sends the file again and it is read again, so nothing the page showed is trusted."""
+    form, confirm = ImportForm(), ImportConfirmForm(prefix="confirm")
+    problems, questions = [], []
+    if confirm.confirm.data and confirm.validate_on_submit():
+        try:
+            data = base64.b64decode(confirm.content.data, validate=True)
+        except binascii.Error:
+            abort(400)
+        questions, problems = read_file(confirm.filename.data, data)
         if not problems:
-            status = QuestionStatus.ACTIVE if form.activate.data else QuestionStatus.DRAFT
+            status = QuestionStatus.ACTIVE if confirm.activate.data else QuestionStatus.DRAFT
             created = import_questions(current_user, questions, status)
             flash(_("%(n)d questions imported.", n=len(created)), "success")
             return redirect(url_for("exams.bank"))
+    elif form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        questions, problems = read_file(upload.filename or "", data)
+        if not problems:
+            confirm.content.data, confirm.filename.data = base64.b64encode(data).decode(), upload.filename or ""
+            return render_template("exams/import_preview.html", confirm=confirm, questions=questions,
+                                   stem_of=render_markdown, place_of=place_label)
+    elif confirm.confirm.data:
+        abort(400)
+    if problems:
         flash(_("Nothing was imported: the file has %(n)d problems.", n=len(problems)), "danger")
     status = 400 if request.method == "POST" else 200
     return render_template("exams/import.html", form=form, problems=problems), status
