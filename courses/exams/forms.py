@@ -121,7 +121,7 @@ class StatusForm(FlaskForm):
 class ImportForm(FlaskForm):
     """The upload: its questions are shown (``ImportConfirmForm``) before anything is written."""
 
-    file = FileField(_l("Question file (.xlsx, GIFT .txt)"), validators=[FileRequired()])
+    file = FileField(_l("Question file (.xlsx, Word .docx, Moodle XML .xml, GIFT .txt)"), validators=[FileRequired()])
     submit = SubmitField(_l("Check and preview"))
 
 

@@ -72,7 +72,12 @@ class Question(db.Model):
     case_sensitive: Mapped[bool] = mapped_column(default=False)
     width_sensitive: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
-    rubric: Mapped[str] = mapped_column(sa.Text, default="")
+    rubric: Mapped[str] = mapped_column(sa.Text, default="")  # essays: what graders look for, the reference answer
+    # The points an exam gives the question unless its rule says otherwise (分值, Moodle's defaultgrade);
+    # empty: the rule's points alone.
+    points: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    # Whether an attempt may show the options or matches in another order (with the exam's own switch).
+    shuffle_answers: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("syllabus_units.id"), index=True)
     difficulty: Mapped[str] = mapped_column(sa.String(10), default="medium", index=True)
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -237,9 +237,11 @@ def rule_pool(rule: ExamRule) -> list[Question]:
 
 
 def units_by_code() -> dict[str, SyllabusUnit]:
-    """The units of the current syllabus version by code (what imported files name)."""
+    """The units of the current syllabus version by code and by title (an imported file's 知识点 or Moodle
+    category names either); a code wins over another unit's title of the same text."""
     version = current_version()
-    return {unit.code: unit for unit in version.units} if version else {}
+    units = version.units if version else []
+    return {unit.title.strip(): unit for unit in units} | {unit.code: unit for unit in units}
 
 
 def unit_choices() -> list[tuple[int, str]]:

@@ -1,11 +1,14 @@
 """Question exchange formats: what an imported question is, and the problems a file can have.
 
-Both formats (Moodle GIFT text, the common Chinese spreadsheet layout) parse into
-``ParsedQuestion`` and report ``Problem``s with their place in the file; an import writes nothing
-unless the whole file parsed without a problem.
+Every format (Moodle GIFT text, Moodle XML, the common Chinese spreadsheet layout, Word question
+papers) parses into ``ParsedQuestion`` and reports ``Problem``s with their place in the file; an
+import writes nothing unless the whole file parsed without a problem. What a file says that changes
+no score and that the bank has no place for (Moodle's hints, its "any other answer" feedback...) is
+named in the question's ``notes``, which the preview shows before anything is written.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +30,7 @@ MAX_STEM = 5000
 MAX_TEXT = 1000
 MAX_PAIRS = 12
 MAX_ANSWERS = 20  # accepted answers of a blank, answers of a numerical question
+MAX_POINTS = 1000  # a question's default points (the column holds 9999.99)
 
 
 @dataclass
@@ -51,7 +55,14 @@ class ParsedQuestion:
     weights: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
     units: list = field(default_factory=list)
-    place: str = ""  # "line 12" or "row 5", for messages
+    points: str = ""  # the question's default points (分值, Moodle's defaultgrade); "" for none
+    shuffle: bool = True  # options may be shown in another order
+    rubric: str = ""  # essays: the reference answer or what graders look for
+    case_sensitive: bool = False
+    width_sensitive: bool = False
+    tags: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # translated: what the file says that the bank does not keep
+    place: str = ""  # "line 12", "row 5" or "paragraph 3", for messages
 
 
 @dataclass(frozen=True)
@@ -63,12 +74,38 @@ class Problem:
     message: str  # translated (a lazy string until shown)
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.M)
+
+
+def plain_to_markdown(text: str) -> str:
+    """Plain text as Markdown that shows it as typed (stems are Markdown): specials and line starts escaped."""
+    return _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), _MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
 def place_label(question: ParsedQuestion):
-    """Where a question stands in its file, in the reader's language ("row 5", "第 12 行")."""
+    """Where a question stands in its file, in the reader's language ("row 5", "第 12 行", "第 3 段")."""
+    if question.place.startswith("paragraph ") and question.place[10:].isdigit():
+        return _l("paragraph %(n)d", n=int(question.place[10:]))
+    if question.place.startswith("sheet "):  # "sheet 2 row 5": a workbook of several sheets
+        sheet_name, _sep, row = question.place[6:].rpartition(" row ")
+        return _l("sheet %(sheet)s, row %(n)d", sheet=sheet_name, n=int(row)) if row.isdigit() else question.place
     number = question.place.removeprefix("line ")
     if not number.isdigit():
         return question.place
     return _l("row %(n)d", n=int(number)) if question.place.isdigit() else _l("line %(n)d", n=int(number))
+
+
+def points_text(value) -> str:
+    """Points as the formats write them: "2", "1.5" ("1.0000000" as Moodle writes 1); "" for none.
+    Text that is not a number stays as it is, for ``check_question`` to refuse."""
+    if value is None or str(value).strip() == "":
+        return ""
+    number = parse_number(str(value)) if not isinstance(value, Decimal) else value
+    if number is None:
+        return str(value).strip()
+    text = f"{number.normalize():f}"
+    return text
 
 
 def numeric_answer(text: str) -> dict:
@@ -112,6 +149,13 @@ def check_question(question: ParsedQuestion) -> list[tuple[str, str]]:
         problems.append(("stem", _l("The title is too long.")))
     if any(not isinstance(f, str) or len(f) > MAX_STEM for f in _flat(question.feedback)):
         problems.append(("explanation", _l("A feedback is too long.")))
+    if len(question.rubric) > MAX_STEM:
+        problems.append(("explanation", _l("The reference answer is too long.")))
+    if question.points:
+        number = parse_number(question.points)
+        if number is None or not 0 < number <= MAX_POINTS or number != round(number, 2):
+            problems.append(("points", _l("Points are a number above 0 and at most %(n)d, with at most two decimals.",
+                                          n=MAX_POINTS)))
     return problems + _check_weights(question)
 
 

@@ -23,7 +23,14 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from academy.web.textguard import text_problem
-from courses.exams.formats import ParsedQuestion, Problem, check_question, numeric_answer, numeric_text
+from courses.exams.formats import (
+    ParsedQuestion,
+    Problem,
+    check_question,
+    numeric_answer,
+    numeric_text,
+    plain_to_markdown,
+)
 from courses.exams.grading import PartialCredit, QuestionType, parse_number
 
 # Escaped characters are swapped for Unicode noncharacters while the structure is read, then restored.
@@ -33,8 +40,6 @@ _RESTORED = {"\ufdd0": "\\", "\ufdd1": ":", "\ufdd2": "#", "\ufdd3": "=", "\ufdd
              "\ufdd7": "\n"}
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(markdown|html|moodle|plain)\]")
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.M)
 BLANK = "_____"  # where a missing-word answer block stood, as Moodle writes it
 
 
@@ -61,8 +66,7 @@ def _formatted(text: str, default: str = "moodle") -> tuple[str, str]:
     kind = match.group(1) if match else default
     text = _restore(text[match.end():] if match else text)
     if kind == "plain":
-        text = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2),
-                                        _MARKDOWN_SPECIALS.sub(r"\\\1", text))
+        text = plain_to_markdown(text)
     return text, kind
 
 

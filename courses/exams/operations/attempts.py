@@ -98,14 +98,15 @@ def _draw(exam: Exam, rng: random.Random, pools: list[list] | None = None) -> li
 
 
 def option_order(exam: Exam, question, rng: random.Random) -> list[str]:
-    """The original option letters in the order this attempt shows them (shuffled if the exam says so);
-    a matching question's matches are always shuffled, and the order kept with the attempt."""
+    """The original option letters in the order this attempt shows them (shuffled if the exam and the
+    question both allow it, as Moodle's quiz and question settings do); a matching question's matches are
+    always shuffled (in letter order they would give the pairs away), and the order kept with the attempt."""
     if question.type is QuestionType.MATCHING:
         order = [chr(65 + i) for i in range(len(matches_of(question.correct, question.options)))]
         rng.shuffle(order)
         return order
     order = [chr(65 + i) for i in range(len(question.options))]
-    if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if exam.shuffle_options and question.shuffle_answers and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         rng.shuffle(order)
     return order
 

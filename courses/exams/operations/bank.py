@@ -8,6 +8,7 @@ the whole file is parsed and checked (syllabus units included) before a single r
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,8 +19,19 @@ from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
 from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams import queries
-from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, place_label, sheet
-from courses.exams.grading import PartialCredit, QuestionType
+from courses.exams.formats import (
+    Difficulty,
+    ParsedQuestion,
+    Problem,
+    check_question,
+    gift,
+    moodlexml,
+    moodlexml_write,
+    place_label,
+    points_text,
+    sheet,
+)
+from courses.exams.grading import PartialCredit, QuestionType, parse_number
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
 
@@ -28,7 +40,7 @@ log = logging.getLogger(__name__)
 MAX_IMPORT_ROWS = 2000
 MAX_TAGS = 10
 FIELDS = ["title", "stem", "options", "correct", "weights", "answer_feedback", "units", "explanation", "rubric",
-          "difficulty", "tags", "unit_id", "partial_credit", "case_sensitive", "width_sensitive"]
+          "difficulty", "tags", "unit_id", "partial_credit", "case_sensitive", "width_sensitive", "points", "shuffle_answers"]
 
 
 class BankError(DomainError):
@@ -39,7 +51,8 @@ def _check(values: dict) -> None:
     parsed = ParsedQuestion(type=values["type"], stem=values["stem"], options=list(values["options"]),
                             correct=tuple(values["correct"]), explanation=values.get("explanation", ""),
                             title=values["title"], weights=values["weights"], feedback=values["answer_feedback"],
-                            units=values["units"])
+                            units=values["units"], rubric=values.get("rubric") or "",
+                            points=points_text(values.get("points")))
     problems = check_question(parsed)
     if problems:
         raise BankError(str(problems[0][1]))
@@ -73,6 +86,9 @@ def _normalised(values: dict) -> dict:
     values["answer_feedback"] = [list(f) if isinstance(f, (list, tuple)) else f for f in values.get("answer_feedback") or []]
     values["units"] = [[str(u), str(m)] for u, m in values.get("units") or []] if kind is QuestionType.NUMERICAL else []
     values.setdefault("partial_credit", PartialCredit.ALL_OR_NOTHING)
+    if "points" in values:
+        number = parse_number(points_text(values["points"]))
+        values["points"] = number.quantize(Decimal("0.01")) if number is not None else values["points"] or None
     values["tags"] = [t.strip()[:30] for t in values.get("tags") or [] if t.strip()]
     return values
 
@@ -140,6 +156,8 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
     name = filename.lower()
     if name.endswith(".xlsx"):
         questions, problems = _read_xlsx(data)
+    elif name.endswith(".xml"):
+        questions, problems = moodlexml.parse_xml(data)
     elif name.endswith((".gift", ".txt")):
         try:
             text = data.decode("utf-8-sig")
@@ -147,7 +165,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
             return [], [Problem("", "", _l("The file is not UTF-8 text."))]
         questions, problems = gift.parse_gift(text)
     else:
-        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet or a GIFT .txt file."))]
+        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet, a Moodle XML .xml file or a GIFT .txt file."))]
     if len(questions) > MAX_IMPORT_ROWS:
         return [], [Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS))]
     if not questions and not problems:
@@ -200,8 +218,10 @@ def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus
         unit = units.get(parsed.unit_code)
         question = create_question(
             by, type=parsed.type, title=parsed.title, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
-            weights=parsed.weights, answer_feedback=parsed.feedback, units=parsed.units, explanation=parsed.explanation, difficulty=parsed.difficulty, unit_id=unit.id if unit else None,
-            partial_credit=parsed.partial_credit, tags=[], rubric="")
+            weights=parsed.weights, answer_feedback=parsed.feedback, units=parsed.units, explanation=parsed.explanation,
+            difficulty=parsed.difficulty, unit_id=unit.id if unit else None, partial_credit=parsed.partial_credit,
+            tags=parsed.tags, rubric=parsed.rubric, case_sensitive=parsed.case_sensitive,
+            width_sensitive=parsed.width_sensitive, points=parsed.points or None, shuffle_answers=parsed.shuffle)
         question.status = status
         created.append(question)
     audit.record(by, "question.import", None, summary=f"{len(created)} questions")
@@ -217,7 +237,10 @@ def to_parsed(question: Question) -> ParsedQuestion:
                           explanation=question.explanation, difficulty=question.difficulty,
                           unit_code=question.unit.code if question.unit else "", title=question.title,
                           partial_credit=question.partial_credit, weights=list(question.weights),
-                          feedback=list(question.answer_feedback), units=[list(u) for u in question.units])
+                          feedback=list(question.answer_feedback), units=[list(u) for u in question.units],
+                          points=points_text(question.points), shuffle=question.shuffle_answers, rubric=question.rubric,
+                          case_sensitive=question.case_sensitive, width_sensitive=question.width_sensitive,
+                          tags=list(question.tags or []))
 
 
 def export_xlsx(questions: list[Question]) -> bytes:
@@ -228,5 +251,10 @@ def export_xlsx(questions: list[Question]) -> bytes:
 
 def export_gift(questions: list[Question]) -> str:
     return gift.write_gift([to_parsed(q) for q in questions])
+
+
+def export_moodle_xml(questions: list[Question]) -> bytes:
+    """Moodle XML of the questions (Moodle's own question bank imports it; so does this one, unchanged)."""
+    return moodlexml_write.write_xml([to_parsed(q) for q in questions])
 
 

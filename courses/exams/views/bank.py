@@ -23,6 +23,7 @@ from courses.exams.operations import images
 from courses.exams.operations.bank import (
     create_question,
     export_gift,
+    export_moodle_xml,
     export_xlsx,
     import_questions,
     read_file,
@@ -183,6 +184,8 @@ def bank_export():
                                                        limit=5000)
     if fmt == "gift":
         return download(export_gift(questions), "questions.gift.txt", mimetype="text/plain; charset=utf-8")
+    if fmt == "xml":
+        return download(export_moodle_xml(questions), "questions.moodle.xml", mimetype="application/xml")
     if fmt != "xlsx":
         abort(400)
     name = "question-template.xlsx" if template else "questions.xlsx"
