@@ -56,8 +56,8 @@ def rule_pools(rules: list[ExamRule]) -> list[list]:
     only id, family, type and options (and a matching question's pairs), so those are read as plain rows."""
     types = {rule.type for rule in rules if not rule.question_family_id}
     candidates = db.session.execute(
-        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.correct, Question.unit_id,
-                  Question.difficulty)
+        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.correct, Question.shuffle_answers,
+                  Question.unit_id, Question.difficulty)
         .where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE, Question.type.in_(types))
         .order_by(Question.id)).all() if types else []
     return [rule_pool(rule) if rule.question_family_id else

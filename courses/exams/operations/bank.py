@@ -17,7 +17,6 @@ from academy import audit
 from academy.errors import DomainError
 from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
-from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams import queries
 from courses.exams.formats import (
     Difficulty,
@@ -30,6 +29,7 @@ from courses.exams.formats import (
     place_label,
     points_text,
     sheet,
+    workbook,
 )
 from courses.exams.grading import PartialCredit, QuestionType, parse_number
 from courses.exams.models import Question, QuestionStatus
@@ -155,7 +155,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
     """Parse an uploaded .xlsx or GIFT file; every problem found, with its row or line."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        questions, problems = _read_xlsx(data)
+        questions, problems = workbook.read_workbook(data)
     elif name.endswith(".xml"):
         questions, problems = moodlexml.parse_xml(data)
     elif name.endswith((".gift", ".txt")):
@@ -179,34 +179,6 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
         missing = images.missing_references(question.stem)
         if missing:  # a file from another site: its images were not exported with it
             problems.append(Problem(place, "题干", _missing_message(missing)))
-    return questions, problems
-
-
-def _read_xlsx(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
-    try:
-        sheet_ = open_workbook(data).worksheets[0]
-        rows = sheet_.iter_rows(values_only=True)
-        header = next(rows, None)
-    except UnsafeWorkbook as error:
-        return [], [Problem("", "", str(error))]
-    except Exception:  # a damaged or disguised file: openpyxl raises many kinds
-        log.info("unreadable question spreadsheet", exc_info=True)
-        return [], [Problem("", "", _l("The spreadsheet cannot be read."))]
-    keys = sheet.column_keys([str(h) if h is not None else "" for h in (header or ())])
-    if not {"type", "stem", "answer"} <= set(keys.values()):
-        return [], [Problem(_l("row %(n)d", n=1), "", _l("The header row must name 题型, 题干 and 答案."))]
-    questions, problems = [], []
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_IMPORT_ROWS + 1:
-            problems.append(Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS)))
-            break
-        values = {keys[i]: ("" if v is None else str(v)) for i, v in enumerate(row) if i in keys}
-        if not any(v.strip() for v in values.values()):
-            continue
-        question, row_problems = sheet.parse_row(values, number)
-        problems.extend(row_problems)
-        if question:
-            questions.append(question)
     return questions, problems
 
 
