@@ -26,6 +26,7 @@ from courses.exams.formats import (
     gift,
     moodlexml,
     moodlexml_write,
+    paper,
     place_label,
     points_text,
     sheet,
@@ -156,6 +157,8 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
     name = filename.lower()
     if name.endswith(".xlsx"):
         questions, problems = workbook.read_workbook(data)
+    elif name.endswith(".docx"):
+        questions, problems = paper.parse_paper(data)
     elif name.endswith(".xml"):
         questions, problems = moodlexml.parse_xml(data)
     elif name.endswith((".gift", ".txt")):
@@ -165,7 +168,7 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
             return [], [Problem("", "", _l("The file is not UTF-8 text."))]
         questions, problems = gift.parse_gift(text)
     else:
-        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet, a Moodle XML .xml file or a GIFT .txt file."))]
+        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet, a Word .docx paper, a Moodle XML .xml file or a GIFT .txt file."))]
     if len(questions) > MAX_IMPORT_ROWS:
         return [], [Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS))]
     if not questions and not problems:
