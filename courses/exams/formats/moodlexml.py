@@ -23,7 +23,6 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from academy.web.textguard import text_problem
 from courses.exams.formats import (
@@ -243,8 +242,7 @@ READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": 
 def _notes(question: ParsedQuestion, element: Element) -> None:
     hints = [hint for hint in element.findall("hint") if _text(hint).strip()]
     if hints:
-        question.notes.append(lazy_ngettext("%(num)d hint is not kept (the bank's exams show no hints).",
-                                            "%(num)d hints are not kept (the bank's exams show no hints).", len(hints)))
+        question.notes.append(_l("Hints are not kept (the bank's exams show no hints): %(n)d.", n=len(hints)))
     if any(_text(element.find(name)).strip() for name in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")):
         question.notes.append(_l("The combined feedback (correct, partially correct, incorrect) is not kept."))
 

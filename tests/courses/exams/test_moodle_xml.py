@@ -47,7 +47,7 @@ def test_moodles_own_export_of_each_type_reads_as_moodle_reads_it():
     matching = questions["Matching question"]
     assert matching.type is T.MATCHING and matching.correct == (("A", "a"), ("B", "b"), ("C", "c"))
     assert matching.options == ["d"] and matching.explanation == "The answer is A -> a, B -> b and C -> c."
-    assert [str(n) for n in matching.notes] == ["1 hint is not kept (the bank's exams show no hints).",
+    assert [str(n) for n in matching.notes] == ["Hints are not kept (the bank's exams show no hints): 1.",
                                                 "The combined feedback (correct, partially correct, incorrect) is not kept."]
     numerical = questions["Numerical question"]
     assert numerical.correct == ({"value": "42", "tolerance": "0.001"}, {"value": "13", "tolerance": "1"})
