@@ -170,6 +170,12 @@ def enrollments_of(worker: Worker) -> list[Enrollment]:
                               .order_by(Enrollment.requested_at.desc())).all()
 
 
+def assignment_for(enrollment: Enrollment) -> TrainingAssignment | None:
+    """The worker's mandatory assignment of the enrollment's course, if any."""
+    return db.session.scalar(sa.select(TrainingAssignment).where(
+        TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))
+
+
 def assignments_of(worker: Worker) -> list[TrainingAssignment]:
     return db.session.scalars(sa.select(TrainingAssignment).where(TrainingAssignment.worker_id == worker.id)
                               .order_by(TrainingAssignment.due_on)).all()

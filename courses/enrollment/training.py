@@ -29,7 +29,7 @@ from courses.enrollment.models import (
     MandatoryRule,
     TrainingAssignment,
 )
-from courses.enrollment.operations import EnrollmentError, request_enrollment
+from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion
 from courses.enrollment.signals import training_recorded
 
 MAX_POPULATION = 5000
@@ -200,4 +200,5 @@ def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
     db.session.flush()
     for enrollment in changed:
         send(training_recorded, worker=enrollment.worker, by=by)
+        review_completion(enrollment, by)  # the last session may complete the course, a withdrawn one undo it
     audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})

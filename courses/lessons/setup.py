@@ -42,3 +42,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)
+    contribute(app, "completion_conditions", queries.completion_conditions, order=10)
+    contribute(app, "course_lessons", queries.course_lessons)
