@@ -108,7 +108,8 @@ class WithdrawForm(FlaskForm):
 
 class ResultForm(FlaskForm):
     result = SelectField(_l("Result"), choices=[("completed", _l("Completed")), ("failed", _l("Failed"))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    # A result by hand overrides the course's completion rule, so it says why (a classroom-only course...).
+    note = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Record result"))
 
 
@@ -124,15 +125,33 @@ class PopulationForm(FlaskForm):
         self.area_code.choices = areas
 
 
-class MandatoryForm(PopulationForm):
+class MandatoryForm(FlaskForm):
+    """A standing mandatory rule: a course, its audience (now and later), its due date."""
+
     course_id = SelectField(_l("Course"), coerce=int, choices=[])
+    area_code = SelectField(_l("Area"), choices=[])
+    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + labels.choices(Employment))
+    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + labels.choices(WorkerStatus))
+    hired_within_days = IntegerField(_l("Hired within (days)"), validators=[Optional(), NumberRange(min=1, max=3650)],
+                                     description=_l("Blank: whenever hired. New hires enter; growing older does not take them out."))
+    holds_certificate = SelectField(_l("Holds the certificate"), choices=[], default="")
+    lacks_certificate = SelectField(_l("Lacks the certificate"), choices=[], default="")
     due_on = DateField(_l("Due on (fixed date)"), validators=[Optional()])
     due_days_after_hire = IntegerField(_l("or due days after hire"), validators=[Optional(), NumberRange(min=1, max=3650)])
     submit = SubmitField(_l("Assign"))
 
-    def __init__(self, *args, areas: list[tuple[str, str]], courses, **kwargs):
-        super().__init__(*args, areas=areas, **kwargs)
+    def __init__(self, *args, areas: list[tuple[str, str]], courses, certificate_types=(), **kwargs):
+        """Choices from what the view loaded: the areas of the user's scope, the published courses, and
+        the certificate types (code, name)."""
+        super().__init__(*args, **kwargs)
+        self.area_code.choices = areas
         self.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in courses]
+        types = [("", _l("(any)"))] + [(code, name) for code, name in certificate_types]
+        self.holds_certificate.choices, self.lacks_certificate.choices = types, list(types)
+
+    def validate_lacks_certificate(self, field) -> None:
+        if field.data and field.data == self.holds_certificate.data:
+            raise ValidationError(_l("A worker cannot both hold and lack the same certificate."))
 
     def validate_due_days_after_hire(self, field) -> None:
         if (self.due_on.data is None) == (field.data is None):
@@ -186,3 +205,27 @@ class AssignNeedForm(FlaskForm):
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Assign"))
+
+
+class HoursFilterForm(FlaskForm):
+    """The annual hours list: which year, and only those behind."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    behind = BooleanField(_l("Only those behind"), default=False)
+    submit = SubmitField(_l("Show"))
+
+
+class HoursRequirementForm(FlaskForm):
+    """The annual in-service hours asked of an area's workers (blank hours: no requirement)."""
+
+    area_code = SelectField(_l("Area"), choices=[])
+    hours = DecimalField(_l("Hours a year"), places=1, validators=[Optional(), NumberRange(min=1, max=500)],
+                         description=_l("Blank removes the area's requirement."))
+    submit = SubmitField(_l("Save requirement"))
+
+    def __init__(self, *args, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_code.choices = areas

@@ -1,6 +1,8 @@
 """Reading lessons and progress: a course's lessons, a trainee's enrollment and progress in them."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -77,3 +79,15 @@ def completion_conditions(course: Course, enrollment: Enrollment | None) -> list
     missing = [_("lesson %(n)d", n=number[item.id]) for item in wanted if item.id not in done]
     return [Condition(label, bool(wanted) and not missing, missing,
                       {"lessons": [item.id for item in wanted if item.id in done]})]
+
+
+def dated_hours(worker_ids, start, end, kinds) -> dict[int, Decimal]:
+    """The ``dated_hours`` slot: hours of the lessons each worker completed in [start, end), in courses
+    of ``kinds`` (annual in-service hours)."""
+    rows = db.session.execute(
+        sa.select(Enrollment.worker_id, sa.func.sum(Lesson.hours))
+        .select_from(LessonProgress).join(LessonProgress.lesson).join(LessonProgress.enrollment).join(Enrollment.course)
+        .where(LessonProgress.completed_at >= start, LessonProgress.completed_at < end, Course.kind.in_(kinds),
+               Enrollment.worker_id.in_(worker_ids))
+        .group_by(Enrollment.worker_id))
+    return {worker_id: Decimal(hours or 0) for worker_id, hours in rows}

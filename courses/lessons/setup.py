@@ -44,3 +44,4 @@ def init_app(app: Flask) -> None:
     contribute(app, "home_sections", home_section, order=10)
     contribute(app, "completion_conditions", queries.completion_conditions, order=10)
     contribute(app, "course_lessons", queries.course_lessons)
+    contribute(app, "dated_hours", queries.dated_hours)

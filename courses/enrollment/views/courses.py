@@ -212,7 +212,8 @@ def result(enrollment_id: int):
     ensure(access.can_edit_course(current_user, enrollment.course))
     form = ResultForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Give the reason for recording the result by hand."), "danger")
+        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
     return perform(lambda: operations.record_result(enrollment, current_user, passed=form.result.data == "completed",
                                                     note=form.note.data or ""),
                    done=_("Result recorded."),
