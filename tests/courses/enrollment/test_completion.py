@@ -179,9 +179,11 @@ def test_the_course_page_says_what_is_missing_in_the_trainees_language(client, m
         _finish_lesson(lesson, enrollment)
     log_in(client, "learner")
     user.locale = "zh_CN"
+    db.session.flush()
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "还差：第 3 课、结业考试" in page
     user.locale = "en"
+    db.session.flush()
     page = client.get(f"/courses/{course.id}").get_data(as_text=True)
     assert "Still missing: lesson 3, final exam" in page
 
