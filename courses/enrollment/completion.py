@@ -86,6 +86,11 @@ def rule_lines(course: Course) -> list[str]:
     return [condition.label for condition in conditions(course)] if course.has_completion_rule else []
 
 
+def lesson_hours(course: Course) -> Decimal:
+    """The hours the course's lessons credit together (the lessons fill the ``course_lessons`` slot)."""
+    return sum((lesson.hours for provider in contributions("course_lessons") for lesson in provider(course)), Decimal("0"))
+
+
 def missing(enrollment: Enrollment) -> list[str]:
     """What the trainee still lacks to complete the course by its rule (empty: nothing, or no rule)."""
     if not enrollment.course.has_completion_rule:

@@ -123,7 +123,7 @@ def course(course_id: int):
     sections = [Markup(fn(course, current_user, enrollment)) for fn in contributions("course_sections")]
     return render_template(
         "enrollment/course.html", course=course, enrollment=enrollment, worker=worker, sections=sections,
-        rule=completion.rule_lines(course),
+        rule=completion.rule_lines(course), lesson_hours=completion.lesson_hours(course),
         missing=completion.join_names(completion.missing(enrollment)) if enrollment else "",
         seats_taken=operations.seats_taken(course), may_edit=access.can_edit_course(current_user, course),
         may_roster=access.can_run_roster(current_user, course), action_form=ActionForm(formdata=None),
