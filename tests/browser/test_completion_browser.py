@@ -2,8 +2,6 @@
 its rule and the completion certificate is on his home, without anyone recording a result (issue 19)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
@@ -22,7 +20,7 @@ from tests.fixtures.certificates import create_cert_type
 from tests.fixtures.courses import create_course, create_lesson
 from tests.fixtures.exams import create_exam, create_taker
 from tests.fixtures.registry import create_worker
-from tests.support import PASSWORD, log_in_page
+from tests.support import PASSWORD, log_in_page, sit_true_false_exam
 
 pytestmark = pytest.mark.browser
 
@@ -62,14 +60,7 @@ def test_last_lesson_and_final_exam_complete_the_course_and_bring_the_certificat
     page.goto(f"{live_server}/courses/{course_id}")
     assert "Still missing: final exam" in page.locator("[data-testid=completion-missing]").inner_text()
 
-    page.goto(f"{live_server}/exams/{exam_id}")
-    page.click("[data-testid=start-exam]")
-    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
-    for n in range(1, 5):
-        page.click(f"[data-testid=goto-{n}]")
-        page.locator(f"[data-testid=question-{n}] input[value=T]").check()
-    page.click("[data-testid=submit-exam]")
-    page.wait_for_selector("[data-testid=score]")
+    sit_true_false_exam(page, live_server, exam_id, 4)
 
     page.goto(f"{live_server}/courses/{course_id}")
     assert "Completed on" in page.locator("[data-testid=completion-done]").inner_text()
