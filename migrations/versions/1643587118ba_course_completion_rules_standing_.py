@@ -34,7 +34,7 @@ def upgrade():
         batch_op.add_column(sa.Column('completion_lessons', sa.Enum('none', 'all', 'listed', name='lessonsrequired', native_enum=False, length=20), server_default='none', nullable=False))
         batch_op.add_column(sa.Column('completion_lesson_ids', sa.JSON(), server_default='[]', nullable=False))
         batch_op.add_column(sa.Column('completion_hours', sa.Numeric(precision=5, scale=1), nullable=True))
-        batch_op.add_column(sa.Column('completion_final', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch_op.add_column(sa.Column('completion_final', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('completion_final_min', sa.Numeric(precision=5, scale=2), nullable=True))
         batch_op.add_column(sa.Column('completion_attendance', sa.Integer(), nullable=True))
 
