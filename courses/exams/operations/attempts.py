@@ -25,6 +25,8 @@ from academy.extensions import db
 from academy.signals import send
 from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.enrollment.operations import review_completion
+from courses.enrollment.queries import enrollment_of
 from courses.exams import queries
 from courses.exams.grading import CENT, QuestionType, grade, matches_of
 from courses.exams.models import (
@@ -238,8 +240,11 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
 
 
 def announce_graded(attempt: Attempt, by) -> None:
-    """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed."""
+    """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed;
+    a final exam first completes the course by its rule, or takes a completion back (a regrade)."""
     if attempt.state is AttemptState.GRADED:
+        if attempt.exam.is_final:
+            review_completion(enrollment_of(attempt.exam.course, attempt.worker), by)
         send(attempt_graded, attempt=attempt, by=by)
 
 
