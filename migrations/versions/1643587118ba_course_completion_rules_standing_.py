@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '1643587118ba'
-down_revision = 'a19e9befe659'
+down_revision = '4d2f8a1c6b7e'
 branch_labels = None
 depends_on = None
 
