@@ -35,7 +35,11 @@ class PickerQuery(FlaskForm):
 
 def read_query(args) -> PickerQuery:
     """The picker query of ``args`` (``request.args``), or a 400 that says what was wrong."""
-    form = PickerQuery(args)
+    return refuse_invalid(PickerQuery(args))
+
+
+def refuse_invalid(form):
+    """``form`` once it validates; else a 400 naming the first field that did not (for JSON endpoints)."""
     if not form.validate():
         field, errors = next(iter(form.errors.items()))
         abort(400, description=f"{field}: {errors[0]}")

@@ -58,7 +58,7 @@
       .then(function (result) {
         if (pending !== button) { return; }
         count.textContent = result.answer.message;
-        ok.disabled = !result.ok || result.answer.count === 0;
+        ok.disabled = !result.ok || !result.answer.allowed;
       })
       .catch(function () { if (pending === button) { count.textContent = words.failed; } });
   }

@@ -6,14 +6,16 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 
 from academy.exports import Table, download, xlsx_bytes
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role
 from academy.registry.models import Worker
 from academy.registry.queries import worker_of_user
+from academy.web import previews
 from academy.web.cycle import on_refusal, refusal_redirects
+from academy.web.errors import json_endpoint
 from courses.enrollment import operations, queries, training
 from courses.enrollment.forms import (
     AssignNeedForm,
@@ -48,6 +50,21 @@ def bulk_enrol(course_id: int):
                 c=len(result.skipped)), "success")
         return render_template("enrollment/bulk.html", course=course, form=form, result=result)
     return page()
+
+
+@bp.get("/courses/<int:course_id>/bulk/preview")
+@require_role(Role.HR)
+@json_endpoint
+def bulk_preview(course_id: int):
+    """How many workers the bulk form's selection names, for its confirmation."""
+    course = get_or_404(Course, course_id)
+    form = PopulationForm(request.args, areas=queries.hr_area_choices(current_user), meta={"csrf": False})
+    return previews.answer(form, lambda: training.population_size(_population(form), current_user),
+                           lambda n: ngettext("Enrol %(num)d grid worker in %(course)s? Those already enrolled are skipped; "
+                                              "once the seats are taken the rest join the waiting list.",
+                                              "Enrol %(num)d grid workers in %(course)s? Those already enrolled are skipped; "
+                                              "once the seats are taken the rest join the waiting list.", n, course=course.title),
+                           training.MAX_POPULATION)
 
 
 @bp.route("/training/mandatory", methods=["GET", "POST"])
