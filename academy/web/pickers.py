@@ -9,7 +9,8 @@ looks inside the caller's own areas. Bad input is a 400 in the API's error forma
 """
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import abort, jsonify, make_response
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -41,8 +42,10 @@ def read_query(args) -> PickerQuery:
 def refuse_invalid(form):
     """``form`` once it validates; else a 400 naming the first field that did not (for JSON endpoints)."""
     if not form.validate():
-        field, errors = next(iter(form.errors.items()))
-        abort(400, description=f"{field}: {errors[0]}")
+        name, errors = next(iter(form.errors.items()))
+        label = form[name].label.text if name in form else name
+        # The error handler shows only its stock text for a 400; this one says which field and why.
+        abort(make_response(jsonify(error="bad_request", message=_("%(field)s: %(error)s", field=label, error=errors[0])), 400))
     return form
 
 

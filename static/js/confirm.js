@@ -4,7 +4,8 @@
 // <dialog> that names the object and the consequence before its form is sent. For a bulk action,
 // data-confirm-preview names a GET endpoint: the form's fields go to it and the dialog shows the
 // message it answers, with the count the server computed ("为 214 名网格员报名"); the confirm button
-// waits for it. Cancel (or Escape) sends nothing. Without JavaScript the button submits as before and
+// waits for it. data-confirm-if="field=value" asks only when the form's field has that value (the
+// status form asks before an exit, not before every change). Cancel (or Escape) sends nothing. Without JavaScript the button submits as before and
 // the server's own checks and confirmation pages apply.
 (function () {
   "use strict";
@@ -82,6 +83,11 @@
     var button = event.target.closest("button[data-confirm-title]");
     if (!button || !button.form || typeof HTMLDialogElement !== "function") { return; }
     if (button.getAttribute("data-confirmed") === "1") { button.removeAttribute("data-confirmed"); return; }
+    var when = button.getAttribute("data-confirm-if");  // "field=value": ask only for that choice
+    if (when) {
+      var parts = when.split("="), chosen = button.form.elements[parts[0]];
+      if (!chosen || chosen.value !== parts[1]) { return; }
+    }
     event.preventDefault();
     ask(button);
   });

@@ -18,3 +18,13 @@ ACCESS = [
     Access("enrollment.pick_courses", "/courses/pick?q=a", CATALOGUE),
     Access("exams.pick_exams", "/exams/pick?q=a", CATALOGUE),
 ]
+
+# The counts a bulk action's confirmation shows: HR only. An empty selection is a 200 saying nothing
+# matches; hr_other's areas are not among the bulk form's choices, so his 320102 is a 400.
+HR_HOME = {"admin": 200, "hr": 200, "hr_other": 400}
+ACCESS += [
+    Access("enrollment.bulk_preview", lambda w: f"/courses/{w['course'].id}/bulk/preview?area_code=320102&employment=&status=", HR_HOME),
+    Access("certificates.batch_preview", "/certificates/batches/preview?area=320102&language=holder",
+           {"admin": 200, "hr": 200, "hr_other": 200}),
+    Access("activation.letters_preview", "/activation/letters/preview?area_code=320102&status=", HR_HOME),
+]
