@@ -47,7 +47,11 @@
     var box = el("div", {"class": "picker", "data-testid": "picker-" + kind});
     var input = el("input", {type: "text", role: "combobox", autocomplete: "off", "aria-autocomplete": "list",
                              "aria-expanded": "false", "aria-controls": "picker-list-" + n,
-                             placeholder: words["placeholder_" + kind] || "", "class": field.className});
+                             placeholder: field.getAttribute("placeholder") || words["placeholder_" + kind] || "",
+                             "class": field.className});
+    if (!field.labels || !field.labels.length) {  // a filter labelled by its placeholder alone
+      input.setAttribute("aria-label", field.getAttribute("aria-label") || field.getAttribute("placeholder") || words.tree);
+    }
     ["aria-describedby", "aria-invalid", "required"].forEach(function (name) {
       if (field.hasAttribute(name)) { input.setAttribute(name, field.getAttribute(name)); }
     });

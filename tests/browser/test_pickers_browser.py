@@ -94,6 +94,7 @@ def board(live_app, make_user):
         red_there = report(world, title="大行宫红灯事件", grid=second_grid)
         green_here = report(world, title="新街口绿灯事件")
         for case, due in ((red_here, -1), (red_there, -1), (green_here, 3)):
+            case.stage_yellow_at = now + timedelta(days=due - 1)
             case.stage_due_at = now + timedelta(days=due)
             case.stage_red_card_at = now + timedelta(days=due + 5)
         for user in db.session.scalars(sa.select(User)):
@@ -109,6 +110,7 @@ def _filter_board(page, expected_title):
     page.wait_for_url("**light=red**")
     table = page.locator("[data-testid=case-list]").inner_text()
     assert expected_title in table
+    assert set(page.locator("[data-testid=case-list] [data-testid=light]").all_inner_texts()) == {"红灯"}
     return table
 
 
@@ -122,6 +124,7 @@ def test_a_dispatcher_filters_the_board_by_a_red_light_in_a_picked_street(live_a
     option = page.get_by_role("option", name="梅园新村街道")
     option.wait_for()
     assert box.get_attribute("aria-expanded") == "true"
+    page.screenshot(path=f"/tmp/shots/pickers/board-search-{size}-zh.png")
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant")
     box.press("Enter")  # picks; does not submit the form
@@ -134,6 +137,8 @@ def test_a_dispatcher_filters_the_board_by_a_red_light_in_a_picked_street(live_a
     # The same through the area tree: 玄武区 › 新街口街道.
     page.locator(".picker-browse").click()
     page.get_by_role("button", name="查看 玄武区 下属区域").click()
+    page.locator(".picker-tree-pick[data-code='320102001']").wait_for()
+    page.screenshot(path=f"/tmp/shots/pickers/board-tree-open-{size}-zh.png")
     page.locator(".picker-tree-pick[data-code='320102001']").click()
     assert box.input_value() == "新街口街道"
     page.screenshot(path=f"/tmp/shots/pickers/board-tree-{size}-zh.png")
