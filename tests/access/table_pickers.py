@@ -28,3 +28,7 @@ ACCESS += [
            {"admin": 200, "hr": 200, "hr_other": 200}),
     Access("activation.letters_preview", "/activation/letters/preview?area_code=320102&status=", HR_HOME),
 ]
+ACCESS += [
+    Access("enrollment.mandatory_preview", lambda w: f"/training/mandatory/preview?area_code=320102&employment=&status="
+                                                     f"&course_id={w['course'].id}", HR_HOME),
+]

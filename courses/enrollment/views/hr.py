@@ -67,6 +67,20 @@ def bulk_preview(course_id: int):
                            training.MAX_POPULATION)
 
 
+@bp.get("/training/mandatory/preview")
+@require_role(Role.HR)
+@json_endpoint
+def mandatory_preview():
+    """How many workers the mandatory training form's selection names, for its confirmation."""
+    form = MandatoryForm(request.args, areas=queries.hr_area_choices(current_user), courses=queries.published_courses(),
+                         meta={"csrf": False})
+    return previews.answer(form, lambda: training.population_size(_population(form), current_user),
+                           lambda n: ngettext("Assign %(course)s to %(num)d grid worker as mandatory training?",
+                                              "Assign %(course)s to %(num)d grid workers as mandatory training?", n,
+                                              course=get_or_404(Course, form.course_id.data).title),
+                           training.MAX_POPULATION)
+
+
 @bp.route("/training/mandatory", methods=["GET", "POST"])
 @require_role(Role.HR)
 def mandatory():
