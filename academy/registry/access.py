@@ -37,3 +37,15 @@ def has_edit_role(user) -> bool:
 
 def can_see_worker(user, worker: Worker) -> bool:
     return can_read(user, worker.area.code) or (worker.user_id is not None and worker.user_id == user.id)
+
+
+# Who may search with each picker (each within the areas of these roles' grants): the dispatchers
+# pick a street on the board, the instructors a worker to give extra time in an exam.
+AREA_PICKER_ROLES = (Role.HR, Role.VIEWER, Role.DISPATCHER)
+WORKER_PICKER_ROLES = (Role.HR, Role.VIEWER, Role.INSTRUCTOR)
+GRID_PICKER_ROLES = READ_ROLES
+
+
+def picker_scopes(user, roles) -> list[str] | None:
+    """The area-code prefixes a picker searches for ``user`` holding ``roles`` (None: the whole city)."""
+    return area_scopes(user, *roles)

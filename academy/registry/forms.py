@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.registry import idnumbers, labels
@@ -116,7 +116,7 @@ class SplitForm(FlaskForm):
 class WorkerEditForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
     gender = SelectField(_l("Gender"), choices=[])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20),
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=20),
                         Regexp(r"^\+?[0-9][0-9 \-]{2,19}$", message=_l("Not a phone number."))])
     education = SelectField(_l("Education"), choices=[])
     political_status = SelectField(_l("Political status"), choices=[])
@@ -222,7 +222,7 @@ class ListFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=50)])
-    area = StringField(_l("Area code"), validators=[Optional(), Regexp(r"^\d{4,12}$")])
+    area = StringField(_l("Area"), validators=[Optional(), Regexp(r"^\d{4,12}$")], render_kw={"data-picker": "area"})
     kind = SelectField(_l("Kind"), choices=[], validators=[Optional()])
     state = SelectField(_l("State"), choices=[], validators=[Optional()])
     status = SelectField(_l("Status"), choices=[], validators=[Optional()])

@@ -121,3 +121,39 @@ def successors_of(grid: Grid) -> list[Grid]:
 def worker_of_user(user) -> Worker | None:
     """The worker record linked to ``user``'s log-in, if any (the one helper every package uses)."""
     return db.session.scalar(sa.select(Worker).where(Worker.user_id == user.id))
+
+
+def picker_areas(scopes, *, search: str = "", parent_code: str = "", code: str = "", limit: int = 20) -> list[Area]:
+    """Areas in force inside ``scopes`` for the area picker: the children of ``parent_code``, the one
+    area of ``code``, those whose name or code matches ``search``, or else the tops of the scopes."""
+    query = (sa.select(Area).where(scope_clause(Area.code, scopes),
+                                   sa.or_(Area.valid_to.is_(None), Area.valid_to > date.today()))
+             .order_by(Area.code).limit(limit))
+    if code:
+        return list(db.session.scalars(query.where(Area.code == code)))
+    if parent_code:
+        parent = sa.select(Area.id).where(Area.code == parent_code).scalar_subquery()
+        return list(db.session.scalars(query.where(Area.parent_id == parent)))
+    if search:
+        return list(db.session.scalars(query.where(sa.or_(Area.name.contains(search, autoescape=True),
+                                                          Area.code.startswith(search, autoescape=True)))))
+    tops = Area.parent_id.is_(None) if scopes is None else Area.code.in_(scopes)
+    return list(db.session.scalars(query.where(tops)))
+
+
+def picker_grids(scopes, *, search: str = "", code: str = "", grid_id: int | None = None, limit: int = 20) -> list[Grid]:
+    """Grids in force inside ``scopes`` for the grid picker, by name or code, or the one named."""
+    query = grids_query(scopes, search=search).limit(limit)
+    if code:
+        query = query.where(Grid.code == code)
+    if grid_id:
+        query = query.where(Grid.id == grid_id)
+    return list(db.session.scalars(query))
+
+
+def picker_workers(scopes, *, search: str = "", code: str = "", limit: int = 20) -> list[Worker]:
+    """Workers inside ``scopes`` for the worker picker, by name, number or phone, or the one numbered."""
+    query = workers_query(scopes, search=code or search).limit(limit)
+    if code:
+        query = query.where(Worker.number == code.upper())
+    return list(db.session.scalars(query))

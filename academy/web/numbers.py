@@ -39,7 +39,10 @@ class _PlainNumber:
     pattern: re.Pattern
     invalid: str  # a lazy message of our catalogue, so both languages have it
 
+    inputmode = "numeric"  # the phone keyboard a field opens (it renders as type=number)
+
     def __init__(self, *args, limit=None, **kwargs):
+        kwargs["render_kw"] = {"inputmode": self.inputmode, **(kwargs.get("render_kw") or {})}
         super().__init__(*args, **kwargs)
         self.limit = limit if limit is not None else self.default_limit
 
@@ -66,9 +69,11 @@ class DecimalField(_PlainNumber, wtforms.DecimalField):
     """A decimal field that refuses NaN, sNaN, infinities, exponents and values past ``limit``."""
 
     pattern, invalid, default_limit = DECIMAL, _l("Not a valid decimal value."), DECIMAL_LIMIT
+    inputmode = "decimal"
 
 
 class FloatField(_PlainNumber, wtforms.FloatField):
     """A float field that refuses nan, inf, exponents and values past ``limit``."""
 
     pattern, invalid, default_limit = DECIMAL, _l("Not a valid float value."), DECIMAL_LIMIT
+    inputmode = "decimal"

@@ -78,7 +78,7 @@ class ReasonForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
-    worker_number = StringField(_l("Worker number"), filters=[_upper],
+    worker_number = StringField(_l("Grid worker"), filters=[_upper], render_kw={"data-picker": "worker"},
                                 validators=[DataRequired(), Regexp(r"^W\d{8}$", message=_l("A worker number reads W00000042."))])
     type_id = SelectField(_l("Certificate type"), coerce=int, choices=[])
     reason = StringField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=500)])
@@ -101,7 +101,7 @@ class SelectionForm(FlaskForm):
     course_id = SelectField(_l("Course"), coerce=int, choices=[], default=0)
     exam_id = SelectField(_l("Exam"), coerce=int, choices=[], default=0)
     branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[], default=0)
-    area = StringField(_l("Area code"), filters=[_strip],
+    area = StringField(_l("Area"), filters=[_strip], render_kw={"data-picker": "area"},
                        validators=[Optional(), Regexp(r"^\d{4,12}$", message=_l("An area code is 4 to 12 digits."))])
     issued_from = DateField(_l("Issued from"), validators=[Optional()])
     issued_to = DateField(_l("Issued until"), validators=[Optional()])

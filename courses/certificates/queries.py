@@ -170,6 +170,12 @@ def hr_scopes(user):
     return area_scopes(user, Role.HR)
 
 
+def batch_size(selection: Selection, scopes) -> int:
+    """How many valid certificates a batch of ``selection`` would print."""
+    selection.status = CertificateStatus.VALID.value
+    return db.session.scalar(sa.select(sa.func.count()).select_from(selection.query(scopes).order_by(None).subquery()))
+
+
 def batch_certificates(selection: Selection, scopes) -> list[Certificate]:
     """The valid certificates a batch prints, at most ``MAX_BATCH`` + 1 (so the caller can refuse more)."""
     selection.status = CertificateStatus.VALID.value

@@ -115,7 +115,8 @@ class ResultForm(FlaskForm):
 
 class PopulationForm(FlaskForm):
     area_code = SelectField(_l("Area"), choices=[])
-    grid_id = IntegerField(_l("Grid (number, optional)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    grid_id = IntegerField(_l("Grid (optional)"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)],
+                           render_kw={"data-picker": "grid", "data-picker-value": "id"})
     employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + labels.choices(Employment))
     status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + labels.choices(WorkerStatus))
     submit = SubmitField(_l("Enrol them"))

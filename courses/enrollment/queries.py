@@ -240,3 +240,17 @@ def training_statistics(start: date, end: date, scopes) -> dict[str, list[StatRo
             row.hours += enrollment.hours_credited
     return {"branch": sorted(by_branch.values(), key=lambda r: r.label),
             "district": sorted(by_district.values(), key=lambda r: r.label)}
+
+
+def picker_courses(*, search: str = "", code: str = "", course_id: int | None = None, limit: int = 20) -> list[Course]:
+    """Courses of the catalogue (drafts and archived ones too: staff filter by them) for the course
+    picker, by title or code, or the one named; the catalogue is the whole city's."""
+    query = sa.select(Course).order_by(Course.code).limit(limit)
+    if search:
+        query = query.where(sa.or_(Course.title.contains(search, autoescape=True),
+                                   Course.code.contains(search, autoescape=True)))
+    if code:
+        query = query.where(Course.code == code)
+    if course_id:
+        query = query.where(Course.id == course_id)
+    return list(db.session.scalars(query))

@@ -69,6 +69,12 @@ def audience(rule: MandatoryRule, day: date, *, entering: bool = True):
     return query
 
 
+def audience_size(rule: MandatoryRule, day: date | None = None) -> int:
+    """How many workers ``rule`` names on ``day`` (today): the confirmation's count before it is made."""
+    selected = audience(rule, day or today()).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(selected))
+
+
 def due_for(rule: MandatoryRule, worker: Worker, day: date) -> date:
     """The rule's due date for the worker, and at least ``GRACE_DAYS`` from ``day`` for a late comer."""
     due = rule.due_on or (worker.hired_on + timedelta(days=rule.due_days_after_hire or 0))

@@ -63,9 +63,19 @@ class BulkResult:
     assigned: int = 0
 
 
-def _population(population: Population, by) -> list[Worker]:
+def _check_scope(population: Population, by) -> None:
     if by is not None and not in_scope(by, population.area_code, Role.HR):
         raise EnrollmentError(_("This area is outside your scope."))
+
+
+def population_size(population: Population, by) -> int:
+    """How many workers ``population`` names: what enrolling or assigning them would touch."""
+    _check_scope(population, by)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(population.query().subquery()))
+
+
+def _population(population: Population, by) -> list[Worker]:
+    _check_scope(population, by)
     workers = db.session.scalars(population.query().limit(MAX_POPULATION + 1)).all()
     if len(workers) > MAX_POPULATION:
         raise EnrollmentError(_("More than %(n)d workers match; narrow the selection.", n=MAX_POPULATION))

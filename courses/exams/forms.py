@@ -184,7 +184,8 @@ class RuleForm(FlaskForm):
 
 
 class AccommodationForm(FlaskForm):
-    worker_number = StringField(_l("Worker number"), validators=[DataRequired(), Length(max=20)])
+    worker_number = StringField(_l("Grid worker"), validators=[DataRequired(), Length(max=20)],
+                                render_kw={"data-picker": "worker"})
     extra_minutes = IntegerField(_l("Extra minutes"), default=0, validators=[InputRequired(), NumberRange(0, 600)])
     extra_attempts = IntegerField(_l("Extra attempts"), default=0, validators=[InputRequired(), NumberRange(0, 10)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])

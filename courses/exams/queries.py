@@ -333,3 +333,15 @@ def marks_of(item: AttemptItem) -> list[AttemptItemMark]:
     """The answer's marks, first then second, read from the database (not the session's cache)."""
     return db.session.scalars(sa.select(AttemptItemMark).where(AttemptItemMark.item_id == item.id)
                               .order_by(AttemptItemMark.round).execution_options(populate_existing=True)).all()
+
+
+def picker_exams(*, search: str = "", exam_id: int | None = None, limit: int = 20) -> list[Exam]:
+    """Exams for the exam picker, by their title or their course's code or title, or the one named."""
+    query = sa.select(Exam).join(Course, Exam.course_id == Course.id).order_by(Exam.opens_at.desc()).limit(limit)
+    if search:
+        query = query.where(sa.or_(Exam.title.contains(search, autoescape=True),
+                                   Course.title.contains(search, autoescape=True),
+                                   Course.code.contains(search, autoescape=True)))
+    if exam_id:
+        query = query.where(Exam.id == exam_id)
+    return list(db.session.scalars(query))

@@ -63,6 +63,9 @@ def test_pass_the_exam_find_the_certificate_print_the_batch_verify(live_app, liv
     hr_page.goto(f"{live_server}/certificates/batches")
     hr_page.select_option("#batch-form select[name=course_id]", str(course_id))
     hr_page.click("#batch-form [type=submit]")
+    dialog = hr_page.locator("[data-testid=confirm-dialog]")  # the server counts what the batch prints
+    dialog.locator("[data-testid=confirm-count]", has_text="Print 1 certificate?").wait_for()
+    dialog.locator("[data-testid=confirm-ok]").click()
     hr_page.wait_for_selector("[data-testid=batch-merged]", timeout=60000)  # the page follows the job, then reloads
     with hr_page.expect_download() as download:
         hr_page.click("[data-testid=batch-merged]")

@@ -105,6 +105,9 @@ def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, liv
     grader.wait_for_selector("[data-testid=queue-empty]")
     grader.goto(f"{live_server}/exams/{exam_id}/results")
     grader.click("[data-testid=release]")
+    dialog = grader.locator("[data-testid=confirm-dialog]")  # says how many the release shows, as the page counted
+    assert "1 graded attempt not yet released" in dialog.inner_text()
+    dialog.locator("[data-testid=confirm-ok]").click()
     grader.wait_for_selector(".alert-success")
     teacher.close()
 

@@ -3,6 +3,7 @@ PDFs; print a new letter for one worker (HR's reset)."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from academy.activation import letters, queries
@@ -15,7 +16,9 @@ from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry import access
 from academy.registry.models import Worker
 from academy.registry.queries import areas_in_scope
+from academy.web import previews
 from academy.web.cycle import on_refusal, refusal_redirects
+from academy.web.errors import json_endpoint
 from academy.web.urls import public_url
 
 
@@ -41,6 +44,19 @@ def letters_new():
     job = letters.request_letters(workers, current_user, activate_url=public_url("activation.activate"))
     return redirect(url_for("activation.letters_job", job_id=job.id), 303)
 
+
+
+@bp.get("/activation/letters/preview")
+@require_role(Role.HR)
+@json_endpoint
+def letters_preview():
+    """How many workers the letters form's selection names, for its confirmation."""
+    form = LettersForm(_areas(), request.args, meta={"csrf": False})
+    return previews.answer(form, lambda: len(queries.letter_workers(access.edit_scopes(current_user),
+                                                                    form.area_code.data or "", form.status.data or "")),
+                           lambda n: ngettext(
+        "Print %(num)d activation letter? Each revokes that worker's earlier activation code.",
+        "Print %(num)d activation letters? Each revokes that worker's earlier activation code.", n), queries.MAX_LETTERS)
 
 
 @bp.get("/activation/letters/<job_id>")

@@ -109,7 +109,7 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Number or summary"), validators=[Optional(), Length(max=40)])
-    area = StringField(_l("Area code"), validators=[Optional(), Length(max=15)])
+    area = StringField(_l("Area"), validators=[Optional(), Length(max=15)], render_kw={"data-picker": "area"})
     category = SelectField(_l("Category"), coerce=str, validators=[Optional()])
     level = SelectField(_l("Level"), validators=[Optional()])
     light = SelectField(_l("Light"), validators=[Optional()],

@@ -5,7 +5,16 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.cases import photos
@@ -71,9 +80,9 @@ class WorkerReportForm(PhotosMixin, ReportBase):
 class HotlineForm(ReportBase):
     place = SelectField(_l("Grid or area"), validators=[DataRequired()])
     resident_name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=50)])
-    resident_phone = StringField(_l("Caller's phone"), validators=[Optional(), Length(max=30),
+    resident_phone = TelField(_l("Caller's phone"), validators=[Optional(), Length(max=30),
                                                                    Regexp(r"^[0-9+\- ]*$", message=_l("Digits only."))])
-    resident_email = StringField(_l("Caller's e-mail"), validators=[Optional(), Length(max=120),
+    resident_email = EmailField(_l("Caller's e-mail"), validators=[Optional(), Length(max=120),
                                                                      Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an e-mail address."))])
 
     def __init__(self, categories, places, *args, **kwargs):

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from academy.exports import send_stored
 from academy.jobs import Job, get_progress
 from academy.jobs.access import finished_job_file, own_job
 from academy.permissions import Role, require_role
+from academy.web import previews
 from academy.web.cycle import on_refusal
+from academy.web.errors import json_endpoint
 from academy.web.urls import public_base
 from courses.certificates import batch, queries
 from courses.certificates.forms import BatchForm
@@ -39,6 +42,18 @@ def batch_new():
                               base_url=public_base(), language=form.language.data)
     return redirect(url_for("certificates.batch_page", job_id=job.id))
 
+
+
+@bp.get("/certificates/batches/preview")
+@require_role(Role.HR)
+@json_endpoint
+def batch_preview():
+    """How many valid certificates the batch form's selection would print, for its confirmation."""
+    form = BatchForm(request.args, meta={"csrf": False}, **selection_choices())
+    return previews.answer(form, lambda: queries.batch_size(form.selection(), queries.hr_scopes(current_user)),
+                           lambda n: ngettext("Print %(num)d certificate? It becomes one PDF, a .zip of single PDFs and a roster.",
+                                              "Print %(num)d certificates? They become one PDF, a .zip of single PDFs and a roster.", n),
+                           queries.MAX_BATCH)
 
 
 @bp.get("/certificates/batches/<job_id>")

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 
 from academy.contributions import contributions
@@ -15,8 +15,10 @@ from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope,
 from academy.registry import labels
 from academy.registry.models import Employment, Worker, WorkerStatus
 from academy.registry.queries import worker_of_user
+from academy.web import previews
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal, refusal_redirects
+from academy.web.errors import json_endpoint
 from courses.enrollment import annual, operations, queries, standing, training
 from courses.enrollment.forms import (
     ActionForm,
@@ -52,6 +54,44 @@ def bulk_enrol(course_id: int):
                 c=len(result.skipped)), "success")
         return render_template("enrollment/bulk.html", course=course, form=form, result=result)
     return page()
+
+
+@bp.get("/courses/<int:course_id>/bulk/preview")
+@require_role(Role.HR)
+@json_endpoint
+def bulk_preview(course_id: int):
+    """How many workers the bulk form's selection names, for its confirmation."""
+    course = get_or_404(Course, course_id)
+    form = PopulationForm(request.args, areas=queries.hr_area_choices(current_user), meta={"csrf": False})
+    return previews.answer(form, lambda: training.population_size(_population(form), current_user),
+                           lambda n: ngettext("Enrol %(num)d grid worker in %(course)s? Those already enrolled are skipped; "
+                                              "once the seats are taken the rest join the waiting list.",
+                                              "Enrol %(num)d grid workers in %(course)s? Those already enrolled are skipped; "
+                                              "once the seats are taken the rest join the waiting list.", n, course=course.title),
+                           training.MAX_POPULATION)
+
+
+@bp.get("/training/mandatory/preview")
+@require_role(Role.HR)
+@json_endpoint
+def mandatory_preview():
+    """How many workers the mandatory training form's rule names today, for its confirmation."""
+    types = [pair for provider in contributions("certificate_type_choices") for pair in provider()]
+    form = MandatoryForm(request.args, areas=queries.hr_area_choices(current_user), courses=queries.published_courses(),
+                         certificate_types=types, meta={"csrf": False})
+    return previews.answer(form, lambda: standing.audience_size(_mandatory_rule(form)),
+                           lambda n: ngettext("Assign %(course)s to %(num)d grid worker as mandatory training?",
+                                              "Assign %(course)s to %(num)d grid workers as mandatory training?", n,
+                                              course=get_or_404(Course, form.course_id.data).title),
+                           training.MAX_POPULATION)
+
+
+def _mandatory_rule(form: MandatoryForm) -> MandatoryRule:
+    """The rule the form describes, not stored: whom it names is what the preview counts."""
+    return MandatoryRule(area_code=form.area_code.data, employment=form.employment.data or None,
+                         worker_status=form.status.data or None, hired_within_days=form.hired_within_days.data,
+                         holds_certificate=form.holds_certificate.data or None,
+                         lacks_certificate=form.lacks_certificate.data or None)
 
 
 @bp.route("/training/mandatory", methods=["GET", "POST"])

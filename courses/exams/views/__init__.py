@@ -40,4 +40,4 @@ def managed_exam(exam_id: int) -> Exam:
     return exam
 
 
-from courses.exams.views import bank, grading, manage, marking, take  # noqa: E402,F401  (routes on bp)
+from courses.exams.views import bank, grading, manage, marking, pickers, take  # noqa: E402,F401  (routes on bp)
