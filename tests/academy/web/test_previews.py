@@ -70,3 +70,17 @@ def test_batch_preview_says_when_nothing_matches_and_refuses_bad_dates(app, make
     assert nothing["count"] == 0 and not nothing["allowed"]
     bad = client.get("/certificates/batches/preview", query_string={"issued_from": "2026-13-01", "language": "holder"})
     assert bad.status_code == 400 and bad.get_json()["error"] == "bad_request"
+
+
+def test_mandatory_training_preview_counts_whom_the_rule_would_name_and_assigns_nobody(app, make_user, count_rows):
+    _workers()
+    course = create_course()
+    client = _hr(app, make_user)
+    query = {"course_id": course.id, "area_code": "320102", "employment": "", "status": "",
+             "holds_certificate": "", "lacks_certificate": "", "due_days_after_hire": 30}
+    answer = client.get("/training/mandatory/preview", query_string=query).get_json()
+    assert answer["count"] == 3 and answer["allowed"]  # the exited worker and the other district are not named
+    assert course.title in answer["message"]
+    recent = client.get("/training/mandatory/preview", query_string={**query, "hired_within_days": 30}).get_json()
+    assert recent["count"] == 0 and not recent["allowed"]  # all three were hired in 2024
+    assert count_rows(Enrollment) == 0
