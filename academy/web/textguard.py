@@ -15,6 +15,8 @@ values, at any depth. The refusal is a 400 whose description says which characte
 ``academy.web.errors`` answers it as a page or in the endpoint's JSON format. What Werkzeug does
 with undecodable bytes needs nothing here: in a query or a urlencoded body it keeps the percent
 escape as text (``%ED%A0%80`` stays those nine characters), in a multipart body it puts U+FFFD.
+Raw bytes in a query string (a client that sends them unescaped) would make Werkzeug's query
+parsing raise; ``QueryBytes`` escapes them first, so they are read like their percent escapes.
 
 Importers call ``text_problem`` on each cell or line and file its message under the row or line.
 ``clean_text`` / ``clean_value`` repair text already stored (``flask academy repair-text``) and
@@ -23,6 +25,7 @@ make pages robust: the Jinja ``finalize`` hook cleans every value a template pri
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import Flask, request
 from flask_babel import gettext as _
@@ -142,6 +145,26 @@ def _finalize(value):
     return value
 
 
+# Printable ASCII stays as it is (the separators & = + % among it); every other byte is escaped.
+_QUERY_SAFE = "".join(chr(code) for code in range(0x21, 0x7F))
+
+
+class QueryBytes:
+    """WSGI middleware: a query string that is not UTF-8 has its raw bytes percent-escaped."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        raw = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            environ["QUERY_STRING"] = quote(raw, safe=_QUERY_SAFE)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = QueryBytes(app.wsgi_app)
     app.before_request(refuse_unstorable_text)
     app.jinja_env.finalize = _finalize

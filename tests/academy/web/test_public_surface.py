@@ -14,6 +14,7 @@ NEEDS_NO_LIMIT = {
     "bootstrap.static": "the app's own files",
     "web.health": "the load balancer's probe; says only 'ok'",
     "web.openapi": "a fixed document",
+    "vendor.serve": "the front-end libraries, fixed files (academy/web/vendor.py)",
     "accounts.login": "the form; its POST has the log-in throttle (academy/accounts/throttle.py)",
 }
 

@@ -76,6 +76,16 @@ def test_what_werkzeug_does_with_bytes_that_are_not_utf8(client):
     assert raw.status_code == 400 and "U+D800" in raw.get_json()[0]["description"]
 
 
+def test_raw_bytes_in_the_query_string_are_read_like_their_percent_escapes(client):
+    """A client that sends bytes, not percent escapes (a raw socket, a broken proxy) gets the answer
+    their percent escapes get, on pages, JSON endpoints and public ones alike; never a 500."""
+    for path in ("/login", "/healthz", "/open311/v2/services.json", "/board/320102001001001"):
+        raw = client.get(path, environ_overrides={"QUERY_STRING": b"q=\xed\xa0\x80\xff&x=1".decode("latin-1")})
+        escaped = client.get(f"{path}?q=%ED%A0%80%FF&x=1")
+        assert raw.status_code == escaped.status_code != 500, path
+        assert raw.get_data() == escaped.get_data()
+
+
 def test_tab_newline_and_ordinary_unicode_pass(client):
     text = "第一行\r\n\t第二行 ｔｅｓｔ 𠜎 e\u0301 \u202e"
     assert first_unstorable(text) is None and clean_text(text) == text
