@@ -9,6 +9,7 @@ from markupsafe import Markup
 from academy.contributions import NavItem, contribute
 from academy.permissions import Role, area_scopes, has_role
 from courses.enrollment import queries
+from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
 
@@ -32,6 +33,7 @@ def hr_home_section(user) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
     contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True), order=415)
     contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)

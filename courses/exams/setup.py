@@ -16,6 +16,7 @@ from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     queries,
 )
+from courses.exams.labels import WORDS
 from courses.exams.operations import attempts, images
 from courses.exams.views import bp
 
@@ -54,6 +55,7 @@ def purge_images_command(older_than_days: int, dry_run: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     app.cli.add_command(sweep_command)
     app.cli.add_command(purge_images_command)
     contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR)), order=430)

@@ -10,6 +10,7 @@ from courses.enrollment.access import can_edit_course
 from courses.enrollment.operations import today
 from courses.enrollment.queries import assignments_of
 from courses.lessons import access, queries
+from courses.lessons.labels import WORDS
 from courses.lessons.views import bp
 
 
@@ -40,5 +41,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LESSON_MAX_FILE_MB", 15)
     app.config.setdefault("LESSON_HEARTBEAT_MS", 30000)
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)

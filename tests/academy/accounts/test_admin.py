@@ -91,8 +91,9 @@ def test_admin_cannot_lock_himself_out(client, make_user):
 def test_audit_log_filters(client, make_user):
     _admin(client, make_user)
     make_user("tracked", Role.VIEWER)
-    html = client.get("/admin/audit?action=grant.&actor=", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "grant.add" in html and "user.create" not in html
+    html = client.get("/admin/audit?action=grant.add&actor=", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-action="grant.add"' in html and 'data-action="user.create"' not in html
+    assert "Role granted" in html and "Viewer (leadership)" in html  # the event and the role in words
     assert client.get("/admin/audit?action=" + "x" * 500).status_code == 200  # over-long filter: ignored, no crash
 
 

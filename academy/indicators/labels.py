@@ -1,0 +1,12 @@
+"""What the indicators' audit events and audited fields are called (the indicators have no enums)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from academy.labels import Words
+
+EVENT_LABELS = {"assessment_scheme.save": _l("Assessment scheme saved"),
+                "indicators.refresh": _l("Indicators recalculated")}
+FIELD_LABELS = {"items": _l("Indicators"), "top_n": _l("Excellent workers (top)"),
+                "min_score": _l("Minimum score"), "results": _l("Results")}
+WORDS = Words(events=EVENT_LABELS, fields=FIELD_LABELS)
