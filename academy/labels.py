@@ -49,6 +49,8 @@ class Words:
     fields: Mapping[str, object] = field(default_factory=dict)
     objects: Mapping[str, object] = field(default_factory=dict)  # model class name -> what one is called
     links: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # model class name -> (endpoint, id argument)
+    # Text the app itself stores (a default's name, an automatic note) -> what it says in the user's language.
+    stored: Mapping[str, object] = field(default_factory=dict)
 
 
 def family(labels: Mapping, pattern: Callable[[str], str], prefix: str, key: Callable = str) -> dict[str, LazyString]:
@@ -78,7 +80,8 @@ def enum_labels(enum_cls: type) -> Mapping | None:
 
 
 def label(value) -> str:
-    """What an enum member is called in the user's language ("" for None)."""
+    """What an enum member, or a text the app itself stored (``Words.stored``), is called in the
+    user's language ("" for None); any other text as it is."""
     if value is None:
         return ""
     if isinstance(value, enum.Enum):
@@ -86,6 +89,9 @@ def label(value) -> str:
         if labels is not None and value in labels:
             return str(labels[value])
         return str(value.value)
+    for words in _all():
+        if value in words.stored:
+            return str(words.stored[value])
     return str(value)
 
 

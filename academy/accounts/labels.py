@@ -1,6 +1,7 @@
 """What each role is called, in the user's language: the one place the accounts package names its enum."""
 from __future__ import annotations
 
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 
 from academy.labels import Words
@@ -15,6 +16,15 @@ ROLE_LABELS = {
     Role.DEPARTMENT: _l("Department handler"),
     Role.VIEWER: _l("Viewer (leadership)"),
 }
+
+
+def person_label(user, fallback: str = "") -> str:
+    """A person as a page names them: full name and roles ("王芳 · 调度员"); "System" for no one."""
+    if user is None:
+        return fallback if fallback and fallback != "system" else gettext("System")
+    roles = pgettext("between items", ", ").join(role_label(role) for role in sorted(user.roles))
+    name = user.display_name or user.username
+    return f"{name} · {roles}" if roles else name
 
 
 def role_label(role: str) -> str:
