@@ -39,6 +39,9 @@ GENERAL_FIELD_LABELS = {
     "grid": lazy_gettext("Grid"), "role": lazy_gettext("Role"), "description": lazy_gettext("Description"),
 }
 
+# The colon after a label ("时限：30 分钟", "Time limit: 30 minutes"): full-width in Chinese, no space after.
+COLON = LazyString(lambda: pgettext("after a label", ": "))
+
 
 @dataclass(frozen=True)
 class Words:
@@ -64,7 +67,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "labels", Words(enums={JobStatus: JOB_STATUS_LABELS}, events=GENERAL_EVENT_LABELS,
                                     fields=GENERAL_FIELD_LABELS), order=0)
     app.jinja_env.filters["label"] = label
-    app.jinja_env.globals.update(event_label=event_label, field_label=field_label, value_words=value_words)
+    app.jinja_env.globals.update(event_label=event_label, field_label=field_label, value_words=value_words, colon=COLON)
 
 
 def _all() -> list[Words]:

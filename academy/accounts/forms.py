@@ -118,8 +118,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Who (user name or full name)"), validators=[Optional(), Length(max=80)])
     action = SelectField(_l("What happened"), validators=[Optional()])
     object_type = SelectField(_l("On what"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("Date from"), validators=[Optional()])
+    date_to = DateField(_l("Date to"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
     def __init__(self, formdata, events: list[tuple[str, str]], objects: list[tuple[str, str]]) -> None:

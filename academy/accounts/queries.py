@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from academy.accounts.labels import role_label
 from academy.accounts.models import User
@@ -109,7 +109,7 @@ def audit_rows(entries) -> list[AuditRow]:
         rows.append(AuditRow(
             entry=entry, event=event_label(entry.action),
             who=(user.display_name or user.username) if user else (entry.actor_name if entry.actor_id else gettext("System")),
-            roles=gettext(", ").join(role_label(role) for role in sorted(user.roles)) if user else "",
+            roles=pgettext("between items", ", ").join(role_label(role) for role in sorted(user.roles)) if user else "",
             object_kind=object_label(entry.object_type),
             object_name=_object_name(obj) if obj is not None else (entry.object_id or ""),
             object_url=url_for(link[0], **{link[1]: obj.id}) if obj is not None and link else None,

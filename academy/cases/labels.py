@@ -97,7 +97,7 @@ EVENT_LABELS = {
 }
 FIELD_LABELS = {
     "parent_id": _l("Parent category"), "default_level": _l("Handled by default at"),
-    "allow_self_handling": _l("Self-handling allowed"), "time_limit": _l("Time limit"), "clock": _l("Clock"),
+    "allow_self_handling": _l("Self-handling allowed"), "time_limit": _l("Case time limit"), "clock": _l("Clock"),
     "accept_criteria": _l("Acceptance criteria"), "close_criteria": _l("Closing criteria"),
     "work_start": _l("Working day starts"), "work_end": _l("Working day ends"), "weekend_days": _l("Weekend days"),
     "red_card_multiple": _l("Red card after (times the limit)"), "accept_limit_hours": _l("Hours to accept"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from academy.labels import Words, family
 from courses.enrollment.models import CourseKind, CourseStatus, Delivery, EnrollmentState, ExtensionStatus
@@ -15,8 +16,9 @@ DELIVERY_LABELS = {Delivery.ONLINE: _l("Online"), Delivery.CLASSROOM: _l("Classr
 STATE_LABELS = {
     EnrollmentState.REQUESTED: _l("Requested"),
     EnrollmentState.WAITLISTED: _l("Waitlisted"), EnrollmentState.ENROLLED: _l("Enrolled"),
-    EnrollmentState.COMPLETED: _l("Completed"), EnrollmentState.FAILED: _l("Failed"),
-    EnrollmentState.WITHDRAWN: _l("Withdrawn"),
+    EnrollmentState.COMPLETED: lazy_pgettext("enrolment", "Completed"),
+    EnrollmentState.FAILED: lazy_pgettext("enrolment", "Failed"),
+    EnrollmentState.WITHDRAWN: lazy_pgettext("enrolment", "Withdrawn"),
 }
 COURSE_STATUS_LABELS = {CourseStatus.DRAFT: _l("Draft"), CourseStatus.PUBLISHED: _l("Published"),
                         CourseStatus.ARCHIVED: _l("Archived")}
@@ -25,7 +27,7 @@ EXTENSION_LABELS = {ExtensionStatus.NONE: _l("No extension"), ExtensionStatus.RE
 
 
 def _course_event(status) -> str:
-    return _("Course %(status)s", status=status)
+    return _("Course: %(status)s", status=status)
 
 
 def _enrollment_event(state) -> str:
@@ -52,7 +54,7 @@ EVENT_LABELS = {
 FIELD_LABELS = {
     "capacity": _l("Capacity"), "enrolled": _l("Enrolled"), "waitlisted": _l("Waitlisted"), "assigned": _l("Assigned"),
     "due": _l("Due on"), "due_on": _l("Due on"), "due_days_after_hire": _l("Due (days after hire)"),
-    "until": _l("Until"), "present": _l("Present"), "description": _l("Description"), "delivery": _l("Delivery"),
+    "until": _l("Extend until"), "present": _l("Present"), "description": _l("Description"), "delivery": _l("Delivery"),
     "self_enrol": _l("Self-enrolment"), "approval_required": _l("Approval required"),
     "enrol_opens_on": _l("Enrolment opens on"), "enrol_closes_on": _l("Enrolment closes on"),
     "prerequisite_certificate": _l("Prerequisite certificate"),

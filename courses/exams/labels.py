@@ -4,6 +4,7 @@ release, and what a double mark's stage tells the marker once saved."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from academy.labels import Words
 from courses.exams.formats import Difficulty
@@ -24,11 +25,12 @@ RELEASE_LABELS = {ResultRelease.IMMEDIATE: _l("As soon as graded"), ResultReleas
 MARK_SAVED_LABELS = {Stage.SECOND: _l("First mark saved; a different instructor gives the second."),
                      Stage.FINAL: _l("Both marks are in and agree: the final points are their mean."),
                      Stage.RECONCILE: _l("Both marks are in but too far apart: the answer waits to be reconciled.")}
-QUESTION_STATUS_LABELS = {QuestionStatus.DRAFT: _l("Draft"), QuestionStatus.ACTIVE: _l("Active"),
-                          QuestionStatus.RETIRED: _l("Retired")}
+QUESTION_STATUS_LABELS = {QuestionStatus.DRAFT: _l("Draft"), QuestionStatus.ACTIVE: lazy_pgettext("question", "Active"),
+                          QuestionStatus.RETIRED: lazy_pgettext("question", "Retired")}
 EXAM_STATUS_LABELS = {ExamStatus.DRAFT: _l("Draft"), ExamStatus.PUBLISHED: _l("Published"),
                       ExamStatus.ARCHIVED: _l("Archived")}
-ATTEMPT_STATE_LABELS = {AttemptState.IN_PROGRESS: _l("In progress"), AttemptState.SUBMITTED: _l("Submitted"),
+ATTEMPT_STATE_LABELS = {AttemptState.IN_PROGRESS: lazy_pgettext("attempt", "In progress"),
+                        AttemptState.SUBMITTED: lazy_pgettext("attempt", "Submitted"),
                         AttemptState.GRADED: _l("Graded")}
 EVENT_LABELS = {
     "question.create": _l("Question created"), "question.update": _l("Question changed"),
@@ -46,7 +48,7 @@ EVENT_LABELS = {
 FIELD_LABELS = {
     "item": _l("Question"), "score": _l("Score"), "earned": _l("Points earned"), "points": _l("Points"),
     "passed": _l("Passed"), "rule": _l("Question rule"), "exam": _l("Exam"), "marks": _l("Marks"),
-    "round": _l("Marking round"), "is_final": _l("Final"), "released": _l("Released"), "keys": _l("Answer keys"),
+    "round": _l("Marking round"), "is_final": _l("Final mark"), "released": _l("Results released"), "keys": _l("Answer keys"),
     "changed": _l("Changed"), "bytes": _l("Size (bytes)"), "width": _l("Width"), "height": _l("Height"),
     "extra_minutes": _l("Extra minutes"), "extra_attempts": _l("Extra attempts"), "deadline": _l("Deadline"),
     "attempts_allowed": _l("Attempts allowed"), "closes_at": _l("Closes at"), "opens_at": _l("Opens at"),
@@ -63,5 +65,5 @@ WORDS = Words(enums={QuestionType: TYPE_LABELS, PartialCredit: CREDIT_LABELS,
                      ResultRelease: RELEASE_LABELS, QuestionStatus: QUESTION_STATUS_LABELS,
                      ExamStatus: EXAM_STATUS_LABELS, AttemptState: ATTEMPT_STATE_LABELS},
               events=EVENT_LABELS, fields=FIELD_LABELS,
-              objects={"Exam": _l("Exam"), "Question": _l("Question"), "Attempt": _l("Attempt")},
+              objects={"Exam": _l("Exam"), "Question": _l("Question"), "Attempt": _l("Exam attempt")},
               links={"Exam": ("exams.exam", "exam_id"), "Question": ("exams.question", "question_id")})

@@ -15,6 +15,6 @@ EVENT_LABELS = {"lesson.create": _l("Lesson created"), "lesson.update": _l("Less
                 "lesson.file_add": _l("Material added to a lesson"), "lesson.complete": _l("Lesson completed")}
 FIELD_LABELS = {"body_markdown": _l("Text"), "video_url": _l("Video address"), "hours": _l("Credited hours"),
                 "completion": _l("Completed when"), "min_seconds": _l("Minimum time (seconds)"),
-                "published": _l("Published"), "size": _l("Size")}
+                "published": _l("Published"), "size": _l("File size")}
 WORDS = Words(enums={Completion: COMPLETION_LABELS}, events=EVENT_LABELS, fields=FIELD_LABELS,
               objects={"Lesson": _l("Lesson")}, links={"Lesson": ("lessons.lesson", "lesson_id")})
