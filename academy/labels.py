@@ -37,6 +37,7 @@ GENERAL_FIELD_LABELS = {
     "rows": lazy_gettext("Rows"), "seconds": lazy_gettext("Seconds"), "worker": lazy_gettext("Grid worker"),
     "course": lazy_gettext("Course"), "area": lazy_gettext("Area"), "area_id": lazy_gettext("Area"),
     "grid": lazy_gettext("Grid"), "role": lazy_gettext("Role"), "description": lazy_gettext("Description"),
+    "end": lazy_gettext("End"), "totals": lazy_gettext("Totals"), "options": lazy_gettext("Options"),
 }
 
 # The colon after a label ("时限：30 分钟", "Time limit: 30 minutes"): full-width in Chinese, no space after.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -179,10 +179,10 @@ def revoke_grant(user_id: int, grant_id: int):
 
 
 def _audit_filter():
-    """The audit log's filter form and the query it asks for (everything when the filter is bad)."""
+    """The audit log's filter form and the query it asks for (None when the filter is refused)."""
     form = AuditFilterForm(request.args, events=labels.event_choices(), objects=labels.object_choices())
     if not form.validate():
-        return form, queries.audit_query()
+        return form, None
     zone = get_timezone()
     since = datetime.combine(form.date_from.data, time.min, tzinfo=zone) if form.date_from.data else None
     until = datetime.combine(form.date_to.data + timedelta(days=1), time.min, tzinfo=zone) if form.date_to.data else None
@@ -194,6 +194,8 @@ def _audit_filter():
 @require_role(Role.ADMIN)
 def audit_log():
     form, query = _audit_filter()
+    if query is None:
+        return render_template("accounts/audit.html", form=form, entries=None, rows=[], export_args={}), 400
     entries = paginate(query, 50)
     return render_template("accounts/audit.html", form=form, entries=entries, rows=queries.audit_rows(entries.items),
                            export_args={k: v for k, v in request.args.items() if k != "page"})
@@ -203,4 +205,6 @@ def audit_log():
 @require_role(Role.ADMIN)
 def audit_export():
     _form, query = _audit_filter()
+    if query is None:
+        abort(400)
     return download(xlsx_bytes([queries.audit_table(query)]), _("audit-log") + ".xlsx")

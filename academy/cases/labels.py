@@ -39,7 +39,7 @@ TASK_STATE_LABELS = {
 
 # Actions that leave the state as it is but belong on the timeline.
 NOTE_ACTIONS = {
-    "supervise": _l("Supervised (督办)"),
+    "supervise": _l("Supervised"),
     "link_report": _l("Another report linked"),
     "request_extension": _l("Extension requested"),
     "grant_extension": _l("Extension granted"),
@@ -53,8 +53,8 @@ LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "red_
 # Who handles a case, as shown on a case; the dispatcher's choice names the practice as well.
 LEVEL_LABELS = {Level.SELF: _l("Grid worker"), Level.COMMUNITY: _l("Community"), Level.STREET: _l("Street"),
                 Level.DEPARTMENT: _l("Department")}
-LEVEL_CHOICE_LABELS = {Level.SELF: _l("Grid worker (自办自结)"), Level.COMMUNITY: _l("Community"),
-                       Level.STREET: _l("Street"), Level.DEPARTMENT: _l("Departments (吹哨报到)")}
+LEVEL_CHOICE_LABELS = {Level.SELF: _l("Grid worker (self-handled)"), Level.COMMUNITY: _l("Community"),
+                       Level.STREET: _l("Street"), Level.DEPARTMENT: _l("Departments (whistle to departments)")}
 
 SATISFACTION_LABELS = {Satisfaction.SATISFIED: _l("Satisfied"), Satisfaction.BASIC: _l("Basically satisfied"),
                        Satisfaction.DISSATISFIED: _l("Dissatisfied")}

@@ -11,7 +11,7 @@ from courses.certificates.models import CertificateKind, CertificateStatus, Requ
 STATUS_LABELS = {CertificateStatus.VALID: _l("valid"), CertificateStatus.EXPIRED: _l("expired"),
                  CertificateStatus.SUSPENDED: _l("suspended"), CertificateStatus.REVOKED: _l("revoked"),
                  CertificateStatus.SUPERSEDED: _l("superseded (renewed)")}
-KIND_LABELS = {CertificateKind.ON_DUTY: _l("On-duty qualification (上岗资格证)"),
+KIND_LABELS = {CertificateKind.ON_DUTY: _l("On-duty qualification"),
                CertificateKind.COMPLETION: _l("Course completion"), CertificateKind.SPECIALIST: _l("Specialist")}
 REQUIREMENT_LABELS = {RequirementKind.COURSE: _l("Course completed"), RequirementKind.EXAM: _l("Final exam passed")}
 STATUS_BADGES = {CertificateStatus.VALID: "success", CertificateStatus.EXPIRED: "secondary",

@@ -61,7 +61,9 @@ FIELD_LABELS = {
     "difficulty": _l("Difficulty"), "tags": _l("Tags"), "unit_id": _l("Syllabus unit"),
     "partial_credit": _l("Partial credit"), "case_sensitive": _l("Case sensitive"), "width_sensitive": _l("Width sensitive"),
 }
-WORDS = Words(enums={QuestionType: TYPE_LABELS, PartialCredit: CREDIT_LABELS,
+STAGE_LABELS = {Stage.FIRST: _l("Waiting for the first mark"), Stage.SECOND: _l("Waiting for the second mark"), Stage.FINAL: _l("Final points set"),
+                Stage.RECONCILE: _l("Waiting to be reconciled")}
+WORDS = Words(enums={QuestionType: TYPE_LABELS, Stage: STAGE_LABELS, PartialCredit: CREDIT_LABELS,
                      ResultRelease: RELEASE_LABELS, QuestionStatus: QUESTION_STATUS_LABELS,
                      ExamStatus: EXAM_STATUS_LABELS, AttemptState: ATTEMPT_STATE_LABELS},
               events=EVENT_LABELS, fields=FIELD_LABELS,
