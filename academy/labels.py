@@ -174,11 +174,21 @@ def _column_enum(object_type: str | None, name: str) -> type | None:
 
 
 def _stored_value_label(text: str, object_type: str | None, name: str) -> str | None:
-    """The label of an enum member stored by its value (an audit entry keeps ``"revoked"``): the
-    enum of the object's column of that name, else the one label every enum with that value agrees on."""
+    """The words for a code stored as text (an audit entry keeps ``"revoked"``): a stored text a package
+    labelled, the member of the enum of the object's column of that name, else the one label every
+    enum with that value agrees on."""
+    for words in _all():
+        if text in words.stored:
+            return str(words.stored[text])
     enum_cls = _column_enum(object_type, name)
-    candidates = [enum_cls] if enum_cls is not None else [cls for words in _all() for cls in words.enums
-                                                          if issubclass(cls, enum.Enum)]
+    if enum_cls is not None and (own := _member_labels([enum_cls], text)):
+        return own.pop()
+    found = _member_labels([cls for words in _all() for cls in words.enums if issubclass(cls, enum.Enum)], text)
+    return found.pop() if len(found) == 1 else None
+
+
+def _member_labels(candidates: list[type], text: str) -> set[str]:
+    """The labels of the members of ``candidates`` whose value is ``text``."""
     found = set()
     for cls in candidates:
         labels = enum_labels(cls)
@@ -188,7 +198,7 @@ def _stored_value_label(text: str, object_type: str | None, name: str) -> str | 
             continue
         if labels is not None and member in labels:
             found.add(str(labels[member]))
-    return found.pop() if len(found) == 1 else None
+    return found
 
 
 def value_words(value, object_type: str | None = None, name: str = "") -> str:

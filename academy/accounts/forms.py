@@ -116,7 +116,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     actor = StringField(_l("Who (user name or full name)"), validators=[Optional(), Length(max=80)])
-    action = SelectField(_l("What happened"), validators=[Optional()])
+    action = SelectField(_l("What was done"), validators=[Optional()])
     object_type = SelectField(_l("On what"), validators=[Optional()])
     date_from = DateField(_l("Date from"), validators=[Optional()])
     date_to = DateField(_l("Date to"), validators=[Optional()])

@@ -24,7 +24,7 @@ def person_label(user, fallback: str = "") -> str:
         return fallback if fallback and fallback != "system" else gettext("System")
     roles = pgettext("between items", ", ").join(role_label(role) for role in sorted(user.roles))
     name = user.display_name or user.username
-    return f"{name} · {roles}" if roles else name
+    return f"{name} · {roles}" if roles and roles != name else name
 
 
 def role_label(role: str) -> str:

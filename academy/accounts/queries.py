@@ -14,7 +14,7 @@ from academy.audit import AuditEntry
 from academy.contributions import contributions
 from academy.exports import Table
 from academy.extensions import db
-from academy.labels import event_label, field_label, model_class, object_label, object_link, value_words
+from academy.labels import event_label, field_label, label, model_class, object_label, object_link, value_words
 from academy.web.i18n import local_datetime
 
 
@@ -65,7 +65,8 @@ NAME_ATTRIBUTES = ("number", "name", "title", "display_name", "username", "code"
 
 
 def _object_name(obj) -> str:
-    parts = [str(getattr(obj, attr)) for attr in NAME_ATTRIBUTES if getattr(obj, attr, None)]
+    values = [getattr(obj, attr, None) for attr in NAME_ATTRIBUTES]
+    parts = [label(value) for value in values if value and isinstance(value, str | int)]
     return " · ".join(dict.fromkeys(parts[:2]))
 
 
@@ -141,7 +142,7 @@ def audit_table(query: sa.Select) -> Table:
     """The audit entries ``query`` selects (at most AUDIT_EXPORT_LIMIT), as the export's sheet: the
     same words as the page."""
     rows = audit_rows(db.session.scalars(query.limit(AUDIT_EXPORT_LIMIT)))
-    headers = [gettext("Time"), gettext("Who"), gettext("Role"), gettext("What happened"), gettext("On what"),
+    headers = [gettext("Time"), gettext("Who"), gettext("Role"), gettext("What was done"), gettext("On what"),
                gettext("Changes"), gettext("Note"), gettext("Address")]
     return Table(gettext("Audit log"), headers, [
         [local_datetime(row.entry.at, "yyyy-MM-dd HH:mm:ss"), row.who, row.roles, row.event,

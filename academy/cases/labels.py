@@ -68,7 +68,7 @@ PURPOSE_LABELS = {
     VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
 }
 
-CHANNEL_LABELS = {Channel.WORKER: _l("Reported by a grid worker"), Channel.HOTLINE: _l("Hotline"),
+CHANNEL_LABELS = {Channel.WORKER: _l("Grid worker report"), Channel.HOTLINE: _l("Hotline"),
                   Channel.OPEN311: _l("Civic app")}
 EXTENSION_LABELS = {ExtensionState.REQUESTED: _l("Extension requested"), ExtensionState.GRANTED: _l("Extension granted"),
                     ExtensionState.REFUSED: _l("Extension refused")}
