@@ -16,7 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from academy import audit, contributions, files, jobs
+from academy import audit, contributions, files, jobs, labels
 from academy.config import BASE_DIR, Config
 from academy.database import configure_engine, reset_sqlite_begin_mode, set_sqlite_begin_mode
 from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
@@ -64,6 +64,7 @@ def _init_extensions(app: Flask) -> None:
     babel.domain_instance = i18n.CatalogueDomain()  # finds translations/zh_CN (see CatalogueDomain)
     bootstrap.init_app(app)
     contributions.init_app(app)
+    labels.init_app(app)
     jobs.init_app(app)
     files.init_app(app)
     security.init_app(app)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from academy.accounts.labels import ROLE_LABELS
@@ -109,10 +109,24 @@ class GrantForm(FlaskForm):
 
 
 class AuditFilterForm(FlaskForm):
+    """Who, what kind of event, on what kind of object, between which days (each optional).
+    ``events`` and ``objects`` are (code, label) pairs: what the packages labelled."""
+
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    actor = StringField(_l("User"), validators=[Optional(), Length(max=40)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=60)])
+    actor = StringField(_l("Who (user name or full name)"), validators=[Optional(), Length(max=80)])
+    action = SelectField(_l("What was done"), validators=[Optional()])
+    object_type = SelectField(_l("On what"), validators=[Optional()])
+    date_from = DateField(_l("Date from"), validators=[Optional()])
+    date_to = DateField(_l("Date to"), validators=[Optional()])
     submit = SubmitField(_l("Filter"))
+
+    def __init__(self, formdata, events: list[tuple[str, str]], objects: list[tuple[str, str]]) -> None:
+        super().__init__(formdata)
+        self.action.choices = [("", _l("All events")), *events]
+        self.object_type.choices = [("", _l("Anything")), *objects]
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))

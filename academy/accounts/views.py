@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime, time, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from academy import labels
 from academy.accounts import operations, queries, sessions, throttle
 from academy.accounts.forms import (
     AuditFilterForm,
@@ -20,6 +23,7 @@ from academy.accounts.forms import (
 from academy.accounts.labels import ROLE_LABELS
 from academy.accounts.models import RoleGrant, User
 from academy.database import read_only_transaction
+from academy.exports import download, xlsx_bytes
 from academy.extensions import db
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.redirects import safe_next
@@ -174,11 +178,33 @@ def revoke_grant(user_id: int, grant_id: int):
     return redirect(url_for("accounts.user", user_id=user_id))
 
 
+def _audit_filter():
+    """The audit log's filter form and the query it asks for (None when the filter is refused)."""
+    form = AuditFilterForm(request.args, events=labels.event_choices(), objects=labels.object_choices())
+    if not form.validate():
+        return form, None
+    zone = get_timezone()
+    since = datetime.combine(form.date_from.data, time.min, tzinfo=zone) if form.date_from.data else None
+    until = datetime.combine(form.date_to.data + timedelta(days=1), time.min, tzinfo=zone) if form.date_to.data else None
+    return form, queries.audit_query(form.actor.data or "", form.action.data or "", form.object_type.data or "",
+                                     since=since, before=until)
+
+
 @bp.get("/admin/audit")
 @require_role(Role.ADMIN)
 def audit_log():
-    form = AuditFilterForm(request.args)
-    query = (queries.audit_query(form.actor.data or "", form.action.data or "", form.object_type.data or "")
-             if form.validate() else queries.audit_query())
+    form, query = _audit_filter()
+    if query is None:
+        return render_template("accounts/audit.html", form=form, entries=None, rows=[], export_args={}), 400
     entries = paginate(query, 50)
-    return render_template("accounts/audit.html", form=form, entries=entries)
+    return render_template("accounts/audit.html", form=form, entries=entries, rows=queries.audit_rows(entries.items),
+                           export_args={k: v for k, v in request.args.items() if k != "page"})
+
+
+@bp.get("/admin/audit/export.xlsx")
+@require_role(Role.ADMIN)
+def audit_export():
+    _form, query = _audit_filter()
+    if query is None:
+        abort(400)
+    return download(xlsx_bytes([queries.audit_table(query)]), _("audit-log") + ".xlsx")

@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from academy.cases.models import CaseState, ClockKind, Level, Satisfaction, TaskState, VisitPurpose
+from academy.cases.models import (
+    CaseState,
+    Channel,
+    ClockKind,
+    ExtensionState,
+    Level,
+    Satisfaction,
+    TaskState,
+    VisitPurpose,
+)
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
+from academy.labels import Words, family
 
 STATE_LABELS = {
     CaseState.DRAFT: _l("Draft"), CaseState.REPORTED: _l("Reported"), CaseState.ACCEPTED: _l("Accepted"),
@@ -28,7 +39,7 @@ TASK_STATE_LABELS = {
 
 # Actions that leave the state as it is but belong on the timeline.
 NOTE_ACTIONS = {
-    "supervise": _l("Supervised (督办)"),
+    "supervise": _l("Supervised"),
     "link_report": _l("Another report linked"),
     "request_extension": _l("Extension requested"),
     "grant_extension": _l("Extension granted"),
@@ -42,8 +53,8 @@ LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "red_
 # Who handles a case, as shown on a case; the dispatcher's choice names the practice as well.
 LEVEL_LABELS = {Level.SELF: _l("Grid worker"), Level.COMMUNITY: _l("Community"), Level.STREET: _l("Street"),
                 Level.DEPARTMENT: _l("Department")}
-LEVEL_CHOICE_LABELS = {Level.SELF: _l("Grid worker (自办自结)"), Level.COMMUNITY: _l("Community"),
-                       Level.STREET: _l("Street"), Level.DEPARTMENT: _l("Departments (吹哨报到)")}
+LEVEL_CHOICE_LABELS = {Level.SELF: _l("Grid worker (self-handled)"), Level.COMMUNITY: _l("Community"),
+                       Level.STREET: _l("Street"), Level.DEPARTMENT: _l("Departments (whistle to departments)")}
 
 SATISFACTION_LABELS = {Satisfaction.SATISFIED: _l("Satisfied"), Satisfaction.BASIC: _l("Basically satisfied"),
                        Satisfaction.DISSATISFIED: _l("Dissatisfied")}
@@ -56,6 +67,50 @@ PURPOSE_LABELS = {
     VisitPurpose.CARE: _l("Care for people in need"), VisitPurpose.DISPUTE: _l("Dispute mediation"),
     VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
 }
+
+CHANNEL_LABELS = {Channel.WORKER: _l("Grid worker report"), Channel.HOTLINE: _l("Hotline"),
+                  Channel.OPEN311: _l("Civic app")}
+EXTENSION_LABELS = {ExtensionState.REQUESTED: _l("Extension requested"), ExtensionState.GRANTED: _l("Extension granted"),
+                    ExtensionState.REFUSED: _l("Extension refused")}
+
+
+def _case_event(what) -> str:
+    return _("Case: %(what)s", what=what)
+
+
+def _task_event(what) -> str:
+    return _("Case task: %(what)s", what=what)
+
+
+# The audit codes of the case timeline are "case." + its action (a transition, a task's one, a note).
+EVENT_LABELS = {
+    **family({step: spec.label for step, spec in CASE_TRANSITIONS.items()}, _case_event, "case."),
+    **family({step: spec.label for step, spec in TASK_TRANSITIONS.items()}, _task_event, "case.task_"),
+    **family(NOTE_ACTIONS, _case_event, "case."),
+    "case_category.create": _l("Case category created"), "case_category.update": _l("Case category changed"),
+    "case_calendar.update": _l("Working calendar changed"),
+    "case_holiday.set": _l("Holiday set"), "case_holiday.remove": _l("Holiday removed"),
+    "case_department_member.add": _l("Department handler added"),
+    "case_department_member.remove": _l("Department handler removed"),
+    "case_api_client.create": _l("Open311 client created"),
+    "patrol.start": _l("Patrol started"), "patrol.end": _l("Patrol ended"), "visit.record": _l("Household visit recorded"),
+}
+FIELD_LABELS = {
+    "parent_id": _l("Parent category"), "default_level": _l("Handled by default at"),
+    "allow_self_handling": _l("Self-handling allowed"), "time_limit": _l("Case time limit"), "clock": _l("Clock"),
+    "accept_criteria": _l("Acceptance criteria"), "close_criteria": _l("Closing criteria"),
+    "work_start": _l("Working day starts"), "work_end": _l("Working day ends"), "weekend_days": _l("Weekend days"),
+    "red_card_multiple": _l("Red card after (times the limit)"), "accept_limit_hours": _l("Hours to accept"),
+    "verify_limit_days": _l("Days to verify"), "working": _l("Working day"), "minutes": _l("Minutes"),
+}
+WORDS = Words(
+    enums={CaseState: STATE_LABELS, TaskState: TASK_STATE_LABELS, Level: LEVEL_LABELS, Channel: CHANNEL_LABELS,
+           Satisfaction: SATISFACTION_LABELS, ClockKind: CLOCK_LABELS, VisitPurpose: PURPOSE_LABELS,
+           ExtensionState: EXTENSION_LABELS},
+    events=EVENT_LABELS, fields=FIELD_LABELS,
+    objects={"Case": _l("Case"), "Category": _l("Case category"), "Patrol": _l("Patrol"),
+             "Visit": _l("Household visit")},
+    links={"Case": ("cases.show", "case_id")})
 
 
 def choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:

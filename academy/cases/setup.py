@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.cases import (
     api,
+    labels,
     models,  # noqa: F401  (the tables belong to every app)
     operations,
     views,
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
     """Register the pages, the Open311 API, the navigation entries and the commands."""
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    contribute(app, "labels", labels.WORDS)
     contribute(app, "nav", NavItem("cases.mine", _l("My cases"), ANY_ROLE), order=300)
     contribute(app, "nav", NavItem("cases.board", _l("Supervision board"), (Role.DISPATCHER, Role.VIEWER)), order=310)
     contribute(app, "nav", NavItem("cases.fieldwork", _l("Patrols and visits"), (Role.TRAINEE,)), order=320)

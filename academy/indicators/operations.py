@@ -16,7 +16,7 @@ from academy import audit
 from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
-from academy.indicators import queries, scoring, settings
+from academy.indicators import labels, queries, scoring, settings
 from academy.indicators.compute import Computation, compute
 from academy.indicators.definitions import COUNT_NAMES, INDICATORS
 from academy.indicators.models import AssessmentResult, AssessmentScheme, IndicatorSnapshot, SnapshotPeriod
@@ -80,9 +80,9 @@ def ensure_scheme(by=None) -> AssessmentScheme:
     """The active scheme, or the standard one created as version 1 when none exists yet."""
     scheme = queries.active_scheme()
     if scheme is None:
-        scheme = save_scheme(by, "Standard assessment", scoring.DEFAULT_ITEMS, deduction_per_overdue=1.0,
+        scheme = save_scheme(by, labels.STANDARD_SCHEME, scoring.DEFAULT_ITEMS, deduction_per_overdue=1.0,
                              deduction_per_dissatisfied=2.0, excellent_top_n=10, excellent_min_score=85.0,
-                             note="Created automatically")
+                             note=labels.CREATED_AUTOMATICALLY)
     return scheme
 
 

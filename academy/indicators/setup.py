@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
 from academy.extensions import db
-from academy.indicators import models, queries, refresh  # noqa: F401  (tables, job handler and change trigger)
+from academy.indicators import labels, models, queries, refresh  # noqa: F401  (tables, job handler and change trigger)
 from academy.indicators.access import PAGE_ROLES
 from academy.indicators.definitions import INDICATORS
 from academy.indicators.operations import IndicatorError, refresh_period
@@ -53,6 +53,7 @@ def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    contribute(app, "labels", labels.WORDS)
     refresh.init_app(app)
     contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
     contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)

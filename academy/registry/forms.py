@@ -114,7 +114,7 @@ class SplitForm(FlaskForm):
 
 
 class WorkerEditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=50)])
     gender = SelectField(_l("Gender"), choices=[])
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=20),
                         Regexp(r"^\+?[0-9][0-9 \-]{2,19}$", message=_l("Not a phone number."))])

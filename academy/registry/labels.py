@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from academy.labels import Words
 from academy.registry.models import (
     AreaLevel,
     AssignmentRole,
@@ -43,6 +44,34 @@ LABELS = {
     AssignmentRole: {AssignmentRole.LEADER: _l("Grid leader"), AssignmentRole.FULL_TIME: _l("Full-time worker"),
                      AssignmentRole.PART_TIME: _l("Part-time worker"), AssignmentRole.AUXILIARY: _l("Auxiliary worker")},
 }
+
+EVENT_LABELS = {
+    "area.create": _l("Area created"), "area.update": _l("Area changed"),
+    "grid.create": _l("Grid created"), "grid.update": _l("Grid changed"), "grid.retire": _l("Grid retired"),
+    "worker.create": _l("Grid worker registered"), "worker.update": _l("Grid worker's record changed"),
+    "worker.status": _l("Grid worker's status changed"), "worker.reveal_id_number": _l("ID number shown in full"),
+    "worker.account_link": _l("Log-in linked to a grid worker"), "worker.accounts_create": _l("Log-ins created for grid workers"),
+    "assignment.create": _l("Grid worker assigned to a grid"), "assignment.update": _l("Grid assignment changed"),
+    "assignment.end": _l("Grid assignment ended"), "assignment.held": _l("Grid assignment awaits qualification"),
+    "assignment.effective": _l("Grid assignment took effect"),
+    "department.create": _l("Department created"), "department.update": _l("Department changed"),
+    "registry.import": _l("Registry imported"), "staff.import": _l("Staff imported"),
+}
+FIELD_LABELS = {
+    "gender": _l("Gender"), "birth_date": _l("Date of birth"), "phone": _l("Phone"), "education": _l("Education"),
+    "political_status": _l("Political status"), "employment": _l("Employment"), "hired_on": _l("Hired on"),
+    "kind": _l("Kind"), "unit_type": _l("Unit type"), "households": _l("Households"), "residents": _l("Residents"),
+    "boundary_east": _l("Boundary east"), "boundary_south": _l("Boundary south"), "boundary_west": _l("Boundary west"),
+    "boundary_north": _l("Boundary north"), "boundary_geojson": _l("Boundary map"),
+    "responsible_unit": _l("Responsible unit"), "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
+    "starts_on": _l("Starts on"), "ends_on": _l("Ends on"), "awaiting_qualification": _l("Awaiting qualification"),
+    "assignments_ended": _l("Assignments ended"), "status": _l("Status"), "number": _l("Worker number"),
+    "name": _l("Name"), "id_number": _l("ID number"),
+}
+OBJECT_LABELS = {"Area": _l("Area"), "Grid": _l("Grid"), "Worker": _l("Grid worker"),
+                 "Assignment": _l("Grid assignment"), "Department": _l("Department")}
+WORDS = Words(enums=LABELS, events=EVENT_LABELS, fields=FIELD_LABELS, objects=OBJECT_LABELS,
+              links={"Grid": ("registry.grid", "grid_id"), "Worker": ("registry.worker", "worker_id")})
 
 # Chinese names the import accepts whatever the user's language (spreadsheets are typed in Chinese).
 CHINESE = {

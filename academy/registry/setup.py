@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,), personal=True), order=260)
     contribute(app, "worker_sections", sections.assignment_section, order=10)
     contribute(app, "worker_sections", sections.status_section, order=900)
+    contribute(app, "labels", labels.WORDS)
     contribute(app, "area_choices", queries.area_choices, order=10)
     contribute(app, "login_names", usernames_for_phone, order=10)
     academy_cli.add_command(import_registry_command)
     academy_cli.add_command(accounts_cli)
-    app.jinja_env.filters["label"] = labels.label

@@ -96,7 +96,7 @@ class SelectionForm(FlaskForm):
         csrf = False  # a GET filter on the list; the batch form below adds the token
 
     q = StringField(_l("Number or name"), filters=[_strip], validators=[Optional(), Length(max=60)])
-    type_id = SelectField(_l("Type"), coerce=int, choices=[], default=0)
+    type_id = SelectField(_l("Certificate type"), coerce=int, choices=[], default=0)
     status = SelectField(_l("Status"), choices=[], default="")
     course_id = SelectField(_l("Course"), coerce=int, choices=[], default=0)
     exam_id = SelectField(_l("Exam"), coerce=int, choices=[], default=0)

@@ -33,6 +33,7 @@ from courses.certificates import (  # noqa: F401  (api: its route joins bp befor
     renewal,
     sweep,
 )
+from courses.certificates.labels import WORDS
 from courses.certificates.views import bp
 from courses.enrollment.signals import training_recorded
 from courses.exams.signals import attempt_graded
@@ -79,6 +80,7 @@ def _settings(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     _settings(app)
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,)), order=450)
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True), order=455)
     contribute(app, "certificate_held", queries.holds_certificate)

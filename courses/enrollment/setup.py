@@ -15,6 +15,7 @@ from academy.permissions import Role, area_scopes, has_role
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
 from courses.enrollment import annual, queries, standing
+from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
 
@@ -48,6 +49,7 @@ def sweep_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
     contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True), order=415)
     contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)

@@ -20,7 +20,7 @@ def _split(text: str | None, separator: str) -> list[str]:
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    type = SelectField(_l("Question type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
     stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(), Length(max=MAX_STEM)])
     option_a = StringField(_l("Option A"), validators=[Optional(), Length(max=1000)])
@@ -170,7 +170,7 @@ class ExamForm(FlaskForm):
 
 class RuleForm(FlaskForm):
     question_family_id = IntegerField(_l("Fixed question number (instead of a draw)"), validators=[Optional(), NumberRange(1)])
-    type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    type = SelectField(_l("Question type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
     unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
     difficulty = SelectField(_l("Difficulty"), choices=[("", _l("Any"))] + [(d, label) for d, label in DIFFICULTY_LABELS.items()])
     count = IntegerField(_l("Number of questions"), default=1, validators=[InputRequired(), NumberRange(1, 200)])

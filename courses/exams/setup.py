@@ -17,6 +17,7 @@ from courses.exams import (
     completion,
     queries,
 )
+from courses.exams.labels import WORDS
 from courses.exams.operations import attempts, images
 from courses.exams.views import bp
 
@@ -55,6 +56,7 @@ def purge_images_command(older_than_days: int, dry_run: bool) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     app.cli.add_command(sweep_command)
     app.cli.add_command(purge_images_command)
     contribute(app, "completion_conditions", completion.completion_conditions, order=20)

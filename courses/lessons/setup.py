@@ -11,6 +11,7 @@ from courses.enrollment.models import EnrollmentState
 from courses.enrollment.operations import today
 from courses.enrollment.queries import assignments_of, enrollments_of
 from courses.lessons import access, queries
+from courses.lessons.labels import WORDS
 from courses.lessons.views import bp
 
 
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LESSON_MAX_FILE_MB", 15)
     app.config.setdefault("LESSON_HEARTBEAT_MS", 30000)
     app.register_blueprint(bp)
+    contribute(app, "labels", WORDS)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)
     contribute(app, "completion_conditions", queries.completion_conditions, order=10)

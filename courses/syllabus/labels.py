@@ -1,8 +1,10 @@
 """What each syllabus enum value is called on screen (English source, Chinese in the catalogue)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from academy.labels import Words, family
 from courses.syllabus.models import ReviewDecision, VersionStatus
 
 STATUS_LABELS = {
@@ -16,3 +18,33 @@ DECISION_LABELS = {
     ReviewDecision.APPROVE: _l("Approve"),
     ReviewDecision.SEND_BACK: _l("Send back"),
 }
+
+
+def _version_event(status) -> str:
+    return _("Syllabus version: %(status)s", status=status)
+
+
+def _review_event(decision) -> str:
+    return _("Syllabus review: %(decision)s", decision=decision)
+
+
+def _value(member) -> str:
+    return member.value
+
+
+EVENT_LABELS = {
+    **family(STATUS_LABELS, _version_event, "syllabus.", key=_value),
+    **family(DECISION_LABELS, _review_event, "syllabus.review_", key=_value),
+    "syllabus.create": _l("Syllabus version created"), "syllabus.unit_add": _l("Syllabus unit added"),
+    "syllabus.unit_update": _l("Syllabus unit changed"), "syllabus.unit_remove": _l("Syllabus unit removed"),
+    "branch.create": _l("Branch academy created"), "committee.add": _l("Expert committee member added"),
+    "trainer.add": _l("Trainer added to the pool"),
+}
+FIELD_LABELS = {
+    "specialties": _l("Specialties"), "objectives": _l("Objectives"), "theory_hours": _l("Theory hours"),
+    "practice_hours": _l("Practice hours"), "assessment_standard": _l("Assessment standard"),
+    "case_categories": _l("Case categories"), "position": _l("Position"),
+}
+WORDS = Words(enums={VersionStatus: STATUS_LABELS, ReviewDecision: DECISION_LABELS}, events=EVENT_LABELS,
+              fields=FIELD_LABELS, objects={"SyllabusVersion": _l("Syllabus version")},
+              links={"SyllabusVersion": ("syllabus.version", "version_id")})

@@ -41,7 +41,7 @@ NOT_SPREADSHEETS = {
 }
 EXPORTS = ("registry.import_template", "registry.export_list", "indicators.ranking", "enrollment.overdue_export",
            "exams.bank_export", "exams.results_xlsx", "exams.gradebook_xlsx", "certificates.batch_file",
-           "web.job_result")
+           "web.job_result", "accounts.audit_export")
 
 
 def in_xlsx(value: str) -> str:
@@ -144,12 +144,13 @@ def _urls(course, exam, batch_id: str, import_id: str) -> dict[str, list[str]]:
         "exams.gradebook_xlsx": [f"/courses/{course.id}/gradebook.xlsx"],
         "certificates.batch_file": [f"/certificates/batches/{batch_id}/roster_xlsx"],
         "web.job_result": [f"/jobs/{import_id}/result"],
+        "accounts.audit_export": ["/admin/audit/export.xlsx"],
     }
 
 
 # Which hostile values each export holds: whose names, stems or uploads it lists.
 EXPECTED = {"/registry/import/template": (), "template=1": (), "departments": ("@SUM(A1)",), "staffing": (),
-            "grids": ("=1+1",), "/exams/bank/export": HOSTILE, "/jobs/": tuple(in_xlsx(v) for v in HOSTILE)}
+            "grids": ("=1+1",), "/admin/audit": (), "/exams/bank/export": HOSTILE, "/jobs/": tuple(in_xlsx(v) for v in HOSTILE)}
 
 
 def _expected(url: str) -> tuple[str, ...]:

@@ -42,4 +42,5 @@ ACCESS = [
     Access("accounts.revoke_grant", lambda w: f"/admin/users/{w.users['viewer'].id}/grants/{w.users['viewer'].grants[0].id}/revoke",
            {"admin": 302}, method="POST"),
     Access("accounts.audit_log", "/admin/audit", ADMIN_ONLY),
+    Access("accounts.audit_export", "/admin/audit/export.xlsx", ADMIN_ONLY),
 ]

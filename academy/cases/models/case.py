@@ -11,6 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from academy.accounts.models import User
 from academy.cases.models.category import Category
 from academy.database import UTCDateTime, utcnow, value_enum
 from academy.extensions import db
@@ -191,6 +192,7 @@ class CaseEvent(db.Model):
     light: Mapped[str | None] = mapped_column(sa.String(10))  # the case's light when this happened
 
     case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(viewonly=True)  # shown by name and role on the timeline
 
 
 class CasePhoto(db.Model):

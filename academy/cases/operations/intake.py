@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from academy import numbers
 from academy.cases import clock, photos
+from academy.cases.labels import CHANNEL_LABELS
 from academy.cases.models import Case, CaseState, Category, Channel, ClockKind, Level
 from academy.cases.operations.core import (
     CaseError,
@@ -109,7 +110,7 @@ def report_case(report: Report, by) -> Case:
     db.session.add(case)
     db.session.flush()  # a double submit (same submission key) fails here, before any photo is stored
     attach_photos(case, report.photos, by, kinds)
-    move(case, "submit", by, _("Reported through %(channel)s.", channel=report.channel.value), at=now)
+    move(case, "submit", by, _("Channel: %(channel)s.", channel=CHANNEL_LABELS[report.channel]), at=now)
     case.reported_at = now
     due = clock.deadline(calendar, now, work_calendar().accept_limit_hours, ClockKind.WORKING_HOURS)
     set_stage(case, now, due, ClockKind.WORKING_HOURS, calendar)

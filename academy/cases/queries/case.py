@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from academy.accounts.models import User
 from academy.cases.models import (
     Case,
     CaseEvent,
@@ -38,7 +40,9 @@ def case_records(case: Case) -> CaseRecords:
     def rows(model, order):
         return list(db.session.scalars(sa.select(model).where(model.case_id == case.id).order_by(*order)))
 
-    return CaseRecords(events=rows(CaseEvent, [CaseEvent.id]), extensions=rows(Extension, [Extension.id]),
+    events = list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+                                     .options(selectinload(CaseEvent.actor).selectinload(User.grants))))
+    return CaseRecords(events=events, extensions=rows(Extension, [Extension.id]),
                        tasks=rows(CaseTask, [CaseTask.id]), verifications=rows(Verification, []),
                        visits=rows(ReturnVisit, []))
 
