@@ -89,11 +89,12 @@ def months(key: str, title: str, trend: list[tuple[str, list]], names: Sequence[
 
 def bars(key: str, title: str, rows: Sequence[tuple[str, Sequence[float | None]]], names: Sequence[str], *,
          unit: str, value_title: str, category_title: str, decimals: int = 0, maximum: float | None = None,
-         reference: tuple[float, str] | None = None, tones: Sequence[str] = (), stacked: bool = False) -> Chart:
+         reference: tuple[float, str] | None = None, tones: Sequence[str] = (), stacked: bool = False,
+         note: str = "") -> Chart:
     """Horizontal bars, one group per row (label, one value per name in ``names``); ``stacked`` puts a
     row's values end to end, so series that split the rows (below a mark, above it) make one bar each."""
     return Chart(key, "bar", title, unit, value_title, category_title, [label for label, _values in rows],
                  [Series(name, [None if values[n] is None else float(values[n]) for _label, values in rows],
                          tones[n] if n < len(tones) else "")
                   for n, name in enumerate(names)],
-                 decimals=decimals, maximum=maximum, reference=reference, stacked=stacked)
+                 decimals=decimals, maximum=maximum, reference=reference, stacked=stacked, note=note)

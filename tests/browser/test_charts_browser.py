@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.support import log_in_page
+
 pytestmark = pytest.mark.browser
 
 # Width and height of the chart box at each screen width, as charts.css sets them: (plain, tall).
@@ -39,14 +41,6 @@ def demo_city(live_app):
     return live_app.config["DEMO_PASSWORD"]
 
 
-def _log_in(page, base: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "admin")
-    page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _points(figure) -> int:
     data = json.loads(figure.locator(".chart-box").get_attribute("data-chart"))
     return max(sum(v is not None for v in s["values"]) for s in data["series"])
@@ -58,7 +52,7 @@ def test_charts_are_readable_and_keep_their_shape_on_a_phone_and_a_desktop(live_
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
-        _log_in(page, live_server, demo_city)
+        log_in_page(page, live_server, "admin", demo_city)
         for path in PAGES:
             page.goto(f"{live_server}{path}")
             figures = page.locator("figure.chart:has(.chart-box)")
@@ -80,7 +74,7 @@ def test_charts_are_readable_and_keep_their_shape_on_a_phone_and_a_desktop(live_
 
 
 def test_the_table_toggle_shows_the_numbers_the_chart_draws(live_server, demo_city, page):
-    _log_in(page, live_server, demo_city)
+    log_in_page(page, live_server, "admin", demo_city)
     page.goto(f"{live_server}/registry/coverage")
     figure = page.locator("[data-testid=chart-staffing]")
     table = figure.locator("[data-testid=chart-table]")

@@ -98,7 +98,7 @@ def area(code: str):
     compared = charts.bars("children", _("On-time closure rate, side by side"),
                            [(name, [vals[COLUMNS.index(COMPARED)].value]) for name, _code, _kind, vals in side],
                            _labels((COMPARED,)), unit="%", value_title=_("Rate"), category_title=_("Name"),
-                           decimals=1, maximum=100.0)
+                           decimals=1, maximum=100.0, note=_("A unit with too few cases has no bar."))
     workers = queries.ranking_with_names(period, "worker", area.code)
     grids = queries.ranking_with_names(period, "grid", area.code)
     return render_template(
