@@ -100,7 +100,7 @@
   function reference(data, side) {
     if (!data.reference) { return undefined; }
     var at = {}; at[side ? "xAxis" : "yAxis"] = data.reference.value;
-    return {silent: true, symbol: "none", data: [at], lineStyle: {type: "dashed", color: TEXT, width: 1.5},
+    return {silent: true, symbol: "none", data: [at], z: 1, lineStyle: {type: "dashed", color: TEXT, width: 1.5},
             label: {formatter: data.reference.label, fontSize: FONT_SIZE, color: TEXT, position: side ? "start" : "insideEndTop"}};
   }
 
@@ -115,7 +115,8 @@
         if (DECALS[index % DECALS.length]) { one.itemStyle.decal = DECALS[index % DECALS.length]; }
         one.barMaxWidth = 24;
         one.stack = data.stacked ? "all" : undefined;
-        one.label = {show: few, position: "right", fontSize: FONT_SIZE, color: TEXT,
+        // On white, so a marked line running past the bar's end does not strike through its number.
+        one.label = {show: few, position: "right", fontSize: FONT_SIZE, color: TEXT, backgroundColor: "#fff", padding: [1, 2],
                      formatter: function (p) { return format(p.value, data); }};
       } else {
         one.symbol = SYMBOLS[index % SYMBOLS.length];
