@@ -1,8 +1,10 @@
 """Helpers the tests share: databases to test on, CSRF-aware form posts, log-ins."""
 from __future__ import annotations
 
+import json
 import os
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -117,3 +119,44 @@ def sit_true_false_exam(page, base: str, exam_id: int, questions: int) -> None:
         page.locator(f"[data-testid=question-{n}] input[value=T]").check()
     page.click("[data-testid=submit-exam]")
     page.wait_for_selector("[data-testid=score]")
+
+
+class _ChartReader(HTMLParser):
+    """Reads one chart figure (templates/macros/charts.html) of a page: its data and its table."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key, self.depth, self.data, self.head, self.rows, self.cell = key, 0, None, [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "figure" and (self.depth or attrs.get("data-testid") == f"chart-{self.key}"):
+            self.depth += 1
+        if not self.depth:
+            return
+        if "data-chart" in attrs:
+            self.data = json.loads(attrs["data-chart"])
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("th", "td"):
+            self.cell = ""
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+    def handle_endtag(self, tag):
+        if self.depth and tag in ("th", "td"):
+            self.rows[-1].append(self.cell.strip())
+            self.cell = None
+        if self.depth and tag == "figure":
+            self.depth -= 1
+
+
+def read_chart(html: str, key: str) -> tuple[dict | None, list[str], list[list[str]]]:
+    """The chart ``key`` of a page as a person's tools see it: the data the script draws (None when the
+    figure says there is nothing to draw), the table's header and its rows (category, then one cell a series)."""
+    reader = _ChartReader(key)
+    reader.feed(html)
+    assert reader.rows, f"no chart {key!r} on the page"
+    return reader.data, reader.rows[0], reader.rows[1:]

@@ -17,6 +17,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Bundle
 
+from academy import charts
 from academy.contributions import contributions
 from academy.extensions import db
 from academy.permissions import scope_clause
@@ -192,12 +193,11 @@ def staffing_table(grids: list, holdings, covered: set[int], day: date) -> list[
     return [rows[code] for code in sorted(rows)]
 
 
-def bar_chart(rows: list[StaffingRow], width: int = 640, bar_height: int = 26) -> dict:
-    """Geometry of the staffing bar chart (full-time workers per grid), drawn as SVG by the template."""
-    label_width, gap = 150, 8
-    top = max([1.2] + [row.ratio for row in rows])
-    scale = (width - label_width - 60) / top
-    bars = [{"row": row, "y": i * (bar_height + gap), "width": round(row.ratio * scale, 1),
-             "alert": row.ratio < 1} for i, row in enumerate(rows)]
-    return {"width": width, "height": max(1, len(rows)) * (bar_height + gap) + 20, "bars": bars,
-            "bar_height": bar_height, "label_width": label_width, "one_x": round(label_width + scale, 1)}
+def staffing_chart(rows: list[StaffingRow]) -> charts.Chart:
+    """Full-time workers per grid by district, a bar each, those below one per grid in red and named so."""
+    return charts.bars(
+        "staffing", _("Full-time workers per grid, by district"),
+        [(row.name, [row.ratio if row.ratio < 1 else None, row.ratio if row.ratio >= 1 else None]) for row in rows],
+        [_("Below 1 per grid"), _("1 or more per grid")], tones=("red", ""), stacked=True, decimals=2,
+        unit=_("people"), value_title=_("Full-time workers per grid"), category_title=_("District"),
+        reference=(1.0, _("1 per grid")))

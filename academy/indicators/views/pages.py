@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy import charts
 from academy.cases.people import department_ids_of
-from academy.indicators import access, charts, queries, scoring
+from academy.indicators import access, queries, scoring
 from academy.indicators.definitions import (
     CASE_INDICATORS,
     CATEGORY_INDICATORS,
@@ -21,6 +23,11 @@ from academy.registry.queries import worker_of_user
 
 TREND = ("closure_rate", "on_time_closure_rate", "satisfaction_rate", "patrol_compliance")
 COLUMNS = ("closure_rate", "on_time_closure_rate", "rework_rate", "satisfaction_rate", "patrol_compliance")
+COMPARED = "on_time_closure_rate"  # the units below an area, side by side in a chart
+
+
+def _labels(keys) -> list[str]:
+    return [str(INDICATORS[key].label) for key in keys]
 
 
 @bp.get("/")
@@ -64,12 +71,12 @@ def worker(worker_id: int):
     category_rows = queries.category_values(categories, CATEGORY_INDICATORS)
     profile = queries.training_profile(worker, period)
     series = queries.trend("worker", str(worker.id), period, TREND)
-    chart = charts.line_chart(series, [str(INDICATORS[key].label) for key in TREND])
+    trend = charts.months("trend", _("Indicators over the last 12 months"), series, _labels(TREND))
     return render_template(
         "indicators/worker.html", worker=worker, period=period, form=form, scheme=scheme, profile=profile,
         case_values=_with_targets(queries.values(counts, CASE_INDICATORS), scheme),
         field_values=_with_targets(queries.values(counts, FIELD_INDICATORS), scheme),
-        category_rows=category_rows, category_columns=[INDICATORS[k] for k in CATEGORY_INDICATORS], chart=chart,
+        category_rows=category_rows, category_columns=[INDICATORS[k] for k in CATEGORY_INDICATORS], trend=trend,
         marker=queries.marker(period))
 
 
@@ -86,12 +93,18 @@ def area(code: str):
     child_kind, children = queries.child_units(area)
     found = {row.key: row.counts for row in queries.unit_rows(period, child_kind, prefix=area.code, live_prefix=area.code)}
     side = [(name, child_code, child_kind, queries.values(found.get(child_code, {}), COLUMNS)) for child_code, name in children]
+    trend = charts.months("trend", _("Indicators over the last 12 months"),
+                          queries.trend("area", area.code, period, TREND), _labels(TREND))
+    compared = charts.bars("children", _("On-time closure rate, side by side"),
+                           [(name, [vals[COLUMNS.index(COMPARED)].value]) for name, _code, _kind, vals in side],
+                           _labels((COMPARED,)), unit="%", value_title=_("Rate"), category_title=_("Name"),
+                           decimals=1, maximum=100.0, note=_("A unit with too few cases has no bar."))
     workers = queries.ranking_with_names(period, "worker", area.code)
     grids = queries.ranking_with_names(period, "grid", area.code)
     return render_template(
         "indicators/area.html", area=area, period=period, form=form, scheme=scheme,
         own_values=_with_targets(queries.values(own[0].counts if own else {}, CASE_INDICATORS + FIELD_INDICATORS), scheme),
-        side=side, columns=[INDICATORS[k] for k in COLUMNS], category_rows=category_rows,
+        side=side, trend=trend, compared=compared, columns=[INDICATORS[k] for k in COLUMNS], category_rows=category_rows,
         category_columns=[INDICATORS[k] for k in CATEGORY_INDICATORS], workers=workers[:50], grids=grids[:50],
         worker_count=len(workers), star_workers=queries.stars([r[2:] for r in workers], scheme),
         star_grids=queries.stars([r[2:] for r in grids], scheme), marker=queries.marker(period))
@@ -120,8 +133,9 @@ def department(department_id: int):
                              live_prefix=dept.area.code if dept.area else None)
     total = next((row.counts for row in rows if not row.category), {})
     series = queries.trend("department", str(dept.id), period, DEPARTMENT_INDICATORS[:1])
-    chart = charts.line_chart(series, [str(INDICATORS[DEPARTMENT_INDICATORS[0]].label)])
+    trend = charts.months("trend", _("On-time handling over the last 12 months"), series,
+                          _labels(DEPARTMENT_INDICATORS[:1]))
     return render_template(
-        "indicators/department.html", dept=dept, period=period, form=form, chart=chart,
+        "indicators/department.html", dept=dept, period=period, form=form, trend=trend,
         values=queries.values(total, DEPARTMENT_INDICATORS), columns=[INDICATORS[k] for k in DEPARTMENT_INDICATORS],
         category_rows=queries.category_values(rows, DEPARTMENT_INDICATORS))

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from academy.permissions import require_role
 from academy.registry import access, labels, queries
-from academy.registry.coverage import bar_chart, coverage_report, household_range
+from academy.registry.coverage import coverage_report, household_range, staffing_chart
 from academy.registry.forms import ListFilterForm
 from academy.registry.views import bp
 from academy.registry.views.common import read_scopes_for
@@ -30,7 +30,7 @@ def coverage():
     low = _bounded(request.args.get("min", low), low)
     high = max(low, _bounded(request.args.get("max", high), high))
     report = coverage_report(scopes, households=(low, high))
-    return render_template("registry/coverage.html", report=report, chart=bar_chart(report["staffing"]),
+    return render_template("registry/coverage.html", report=report, staffing_chart=staffing_chart(report["staffing"]),
                            filters=filters, area=area or "", low=low, high=high)
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
 
+from academy import charts
 from academy.contributions import contributions
 from academy.exports import Table, download, xlsx_bytes
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role
@@ -234,5 +235,13 @@ def stats():
         return render_template("enrollment/stats.html", form=form, tables=None), 400
     start, end = form.start.data or start, form.end.data or end
     scopes = area_scopes(current_user, Role.HR, Role.VIEWER, Role.INSTRUCTOR)
-    return render_template("enrollment/stats.html", form=form, start=start, end=end,
-                           tables=queries.training_statistics(start, end, scopes))
+    tables = queries.training_statistics(start, end, scopes)
+    return render_template("enrollment/stats.html", form=form, start=start, end=end, tables=tables,
+                           charts={key: _stats_chart(key, rows) for key, rows in tables.items()})
+
+
+def _stats_chart(key: str, rows: list[queries.StatRow]) -> charts.Chart:
+    title = _("Trained and completed, by branch academy") if key == "branch" else _("Trained and completed, by district")
+    return charts.bars(f"stats-{key}", title, [(r.label, [r.person_times, r.completed]) for r in rows],
+                       [_("Person-times trained"), _("Completed")], unit=_("person-times"), value_title=_("Trained"),
+                       category_title=_("Branch academy") if key == "branch" else _("District"))

@@ -74,6 +74,6 @@ def test_viewer_drills_down_and_downloads_the_ranking(live_server, district, bro
     with page.expect_navigation():
         page.locator("[data-testid=worker-ranking] a", has_text=district).click()
     assert district in page.locator("[data-testid=worker-name]").inner_text()
-    assert page.locator("[data-testid=trend-chart] polyline").count() >= 1 or page.locator("[data-testid=trend-chart] circle").count() >= 1
+    assert page.locator("[data-testid=chart-trend] .chart-box svg").count() == 1  # drawn by ECharts
     assert "87.5 %" in page.locator("[data-testid=indicators]").inner_text()  # on time: 7 of 8
     context.close()

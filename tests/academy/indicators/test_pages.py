@@ -15,7 +15,7 @@ from academy.indicators.operations import ensure_scheme, refresh_period
 from academy.indicators.periods import parse_period
 from academy.permissions import Role
 from tests.fixtures.indicators import at, make_case
-from tests.support import log_in, post_form
+from tests.support import log_in, post_form, read_chart
 
 AS_OF = datetime(2026, 4, 15, tzinfo=UTC)
 
@@ -40,7 +40,10 @@ def test_the_trainee_sees_his_own_page_with_targets_chart_and_weak_categories(cl
     page = client.get(f"/indicators/workers/{city.workers[0].id}?period=2026-03").get_data(as_text=True)
     assert "Wang Fang" in page
     assert "50.0 %" in page  # on-time closure 3 / 6
-    assert 'data-testid="trend-chart"' in page and "<polyline" in page
+    data, head, rows = read_chart(page, "trend")  # the last 12 months, 2026-03 the last; on-time closure second
+    assert head[2] == "按期办结率" and rows[-1][0] == "2026-03" and rows[-1][2] == "50.0"
+    assert data["categories"][-1] == "2026-03" and data["series"][1]["values"][-1] == 50.0
+    assert [row[2] for row in rows[:-1]] == ["—"] * 11  # no snapshot before March: gaps, not zeros
     assert "按期办结数 / 应办结数" in page  # the formula is on the screen (in Chinese, the default language)
     weak = page.split('data-testid="weak-categories"')[1].split("</ul>")[0]
     assert "Dispute" in weak

@@ -58,7 +58,7 @@ def test_import_fix_and_find_on_the_coverage_page(live_server, demo_city, browse
     uncovered = page.locator("[data-testid=finding-uncovered]")
     link = uncovered.get_by_role("link", name="320102002009001 测试社区第一网格")
     assert link.is_visible()
-    assert page.locator("[data-testid=staffing-chart] rect").count() >= 1
+    assert page.locator("[data-testid=chart-staffing] .chart-box svg").count() == 1  # drawn by ECharts
     link.click()
     page.locator("main a[href='/board/320102002009001']").first.click()
     assert page.locator("[data-testid=notice-board]").inner_text().count("中山路") == 1

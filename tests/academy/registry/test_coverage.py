@@ -14,7 +14,7 @@ from academy.registry import operations as ops
 from academy.registry.coverage import coverage_report
 from academy.registry.models import AssignmentRole, Employment, Grid, WorkerStatus
 from tests.academy.registry.workbooks import city_rows, xlsx
-from tests.support import log_in, post_form
+from tests.support import log_in, post_form, read_chart
 
 
 def keyed(report):
@@ -72,7 +72,9 @@ def test_the_page_shows_findings_chart_and_contributed_findings(app, client, mak
         page = client.get("/registry/coverage").get_data(as_text=True)
     finally:
         slots["coverage_findings"] = saved
-    assert 'data-testid="staffing-chart"' in page and "<rect" in page
+    data, head, rows = read_chart(page, "staffing")  # one district, its one grid without a full-time worker
+    assert head[1:] == ["每格不足 1 人", "每格 1 人及以上"] and [row[1:] for row in rows] == [["0.00", "—"]]
+    assert [s["values"] for s in data["series"]] == [[0.0], [None]] and data["reference"]["value"] == 1.0
     assert "Workers without a certificate" in page and "W1 张三" in page
     assert seen == [["320102"]]
     assert client.get("/registry/coverage?area=320104").status_code == 403
