@@ -3,6 +3,7 @@
 // .table-responsive wrapper and the filter form stays open: nothing is lost.
 (function () {
   "use strict";
+  var COLON = /^zh/i.test(document.documentElement.lang) ? "：" : ": ";
   var NUMBER = /^[-+−]?[\d\s,.]+\s*(%|‰)?$/;
 
   function cellText(cell) { return (cell.textContent || "").replace(/\s+/g, " ").trim(); }
@@ -71,10 +72,10 @@
       var value = field.value;
       if (field.tagName === "SELECT") {
         var option = field.options[field.selectedIndex];
-        if (!option || option.index === 0 && option.value === "") { return; }
+        if (!option || option.index === 0) { return; }  // the first option is the list unfiltered
         value = cellText(option);
       }
-      active.push({field: field, text: fieldLabel(field) + "：" + value});
+      active.push({field: field, text: fieldLabel(field) + COLON + value});
     });
     return active;
   }
@@ -122,6 +123,21 @@
     panel.classList.add("list-filters-ready");
   }
 
+  // A table wider (or, with its sticky header, taller) than its wrapper scrolls there: the wrapper
+  // takes the keyboard's focus so it can be scrolled without a mouse, named after the list's heading.
+  function scrollRegion(wrap) {
+    var table = wrap.querySelector("table");
+    var heading = null;
+    for (var el = wrap.previousElementSibling; el && !heading; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) { heading = el; } else if (el.querySelector) { heading = el.querySelector("h1, h2, h3, h4, h5, h6"); }
+    }
+    var name = (table && table.caption && cellText(table.caption)) || (heading && cellText(heading)) || document.title;
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", name);
+  }
+
   document.querySelectorAll("table.list-cards").forEach(cardTable);
+  document.querySelectorAll(".table-responsive").forEach(scrollRegion);
   document.querySelectorAll(".list-filters").forEach(filterPanel);
 })();
