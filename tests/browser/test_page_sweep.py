@@ -297,3 +297,40 @@ def test_every_page_reads_well_at_both_widths(swept_city, browser, role, languag
     context.close()
     assert opened, f"{role} opened no page at all"
     assert not failures, format_failures(role, language, opened, failures)
+
+
+@pytest.mark.browser
+def test_a_dispatcher_filters_the_board_on_a_phone_and_on_a_desk(swept_city, browser):
+    """The list pattern as a person uses it: rows as cards with their column names, the filters behind
+    one button with the active ones as chips that remove themselves, one pager; a table on a desk."""
+    base, app = swept_city["base"], swept_city["app"]
+    _set_language(app, "dispatcher", "zh_CN")
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    _log_in(page, base, "dispatcher", swept_city["password"])
+    page.goto(f"{base}/cases/board?light=red")
+    form = page.locator("[data-testid=filters] form")
+    assert not form.is_visible()  # folded behind the one button
+    toggle = page.locator("[data-testid=filters-toggle]")
+    assert toggle.inner_text().replace("\n", "") == "筛选1"
+    chip = page.locator("[data-testid=filter-chips] button")
+    assert chip.all_inner_texts() == ["亮灯：红灯×"]
+    first_row = page.locator("[data-testid=case-list] tbody tr").first
+    assert first_row.locator("td").nth(1).get_attribute("data-label") == "摘要"
+    assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=case-list] tbody tr')).display") == "block"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    toggle.click()
+    assert form.is_visible() and page.locator("label[for=light]").inner_text() == "亮灯"
+    with page.expect_navigation():
+        chip.click()
+    assert "light=red" not in page.url and page.locator("[data-testid=filter-chips] button").count() == 0
+    pager = page.locator("[data-testid=pager]")
+    assert "第 1 页，共" in pager.inner_text() and "上一页" in pager.inner_text()
+    with page.expect_navigation():
+        pager.get_by_text("下一页").click()
+    assert "page=2" in page.url and "第 2 页，共" in page.locator("[data-testid=pager]").inner_text()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    assert form.is_visible() and not toggle.is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=case-list] thead th')).position") == "sticky"
+    assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=case-list] tbody tr')).display") == "table-row"
+    context.close()
