@@ -44,7 +44,8 @@ PAGE_CHECKS = r"""
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     const el = text.parentElement;
-    if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(el.tagName)) { continue; }
+    // A form control's text (a textarea's, an option's) is the control's value, not laid-out text.
+    if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA", "OPTION", "SELECT"].includes(el.tagName)) { continue; }
     const words = text.textContent.replace(/\s+/g, " ").trim();
     if (!words) { continue; }
     if (catalogue.has(words) && el.closest("[lang]").getAttribute("lang") !== "en" && el.checkVisibility()) {
@@ -56,6 +57,7 @@ PAGE_CHECKS = r"""
     const range = document.createRange();
     range.selectNodeContents(text);
     const lines = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+    if (!lines.length) { continue; }  // not laid out (inside a closed <details>, say)
     // Wrapped text: its widest line; one line: the box's content width (a block) or the line (inline).
     const style = getComputedStyle(el);
     const content = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
