@@ -125,6 +125,9 @@ class FilterForm(FlaskForm):
         self.level.choices = labels.choices(labels.LEVEL_LABELS, blank=True)
         self.state.choices = labels.choices(labels.STATE_LABELS, blank=True)
         self.department.choices = [("", "—")] + [(str(d.id), d.name) for d in departments]
+        # A filter left open reads "all", not a dash, beside its visible label.
+        for field in (self.category, self.level, self.light, self.state, self.department):
+            field.choices = [("", _l("All")), *field.choices[1:]]
 
     def case_filter(self, handler_id: int | None) -> CaseFilter:
         """The list's filters as the form states them (``handler_id``: the handler named, -1 if unknown)."""

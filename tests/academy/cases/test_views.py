@@ -202,11 +202,23 @@ def test_board_pages_through_all_open_cases(client, cases_world):
     db.session.commit()
     log_in(client, "leader")
     first = client.get("/cases/board").get_data(as_text=True)
-    assert 'data-light="green">51<' in first and "1 / 2" in first
+    assert 'data-light="green">51<' in first and "第 1 页，共 2 页" in first
     second = client.get("/cases/board?page=2").get_data(as_text=True)
-    assert "2 / 2" in second and second.count('data-testid="light"') == 1
+    assert "第 2 页，共 2 页" in second and second.count('data-testid="light"') == 1
     green = client.get("/cases/board?light=green").get_data(as_text=True)  # a light filter: counted apart
-    assert "1 / 2" in green
+    assert "第 1 页，共 2 页" in green
+    # One pager with the words of a list, the filter kept on the next page, no previous on the first.
+    assert "下一页" in green and "上一题" not in green and "下一题" not in green
+    assert 'href="/cases/board?light=green&amp;page=2"' in green and 'rel="prev"' not in green
+
+
+def test_every_board_filter_has_a_visible_label(client, cases_world):
+    log_in(client, "leader")
+    page = client.get("/cases/board").get_data(as_text=True)
+    for name, words in (("q", "编号或摘要"), ("area", "区域代码"), ("category", "类别"), ("light", "亮灯"),
+                        ("state", "状态"), ("department", "部门"), ("handler", "处置人（用户名）")):
+        assert f'<label class="form-label small mb-0" for="{name}">{words}</label>' in page, name
+    assert '<select class="form-select form-select-sm" id="light" name="light"><option value="">全部</option>' in page
 
 
 def test_admin_edits_a_category_and_the_calendar(client, cases_world, make_user):
