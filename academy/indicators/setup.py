@@ -54,8 +54,10 @@ def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     refresh.init_app(app)
-    contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
-    contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)
+    contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES,
+               group="performance", icon="bar-chart-line"), order=400)
+    contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,),
+               group="performance", icon="sliders"), order=940)
     contribute(app, "training_needs", training_needs, order=100)
     if "indicators-refresh" not in academy_cli.commands:
         academy_cli.add_command(refresh_command)

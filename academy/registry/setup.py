@@ -17,13 +17,17 @@ def init_app(app: Flask) -> None:
     """Register the registry's pages, navigation, slot contributions and CLI command."""
     app.register_blueprint(bp)
     read = access.READ_ROLES
-    contribute(app, "nav", NavItem("registry.coverage", _l("Coverage"), read), order=200)
-    contribute(app, "nav", NavItem("registry.grids", _l("Grids"), read), order=210)
-    contribute(app, "nav", NavItem("registry.workers", _l("Grid workers"), read), order=220)
-    contribute(app, "nav", NavItem("registry.areas", _l("Areas"), read), order=230)
-    contribute(app, "nav", NavItem("registry.departments", _l("Departments"), read), order=240)
-    contribute(app, "nav", NavItem("registry.import_page", _l("Import"), (Role.HR,)), order=250)
-    contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,), personal=True), order=260)
+    contribute(app, "nav", NavItem("registry.coverage", _l("Coverage"), read, group="grid", icon="map"), order=200)
+    contribute(app, "nav", NavItem("registry.grids", _l("Grids"), read, group="grid", icon="grid-3x3"), order=210)
+    contribute(app, "nav", NavItem("registry.workers", _l("Grid workers"), read,
+               group="grid", icon="people"), order=220)
+    contribute(app, "nav", NavItem("registry.areas", _l("Areas"), read, group="grid", icon="diagram-3"), order=230)
+    contribute(app, "nav", NavItem("registry.departments", _l("Departments"), read,
+               group="grid", icon="building"), order=240)
+    contribute(app, "nav", NavItem("registry.import_page", _l("Import"), (Role.HR,),
+               group="grid", icon="upload"), order=250)
+    contribute(app, "nav", NavItem("registry.my_record", _l("My worker record"), (Role.TRAINEE,), personal=True,
+               group="grid", icon="person-vcard"), order=260)
     contribute(app, "worker_sections", sections.assignment_section, order=10)
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "area_choices", queries.area_choices, order=10)
