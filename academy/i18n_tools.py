@@ -24,7 +24,7 @@ def catalogue_path(locale: str) -> Path:
 
 def extract(pot: Path) -> None:
     pybabel = str(Path(sys.executable).parent / "pybabel")
-    subprocess.run([pybabel, "extract", "-F", str(BASE_DIR / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+    subprocess.run([pybabel, "extract", "-F", str(BASE_DIR / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
                     "--no-location", "--sort-output", "-o", str(pot), str(BASE_DIR)], check=True, capture_output=True)
 
 

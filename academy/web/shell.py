@@ -57,8 +57,10 @@ def _tally(count: WorkCount, user) -> Tally:
 
 
 def workbench(user) -> list[tuple[WorkCount, Tally]]:
-    """Every count of what waits that ``user`` may act on, with its number and its list."""
-    return [(count, _tally(count, user)) for count in contributions("work") if _may_see(user, count)]
+    """Every count of what waits that ``user`` may act on, with its number and its list; those with
+    something waiting first, each part in its contributed order."""
+    tallies = [(count, _tally(count, user)) for count in contributions("work") if _may_see(user, count)]
+    return sorted(tallies, key=lambda pair: pair[1].n == 0)
 
 
 def _current(entries: list[NavEntry]) -> None:
