@@ -44,6 +44,12 @@ def is_staff(user) -> bool:
     return user.is_authenticated and bool(set(user.roles) - {Role.TRAINEE})
 
 
+def only_watches(user) -> bool:
+    """A leader who reads figures and acts on nothing: his workbench shows key figures, not work."""
+    roles = set(user.roles) if user.is_authenticated else set()
+    return Role.VIEWER in roles and roles <= {Role.VIEWER, Role.TRAINEE}
+
+
 def visible_nav(user) -> list[NavItem]:
     """The navigation entries ``user`` may follow, in their contributed order."""
     return [item for item in contributions("nav") if _may_see(user, item)]

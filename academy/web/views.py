@@ -70,7 +70,7 @@ def home():
         return redirect(url_for("accounts.login"))
     sections = [section(current_user) for section in contributions("home_sections")]
     return render_template("main/home.html", work=shell.workbench(current_user), sections=sections,
-                           groups=shell.nav_groups(current_user))
+                           groups=shell.nav_groups(current_user), figures=shell.only_watches(current_user))
 
 
 @bp.post("/language")
