@@ -79,9 +79,10 @@ def _current(entries: list[NavEntry]) -> None:
         entry.current = True
 
 
-def nav_groups(user) -> list[NavGroup]:
-    """The entries ``user`` may follow, in the groups' order, with badges and the current one marked."""
-    counts = {count.key: count for count in contributions("work") if _may_see(user, count)}
+def nav_groups(user, badges: bool = True) -> list[NavGroup]:
+    """The entries ``user`` may follow, in the groups' order, with badges and the current one marked.
+    An error page on our side asks for no badges: the database may be what failed."""
+    counts = {count.key: count for count in contributions("work") if badges and _may_see(user, count)}
     entries = [NavEntry(item, url_for(item.endpoint)) for item in visible_nav(user)]
     _current(entries)
     for entry in entries:

@@ -42,7 +42,7 @@ bp = Blueprint("web", __name__)
 def shell_context():
     return {
         # Called by the base template, so a page without the shell (an error before log-in) asks nothing.
-        "nav_groups": lambda: shell.nav_groups(current_user),
+        "nav_groups": lambda badges=True: shell.nav_groups(current_user, badges),
         "is_staff": shell.is_staff(current_user),
         "academy_label": ACADEMY_LABEL,
         "current_locale": locale_code(),
