@@ -25,13 +25,12 @@ import os
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import emit, runner_arguments, say  # noqa: E402
+from benchmarks.common import counting, emit, runner_arguments, say  # noqa: E402
 from benchmarks.common import result as contract_line  # noqa: E402  (``result`` below is the sweep's)
 
 FULL_WORKERS = 3500  # the issue's city
@@ -40,21 +39,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(FULL_WORKERS)))
 ATTEMPTS = 20
 
 
-@contextmanager
-def counting(engine):
-    """Count the SQL statements run inside the block."""
-    import sqlalchemy as sa
-
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def build(db) -> None:

@@ -11,6 +11,7 @@ import argparse
 import json
 import statistics
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +69,20 @@ def emit(results: list[dict], as_json: bool) -> None:
 def say(*parts) -> None:
     """Progress for people: stderr, so stdout stays the JSON lines."""
     print(*parts, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def counting(engine):
+    """Count the SQL statements run inside the block (``with counting(db.engine) as statements``)."""
+    import sqlalchemy as sa  # late: the runner itself runs without the app's libraries loaded
+
+    counter = {"n": 0}
+
+    def count(*_args):
+        counter["n"] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

@@ -104,3 +104,16 @@ def log_in_page(page, base: str, username: str, password: str = PASSWORD) -> Non
     page.fill("input[name=password]", password)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+
+def sit_true_false_exam(page, base: str, exam_id: int, questions: int) -> None:
+    """Start the exam in a Playwright ``page``, answer "true" to each of its true/false questions, hand in,
+    and wait for the score."""
+    page.goto(f"{base}/exams/{exam_id}")
+    page.click("[data-testid=start-exam]")
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    for n in range(1, questions + 1):
+        page.click(f"[data-testid=goto-{n}]")
+        page.locator(f"[data-testid=question-{n}] input[value=T]").check()
+    page.click("[data-testid=submit-exam]")
+    page.wait_for_selector("[data-testid=score]")

@@ -10,6 +10,16 @@ Received by the registry's own ``operations.logins.follow_status`` (an exit disa
 log-in, a return enables it) and by certificates, which suspend a worker's certificates when he is suspended or exits and
 restore them when he returns.""")
 
+worker_record_changed = SIGNALS.signal("worker-record-changed", doc="""\
+A worker was recorded (a new hire), or his record changed in what mandatory-training audiences match:
+his area (a transfer), his employment type or his hiring date.
+
+Sent by ``registry.operations.create_worker`` (with ``changed`` naming every field) and
+``registry.operations.update_worker`` (``changed``: the matched fields that changed), with ``worker``
+and ``by``. Received by enrollment's ``standing.on_worker_changed``, which gives him the mandatory
+training of every standing rule he now matches and takes away the open ones he no longer matches.
+(The spreadsheet import records workers in bulk; the daily sweep reaches them.)""")
+
 staff_account_created = SIGNALS.signal("staff-account-created", doc="""\
 A staff log-in was created by the staff import (HR, instructor, dispatcher, department handler, viewer).
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from academy.registry.models import WorkerStatus
 from courses.enrollment import operations, training
-from courses.enrollment.models import CourseKind, CourseStatus, Delivery
+from courses.enrollment.models import CourseKind, CourseStatus, Delivery, LessonsRequired
 
 # (code, title, kind, delivery, branch district, unit codes, capacity, description)
 COURSES = [
@@ -20,6 +20,16 @@ COURSES = [
     ("GA-SP-MEDIATOR", "网格调解员专项培训", CourseKind.SPECIALIST, Delivery.CLASSROOM, "320102",
      ["M4.2", "M4.3", "M1.3"], 20, "面向承担调解任务的网格员的专项面授课程，需先完成矛盾纠纷排查调解专题。"),
 ]
+
+# What completes each course. The online courses complete with their lessons (their syllabus hours are
+# more than their lessons credit: the course page says so, and the rest counts when they complete);
+# the pre-service course also asks for its final exam; the classroom course is recorded by the
+# instructor (no rule), from attendance and the practical day.
+RULES = {
+    "GA-PRE-2026-01": {"completion_lessons": LessonsRequired.ALL, "completion_final": True},
+    "GA-ON-DISPUTE": {"completion_lessons": LessonsRequired.ALL},
+    "GA-ON-HAZARD": {"completion_lessons": LessonsRequired.ALL},
+}
 
 
 def _workers(demo: dict) -> list:
@@ -45,7 +55,7 @@ def create_demo_courses(demo: dict) -> None:
             code=code, title=title, description=description, kind=kind, delivery=delivery, capacity=capacity,
             self_enrol=kind != CourseKind.PRE_SERVICE, enrol_opens_on=today - timedelta(days=30),
             enrol_closes_on=today + timedelta(days=60), starts_on=today - timedelta(days=7),
-            ends_on=today + timedelta(days=90), prerequisite_certificate="")
+            ends_on=today + timedelta(days=90), prerequisite_certificate="", **RULES.get(code, {}))
         operations.set_course_status(course, None, CourseStatus.PUBLISHED)
         courses[code] = course
     demo["courses"] = courses

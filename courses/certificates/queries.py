@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -68,6 +69,20 @@ def holds_certificate(worker: Worker, type_code: str) -> bool:
     rows = db.session.scalars(sa.select(Certificate).join(Certificate.type).where(
         Certificate.worker_id == worker.id, CertificateType.code == type_code, Certificate.status == CertificateStatus.VALID))
     return any(c.is_valid_on(today) for c in rows)
+
+
+def holder_ids(type_code: str, day: date):
+    """The ``certificate_holders`` slot: a select of the ids of workers holding a valid certificate of
+    the type on ``day`` (standing mandatory rules that ask for one or for its absence)."""
+    return sa.select(Certificate.worker_id).join(Certificate.type).where(
+        CertificateType.code == type_code, Certificate.status == CertificateStatus.VALID,
+        sa.or_(Certificate.valid_until.is_(None), Certificate.valid_until >= day))
+
+
+def type_choices() -> list[tuple[str, str]]:
+    """The ``certificate_type_choices`` slot: (code, name) of every active certificate type."""
+    english = str(get_locale()).startswith("en")
+    return [(t.code, (t.name_en if english and t.name_en else t.name)) for t in all_types(active_only=True)]
 
 
 def _valid_duty_clause(today: date):

@@ -91,6 +91,8 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True,
                group="certificates", icon="patch-check"), order=455)
     contribute(app, "certificate_held", queries.holds_certificate)
+    contribute(app, "certificate_holders", queries.holder_ids)
+    contribute(app, "certificate_type_choices", queries.type_choices)
     contribute(app, "coverage_findings", queries.coverage_finding)
     contribute(app, "worker_sections", worker_section, order=50)
     contribute(app, "home_sections", home_section, order=5)

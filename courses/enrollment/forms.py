@@ -21,7 +21,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from academy.registry import labels
 from academy.registry.models import Employment, WorkerStatus
 from academy.web.numbers import DecimalField, IntegerField
-from courses.enrollment.labels import DELIVERY_LABELS, KIND_LABELS
+from courses.enrollment.labels import DELIVERY_LABELS, KIND_LABELS, LESSONS_REQUIRED_LABELS
+from courses.enrollment.models import LessonsRequired
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -48,12 +49,25 @@ class CourseForm(FlaskForm):
     enrol_closes_on = DateField(_l("Enrolment closes"), validators=[InputRequired()])
     starts_on = DateField(_l("Starts"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends"), validators=[InputRequired()])
+    # The completion rule: the course completes by itself when every condition set here is met.
+    completion_lessons = SelectField(_l("Lessons completed"), default="none",
+                                     choices=[(k.value, v) for k, v in LESSONS_REQUIRED_LABELS.items()])
+    completion_lesson_ids = MultiCheckboxField(_l("Lessons asked for"), coerce=int, choices=[])
+    completion_hours = DecimalField(_l("Credited hours reached"), places=1, validators=[
+        Optional(), NumberRange(min=0.5, max=999)], description=_l("Blank: no hours asked for."))
+    completion_final = BooleanField(_l("Final exam passed"), default=False)
+    completion_final_min = DecimalField(_l("Minimum score of the final exam (%)"), places=2, validators=[
+        Optional(), NumberRange(min=0, max=100)], description=_l("Blank: the exam's own pass mark."))
+    completion_attendance = IntegerField(_l("Classroom sessions attended (%)"), validators=[
+        Optional(), NumberRange(min=1, max=100)], description=_l("Blank: attendance is not asked for."))
     submit = SubmitField(_l("Save course"))
 
-    def __init__(self, *args, branches, units, instructors, courses, **kwargs):
+    def __init__(self, *args, branches, units, instructors, courses, lessons=(), **kwargs):
         """Choices from what the view loaded: the branches the user may run courses of, the units of the
-        syllabus version, the instructors, and the courses that may be prerequisites."""
+        syllabus version, the instructors, the courses that may be prerequisites, the course's lessons."""
         super().__init__(*args, **kwargs)
+        self.completion_lesson_ids.choices = [(lesson.id, _l("Lesson %(n)d: %(title)s", n=place, title=lesson.title))
+                                              for place, lesson in enumerate(lessons, 1)]
         self.branch_id.choices = [(b.id, b.name) for b in branches]
         self.unit_ids.choices = [(u.id, f"{u.code} {u.title} ({u.own_hours} h)") for u in units]
         self.instructor_ids.choices = [(u.id, u.display_name) for u in instructors]
@@ -67,11 +81,18 @@ class CourseForm(FlaskForm):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The course ends before it starts."))
 
+    def validate_completion_lesson_ids(self, field) -> None:
+        if self.completion_lessons.data == "listed" and not field.data:
+            raise ValidationError(_l("Tick the lessons the course asks for."))
+
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
             "code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
-            "enrol_opens_on",
-            "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate")} | {
+            "enrol_opens_on", "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate",
+            "completion_hours", "completion_final", "completion_final_min", "completion_attendance")} | {
+            "completion_lessons": LessonsRequired(self.completion_lessons.data),
+            "completion_lesson_ids": sorted(self.completion_lesson_ids.data or [])
+            if self.completion_lessons.data == "listed" else [],
             "code": self.code.data.strip(), "title": self.title.data.strip(), "description": self.description.data or "",
             "prerequisite_certificate": (self.prerequisite_certificate.data or "").strip()}
 
@@ -87,7 +108,8 @@ class WithdrawForm(FlaskForm):
 
 class ResultForm(FlaskForm):
     result = SelectField(_l("Result"), choices=[("completed", _l("Completed")), ("failed", _l("Failed"))])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    # A result by hand overrides the course's completion rule, so it says why (a classroom-only course...).
+    note = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Record result"))
 
 
@@ -103,15 +125,33 @@ class PopulationForm(FlaskForm):
         self.area_code.choices = areas
 
 
-class MandatoryForm(PopulationForm):
+class MandatoryForm(FlaskForm):
+    """A standing mandatory rule: a course, its audience (now and later), its due date."""
+
     course_id = SelectField(_l("Course"), coerce=int, choices=[])
+    area_code = SelectField(_l("Area"), choices=[])
+    employment = SelectField(_l("Employment"), choices=[("", _l("(any)"))] + labels.choices(Employment))
+    status = SelectField(_l("Worker status"), choices=[("", _l("(any)"))] + labels.choices(WorkerStatus))
+    hired_within_days = IntegerField(_l("Hired within (days)"), validators=[Optional(), NumberRange(min=1, max=3650)],
+                                     description=_l("Blank: whenever hired. New hires enter; growing older does not take them out."))
+    holds_certificate = SelectField(_l("Holds the certificate"), choices=[], default="")
+    lacks_certificate = SelectField(_l("Lacks the certificate"), choices=[], default="")
     due_on = DateField(_l("Due on (fixed date)"), validators=[Optional()])
     due_days_after_hire = IntegerField(_l("or due days after hire"), validators=[Optional(), NumberRange(min=1, max=3650)])
     submit = SubmitField(_l("Assign"))
 
-    def __init__(self, *args, areas: list[tuple[str, str]], courses, **kwargs):
-        super().__init__(*args, areas=areas, **kwargs)
+    def __init__(self, *args, areas: list[tuple[str, str]], courses, certificate_types=(), **kwargs):
+        """Choices from what the view loaded: the areas of the user's scope, the published courses, and
+        the certificate types (code, name)."""
+        super().__init__(*args, **kwargs)
+        self.area_code.choices = areas
         self.course_id.choices = [(c.id, f"{c.code} {c.title}") for c in courses]
+        types = [("", _l("(any)"))] + [(code, name) for code, name in certificate_types]
+        self.holds_certificate.choices, self.lacks_certificate.choices = types, list(types)
+
+    def validate_lacks_certificate(self, field) -> None:
+        if field.data and field.data == self.holds_certificate.data:
+            raise ValidationError(_l("A worker cannot both hold and lack the same certificate."))
 
     def validate_due_days_after_hire(self, field) -> None:
         if (self.due_on.data is None) == (field.data is None):
@@ -165,3 +205,27 @@ class AssignNeedForm(FlaskForm):
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Assign"))
+
+
+class HoursFilterForm(FlaskForm):
+    """The annual hours list: which year, and only those behind."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    behind = BooleanField(_l("Only those behind"), default=False)
+    submit = SubmitField(_l("Show"))
+
+
+class HoursRequirementForm(FlaskForm):
+    """The annual in-service hours asked of an area's workers (blank hours: no requirement)."""
+
+    area_code = SelectField(_l("Area"), choices=[])
+    hours = DecimalField(_l("Hours a year"), places=1, validators=[Optional(), NumberRange(min=1, max=500)],
+                         description=_l("Blank removes the area's requirement."))
+    submit = SubmitField(_l("Save requirement"))
+
+    def __init__(self, *args, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_code.choices = areas

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from courses.enrollment.models import CourseKind, Delivery, EnrollmentState
+from courses.enrollment.models import CourseKind, Delivery, EnrollmentState, LessonsRequired
 
 KIND_LABELS = {CourseKind.PRE_SERVICE: _l("Pre-service"), CourseKind.IN_SERVICE: _l("In-service"),
                CourseKind.REFRESHER: _l("Refresher"), CourseKind.SPECIALIST: _l("Specialist")}
@@ -16,3 +16,5 @@ STATE_LABELS = {
     EnrollmentState.COMPLETED: _l("Completed"), EnrollmentState.FAILED: _l("Failed"),
     EnrollmentState.WITHDRAWN: _l("Withdrawn"),
 }
+LESSONS_REQUIRED_LABELS = {LessonsRequired.NONE: _l("No lessons asked for"), LessonsRequired.ALL: _l("All lessons"),
+                           LessonsRequired.LISTED: _l("The lessons ticked below")}

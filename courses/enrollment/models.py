@@ -51,6 +51,22 @@ class EnrollmentState(enum.StrEnum):
 
 ACTIVE_STATES = (EnrollmentState.REQUESTED, EnrollmentState.WAITLISTED, EnrollmentState.ENROLLED)
 
+
+class LessonsRequired(enum.StrEnum):
+    """Which lessons a course's completion rule asks for."""
+
+    NONE = "none"
+    ALL = "all"
+    LISTED = "listed"
+
+
+class CompletedBy(enum.StrEnum):
+    """How an enrollment was completed or failed: by its course's rule, or by an instructor's result."""
+
+    NONE = ""
+    RULE = "rule"
+    MANUAL = "manual"
+
 course_units = sa.Table(
     "course_units", db.metadata,
     sa.Column("course_id", sa.ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True),
@@ -89,6 +105,15 @@ class Course(db.Model):
     ends_on: Mapped[date] = mapped_column(sa.Date)
     # A certificate type code (certificates issue): checked through the "certificate_held" slot.
     prerequisite_certificate: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The completion rule (``enrollment.completion``): every condition set must be met; none set means
+    # only an instructor's result completes the course.
+    completion_lessons: Mapped[LessonsRequired] = mapped_column(
+        _enum(LessonsRequired), default=LessonsRequired.NONE, server_default=LessonsRequired.NONE.value)
+    completion_lesson_ids: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")  # the listed lessons
+    completion_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
+    completion_final: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    completion_final_min: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))  # else the exam's pass mark
+    completion_attendance: Mapped[int | None] = mapped_column()  # percent of the course's sessions
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -105,6 +130,11 @@ class Course(db.Model):
     def hours(self) -> Decimal:
         """Hours add up from the syllabus units the course covers (a module counts its own hours only)."""
         return sum((unit.own_hours for unit in self.units), Decimal("0"))
+
+    @property
+    def has_completion_rule(self) -> bool:
+        return bool(self.completion_lessons != LessonsRequired.NONE or self.completion_hours or self.completion_final
+                    or self.completion_attendance)
 
     def window_open(self, day: date) -> bool:
         return self.enrol_opens_on <= day <= self.enrol_closes_on
@@ -130,6 +160,12 @@ class Enrollment(db.Model):
     classroom_hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 1), default=Decimal("0"))
     progress_percent: Mapped[int] = mapped_column(default=0)
     result_note: Mapped[str] = mapped_column(sa.String(500), default="")
+    completed_by: Mapped[CompletedBy] = mapped_column(_enum(CompletedBy), default=CompletedBy.NONE,
+                                                      server_default="")
+    completion_evidence: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    # A completion the rule took back (a regrade, a withdrawn attendance): on HR's list until completed again.
+    taken_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    taken_back_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     course: Mapped[Course] = relationship()
     worker: Mapped[Worker] = relationship()
@@ -154,7 +190,10 @@ class EnrollmentTransition(TransitionLog, db.Model):
 
 
 class MandatoryRule(db.Model):
-    """HR assigns a course to a population with a due date (fixed, or days after hire)."""
+    """HR assigns a course to a population with a due date (fixed, or days after hire).
+
+    A standing audience (``enrollment.standing``): it reaches everyone who matches now and whoever comes
+    to match later (a new hire, a transfer, a status change, a certificate gained or lost) until ended."""
 
     __tablename__ = "mandatory_rules"
 
@@ -165,10 +204,26 @@ class MandatoryRule(db.Model):
     worker_status: Mapped[str] = mapped_column(sa.String(20), default="")
     due_on: Mapped[date | None] = mapped_column(sa.Date)
     due_days_after_hire: Mapped[int | None] = mapped_column()
+    hired_within_days: Mapped[int | None] = mapped_column()  # hired no more than this many days ago
+    holds_certificate: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")  # a type code
+    lacks_certificate: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course: Mapped[Course] = relationship()
+
+
+class HoursRequirement(db.Model):
+    """Annual in-service hours asked of every worker of an area (the most specific area wins)."""
+
+    __tablename__ = "hours_requirements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_code: Mapped[str] = mapped_column(sa.String(15), unique=True)
+    hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ExtensionStatus(enum.StrEnum):

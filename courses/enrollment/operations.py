@@ -9,6 +9,7 @@ the audit entry.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,15 +23,16 @@ from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
 from academy.signals import send
 from academy.workflow import Move, Workflow, moves_of, value_of
-from courses.enrollment import queries
+from courses.enrollment import completion, queries
 from courses.enrollment.models import (
     ACTIVE_STATES,
+    CompletedBy,
     Course,
     CourseStatus,
     Enrollment,
     EnrollmentState,
     EnrollmentTransition,
-    TrainingAssignment,
+    LessonsRequired,
 )
 from courses.enrollment.signals import training_recorded
 
@@ -41,10 +43,13 @@ TRANSITIONS = {
     (EnrollmentState.REQUESTED, EnrollmentState.WITHDRAWN), (EnrollmentState.WAITLISTED, EnrollmentState.WITHDRAWN),
     (EnrollmentState.ENROLLED, EnrollmentState.WITHDRAWN),
     (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED), (EnrollmentState.ENROLLED, EnrollmentState.FAILED),
+    # A completion by rule taken back: a regrade below the mark, a withdrawn attendance (enrollment.completion).
+    (EnrollmentState.COMPLETED, EnrollmentState.ENROLLED),
 }
+RULE_FIELDS = ["completion_lessons", "completion_lesson_ids", "completion_hours", "completion_final",
+               "completion_final_min", "completion_attendance"]
 COURSE_FIELDS = ["code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "approval_required",
-                 "enrol_opens_on",
-                 "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate"]
+                 "enrol_opens_on", "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate", *RULE_FIELDS]
 
 
 class EnrollmentError(DomainError):
@@ -73,9 +78,24 @@ def _check_course(values: dict, units, instructors, prerequisites, version, cour
         raise EnrollmentError(_("Only instructors can teach a course."))
     if course is not None and any(p.id == course.id for p in prerequisites):
         raise EnrollmentError(_("A course cannot be its own prerequisite."))
+    _check_rule(values)
     taken = seats_taken(course) if course is not None else 0
     if values["capacity"] < taken:
         raise EnrollmentError(_("%(n)d trainees hold a seat; the capacity cannot be lower.", n=taken))
+
+
+def _check_rule(values: dict) -> None:
+    """A completion rule's figures stay in range, and a rule of listed lessons lists some."""
+    hours, minimum, share = (values.get(name) for name in ("completion_hours", "completion_final_min",
+                                                              "completion_attendance"))
+    if hours is not None and not Decimal("0.5") <= hours <= Decimal("999"):
+        raise EnrollmentError(_("The hours to reach must be between 0.5 and 999."))
+    if minimum is not None and not Decimal("0") <= minimum <= Decimal("100"):
+        raise EnrollmentError(_("The final exam's minimum score is a percentage between 0 and 100."))
+    if share is not None and not 1 <= share <= 100:
+        raise EnrollmentError(_("The share of sessions attended is a percentage between 1 and 100."))
+    if values.get("completion_lessons") == LessonsRequired.LISTED and not values.get("completion_lesson_ids"):
+        raise EnrollmentError(_("Tick the lessons the course asks for."))
 
 
 def save_course(course: Course | None, by, *, branch, version, units, instructors, prerequisites, **values) -> Course:
@@ -100,6 +120,10 @@ def save_course(course: Course | None, by, *, branch, version, units, instructor
                  before=before or None, after=after)
     if not creating:
         promote_waitlist(course, by)  # a larger capacity seats the waitlist at once
+    if not creating and any(before[name] != after[name] for name in RULE_FIELDS):
+        for enrollment in queries.roster(course):  # a rule eased may complete those who already meet it
+            if enrollment.state == EnrollmentState.ENROLLED:
+                review_completion(enrollment, by)
     return course
 
 
@@ -240,16 +264,60 @@ def set_capacity(course: Course, by, capacity: int) -> None:
 
 
 def record_result(enrollment: Enrollment, by, *, passed: bool, note: str = "") -> None:
-    """Close an enrollment as completed or failed; completing ends the worker's mandatory assignment. Flushes."""
+    """An instructor closes an enrollment as completed or failed (an override of the course's completion
+    rule, with its reason); completing ends the worker's mandatory assignment. Flushes."""
     if enrollment.state != EnrollmentState.ENROLLED:
         raise EnrollmentError(_("Only an enrolled trainee can complete or fail a course."))
+    finish(enrollment, by, passed=passed, note=note, completed_by=CompletedBy.MANUAL)
+
+
+def finish(enrollment: Enrollment, by, *, passed: bool, note: str, completed_by: CompletedBy,
+           evidence: dict | None = None) -> None:
+    """Move an enrolled trainee to completed or failed, keep how and on what evidence, close his
+    mandatory assignment, and announce it (certificates issue in the same transaction). Flushes."""
     enrollment.result_note = note[:500]
+    enrollment.completed_by, enrollment.completion_evidence = completed_by, evidence
+    enrollment.taken_back_at, enrollment.taken_back_reason = None, ""
     WORKFLOW.move(enrollment, EnrollmentState.COMPLETED if passed else EnrollmentState.FAILED, by=by, reason=note)
     if passed:
-        assignment = db.session.scalar(sa.select(TrainingAssignment).where(
-            TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))
+        assignment = queries.assignment_for(enrollment)
         if assignment is not None and assignment.completed_at is None:
-            assignment.completed_at = utcnow()
+            assignment.completed_at = enrollment.finished_at or utcnow()
             audit.record(by, "training_assignment.complete", assignment, summary=enrollment.course.code)
+    db.session.flush()
+    send(training_recorded, worker=enrollment.worker, by=by)
+
+
+# ---- completion by rule (enrollment.completion) ----------------------------------------------
+
+def review_completion(enrollment: Enrollment | None, by=None) -> None:
+    """Complete an enrolled trainee whose course rule is now met, or take back a completion by rule
+    whose evidence is gone. Does nothing for a course without a rule or an instructor's result. Flushes."""
+    if enrollment is None or not enrollment.course.has_completion_rule:
+        return
+    if enrollment.state == EnrollmentState.ENROLLED:
+        found = completion.conditions(enrollment.course, enrollment)
+        if found and all(c.met for c in found):
+            finish(enrollment, by, passed=True, note=_("Completion rule met"),
+                   completed_by=CompletedBy.RULE, evidence=completion.evidence(found))
+    elif enrollment.state == EnrollmentState.COMPLETED and enrollment.completed_by == CompletedBy.RULE:
+        found = completion.conditions(enrollment.course, enrollment)
+        if not all(c.met for c in found):
+            _take_back(enrollment, by, [item for c in found for item in c.missing])
+
+
+def _take_back(enrollment: Enrollment, by, lacking: list[str]) -> None:
+    """A completion by rule lost its evidence: enrolled again, the mandatory assignment open again,
+    audited, and on HR's list of completions taken back. Flushes."""
+    reason = _("Completion taken back: %(what)s missing", what=completion.join_names(lacking))[:500]
+    enrolled_at = enrollment.enrolled_at  # he was seated when he began, not now
+    WORKFLOW.move(enrollment, EnrollmentState.ENROLLED, by=by, reason=reason)
+    enrollment.enrolled_at = enrolled_at
+    enrollment.completed_by, enrollment.taken_back_at, enrollment.taken_back_reason = CompletedBy.NONE, utcnow(), reason
+    enrollment.finished_at = None
+    assignment = queries.assignment_for(enrollment)
+    if assignment is not None and assignment.completed_at is not None:
+        assignment.completed_at = None
+        audit.record(by, "training_assignment.reopen", assignment, summary=f"{enrollment.course.code} {reason}"[:500])
     db.session.flush()
     send(training_recorded, worker=enrollment.worker, by=by)

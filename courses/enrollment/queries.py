@@ -130,6 +130,21 @@ def overdue_count(scopes, day: date) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(overdue_query(scopes, day).subquery()))
 
 
+def taken_back_query(scopes):
+    """Completions the rule took back (a regrade, a withdrawn attendance) and not completed again, in ``scopes``."""
+    return (sa.select(Enrollment).join(Enrollment.worker).join(Worker.area)
+            .where(Enrollment.taken_back_at.is_not(None), Enrollment.state == EnrollmentState.ENROLLED,
+                   scope_clause(Area.code, scopes)).order_by(Enrollment.taken_back_at.desc()))
+
+
+def taken_back(scopes) -> list[Enrollment]:
+    return db.session.scalars(taken_back_query(scopes).limit(MAX_OVERDUE)).all()
+
+
+def taken_back_count(scopes) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(taken_back_query(scopes).subquery()))
+
+
 def _requested_extensions_query(scopes):
     return (sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
             .where(TrainingAssignment.extension_status == ExtensionStatus.REQUESTED, scope_clause(Area.code, scopes)))
@@ -175,6 +190,12 @@ def training_needs(worker: Worker) -> list[dict]:
 def enrollments_of(worker: Worker) -> list[Enrollment]:
     return db.session.scalars(sa.select(Enrollment).where(Enrollment.worker_id == worker.id)
                               .order_by(Enrollment.requested_at.desc())).all()
+
+
+def assignment_for(enrollment: Enrollment) -> TrainingAssignment | None:
+    """The worker's mandatory assignment of the enrollment's course, if any."""
+    return db.session.scalar(sa.select(TrainingAssignment).where(
+        TrainingAssignment.worker_id == enrollment.worker_id, TrainingAssignment.course_id == enrollment.course_id))
 
 
 def assignments_of(worker: Worker) -> list[TrainingAssignment]:

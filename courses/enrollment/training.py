@@ -26,10 +26,9 @@ from courses.enrollment.models import (
     CourseStatus,
     EnrollmentState,
     ExtensionStatus,
-    MandatoryRule,
     TrainingAssignment,
 )
-from courses.enrollment.operations import EnrollmentError, request_enrollment
+from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion
 from courses.enrollment.signals import training_recorded
 
 MAX_POPULATION = 5000
@@ -118,29 +117,6 @@ def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason:
     return assignment
 
 
-def assign_mandatory(course: Course, population: Population, by, *, due_on: date | None = None,
-                     due_days_after_hire: int | None = None) -> BulkResult:
-    """HR assigns ``course`` to a population, due on a date or N days after each worker's hire. Flushes."""
-    if (due_on is None) == (due_days_after_hire is None):
-        raise EnrollmentError(_("Give either a due date or a number of days after hire."))
-    workers = _population(population, by)
-    rule = MandatoryRule(course=course, area_code=population.area_code, employment=population.employment,
-                         worker_status=population.status, due_on=due_on, due_days_after_hire=due_days_after_hire,
-                         created_by_id=getattr(by, "id", None))
-    db.session.add(rule)
-    db.session.flush()
-    result = BulkResult()
-    for worker in workers:
-        due = due_on or (worker.hired_on + timedelta(days=due_days_after_hire))
-        if assign_training(worker, course, by, due_on=due, rule=rule) is not None:
-            result.assigned += 1
-        else:
-            result.skipped.append(_("%(name)s already has this course assigned.", name=worker.name))
-    audit.record(by, "mandatory_rule.create", rule, summary=f"{course.code} {population.area_code}",
-                 after={"assigned": result.assigned, "due_on": due_on, "due_days_after_hire": due_days_after_hire})
-    return result
-
-
 def request_extension(assignment: TrainingAssignment, by, *, until: date, reason: str) -> None:
     """The worker (or HR for him) asks for a later due date. Flushes."""
     if assignment.completed_at is not None:
@@ -200,4 +176,5 @@ def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
     db.session.flush()
     for enrollment in changed:
         send(training_recorded, worker=enrollment.worker, by=by)
+        review_completion(enrollment, by)  # the last session may complete the course, a withdrawn one undo it
     audit.record(by, "class_session.attendance", session, after={"present": len(present_ids & {e.id for e in enrollments})})

@@ -4,17 +4,24 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
-from courses.exams.formats import MAX_STEM, OPTION_LETTERS
+from courses.exams.formats import MAX_STEM, OPTION_LETTERS, numeric_answer
 from courses.exams.grading import QuestionType
 from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
+
+MAX_IMPORT_BASE64 = 24 * 1024 * 1024  # base64 of the largest upload the site accepts
+
+
+def _split(text: str | None, separator: str) -> list[str]:
+    return [part.strip() for part in (text or "").replace("；", ";").replace("，", ",").split(separator) if part.strip()]
 
 
 class QuestionForm(FlaskForm):
     type = SelectField(_l("Type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
     stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(), Length(max=MAX_STEM)])
     option_a = StringField(_l("Option A"), validators=[Optional(), Length(max=1000)])
     option_b = StringField(_l("Option B"), validators=[Optional(), Length(max=1000)])
@@ -22,8 +29,21 @@ class QuestionForm(FlaskForm):
     option_d = StringField(_l("Option D"), validators=[Optional(), Length(max=1000)])
     option_e = StringField(_l("Option E"), validators=[Optional(), Length(max=1000)])
     option_f = StringField(_l("Option F"), validators=[Optional(), Length(max=1000)])
-    answer = StringField(_l("Answer"), description=_l("Letters (A or ACD), T/F, or blanks separated by ; with alternatives separated by |"),
+    answer = StringField(_l("Answer"), description=_l("Letters (A or ACD), T/F, or blanks separated by ; with alternatives "
+                                                     "separated by |; numerical: 1822:1 (value:tolerance) or 3.141..3.142, "
+                                                     "several separated by |"),
                          validators=[Optional(), Length(max=2000)])
+    weights = StringField(_l("Weights (%)"), description=_l("One per option or answer, separated by commas (blanks separated by ;); "
+                                                            "empty: the right answer 100, the others 0"),
+                          validators=[Optional(), Length(max=500)])
+    answer_feedback = TextAreaField(_l("Feedback per answer"), description=_l(
+        "One line per option or answer, in order; true/false: the line shown if true is chosen, then if false is chosen"),
+        validators=[Optional(), Length(max=MAX_STEM)])
+    pairs = TextAreaField(_l("Matching pairs"), description=_l("One pair per line: item -> match; a line -> match alone adds "
+                                                               "a match to choose from"),
+                          validators=[Optional(), Length(max=MAX_STEM)])
+    units = StringField(_l("Units (numerical)"), description=_l("Optional, e.g. m=1, km=0.001: an answer in km is divided by 0.001"),
+                        validators=[Optional(), Length(max=300)])
     partial_credit = SelectField(_l("Partial credit (multiple choice)"), choices=[(p.value, label) for p, label in CREDIT_LABELS.items()])
     case_sensitive = BooleanField(_l("Blanks: case matters"))
     width_sensitive = BooleanField(_l("Blanks: full-width and half-width characters differ"))
@@ -40,6 +60,9 @@ class QuestionForm(FlaskForm):
         self.unit_id.choices = unit_choices
 
     def options(self) -> list[str]:
+        if self.type.data == QuestionType.MATCHING.value:
+            return [line.partition("->")[2].strip() for line in (self.pairs.data or "").splitlines()
+                    if line.strip().startswith("->")]
         values = [getattr(self, f"option_{c.lower()}").data or "" for c in OPTION_LETTERS]
         while values and not values[-1].strip():
             values.pop()
@@ -54,12 +77,40 @@ class QuestionForm(FlaskForm):
             return [raw.upper()[:1]] if raw else []
         if kind is QuestionType.ESSAY:
             return []
+        if kind is QuestionType.NUMERICAL:
+            return [numeric_answer(part) for part in raw.split("|") if part.strip()]
+        if kind is QuestionType.MATCHING:
+            return [[item.strip(), match.strip()] for item, _arrow, match in
+                    (line.partition("->") for line in (self.pairs.data or "").splitlines()) if item.strip()]
         return sorted({c for c in raw.upper() if c.isalpha()})
+
+    def answer_weights(self) -> list:
+        if self.type.data == QuestionType.FILL_BLANK.value:
+            return [_split(blank, ",") for blank in _split(self.weights.data, ";")]
+        return _split(self.weights.data, ",")
+
+    def feedback_lines(self) -> list:
+        lines = [line.strip() for line in (self.answer_feedback.data or "").splitlines()]
+        while lines and not lines[-1]:
+            lines.pop()
+        if self.type.data == QuestionType.FILL_BLANK.value and lines:
+            sizes, grouped = [len(blank) for blank in self.correct()], []
+            for size in sizes:
+                grouped.append((lines + [""] * size)[:size])
+                lines = lines[size:]
+            return grouped
+        return lines
+
+    def unit_pairs(self) -> list:
+        return [[unit.strip(), multiplier.strip()] for unit, _eq, multiplier in
+                (part.partition("=") for part in _split(self.units.data, ","))]
 
     def validate_answer(self, field):
         if self.type.data not in {kind.value for kind in QuestionType}:
             return  # no or an unknown type: the type field reports that itself
-        if QuestionType(self.type.data) is not QuestionType.ESSAY and not (field.data or "").strip():
+        if QuestionType(self.type.data) in (QuestionType.ESSAY, QuestionType.MATCHING):
+            return
+        if not (field.data or "").strip():
             raise ValidationError(_l("Give the answer."))
 
 
@@ -68,9 +119,20 @@ class StatusForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Question file (.xlsx or GIFT .txt)"), validators=[FileRequired()])
-    activate = BooleanField(_l("Make the imported questions active"), default=True)
-    submit = SubmitField(_l("Import"))
+    """The upload: its questions are shown (``ImportConfirmForm``) before anything is written."""
+
+    file = FileField(_l("Question file (.xlsx, Word .docx, Moodle XML .xml, GIFT .txt)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check and preview"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """The previewed file again (base64), to be read once more and written; nothing is taken from the preview."""
+
+    content = HiddenField(validators=[DataRequired(), Length(max=MAX_IMPORT_BASE64)])
+    filename = HiddenField(validators=[DataRequired(), Length(max=200)])
+    activate = BooleanField(_l("Make the imported questions active"), default=False,
+                            description=_l("Off: they come in as drafts, to be checked and activated one by one."))
+    confirm = SubmitField(_l("Import these questions"))
 
 
 class StemImageForm(FlaskForm):

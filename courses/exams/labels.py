@@ -12,7 +12,8 @@ from courses.exams.operations.marking import Stage
 
 TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: _l("Multiple choice"),
                QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
-               QuestionType.ESSAY: _l("Short answer / essay")}
+               QuestionType.ESSAY: _l("Short answer / essay"), QuestionType.NUMERICAL: _l("Numerical"),
+               QuestionType.MATCHING: _l("Matching")}
 DIFFICULTY_LABELS = {Difficulty.EASY: _l("Easy"), Difficulty.MEDIUM: _l("Medium"), Difficulty.HARD: _l("Hard")}
 CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
                  PartialCredit.NO_WRONG: _l("Share per right option, nothing if any wrong one"),

@@ -21,7 +21,7 @@ from academy.extensions import db
 from academy.registry.models import Worker
 from academy.workflow import TransitionLog
 from courses.enrollment.models import Course
-from courses.exams.grading import AnswerKey, PartialCredit, QuestionType
+from courses.exams.grading import AnswerKey, PartialCredit, QuestionType, matches_of
 from courses.syllabus.models import SyllabusUnit
 
 
@@ -58,14 +58,26 @@ class Question(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     latest: Mapped[bool] = mapped_column(default=True, index=True)
     type: Mapped[QuestionType] = mapped_column(value_enum(QuestionType))
+    title: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
     stem: Mapped[str] = mapped_column(sa.Text)  # Markdown, sanitised when shown
-    options: Mapped[list] = mapped_column(sa.JSON, default=list)
-    correct: Mapped[list] = mapped_column(sa.JSON, default=list)
+    options: Mapped[list] = mapped_column(sa.JSON, default=list)  # choices; matching: the extra matches
+    correct: Mapped[list] = mapped_column(sa.JSON, default=list)  # see grading.AnswerKey
+    # Percent per answer (Moodle's fractions), following ``options`` for choices and ``correct``'s
+    # answers otherwise; empty: the right answer 100 %, the rest nothing.
+    weights: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Feedback per answer, in the same order as the weights (true/false: if true chosen, if false chosen).
+    answer_feedback: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    units: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")  # numerical: [unit, multiplier]
     partial_credit: Mapped[PartialCredit] = mapped_column(value_enum(PartialCredit), default=PartialCredit.ALL_OR_NOTHING)
     case_sensitive: Mapped[bool] = mapped_column(default=False)
     width_sensitive: Mapped[bool] = mapped_column(default=False)
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
-    rubric: Mapped[str] = mapped_column(sa.Text, default="")
+    rubric: Mapped[str] = mapped_column(sa.Text, default="")  # essays: what graders look for, the reference answer
+    # The points an exam gives the question unless its rule says otherwise (分值, Moodle's defaultgrade);
+    # empty: the rule's points alone.
+    points: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    # Whether an attempt may show the options or matches in another order (with the exam's own switch).
+    shuffle_answers: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("syllabus_units.id"), index=True)
     difficulty: Mapped[str] = mapped_column(sa.String(10), default="medium", index=True)
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -76,8 +88,19 @@ class Question(db.Model):
     unit: Mapped[SyllabusUnit | None] = relationship()
 
     def answer_key(self) -> AnswerKey:
-        correct = tuple(tuple(b) for b in self.correct) if self.type is QuestionType.FILL_BLANK else tuple(self.correct)
-        return AnswerKey(self.type, correct, self.partial_credit, self.case_sensitive, self.width_sensitive)
+        if self.type in (QuestionType.FILL_BLANK, QuestionType.MATCHING):
+            correct = tuple(tuple(b) for b in self.correct)
+        else:
+            correct = tuple(self.correct)
+        weights = tuple(tuple(w) if isinstance(w, list) else w for w in self.weights or ())
+        options = tuple(matches_of(correct, self.options)) if self.type is QuestionType.MATCHING else ()
+        return AnswerKey(self.type, correct, self.partial_credit, self.case_sensitive, self.width_sensitive,
+                         weights=weights, units=tuple(tuple(u) for u in self.units or ()), options=options)
+
+    @property
+    def matches(self) -> list[str]:
+        """A matching question's matches, in letter order (what an attempt shuffles)."""
+        return matches_of(self.correct, self.options) if self.type is QuestionType.MATCHING else []
 
     @property
     def blanks(self) -> int:

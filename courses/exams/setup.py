@@ -15,6 +15,7 @@ from academy.permissions import Role
 from courses.enrollment.access import can_edit_course
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
+    completion,
     queries,
 )
 from courses.exams.operations import attempts, images
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(sweep_command)
     app.cli.add_command(purge_images_command)
+    contribute(app, "completion_conditions", completion.completion_conditions, order=20)
     contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR),
                group="exams", icon="pencil-square", badge="exams.essays"), order=430)
     contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,),

@@ -22,6 +22,7 @@ from academy.extensions import db
 from academy.files import display_name, write_file
 from academy.signals import send
 from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.enrollment.operations import review_completion
 from courses.enrollment.signals import training_recorded
 from courses.lessons import queries
 from courses.lessons.content import sniff
@@ -153,3 +154,4 @@ def recompute(enrollment: Enrollment) -> None:
     db.session.flush()
     if changed:
         send(training_recorded, worker=enrollment.worker, by=None)
+    review_completion(enrollment, None)  # the last lesson may complete the course

@@ -1,10 +1,14 @@
 """Reading lessons and progress: a course's lessons, a trainee's enrollment and progress in them."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from academy.extensions import db
-from courses.enrollment.models import Course, Enrollment, EnrollmentState
+from courses.enrollment.completion import Condition, join_names
+from courses.enrollment.models import Course, Enrollment, EnrollmentState, LessonsRequired
 from courses.lessons.access import LEARNING_STATES
 from courses.lessons.models import Lesson, LessonProgress
 
@@ -54,3 +58,36 @@ def completed_pairs(course: Course) -> set[tuple[int, int]]:
     return {(p.enrollment_id, p.lesson_id) for p in db.session.scalars(
         sa.select(LessonProgress).join(LessonProgress.lesson)
         .where(Lesson.course_id == course.id, LessonProgress.completed_at.is_not(None)))}
+
+
+def completion_conditions(course: Course, enrollment: Enrollment | None) -> list[Condition]:
+    """The ``completion_conditions`` slot: the lessons a course's rule asks for (all, or those listed),
+    each missing one named by its place in the course ("lesson 3")."""
+    if course.completion_lessons == LessonsRequired.NONE:
+        return []
+    lessons = course_lessons(course)
+    number = {lesson.id: place for place, lesson in enumerate(lessons, 1)}
+    if course.completion_lessons == LessonsRequired.ALL:
+        wanted, label = lessons, _("All lessons")
+    else:
+        listed = set(course.completion_lesson_ids or [])
+        wanted = [lesson for lesson in lessons if lesson.id in listed]
+        label = _("Lessons %(names)s", names=join_names([_("lesson %(n)d", n=number[item.id]) for item in wanted]))
+    if enrollment is None:
+        return [Condition(label, False)]
+    done = done_lesson_ids(enrollment)
+    missing = [_("lesson %(n)d", n=number[item.id]) for item in wanted if item.id not in done]
+    return [Condition(label, bool(wanted) and not missing, missing,
+                      {"lessons": [item.id for item in wanted if item.id in done]})]
+
+
+def dated_hours(worker_ids, start, end, kinds) -> dict[int, Decimal]:
+    """The ``dated_hours`` slot: hours of the lessons each worker completed in [start, end), in courses
+    of ``kinds`` (annual in-service hours)."""
+    rows = db.session.execute(
+        sa.select(Enrollment.worker_id, sa.func.sum(Lesson.hours))
+        .select_from(LessonProgress).join(LessonProgress.lesson).join(LessonProgress.enrollment).join(Enrollment.course)
+        .where(LessonProgress.completed_at >= start, LessonProgress.completed_at < end, Course.kind.in_(kinds),
+               Enrollment.worker_id.in_(worker_ids))
+        .group_by(Enrollment.worker_id))
+    return {worker_id: Decimal(hours or 0) for worker_id, hours in rows}

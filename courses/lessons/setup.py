@@ -7,8 +7,9 @@ from markupsafe import Markup
 from academy.contributions import contribute
 from academy.registry.queries import worker_of_user
 from courses.enrollment.access import can_edit_course
+from courses.enrollment.models import EnrollmentState
 from courses.enrollment.operations import today
-from courses.enrollment.queries import assignments_of
+from courses.enrollment.queries import assignments_of, enrollments_of
 from courses.lessons import access, queries
 from courses.lessons.views import bp
 
@@ -23,7 +24,7 @@ def course_section(course, user, enrollment) -> Markup:
 
 
 def home_section(user) -> Markup:
-    """The trainee's home: what to study next, and what is overdue."""
+    """The trainee's home: what to study next, what is overdue, and the courses he completed lately."""
     worker = worker_of_user(user)
     if worker is None:
         return Markup("")
@@ -33,7 +34,9 @@ def home_section(user) -> Markup:
         lesson = next((item for item in queries.course_lessons(enrollment.course) if item.id not in done), None)
         next_up.append((enrollment, lesson))
     overdue = [a for a in assignments_of(worker) if a.overdue_on(today())]
-    return Markup(render_template("lessons/_home_section.html", next_up=next_up, overdue=overdue))
+    completed = sorted((e for e in enrollments_of(worker) if e.state == EnrollmentState.COMPLETED),
+                       key=lambda e: e.finished_at, reverse=True)[:3]
+    return Markup(render_template("lessons/_home_section.html", next_up=next_up, overdue=overdue, completed=completed))
 
 
 def init_app(app: Flask) -> None:
@@ -42,3 +45,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)
+    contribute(app, "completion_conditions", queries.completion_conditions, order=10)
+    contribute(app, "course_lessons", queries.course_lessons)
+    contribute(app, "dated_hours", queries.dated_hours)

@@ -42,6 +42,9 @@
       return inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
     }
     if (type === "fill_blank") { return inputs.map(function (i) { return i.value; }); }
+    if (type === "matching") {
+      return Array.prototype.map.call(section.querySelectorAll("select"), function (s) { return s.value; });
+    }
     return inputs.length ? inputs[0].value : "";
   }
   function writeAnswer(section, value) {
@@ -51,6 +54,10 @@
       inputs.forEach(function (i) { i.checked = Array.isArray(value) && value.indexOf(i.value) >= 0; });
     } else if (type === "fill_blank") {
       inputs.forEach(function (i, n) { i.value = (Array.isArray(value) && value[n]) || ""; });
+    } else if (type === "matching") {
+      Array.prototype.forEach.call(section.querySelectorAll("select"), function (s, n) {
+        s.value = (Array.isArray(value) && value[n]) || "";
+      });
     } else if (inputs.length) { inputs[0].value = typeof value === "string" ? value : ""; }
   }
   function remember() { store(pendingKey, JSON.stringify(dirty)); }
@@ -73,7 +80,7 @@
   function closeExam(message) {
     closed = true;
     setStatus(message || label("closed"), true);
-    box.querySelectorAll("input, textarea, button").forEach(function (el) { el.disabled = true; });
+    box.querySelectorAll("input, textarea, select, button").forEach(function (el) { el.disabled = true; });
     window.setTimeout(function () { window.location.reload(); }, 1500);
   }
 

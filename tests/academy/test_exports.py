@@ -21,6 +21,7 @@ from academy.files import write_file
 from academy.jobs import Job, enqueue_job
 from academy.permissions import Role
 from academy.registry.jobs import IMPORT_JOB, upload_folder
+from tests.courses.exams.importing import import_file
 from tests.fixtures.certificates import create_cert_type, final_exam_course, sit_exam, trainee
 from tests.fixtures.exams import create_question
 from tests.fixtures.indicators import at, make_case
@@ -261,8 +262,7 @@ def test_the_question_bank_export_imports_again_with_the_same_stems(client, make
     log_in(client, "export-instructor")
     data = client.get("/exams/bank/export?format=xlsx").data
     before = db.session.scalar(sa.select(sa.func.count(Question.id)))
-    response = post_form(client, "/exams/bank/import", {"file": (io.BytesIO(data), "questions.xlsx"), "activate": "y"},
-                         token_from="/exams/bank/import", content_type="multipart/form-data")
+    response = import_file(client, "questions.xlsx", data)
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     imported = db.session.scalars(sa.select(Question.stem).order_by(Question.id).offset(before)).all()
     assert set(stems) <= set(imported) and len(imported) == before

@@ -14,7 +14,7 @@ from decimal import Decimal
 from academy.extensions import db
 from courses.enrollment import operations as enrollment_ops
 from courses.enrollment import training
-from courses.enrollment.models import CourseStatus
+from courses.enrollment.models import CourseStatus, MandatoryRule
 from courses.lessons import operations as lesson_ops
 from courses.syllabus import operations as syllabus_ops
 from courses.syllabus.models import Trainer
@@ -53,6 +53,8 @@ def build(world) -> None:
     assignment = training.assign_training(worker, course, None, due_on=enrollment_ops.today() - timedelta(days=1))
     training.request_extension(assignment, None, until=enrollment_ops.today() + timedelta(days=9), reason="ill")
     world["assignment"] = assignment
+    world["rule"] = MandatoryRule(course=course, area_code="320102", due_on=enrollment_ops.today())
+    db.session.add(world["rule"])
     world["session"] = training.add_session(course, None, starts_at=datetime(2026, 6, 1, 1, tzinfo=UTC),
                                             hours=Decimal(2), place="Room", topic="Mediation")
 
@@ -100,13 +102,16 @@ ACCESS = [
     Access("enrollment.roster", lambda w: f"/courses/{w['course'].id}/roster",
            {"admin": 200, "instructor": 200, "hr": 200, "hr_other": 200}),
     Access("enrollment.result", lambda w: f"/enrollments/{w['enrollment'].id}/result",
-           {"admin": 302, "instructor": 302}, method="POST", data={"result": "completed", "note": ""}),
+           {"admin": 302, "instructor": 302}, method="POST", data={"result": "completed", "note": "classroom only"}),
     Access("enrollment.session_new", lambda w: f"/courses/{w['course'].id}/sessions",
            {"admin": 302, "instructor": 302}, method="POST",
            data={"starts_at": "2026-07-01T09:00", "hours": "2", "place": "Hall", "topic": "Law"}),
     Access("enrollment.attendance", lambda w: f"/sessions/{w['session'].id}/attendance", EDITORS),
     Access("enrollment.bulk_enrol", lambda w: f"/courses/{w['course'].id}/bulk", HR),
     Access("enrollment.mandatory", "/training/mandatory", HR),
+    Access("enrollment.mandatory_end", lambda w: f"/training/mandatory/{w['rule'].id}/end",
+           {"admin": 302, "hr": 302}, method="POST"),  # HR of another district: outside his scope
+    Access("enrollment.hours", "/training/hours", HR),
     Access("enrollment.overdue", "/training/overdue", HR),
     Access("enrollment.overdue_export", "/training/overdue.xlsx", HR),
     Access("enrollment.my_training", "/training/mine", everyone(404, trainee=200, trainee_other=200)),

@@ -59,6 +59,7 @@ ACCESS = [
     post("enrollment.attendance", lambda w: f"/sessions/{w['session'].id}/attendance", {"admin": 302, "instructor": 302}),
     post("enrollment.bulk_enrol", lambda w: f"/courses/{w['course'].id}/bulk", HR),
     post("enrollment.mandatory", "/training/mandatory", HR),
+    post("enrollment.hours", "/training/hours", HR),
     # lessons
     post("lessons.lesson_new", lambda w: f"/courses/{w['course'].id}/lessons/new", TEACH),
     post("lessons.lesson_edit", lambda w: f"/lessons/{w['lesson'].id}/edit", TEACH),

@@ -21,7 +21,7 @@ from tests.fixtures.certificates import create_cert_type
 from tests.fixtures.courses import create_course
 from tests.fixtures.exams import create_exam, create_taker
 from tests.fixtures.registry import create_worker
-from tests.support import PASSWORD, log_in_page
+from tests.support import PASSWORD, log_in_page, sit_true_false_exam
 
 pytestmark = pytest.mark.browser
 VERIFY_URL = re.compile(r"https?://[^\s]+/verify/[A-Z]{1,6}-\d{4}-\d{4,6}-\d{6}")
@@ -49,14 +49,7 @@ def test_pass_the_exam_find_the_certificate_print_the_batch_verify(live_app, liv
                                                                   pdf_renderer):
     course_id, exam_id = world
     log_in_page(page, live_server, "sitter")
-    page.goto(f"{live_server}/exams/{exam_id}")
-    page.click("[data-testid=start-exam]")
-    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
-    for n in range(1, 5):
-        page.click(f"[data-testid=goto-{n}]")
-        page.locator(f"[data-testid=question-{n}] input[value=T]").check()
-    page.click("[data-testid=submit-exam]")
-    page.wait_for_selector("[data-testid=score]")
+    sit_true_false_exam(page, live_server, exam_id, 4)
     with live_app.app_context():
         number = db.session.scalars(sa.select(Certificate.number)).one()
     page.goto(f"{live_server}/")

@@ -32,13 +32,14 @@ def demo_city(live_app):
 # What each demo role finds in the menu, in English, group by group: written out by hand, as a person checks it.
 REGISTRY_READ = ["Coverage", "Grids", "Grid workers", "Areas", "Departments"]
 EXPECTED_NAV = {
-    "admin": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Training statistics", "Trainer pool",
-                           "Expert committee"],
+    "admin": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Annual in-service hours",
+                           "Training statistics", "Trainer pool", "Expert committee"],
               "Exams": ["Exams", "Question bank"], "Certificates": ["Certificates"],
               "Grid": [*REGISTRY_READ, "Import", "Activation letters"],
               "Cases": ["My cases", "Supervision board", "Patrols and visits", "Case categories"],
               "Performance": ["Performance", "Assessment schemes"], "System": ["Users", "Audit log"]},
-    "hr": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Training statistics", "Trainer pool"],
+    "hr": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Annual in-service hours", "Training statistics",
+                        "Trainer pool"],
            "Certificates": ["Certificates"], "Grid": [*REGISTRY_READ, "Import", "Activation letters"],
            "Performance": ["Performance"]},
     "instructor": {"Teaching": ["Syllabus", "Courses", "Trainer pool"], "Exams": ["Exams", "Question bank"]},

@@ -18,7 +18,7 @@ from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, Worke
 from academy.registry.operations.areas import RegistryError
 from academy.registry.operations.assignments import sync_held_assignments
 from academy.registry.operations.logins import follow_status
-from academy.registry.signals import worker_status_changed
+from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import send
 
 # from-status -> the statuses a worker may move to from it (one table for the whole workflow).
@@ -35,6 +35,8 @@ MANUAL_STATUSES = (WorkerStatus.IN_TRAINING, WorkerStatus.SUSPENDED)
 WORKER_FIELDS = ["name", "gender", "birth_date", "phone", "education", "political_status", "employment",
                  "area_id", "hired_on"]
 NUMBER_SERIES = "registry.worker"
+# What mandatory-training audiences match on (besides the status, announced by worker_status_changed).
+MATCHED_FIELDS = ("area_id", "employment", "hired_on")
 
 
 def worker_number(value: int) -> str:
@@ -83,6 +85,7 @@ def create_worker(by, *, id_number: str, area: Area, **values) -> Worker:
                                       reason=_("Recorded"), by_id=getattr(by, "id", None)))
     audit.record(by, "worker.create", worker, summary=f"{worker.number} {worker.name}",
                  after={"name": worker.name, "area": area.code})
+    send(worker_record_changed, worker=worker, changed=set(MATCHED_FIELDS), by=by)
     return worker
 
 
@@ -95,7 +98,10 @@ def update_worker(worker: Worker, by, **values) -> dict:
     _check_worker_values(merged | {"area": area})
     if merged["birth_date"] != idnumbers.birth_date_of(reveal_id_number(worker, None, log=False)):
         raise RegistryError(_("The date of birth differs from the one in the national ID number."))
-    return audit.apply_changes(by, "worker.update", worker, WORKER_FIELDS, values, summary=worker.number)
+    changed = audit.apply_changes(by, "worker.update", worker, WORKER_FIELDS, values, summary=worker.number)
+    if set(changed) & set(MATCHED_FIELDS):
+        send(worker_record_changed, worker=worker, changed=set(changed) & set(MATCHED_FIELDS), by=by)
+    return changed
 
 
 def reveal_id_number(worker: Worker, by, *, log: bool = True) -> str:

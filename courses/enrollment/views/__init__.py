@@ -1,6 +1,6 @@
 """Pages of the enrollment package, on one blueprint: the catalogue, a course, editing, enrolment and
 withdrawal, roster, results, classroom sessions and attendance (``courses``); HR's training pages and
-the trainee's own training page (``hr``)."""
+the trainee's own training page (``hr``); annual in-service hours (``hours``)."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -20,4 +20,4 @@ def _labels():
     }
 
 
-from courses.enrollment.views import courses, hr  # noqa: E402,F401  (routes on bp)
+from courses.enrollment.views import courses, hours, hr  # noqa: E402,F401  (routes on bp)

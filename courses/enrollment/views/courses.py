@@ -15,7 +15,7 @@ from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, re
 from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
-from courses.enrollment import access, operations, queries, training
+from courses.enrollment import access, completion, operations, queries, training
 from courses.enrollment.forms import (
     ActionForm,
     AttendanceForm,
@@ -61,6 +61,7 @@ def _course_form(course: Course | None) -> CourseForm:
         "units": [u for u in (version.units if version else []) if u.parent_id is not None or u.own_hours],
         "instructors": queries.active_instructors(),
         "courses": [c for c in queries.all_courses() if course is None or c.id != course.id],
+        "lessons": [lesson for provider in contributions("course_lessons") for lesson in provider(course)] if course else [],
     }
     form = CourseForm(obj=course, **choices) if request.method == "GET" else CourseForm(**choices)
     if request.method == "GET" and course is not None:
@@ -69,6 +70,8 @@ def _course_form(course: Course | None) -> CourseForm:
         form.instructor_ids.data = [u.id for u in course.instructors]
         form.prerequisite_ids.data = [c.id for c in course.prerequisites]
         form.kind.data, form.delivery.data = course.kind.value, course.delivery.value
+        form.completion_lessons.data = course.completion_lessons.value
+        form.completion_lesson_ids.data = list(course.completion_lesson_ids or [])
     elif request.method == "GET":
         form.instructor_ids.data = [current_user.id]
     return form, version
@@ -120,6 +123,8 @@ def course(course_id: int):
     sections = [Markup(fn(course, current_user, enrollment)) for fn in contributions("course_sections")]
     return render_template(
         "enrollment/course.html", course=course, enrollment=enrollment, worker=worker, sections=sections,
+        rule=completion.rule_lines(course), lesson_hours=completion.lesson_hours(course),
+        missing=completion.join_names(completion.missing(enrollment)) if enrollment else "",
         seats_taken=operations.seats_taken(course), may_edit=access.can_edit_course(current_user, course),
         may_roster=access.can_run_roster(current_user, course), action_form=ActionForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None), position=queries.waitlist_position(enrollment) if enrollment else None,
@@ -207,7 +212,8 @@ def result(enrollment_id: int):
     ensure(access.can_edit_course(current_user, enrollment.course))
     form = ResultForm()
     if not form.validate_on_submit():
-        abort(400)
+        flash(_("Give the reason for recording the result by hand."), "danger")
+        return redirect(url_for("enrollment.roster", course_id=enrollment.course_id)), 303
     return perform(lambda: operations.record_result(enrollment, current_user, passed=form.result.data == "completed",
                                                     note=form.note.data or ""),
                    done=_("Result recorded."),

@@ -9,13 +9,17 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 
+from academy.contributions import contributions
 from academy.exports import Table, download, xlsx_bytes
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role
-from academy.registry.models import Worker
+from academy.registry import labels
+from academy.registry.models import Employment, Worker, WorkerStatus
 from academy.registry.queries import worker_of_user
+from academy.web.actions import perform
 from academy.web.cycle import on_refusal, refusal_redirects
-from courses.enrollment import operations, queries, training
+from courses.enrollment import annual, operations, queries, standing, training
 from courses.enrollment.forms import (
+    ActionForm,
     AssignNeedForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -23,7 +27,7 @@ from courses.enrollment.forms import (
     PeriodForm,
     PopulationForm,
 )
-from courses.enrollment.models import Course, CourseStatus, TrainingAssignment
+from courses.enrollment.models import Course, CourseStatus, MandatoryRule, TrainingAssignment
 from courses.enrollment.views import bp
 
 
@@ -53,20 +57,39 @@ def bulk_enrol(course_id: int):
 @bp.route("/training/mandatory", methods=["GET", "POST"])
 @require_role(Role.HR)
 def mandatory():
-    form = MandatoryForm(areas=queries.hr_area_choices(current_user), courses=queries.published_courses())
+    types = [pair for provider in contributions("certificate_type_choices") for pair in provider()]
+    form = MandatoryForm(areas=queries.hr_area_choices(current_user), courses=queries.published_courses(),
+                         certificate_types=types)
 
     def page():
         rules = queries.mandatory_rules(area_scopes(current_user, Role.HR))
-        return render_template("enrollment/mandatory.html", form=form, rules=rules), 400 if request.method == "POST" else 200
+        return render_template("enrollment/mandatory.html", form=form, rules=rules, end_form=ActionForm(formdata=None),
+                               type_names=dict(types), employments=dict(labels.choices(Employment)),
+                               statuses=dict(labels.choices(WorkerStatus))), 400 if request.method == "POST" else 200
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
-        result = training.assign_mandatory(get_or_404(Course, form.course_id.data), _population(form),
-                                           current_user, due_on=form.due_on.data,
-                                           due_days_after_hire=form.due_days_after_hire.data)
-        flash(_("Course assigned to %(n)d workers.", n=result.assigned), "success")
+        population = training.Population(area_code=form.area_code.data, employment=form.employment.data,
+                                         status=form.status.data)
+        result = standing.assign_mandatory(
+            get_or_404(Course, form.course_id.data), population, current_user, due_on=form.due_on.data,
+            due_days_after_hire=form.due_days_after_hire.data, hired_within_days=form.hired_within_days.data,
+            holds_certificate=form.holds_certificate.data, lacks_certificate=form.lacks_certificate.data)
+        flash(_("Course assigned to %(n)d workers; whoever comes to match later is assigned too.", n=result.assigned),
+              "success")
         return redirect(url_for("enrollment.mandatory"))
     return page()
+
+
+@bp.post("/training/mandatory/<int:rule_id>/end")
+@require_role(Role.HR)
+def mandatory_end(rule_id: int):
+    rule = get_or_404(MandatoryRule, rule_id)
+    ensure(in_scope(current_user, rule.area_code, Role.HR))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return perform(lambda: standing.end_rule(rule, current_user), done=_("The rule has ended; its assignments stay."),
+                   to=url_for("enrollment.mandatory"))
 
 
 def _overdue():
@@ -78,6 +101,7 @@ def _overdue():
 def overdue():
     requested = queries.requested_extensions(area_scopes(current_user, Role.HR))
     return render_template("enrollment/overdue.html", rows=_overdue(), requested=requested, today=operations.today(),
+                           taken_back=queries.taken_back(area_scopes(current_user, Role.HR)),
                            decision_form=ExtensionDecisionForm(formdata=None))
 
 
@@ -96,8 +120,10 @@ def my_training():
     worker = worker_of_user(current_user)
     if worker is None:
         abort(404)
+    year = annual.current_year()
     return render_template("enrollment/mine.html", worker=worker, enrollments=queries.enrollments_of(worker),
                            assignments=queries.assignments_of(worker), today=operations.today(),
+                           hours=annual.worker_progress(worker, year), year=year,
                            extension_form=ExtensionRequestForm(formdata=None))
 
 

@@ -14,6 +14,16 @@ from courses.exams.operations.exams import ExamError
 
 MAX_TEXT_ANSWER = 20000
 MAX_BLANK = 500
+MAX_NUMBER_ANSWER = 60  # a number and a unit
+
+
+def _clean_matches(item: AttemptItem, value) -> list[str]:
+    """One letter (or "" when not matched yet) per item of the question, naming a match shown."""
+    allowed = set(item.option_order) | {""}
+    if (not isinstance(value, list) or len(value) > len(item.question.correct)
+            or not all(isinstance(x, str) and x in allowed for x in value)):
+        raise ExamError(_("An answer names an option that does not exist."))
+    return value
 
 
 def clean_response(item: AttemptItem, value):
@@ -36,6 +46,12 @@ def clean_response(item: AttemptItem, value):
                 or not all(isinstance(x, str) and len(x) <= MAX_BLANK for x in blanks)):
             raise ExamError(_("An answer to a blank is too long or malformed."))
         return blanks
+    if question.type is QuestionType.NUMERICAL:
+        if not isinstance(value, str) or len(value) > MAX_NUMBER_ANSWER:
+            raise ExamError(_("A numerical answer is a number, with its unit if the question names units."))
+        return value
+    if question.type is QuestionType.MATCHING:
+        return _clean_matches(item, value)
     if not isinstance(value, str) or len(value) > MAX_TEXT_ANSWER:
         raise ExamError(_("The answer is too long."))
     return value
@@ -55,7 +71,7 @@ def named_items(attempt: Attempt, keys) -> dict[str, AttemptItem]:
     # Of each question only what checking an answer's shape needs (its type, its blanks): the stem,
     # options and key are the wide part of the row, and an autosave never shows them.
     query = (sa.select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.id.in_(ids))
-             .options(joinedload(AttemptItem.question, innerjoin=True).load_only(Question.type, Question.correct))
+             .options(joinedload(AttemptItem.question, innerjoin=True).load_only(Question.type, Question.correct))  # blanks, pairs
              .execution_options(populate_existing=True))
     items = {str(item.id): item for item in db.session.scalars(query)}
     if len(items) != len(ids):

@@ -25,8 +25,10 @@ from academy.extensions import db
 from academy.signals import send
 from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
+from courses.enrollment.operations import review_completion
+from courses.enrollment.queries import enrollment_of
 from courses.exams import queries
-from courses.exams.grading import CENT, QuestionType, grade
+from courses.exams.grading import CENT, QuestionType, grade, matches_of
 from courses.exams.models import (
     Attempt,
     AttemptItem,
@@ -98,9 +100,15 @@ def _draw(exam: Exam, rng: random.Random, pools: list[list] | None = None) -> li
 
 
 def option_order(exam: Exam, question, rng: random.Random) -> list[str]:
-    """The original option letters in the order this attempt shows them (shuffled if the exam says so)."""
+    """The original option letters in the order this attempt shows them (shuffled if the exam and the
+    question both allow it, as Moodle's quiz and question settings do); a matching question's matches are
+    always shuffled (in letter order they would give the pairs away), and the order kept with the attempt."""
+    if question.type is QuestionType.MATCHING:
+        order = [chr(65 + i) for i in range(len(matches_of(question.correct, question.options)))]
+        rng.shuffle(order)
+        return order
     order = [chr(65 + i) for i in range(len(question.options))]
-    if exam.shuffle_options and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if exam.shuffle_options and question.shuffle_answers and question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         rng.shuffle(order)
     return order
 
@@ -232,8 +240,11 @@ def _finish_if_graded(attempt: Attempt, by, now: datetime, reason: str) -> None:
 
 
 def announce_graded(attempt: Attempt, by) -> None:
-    """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed."""
+    """Send ``attempt_graded`` (certificates receive it) when a graded attempt's result is final or changed;
+    a final exam first completes the course by its rule, or takes a completion back (a regrade)."""
     if attempt.state is AttemptState.GRADED:
+        if attempt.exam.is_final:
+            review_completion(enrollment_of(attempt.exam.course, attempt.worker), by)
         send(attempt_graded, attempt=attempt, by=by)
 
 

@@ -8,6 +8,7 @@ the whole file is parsed and checked (syllabus units included) before a single r
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,10 +17,22 @@ from academy import audit
 from academy.errors import DomainError
 from academy.exports import Table, xlsx_bytes
 from academy.extensions import db
-from academy.spreadsheets import UnsafeWorkbook, open_workbook
 from courses.exams import queries
-from courses.exams.formats import Difficulty, ParsedQuestion, Problem, check_question, gift, sheet
-from courses.exams.grading import PartialCredit, QuestionType
+from courses.exams.formats import (
+    Difficulty,
+    ParsedQuestion,
+    Problem,
+    check_question,
+    gift,
+    moodlexml,
+    moodlexml_write,
+    paper,
+    place_label,
+    points_text,
+    sheet,
+    workbook,
+)
+from courses.exams.grading import PartialCredit, QuestionType, parse_number
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
 
@@ -27,8 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_IMPORT_ROWS = 2000
 MAX_TAGS = 10
-FIELDS = ["stem", "options", "correct", "explanation", "rubric", "difficulty", "tags", "unit_id", "partial_credit",
-          "case_sensitive", "width_sensitive"]
+FIELDS = ["title", "stem", "options", "correct", "weights", "answer_feedback", "units", "explanation", "rubric",
+          "difficulty", "tags", "unit_id", "partial_credit", "case_sensitive", "width_sensitive", "points", "shuffle_answers"]
 
 
 class BankError(DomainError):
@@ -37,7 +50,10 @@ class BankError(DomainError):
 
 def _check(values: dict) -> None:
     parsed = ParsedQuestion(type=values["type"], stem=values["stem"], options=list(values["options"]),
-                            correct=tuple(values["correct"]), explanation=values.get("explanation", ""))
+                            correct=tuple(values["correct"]), explanation=values.get("explanation", ""),
+                            title=values["title"], weights=values["weights"], feedback=values["answer_feedback"],
+                            units=values["units"], rubric=values.get("rubric") or "",
+                            points=points_text(values.get("points")))
     problems = check_question(parsed)
     if problems:
         raise BankError(str(problems[0][1]))
@@ -58,13 +74,22 @@ def _missing_message(missing: list[str]) -> str:
 def _normalised(values: dict) -> dict:
     kind = QuestionType(values["type"])
     values = dict(values, type=kind)
-    if kind is QuestionType.FILL_BLANK:
+    if kind in (QuestionType.FILL_BLANK, QuestionType.MATCHING):
         values["correct"] = [list(blank) for blank in values["correct"]]
+    elif kind is QuestionType.NUMERICAL:
+        values["correct"] = [dict(answer) for answer in values["correct"]]
     else:
         values["correct"] = list(values["correct"])
-    if kind not in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+    if kind not in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.MATCHING):
         values["options"] = []
+    values["title"] = (values.get("title") or "").strip()
+    values["weights"] = [[str(w) for w in b] if isinstance(b, (list, tuple)) else str(b) for b in values.get("weights") or []]
+    values["answer_feedback"] = [list(f) if isinstance(f, (list, tuple)) else f for f in values.get("answer_feedback") or []]
+    values["units"] = [[str(u), str(m)] for u, m in values.get("units") or []] if kind is QuestionType.NUMERICAL else []
     values.setdefault("partial_credit", PartialCredit.ALL_OR_NOTHING)
+    if "points" in values:
+        number = parse_number(points_text(values["points"]))
+        values["points"] = number.quantize(Decimal("0.01")) if number is not None else values["points"] or None
     values["tags"] = [t.strip()[:30] for t in values.get("tags") or [] if t.strip()]
     return values
 
@@ -131,7 +156,11 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
     """Parse an uploaded .xlsx or GIFT file; every problem found, with its row or line."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        questions, problems = _read_xlsx(data)
+        questions, problems = workbook.read_workbook(data)
+    elif name.endswith(".docx"):
+        questions, problems = paper.parse_paper(data)
+    elif name.endswith(".xml"):
+        questions, problems = moodlexml.parse_xml(data)
     elif name.endswith((".gift", ".txt")):
         try:
             text = data.decode("utf-8-sig")
@@ -139,48 +168,20 @@ def read_file(filename: str, data: bytes) -> tuple[list[ParsedQuestion], list[Pr
             return [], [Problem("", "", _l("The file is not UTF-8 text."))]
         questions, problems = gift.parse_gift(text)
     else:
-        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet or a GIFT .txt file."))]
+        return [], [Problem("", "", _l("Upload an .xlsx spreadsheet, a Word .docx paper, a Moodle XML .xml file or a GIFT .txt file."))]
     if len(questions) > MAX_IMPORT_ROWS:
         return [], [Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS))]
     if not questions and not problems:
         problems.append(Problem("", "", _l("The file holds no questions.")))
     units = queries.units_by_code()
     for question in questions:
-        place = _l("row %(n)d", n=int(question.place)) if question.place.isdigit() else question.place
+        place = place_label(question)
         if question.unit_code and question.unit_code not in units:
             problems.append(Problem(place, "知识点",
                                     _l("Unknown syllabus unit %(code)s.", code=question.unit_code[:20])))
         missing = images.missing_references(question.stem)
         if missing:  # a file from another site: its images were not exported with it
             problems.append(Problem(place, "题干", _missing_message(missing)))
-    return questions, problems
-
-
-def _read_xlsx(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
-    try:
-        sheet_ = open_workbook(data).worksheets[0]
-        rows = sheet_.iter_rows(values_only=True)
-        header = next(rows, None)
-    except UnsafeWorkbook as error:
-        return [], [Problem("", "", str(error))]
-    except Exception:  # a damaged or disguised file: openpyxl raises many kinds
-        log.info("unreadable question spreadsheet", exc_info=True)
-        return [], [Problem("", "", _l("The spreadsheet cannot be read."))]
-    keys = sheet.column_keys([str(h) if h is not None else "" for h in (header or ())])
-    if not {"type", "stem", "answer"} <= set(keys.values()):
-        return [], [Problem(_l("row %(n)d", n=1), "", _l("The header row must name 题型, 题干 and 答案."))]
-    questions, problems = [], []
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_IMPORT_ROWS + 1:
-            problems.append(Problem("", "", _l("A file may hold at most %(n)d questions.", n=MAX_IMPORT_ROWS)))
-            break
-        values = {keys[i]: ("" if v is None else str(v)) for i, v in enumerate(row) if i in keys}
-        if not any(v.strip() for v in values.values()):
-            continue
-        question, row_problems = sheet.parse_row(values, number)
-        problems.extend(row_problems)
-        if question:
-            questions.append(question)
     return questions, problems
 
 
@@ -191,9 +192,11 @@ def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus
     for parsed in questions:
         unit = units.get(parsed.unit_code)
         question = create_question(
-            by, type=parsed.type, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
-            explanation=parsed.explanation, difficulty=parsed.difficulty, unit_id=unit.id if unit else None,
-            partial_credit=parsed.partial_credit, tags=[], rubric="")
+            by, type=parsed.type, title=parsed.title, stem=parsed.stem, options=parsed.options, correct=parsed.correct,
+            weights=parsed.weights, answer_feedback=parsed.feedback, units=parsed.units, explanation=parsed.explanation,
+            difficulty=parsed.difficulty, unit_id=unit.id if unit else None, partial_credit=parsed.partial_credit,
+            tags=parsed.tags, rubric=parsed.rubric, case_sensitive=parsed.case_sensitive,
+            width_sensitive=parsed.width_sensitive, points=parsed.points or None, shuffle_answers=parsed.shuffle)
         question.status = status
         created.append(question)
     audit.record(by, "question.import", None, summary=f"{len(created)} questions")
@@ -202,11 +205,17 @@ def import_questions(by, questions: list[ParsedQuestion], status: QuestionStatus
 
 
 def to_parsed(question: Question) -> ParsedQuestion:
-    correct = tuple(tuple(b) for b in question.correct) if question.type is QuestionType.FILL_BLANK else tuple(question.correct)
+    """A bank question as the formats write it (its answer key exactly as stored)."""
+    key = question.answer_key()
+    correct = tuple(dict(a) for a in key.correct) if question.type is QuestionType.NUMERICAL else key.correct
     return ParsedQuestion(type=question.type, stem=question.stem, options=list(question.options), correct=correct,
                           explanation=question.explanation, difficulty=question.difficulty,
-                          unit_code=question.unit.code if question.unit else "", title=f"Q{question.family_id}",
-                          partial_credit=question.partial_credit)
+                          unit_code=question.unit.code if question.unit else "", title=question.title,
+                          partial_credit=question.partial_credit, weights=list(question.weights),
+                          feedback=list(question.answer_feedback), units=[list(u) for u in question.units],
+                          points=points_text(question.points), shuffle=question.shuffle_answers, rubric=question.rubric,
+                          case_sensitive=question.case_sensitive, width_sensitive=question.width_sensitive,
+                          tags=list(question.tags or []))
 
 
 def export_xlsx(questions: list[Question]) -> bytes:
@@ -217,5 +226,10 @@ def export_xlsx(questions: list[Question]) -> bytes:
 
 def export_gift(questions: list[Question]) -> str:
     return gift.write_gift([to_parsed(q) for q in questions])
+
+
+def export_moodle_xml(questions: list[Question]) -> bytes:
+    """Moodle XML of the questions (Moodle's own question bank imports it; so does this one, unchanged)."""
+    return moodlexml_write.write_xml([to_parsed(q) for q in questions])
 
 

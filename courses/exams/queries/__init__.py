@@ -54,11 +54,11 @@ def attempts_of(exam: Exam, worker_id: int) -> list[Attempt]:
 def rule_pools(rules: list[ExamRule]) -> list[list]:
     """Each draw rule's ``operations.rule_pool``, read in one query: the latest active questions of
     the rules' types, ordered by id, then sorted out per rule by unit and difficulty. A draw needs
-    only id, family, type and options, so those are read as plain rows, not whole questions."""
+    only id, family, type and options (and a matching question's pairs), so those are read as plain rows."""
     types = {rule.type for rule in rules if not rule.question_family_id}
     candidates = db.session.execute(
-        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.unit_id,
-                  Question.difficulty)
+        sa.select(Question.id, Question.family_id, Question.type, Question.options, Question.correct, Question.shuffle_answers,
+                  Question.unit_id, Question.difficulty)
         .where(Question.latest.is_(True), Question.status == QuestionStatus.ACTIVE, Question.type.in_(types))
         .order_by(Question.id)).all() if types else []
     return [rule_pool(rule) if rule.question_family_id else
@@ -238,9 +238,11 @@ def rule_pool(rule: ExamRule) -> list[Question]:
 
 
 def units_by_code() -> dict[str, SyllabusUnit]:
-    """The units of the current syllabus version by code (what imported files name)."""
+    """The units of the current syllabus version by code and by title (an imported file's 知识点 or Moodle
+    category names either); a code wins over another unit's title of the same text."""
     version = current_version()
-    return {unit.code: unit for unit in version.units} if version else {}
+    units = version.units if version else []
+    return {unit.title.strip(): unit for unit in units} | {unit.code: unit for unit in units}
 
 
 def unit_choices() -> list[tuple[int, str]]:
@@ -311,9 +313,10 @@ def open_attempt(exam: Exam, worker_id: int) -> Attempt | None:
 
 def items_to_grade():
     """Loader option: an attempt's items and, of their questions, what grading reads (type and key),
-    in one more query; the stems and options, the wide part, are not needed to close an attempt."""
+    in one more query (options only for a matching question's matches); the stems, the wide part, are not needed to close an attempt."""
     return selectinload(Attempt.items).joinedload(AttemptItem.question).load_only(
-        Question.type, Question.correct, Question.partial_credit, Question.case_sensitive, Question.width_sensitive)
+        Question.type, Question.correct, Question.partial_credit, Question.case_sensitive, Question.width_sensitive,
+        Question.weights, Question.units, Question.options)
 
 
 def attempt_by_id(attempt_id: int, *, for_update: bool = False, with_items: bool = False) -> Attempt | None:

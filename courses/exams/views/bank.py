@@ -2,6 +2,9 @@
 and the images stems show (uploaded here, served only to who may see a question showing them)."""
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,13 +15,15 @@ from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
-from courses.exams.forms import ImportForm, QuestionForm, StatusForm, StemImageForm
+from courses.exams.formats import numeric_text, place_label
+from courses.exams.forms import ImportConfirmForm, ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
 from courses.exams.operations.bank import (
     create_question,
     export_gift,
+    export_moodle_xml,
     export_xlsx,
     import_questions,
     read_file,
@@ -42,7 +47,9 @@ def bank():
 
 
 def _values(form: QuestionForm) -> dict:
-    return dict(type=QuestionType(form.type.data), stem=form.stem.data, options=form.options(), correct=form.correct(),
+    return dict(type=QuestionType(form.type.data), title=form.title.data or "", stem=form.stem.data, options=form.options(),
+                correct=form.correct(), weights=form.answer_weights(), answer_feedback=form.feedback_lines(),
+                units=form.unit_pairs(),
                 partial_credit=form.partial_credit.data, case_sensitive=form.case_sensitive.data,
                 width_sensitive=form.width_sensitive.data, explanation=form.explanation.data or "",
                 rubric=form.rubric.data or "", unit_id=form.unit_id.data or None, difficulty=form.difficulty.data,
@@ -55,8 +62,19 @@ def _fill(form: QuestionForm, question: Question) -> None:
         getattr(form, f"option_{'abcdef'[index]}").data = option
     if question.type is QuestionType.FILL_BLANK:
         form.answer.data = ";".join("|".join(b) for b in question.correct)
+    elif question.type is QuestionType.NUMERICAL:
+        form.answer.data = "|".join(numeric_text(a) for a in question.correct)
+    elif question.type is QuestionType.MATCHING:
+        form.pairs.data = "\n".join([f"{item} -> {match}" for item, match in question.correct]
+                                    + [f"-> {match}" for match in question.options])
     else:
         form.answer.data = "".join(question.correct)
+    flat = [w for group in question.weights for w in (group if isinstance(group, list) else [group])]
+    form.weights.data = ";".join(",".join(g) for g in question.weights) if question.type is QuestionType.FILL_BLANK \
+        else ",".join(flat)
+    form.answer_feedback.data = "\n".join(f for group in question.answer_feedback
+                                          for f in (group if isinstance(group, list) else [group]))
+    form.units.data = ", ".join(f"{unit}={multiplier}" for unit, multiplier in question.units)
     form.unit_id.data = question.unit_id or 0
     form.tags.data = ", ".join(question.tags or [])
     form.partial_credit.data = question.partial_credit.value
@@ -125,16 +143,32 @@ def question_status(question_id: int):
 @bp.route("/exams/bank/import", methods=["GET", "POST"])
 @require_role(Role.INSTRUCTOR)
 def bank_import():
-    form = ImportForm()
-    problems = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        questions, problems = read_file(upload.filename or "", upload.read())
+    """Upload, then a preview of every question as read (type, key, weights, feedback), then the import:
+    the confirmation sends the file again and it is read again, so nothing the page showed is trusted."""
+    form, confirm = ImportForm(), ImportConfirmForm(prefix="confirm")
+    problems, questions = [], []
+    if confirm.confirm.data and confirm.validate_on_submit():
+        try:
+            data = base64.b64decode(confirm.content.data, validate=True)
+        except binascii.Error:
+            abort(400)
+        questions, problems = read_file(confirm.filename.data, data)
         if not problems:
-            status = QuestionStatus.ACTIVE if form.activate.data else QuestionStatus.DRAFT
+            status = QuestionStatus.ACTIVE if confirm.activate.data else QuestionStatus.DRAFT
             created = import_questions(current_user, questions, status)
             flash(_("%(n)d questions imported.", n=len(created)), "success")
             return redirect(url_for("exams.bank"))
+    elif form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read()
+        questions, problems = read_file(upload.filename or "", data)
+        if not problems:
+            confirm.content.data, confirm.filename.data = base64.b64encode(data).decode(), upload.filename or ""
+            return render_template("exams/import_preview.html", confirm=confirm, questions=questions,
+                                   stem_of=render_markdown, place_of=place_label)
+    elif confirm.confirm.data:
+        abort(400)
+    if problems:
         flash(_("Nothing was imported: the file has %(n)d problems.", n=len(problems)), "danger")
     status = 400 if request.method == "POST" else 200
     return render_template("exams/import.html", form=form, problems=problems), status
@@ -150,6 +184,8 @@ def bank_export():
                                                        limit=5000)
     if fmt == "gift":
         return download(export_gift(questions), "questions.gift.txt", mimetype="text/plain; charset=utf-8")
+    if fmt == "xml":
+        return download(export_moodle_xml(questions), "questions.moodle.xml", mimetype="application/xml")
     if fmt != "xlsx":
         abort(400)
     name = "question-template.xlsx" if template else "questions.xlsx"

@@ -17,6 +17,7 @@ from academy.web.cycle import commit_early, refusal_redirects
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import ActionForm
+from courses.exams.grading import QuestionType
 from courses.exams.labels import TYPE_LABELS
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.operations import attempts
@@ -59,10 +60,12 @@ def start(exam_id: int):
 def item_view(item) -> dict:
     """What the page shows of one question: stem, options in this attempt's order. No key."""
     question = item.question
-    options = [(letter, question.options[ord(letter) - 65]) for letter in item.option_order]
+    shown = question.matches if question.type is QuestionType.MATCHING else question.options
+    options = [(letter, shown[ord(letter) - 65]) for letter in item.option_order]
     return {"id": item.id, "position": item.position + 1, "type": question.type.value, "points": item.points,
             "stem": render_markdown(question.stem), "options": options, "blanks": question.blanks,
-            "response": item.response}
+            "response": item.response, "units": [unit for unit, _multiplier in question.units or []],
+            "items": [pair[0] for pair in question.correct] if question.type is QuestionType.MATCHING else []}
 
 
 def _headed(views: list[dict]) -> list[dict]:
@@ -97,8 +100,10 @@ def _result(attempt: Attempt):
     if released and exam.show_answers:
         for item in attempt.items:
             view = item_view(item)
-            view.update(earned=item.earned, correct=item.question.correct, explanation=render_markdown(item.question.explanation),
-                        feedback=item.feedback)
+            question = item.question
+            view.update(earned=item.earned, correct=question.correct, explanation=render_markdown(question.explanation),
+                        feedback=item.feedback, weights=question.weights, answer_feedback=question.answer_feedback,
+                        bank_options=question.options)
             review.append(view)
     return render_template("exams/result.html", attempt=attempt, exam=exam, released=released, review=review,
                            breakdown=queries.unit_breakdown(attempt) if released and exam.show_score else [])

@@ -12,7 +12,7 @@ from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.models import Employment, WorkerStatus
 from courses.enrollment import operations as ops
-from courses.enrollment import queries, training
+from courses.enrollment import queries, standing, training
 from courses.enrollment.models import Enrollment, EnrollmentState, ExtensionStatus, TrainingAssignment
 from courses.enrollment.training import Population
 
@@ -54,7 +54,7 @@ def test_mandatory_training_relative_to_hire_and_overdue(make_course, make_worke
     hr = make_user("hr1", Role.HR, area="320102")
     course = make_course()
     worker = make_worker(status=WorkerStatus.RECRUITED)  # hired 2024-03-01
-    result = training.assign_mandatory(course, Population("320102", status="recruited"), hr, due_days_after_hire=30)
+    result = standing.assign_mandatory(course, Population("320102", status="recruited"), hr, due_days_after_hire=30)
     assert result.assigned == 1
     assignment = db.session.scalar(sa.select(TrainingAssignment))
     assert assignment.due_on == worker.hired_on + timedelta(days=30)
@@ -62,7 +62,7 @@ def test_mandatory_training_relative_to_hire_and_overdue(make_course, make_worke
     overdue = db.session.scalars(queries.overdue_query(["320102"], ops.today())).all()
     assert overdue == [assignment]
     assert db.session.scalars(queries.overdue_query(["320104"], ops.today())).all() == []
-    again = training.assign_mandatory(course, Population("320102"), hr, due_on=ops.today())
+    again = standing.assign_mandatory(course, Population("320102"), hr, due_on=ops.today())
     assert again.assigned == 0  # already assigned: not twice
     ops.record_result(db.session.scalar(sa.select(Enrollment)), hr, passed=True)
     assert assignment.completed_at is not None
@@ -72,9 +72,9 @@ def test_mandatory_training_relative_to_hire_and_overdue(make_course, make_worke
 def test_mandatory_needs_exactly_one_kind_of_due_date(make_course, make_user):
     hr = make_user("hr1", Role.HR)
     with pytest.raises(ops.EnrollmentError):
-        training.assign_mandatory(make_course(), Population("320102"), hr)
+        standing.assign_mandatory(make_course(), Population("320102"), hr)
     with pytest.raises(ops.EnrollmentError):
-        training.assign_mandatory(make_course(), Population("320102"), hr, due_on=ops.today(), due_days_after_hire=3)
+        standing.assign_mandatory(make_course(), Population("320102"), hr, due_on=ops.today(), due_days_after_hire=3)
 
 
 def test_extension_request_and_grant(make_course, make_worker, make_user):

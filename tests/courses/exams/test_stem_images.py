@@ -25,6 +25,7 @@ from courses.exams.models import Question, QuestionImage, QuestionStatus, Result
 from courses.exams.operations import attempts as attempt_ops
 from courses.exams.operations import bank, images
 from courses.lessons.content import sniff as lesson_sniff
+from tests.courses.exams.importing import import_file
 from tests.fixtures.exam_images import create_exam_showing, create_image, create_question_with_image, image_bytes
 from tests.hostile.payloads import POLYGLOT_PNG, TRICKY_NAMES
 from tests.support import csrf_token, log_in, post_form
@@ -310,8 +311,7 @@ def test_a_stem_naming_an_image_the_site_lacks_is_refused_on_the_form(instructor
 
 
 def _import(client, name: str, data: bytes):
-    return post_form(client, "/exams/bank/import", {"file": (io.BytesIO(data), name), "activate": "y"},
-                     token_from="/exams/bank/import", content_type="multipart/form-data")
+    return import_file(client, name, data)
 
 
 def _xlsx(stem: str) -> bytes:

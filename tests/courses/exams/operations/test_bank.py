@@ -15,6 +15,7 @@ from courses.exams.grading import QuestionType as T
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import attempts as attempt_ops
 from courses.exams.operations import bank
+from tests.courses.exams.importing import import_file
 from tests.support import log_in, post_form
 
 
@@ -95,8 +96,7 @@ GOOD = ["单选题", "巡查频次是？", "一日双巡", "每周", "", "", "",
 
 
 def _upload(client, name: str, data: bytes):
-    return post_form(client, "/exams/bank/import", {"file": (io.BytesIO(data), name), "activate": "y"},
-                     token_from="/exams/bank/import", content_type="multipart/form-data")
+    return import_file(client, name, data)
 
 
 def test_import_reports_every_bad_row_and_writes_nothing(instructor, client):
