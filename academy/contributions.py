@@ -1,7 +1,8 @@
 """Slots that higher packages fill, so lower ones can show their parts without importing them.
 
 The registry's worker page lists sections that training, certificates and cases contribute;
-the navigation lists entries that each package contributes; the demo city is built by steps
+the navigation lists entries that each package contributes ("nav": NavItem), and the homes'
+workbenches the counts of what waits ("work": WorkCount, also the navigation's badges); the demo city is built by steps
 that each package contributes. A slot is a name; a contribution is any object, kept in order.
 
 Slots are for what a page or a query gathers from the packages above it. Events (a case
@@ -39,11 +40,44 @@ def contributions(slot: str, app: Flask | None = None) -> list[Any]:
 
 @dataclass(frozen=True)
 class NavItem:
-    """An entry of the top navigation, shown to users holding one of ``roles``."""
+    """An entry of the navigation, shown to users holding one of ``roles``, under its ``group``
+    (a key of ``academy.web.labels.NAV_GROUP_LABELS``: teaching, exams, certificates, grid, cases,
+    performance, system)."""
 
     endpoint: str
     label: Callable[[], str]  # a lazy string, evaluated in the user's language
     roles: tuple[str, ...]
     # A page about the user's own record ("my training"): shown only to holders of ``roles``
     # themselves, not to administrators, who pass every role check but have no such record.
+    personal: bool = False
+    group: str = "teaching"
+    icon: str = ""  # a Bootstrap Icons name ("journal-text"), always shown beside the label
+    badge: str = ""  # the key of a WorkCount whose number the entry carries
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many things wait, and the list that shows exactly them; ``parts`` splits the number
+    where one click should reach each part (the essays of each exam: its grading queue)."""
+
+    n: int
+    url: str
+    parts: tuple[tuple[str, str, int], ...] = ()  # (what, url, how many)
+
+
+@dataclass(frozen=True)
+class WorkCount:
+    """A number on a person's workbench (the home) and on a navigation badge: what waits for him.
+
+    ``tally(user)`` runs one query of the owning package's ``queries.py``; the home and the badge
+    call the same one (once a request). ``personal``: as NavItem's, for work only the role's own
+    holders have (a department's tasks), not administrators."""
+
+    key: str
+    label: Callable[[], str]
+    roles: tuple[str, ...]
+    tally: Callable[[Any], Tally]
+    group: str = "teaching"
+    icon: str = ""
+    tone: str = ""  # "danger" or "warning": a number that means late, drawn in that colour
     personal: bool = False

@@ -14,5 +14,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", labels.WORDS)
     app.jinja_env.globals["person_label"] = labels.person_label
-    contribute(app, "nav", NavItem("accounts.users", _l("Users"), (Role.ADMIN,)), order=900)
-    contribute(app, "nav", NavItem("accounts.audit_log", _l("Audit log"), (Role.ADMIN,)), order=910)
+    contribute(app, "nav", NavItem("accounts.users", _l("Users"), (Role.ADMIN,),
+               group="system", icon="person-gear"), order=900)
+    contribute(app, "nav", NavItem("accounts.audit_log", _l("Audit log"), (Role.ADMIN,),
+               group="system", icon="journal-text"), order=910)

@@ -13,5 +13,6 @@ from academy.permissions import Role
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", labels.WORDS)
-    contribute(app, "nav", NavItem("activation.letters_new", _l("Activation letters"), (Role.HR,)), order=255)
+    contribute(app, "nav", NavItem("activation.letters_new", _l("Activation letters"), (Role.HR,),
+               group="grid", icon="envelope-paper"), order=255)
     contribute(app, "worker_sections", sections.letter_section, order=800)

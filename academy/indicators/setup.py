@@ -3,9 +3,10 @@ the academy reads, the CLI refresh command, the refresh job and trigger."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from academy.cli import academy_cli
 from academy.contributions import NavItem, contribute
@@ -16,7 +17,7 @@ from academy.indicators.definitions import INDICATORS
 from academy.indicators.operations import IndicatorError, refresh_period
 from academy.indicators.periods import PeriodError, current_month, parse_period, previous_month
 from academy.indicators.views import bp
-from academy.permissions import Role
+from academy.permissions import Role, has_role
 
 
 def training_needs(worker) -> list[tuple[str, str]]:
@@ -51,12 +52,22 @@ def refresh_command(periods: tuple[str, ...], queue: bool) -> None:
         raise click.ClickException(f"Not a month, quarter or year: {error}") from error
 
 
+def leader_home_section(user) -> Markup:
+    """A leader's home: the way to his area's figures and rankings and to the departments' (one tap)."""
+    if not has_role(user, Role.VIEWER):
+        return Markup("")
+    return Markup(render_template("indicators/_home_section.html"))
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", labels.WORDS)
     refresh.init_app(app)
-    contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES), order=400)
-    contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,)), order=940)
+    contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES,
+               group="performance", icon="bar-chart-line"), order=400)
+    contribute(app, "nav", NavItem("indicators.schemes", _l("Assessment schemes"), (Role.ADMIN,),
+               group="performance", icon="sliders"), order=940)
     contribute(app, "training_needs", training_needs, order=100)
+    contribute(app, "home_sections", leader_home_section, order=30)
     if "indicators-refresh" not in academy_cli.commands:
         academy_cli.add_command(refresh_command)

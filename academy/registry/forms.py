@@ -226,6 +226,7 @@ class ListFilterForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[], validators=[Optional()])
     state = SelectField(_l("State"), choices=[], validators=[Optional()])
     status = SelectField(_l("Status"), choices=[], validators=[Optional()])
+    login = SelectField(_l("Log-in"), choices=[], validators=[Optional()])
     submit = SubmitField(_l("Filter"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -233,6 +234,7 @@ class ListFilterForm(FlaskForm):
         self.kind.choices = [("", _l("All kinds"))] + labels.choices(GridKind)
         self.state.choices = [("active", _l("In force")), ("ended", _l("Ended")), ("all", _l("All"))]
         self.status.choices = [("", _l("All statuses"))] + labels.choices(WorkerStatus)
+        self.login.choices = [("", _l("Any")), ("awaiting", _l("Awaiting activation"))]
 
 
 class WorkerAccountsForm(FlaskForm):

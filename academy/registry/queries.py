@@ -59,9 +59,17 @@ def is_id_number(text: str) -> bool:
     return bool(idnumbers.PATTERN.match(idnumbers.normalise(text.strip())))
 
 
-def workers_query(scopes, *, search: str = "", status: str = ""):
+def awaiting_activation_clause():
+    """Workers who have no log-in yet and have not exited: their first sign-in (an activation letter,
+    or HR creating accounts) is still to come."""
+    return sa.and_(Worker.user_id.is_(None), Worker.status != WorkerStatus.EXITED)
+
+
+def workers_query(scopes, *, search: str = "", status: str = "", awaiting_activation: bool = False):
     query = (sa.select(Worker).join(Area, Worker.area_id == Area.id)
              .where(scope_clause(Area.code, scopes)).order_by(Worker.number))
+    if awaiting_activation:
+        query = query.where(awaiting_activation_clause())
     if search:
         number = idnumbers.normalise(search)
         if idnumbers.PATTERN.match(number):
@@ -78,9 +86,14 @@ def workers_query(scopes, *, search: str = "", status: str = ""):
 def workers_for_accounts(area_code: str, status: WorkerStatus | None = None) -> list[Worker]:
     """The workers of ``area_code`` and below (with ``status`` when given) that have no log-in yet
     and have not exited: those "create accounts for these workers" would give one."""
-    query = workers_query([area_code], status=status.value if status else "").where(
-        Worker.user_id.is_(None), Worker.status != WorkerStatus.EXITED)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(workers_query([area_code], status=status.value if status else "",
+                                                 awaiting_activation=True)))
+
+
+def awaiting_activation_count(scopes) -> int:
+    """How many workers in ``scopes`` await their first sign-in (HR's workbench)."""
+    query = workers_query(scopes, awaiting_activation=True).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 def assignments_query(scopes, *, day: date | None = None, current_only: bool = True):

@@ -30,26 +30,21 @@ from academy.jobs import Job, JobStatus, get_progress
 from academy.jobs.labels import job_status_label
 from academy.permissions import Role, ensure, get_or_404, has_role
 from academy.redirects import safe_next
+from academy.web import shell
 from academy.web.errors import json_endpoint
 from academy.web.i18n import locale_code
+from academy.web.labels import ACADEMY_LABEL
 
 bp = Blueprint("web", __name__)
-
-
-def visible_nav() -> list:
-    """The navigation entries the current user may follow."""
-    if not current_user.is_authenticated:
-        return []
-    held = current_user.roles
-    return [item for item in contributions("nav")
-            if (held.intersection(item.roles) if item.personal else has_role(current_user, *item.roles))]
-
 
 
 @bp.app_context_processor
 def shell_context():
     return {
-        "nav_items": visible_nav(),
+        # Called by the base template, so a page without the shell (an error before log-in) asks nothing.
+        "nav_groups": lambda badges=True: shell.nav_groups(current_user, badges),
+        "is_staff": shell.is_staff(current_user),
+        "academy_label": ACADEMY_LABEL,
         "current_locale": locale_code(),
         "language_form": LanguageForm(formdata=None),
         "role_label": role_label,
@@ -74,7 +69,8 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     sections = [section(current_user) for section in contributions("home_sections")]
-    return render_template("main/home.html", items=visible_nav(), sections=sections)
+    return render_template("main/home.html", work=shell.workbench(current_user), sections=sections,
+                           groups=shell.nav_groups(current_user), figures=shell.only_watches(current_user))
 
 
 @bp.post("/language")

@@ -12,13 +12,13 @@ import os
 from datetime import date
 
 import click
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.cli import academy_cli
-from academy.contributions import NavItem, contribute
+from academy.contributions import NavItem, Tally, WorkCount, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
 from academy.registry.queries import worker_of_user
@@ -60,6 +60,13 @@ def home_section(user) -> Markup:
     return Markup(_certificates_html(worker, user, "certificates/_home_section.html"))
 
 
+def expiring_tally(user) -> Tally:
+    """HR's workbench: valid certificates in its scope whose renewal window has opened (the
+    reminders page lists exactly them)."""
+    window = renewal.in_window_query(queries.hr_scopes(user), date.today())
+    return Tally(len(window), url_for("certificates.reminders", _anchor="in-window"))
+
+
 @click.command("certificates-sweep")
 def sweep_command() -> None:
     """Expire certificates past their date, issue and renew what was missed, count the reminders."""
@@ -81,14 +88,18 @@ def init_app(app: Flask) -> None:
     _settings(app)
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
-    contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,)), order=450)
-    contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True), order=455)
+    contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,),
+               group="certificates", icon="award"), order=450)
+    contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True,
+               group="certificates", icon="patch-check"), order=455)
     contribute(app, "certificate_held", queries.holds_certificate)
     contribute(app, "certificate_holders", queries.holder_ids)
     contribute(app, "certificate_type_choices", queries.type_choices)
     contribute(app, "coverage_findings", queries.coverage_finding)
     contribute(app, "worker_sections", worker_section, order=50)
     contribute(app, "home_sections", home_section, order=5)
+    contribute(app, "work", WorkCount("certificates.expiring", _l("Certificates in the renewal window"), (Role.HR,),
+                                      expiring_tally, group="certificates", icon="award", tone="warning"), order=450)
     connect(app, worker_status_changed, lifecycle.on_worker_status_changed)
     connect(app, attempt_graded, issuing.on_attempt_graded)
     connect(app, training_recorded, issuing.on_training_recorded)

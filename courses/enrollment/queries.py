@@ -145,12 +145,19 @@ def taken_back_count(scopes) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(taken_back_query(scopes).subquery()))
 
 
+def _requested_extensions_query(scopes):
+    return (sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
+            .where(TrainingAssignment.extension_status == ExtensionStatus.REQUESTED, scope_clause(Area.code, scopes)))
+
+
 def requested_extensions(scopes) -> list[TrainingAssignment]:
     """Assignments whose worker (in ``scopes``) asked for a later due date, awaiting HR's decision."""
-    return db.session.scalars(
-        sa.select(TrainingAssignment).join(TrainingAssignment.worker).join(Worker.area)
-        .where(TrainingAssignment.extension_status == ExtensionStatus.REQUESTED,
-               scope_clause(Area.code, scopes)).order_by(TrainingAssignment.id)).all()
+    return db.session.scalars(_requested_extensions_query(scopes).order_by(TrainingAssignment.id)).all()
+
+
+def requested_extensions_count(scopes) -> int:
+    """How many extension requests in ``scopes`` await HR's decision (HR's workbench)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_requested_extensions_query(scopes).subquery()))
 
 
 def serving_workers(scopes) -> list[Worker]:

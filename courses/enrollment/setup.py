@@ -3,15 +3,15 @@ standing rules' signals (``worker_record_changed``, ``worker_status_changed``) a
 from __future__ import annotations
 
 import click
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.cli import academy_cli
-from academy.contributions import NavItem, contribute
+from academy.contributions import NavItem, Tally, WorkCount, contribute
 from academy.extensions import db
-from academy.permissions import Role, area_scopes, has_role
+from academy.permissions import Role, area_scopes
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
 from courses.enrollment import annual, queries, standing
@@ -30,13 +30,20 @@ def worker_training_section(worker, viewer) -> dict:
     return {"title": _("Training"), "html": Markup(html)}
 
 
-def hr_home_section(user) -> Markup:
-    """HR's home: how many in its scope are overdue, with the way to the list."""
-    if not has_role(user, Role.HR):
-        return Markup("")
-    scopes = area_scopes(user, Role.HR)
-    return Markup(render_template("enrollment/_hr_home.html", overdue=queries.overdue_count(scopes, today()),
-                                  taken_back=queries.taken_back_count(scopes)))
+def overdue_tally(user) -> Tally:
+    """HR's workbench: workers in its scope overdue with mandatory training."""
+    return Tally(queries.overdue_count(area_scopes(user, Role.HR), today()), url_for("enrollment.overdue"))
+
+
+def extensions_tally(user) -> Tally:
+    """HR's workbench: extension requests in its scope awaiting a decision (listed under the overdue)."""
+    return Tally(queries.requested_extensions_count(area_scopes(user, Role.HR)),
+                 url_for("enrollment.overdue", _anchor="extension-requests"))
+
+
+def taken_back_tally(user) -> Tally:
+    """HR's workbench: course completions in its scope the rule took back (listed on the overdue page)."""
+    return Tally(queries.taken_back_count(area_scopes(user, Role.HR)), url_for("enrollment.overdue", _anchor="taken-back"))
 
 
 @click.command("training-sweep")
@@ -50,13 +57,25 @@ def sweep_command() -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
-    contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role)), order=410)
-    contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True), order=415)
-    contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,)), order=420)
-    contribute(app, "nav", NavItem("enrollment.hours", _l("Annual in-service hours"), (Role.HR,)), order=422)
-    contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER)), order=425)
+    contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role),
+               group="teaching", icon="book"), order=410)
+    contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True,
+               group="teaching", icon="mortarboard"), order=415)
+    contribute(app, "nav", NavItem("enrollment.mandatory", _l("Mandatory training"), (Role.HR,),
+               group="teaching", icon="calendar-check",
+               badge="enrollment.overdue"), order=420)
+    contribute(app, "nav", NavItem("enrollment.hours", _l("Annual in-service hours"), (Role.HR,),
+               group="teaching", icon="clock-history"), order=422)
+    contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER),
+               group="teaching", icon="graph-up"), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)
-    contribute(app, "home_sections", hr_home_section, order=20)
+    contribute(app, "work", WorkCount("enrollment.overdue", _l("Overdue mandatory training"), (Role.HR,),
+                                      overdue_tally, group="teaching", icon="calendar-x", tone="danger"), order=420)
+    contribute(app, "work", WorkCount("enrollment.extensions", _l("Extension requests"), (Role.HR,),
+                                      extensions_tally, group="teaching", icon="calendar-plus"), order=421)
+    contribute(app, "work", WorkCount("enrollment.taken_back", _l("Completions taken back"), (Role.HR,),
+                                      taken_back_tally, group="teaching", icon="arrow-counterclockwise",
+                                      tone="danger"), order=422)
     connect(app, worker_record_changed, standing.on_worker_changed)
     connect(app, worker_status_changed, standing.on_worker_changed)
     if "training-sweep" not in academy_cli.commands:

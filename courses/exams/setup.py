@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import click
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from academy.contributions import NavItem, contribute
+from academy.contributions import NavItem, Tally, WorkCount, contribute
+from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role
 from courses.enrollment.access import can_edit_course
@@ -30,6 +31,21 @@ def course_section(course, user, enrollment) -> Markup:
         return Markup("")
     return Markup(render_template("exams/_course_section.html", course=course, exams=exams, editor=editor,
                                   enrolled=enrollment is not None))
+
+
+def essays_tally(user) -> Tally:
+    """Essays waiting for a mark, split by exam: each part opens that exam's grading queue."""
+    exams = queries.essays_to_mark(user)
+    parts = tuple((exam.title, url_for("exams.grading_queue", exam_id=exam.id), n) for exam, n in exams)
+    url = parts[0][1] if len(parts) == 1 else url_for("exams.exam_list", show="to_mark")
+    return Tally(sum(n for _exam, n in exams), url, parts[:MAX_PARTS])
+
+
+def closing_tally(user) -> Tally:
+    return Tally(len(queries.exams_closing(user, utcnow())), url_for("exams.exam_list", show="closing"))
+
+
+MAX_PARTS = 5  # exams named on the workbench; the list behind the number shows every one
 
 
 @click.command("exams-sweep")
@@ -60,7 +76,13 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sweep_command)
     app.cli.add_command(purge_images_command)
     contribute(app, "completion_conditions", completion.completion_conditions, order=20)
-    contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR)), order=430)
-    contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,)), order=435)
+    contribute(app, "nav", NavItem("exams.exam_list", _l("Exams"), (Role.TRAINEE, Role.INSTRUCTOR),
+               group="exams", icon="pencil-square", badge="exams.essays"), order=430)
+    contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,),
+               group="exams", icon="collection"), order=435)
     contribute(app, "course_sections", course_section, order=20)
+    contribute(app, "work", WorkCount("exams.essays", _l("Essays to mark"), (Role.INSTRUCTOR,), essays_tally,
+                                      group="exams", icon="pencil-square", tone="warning"), order=430)
+    contribute(app, "work", WorkCount("exams.closing", _l("Exams closing within a week"), (Role.INSTRUCTOR,),
+                                      closing_tally, group="exams", icon="hourglass-split"), order=435)
 

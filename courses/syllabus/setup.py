@@ -15,6 +15,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
     everyone = tuple(Role)
-    contribute(app, "nav", NavItem("syllabus.index", _l("Syllabus"), everyone), order=400)
-    contribute(app, "nav", NavItem("syllabus.trainers", _l("Trainer pool"), (Role.INSTRUCTOR, Role.HR)), order=430)
-    contribute(app, "nav", NavItem("syllabus.committee", _l("Expert committee"), (Role.ADMIN,)), order=440)
+    contribute(app, "nav", NavItem("syllabus.index", _l("Syllabus"), everyone,
+               group="teaching", icon="journal-bookmark"), order=400)
+    contribute(app, "nav", NavItem("syllabus.trainers", _l("Trainer pool"), (Role.INSTRUCTOR, Role.HR),
+               group="teaching", icon="person-badge"), order=430)
+    contribute(app, "nav", NavItem("syllabus.committee", _l("Expert committee"), (Role.ADMIN,),
+               group="teaching", icon="people-fill"), order=440)

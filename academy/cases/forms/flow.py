@@ -118,6 +118,7 @@ class FilterForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
     handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))
+    returned = BooleanField(_l("Returned by departments"))
 
     def __init__(self, categories, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,4 +137,4 @@ class FilterForm(FlaskForm):
             category_id=int(self.category.data) if (self.category.data or "").isdigit() else None,
             level=self.level.data or "", light=self.light.data or "", state=self.state.data or "",
             department_id=int(self.department.data) if (self.department.data or "").isdigit() else None,
-            supervised=self.supervised.data, open_only=not self.state.data, handler_id=handler_id)
+            supervised=self.supervised.data, returned=self.returned.data, open_only=not self.state.data, handler_id=handler_id)

@@ -32,3 +32,4 @@ from academy.cases.queries.lists import (  # noqa: F401
     state_counts,
     task_light,
 )
+from academy.cases.queries.work import count_cases, to_handle_count  # noqa: F401

@@ -56,6 +56,7 @@ class CaseFilter:
     department_id: int | None = None
     handler_id: int | None = None
     supervised: bool = False
+    returned: bool = False  # given back by every department it was sent to: the dispatcher decides again
     open_only: bool = True
     text: str = ""
 
@@ -83,6 +84,8 @@ def case_query(user, filters: CaseFilter, now: datetime | None = None):
         query = query.where(_handler_clause(filters.handler_id))
     if filters.supervised:
         query = query.where(Case.supervised_at.is_not(None))
+    if filters.returned:
+        query = query.where(Case.state == CaseState.ACCEPTED, Case.return_count > 0)
     if filters.text:
         pattern = f"%{filters.text}%"
         query = query.where(sa.or_(Case.number.like(pattern), Case.title.like(pattern)))
@@ -153,15 +156,24 @@ def task_light(task: CaseTask, now: datetime | None = None) -> str | None:
     return "red" if used < work_calendar().red_card_multiple else "red_card"
 
 
-def mine_query(user, worker: Worker | None):
+# A unit's task still in its hands: dispatched to it, signed for, being handled.
+TASKS_IN_HAND = (TaskState.DISPATCHED, TaskState.SIGNED, TaskState.HANDLING)
+
+
+def mine_query(user, worker: Worker | None, *, to_handle: bool = False):
     """What waits for ``user``: tasks of his units, cases of his grids as reporter, cases he reported;
-    open ones first, the nearest deadline first."""
+    open ones first, the nearest deadline first. ``to_handle``: only open cases with a task of his
+    units still in hand (a department's workbench counts these)."""
     tasks_query = sa.select(CaseTask.case_id).where(sa.or_(
         CaseTask.handler_user_id == user.id,
         CaseTask.department_id.in_(department_ids_of(user) or [-1]),
         CaseTask.area_code.in_(own_area_codes(user) or ["-"])))
-    mine_clause = sa.or_(Case.reporter_id == user.id, Case.id.in_(tasks_query))
-    if worker is not None:
+    if to_handle:
+        mine_clause = sa.and_(Case.id.in_(tasks_query.where(CaseTask.state.in_(TASKS_IN_HAND))),
+                              rare(Case.state.in_(OPEN_STATES)))
+    else:
+        mine_clause = sa.or_(Case.reporter_id == user.id, Case.id.in_(tasks_query))
+    if worker is not None and not to_handle:
         mine_clause = sa.or_(mine_clause, Case.reporter_worker_id == worker.id)
     return sa.select(Case).where(mine_clause, visible_clause(user)).order_by(
         Case.state.in_(OPEN_STATES).desc(), Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())

@@ -52,9 +52,10 @@ def board():
 def mine():
     """What waits for me: tasks of my units, cases of my grids, cases I reported, and my messages."""
     worker = worker_of_user(current_user)
-    cases = paginate(queries.mine_query(current_user, worker), PER_PAGE)
+    to_handle = request.args.get("to_handle") == "1"  # only what the user's units still have in hand
+    cases = paginate(queries.mine_query(current_user, worker, to_handle=to_handle), PER_PAGE)
     return render_template("cases/mine.html", cases=cases, notifications=queries.notifications_of(current_user),
-                           worker=worker)
+                           worker=worker, to_handle=to_handle)
 
 
 @bp.get("/cases/<int:case_id>")

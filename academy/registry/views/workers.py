@@ -43,7 +43,8 @@ def workers():
         filters.q.data = ""
     scopes = read_scopes_for(filters.area.data if valid else None)
     query = queries.workers_query(scopes, search=(filters.q.data or "").strip() if valid else "",
-                                  status=filters.status.data if valid else "")
+                                  status=filters.status.data if valid else "",
+                                  awaiting_activation=valid and filters.login.data == "awaiting")
     workers = paginate(query, 50)
     return render_template("registry/workers.html", workers=workers, pager=workers, filters=filters, labels=labels,
                            can_add=access.has_edit_role(current_user), export_area=filters.area.data if valid else "")

@@ -28,13 +28,25 @@ from courses.exams.views import bp, managed_exam, to_local, to_utc
 @bp.get("/exams")
 @login_required
 def exam_list():
-    """Trainees: the exams of their courses. Instructors: the exams of the courses they run."""
+    """Trainees: the exams of their courses. Instructors: the exams of the courses they run, or only
+    those with essays to mark (``show=to_mark``) or closing within a week (``show=closing``): the
+    workbench's counts lead here."""
     worker = worker_of_user(current_user)
     mine = queries.published_exams_for(worker) if worker is not None else []
-    managed = []
-    if has_role(current_user, Role.INSTRUCTOR):
-        managed = [e for e in queries.recent_exams(300) if access.can_manage_exam(current_user, e)]
-    return render_template("exams/list.html", mine=mine, managed=managed)
+    instructor = has_role(current_user, Role.INSTRUCTOR)
+    to_mark = dict(queries.essays_to_mark(current_user)) if instructor else {}
+    show = request.args.get("show", "") if instructor else ""
+    if show == "to_mark":
+        managed = list(to_mark)
+    elif show == "closing":
+        managed = queries.exams_closing(current_user, utcnow())
+    else:
+        show = ""
+        managed = [e for e in queries.recent_exams(300) if access.can_manage_exam(current_user, e)] if instructor else []
+    if show:
+        mine = []
+    to_mark = {exam.id: n for exam, n in to_mark.items()}
+    return render_template("exams/list.html", mine=mine, managed=managed, to_mark=to_mark, show=show)
 
 
 def _exam_form(exam: Exam | None) -> ExamForm:

@@ -198,10 +198,22 @@ def test_course_page_names_its_instructors_and_hours(client, make_user, make_cou
     assert "Teacher Wu" in page and 'data-testid="course-hours">6' in page
 
 
-def test_hr_home_shows_the_overdue_count_of_its_scope(client, make_user, make_worker, make_course):
+def test_hr_home_shows_the_overdue_count_of_its_scope(client, make_user, make_worker, make_course, read_workbench,
+                                                     read_badges):
     course = make_course()
-    for area in ("320102", "320102", "320104"):
-        training.assign_training(make_worker(area), course, None, due_on=ops.today() - timedelta(days=3))
+    assignments = [training.assign_training(make_worker(area), course, None, due_on=ops.today() - timedelta(days=3))
+                   for area in ("320102", "320102", "320104")]
+    training.request_extension(assignments[2], None, until=ops.today() + timedelta(days=30), reason="Sick leave")
     make_user("hrx", Role.HR, area="320102")
+    make_user("hry", Role.HR, area="320104")
     log_in(client, "hrx")
-    assert "2 workers in your area are overdue" in client.get("/").get_data(as_text=True)
+    home = client.get("/").get_data(as_text=True)
+    counts = read_workbench(home)
+    assert counts["enrollment.overdue"] == (2, "/training/overdue") and read_badges(home)["enrollment.overdue"] == 2
+    assert counts["enrollment.extensions"][0] == 0
+    assert client.get("/training/overdue").get_data(as_text=True).count(course.title) == 2
+    other = client.application.test_client()
+    log_in(other, "hry")
+    counts = read_workbench(other.get("/").get_data(as_text=True))
+    assert counts["enrollment.overdue"][0] == 1
+    assert counts["enrollment.extensions"] == (1, "/training/overdue#extension-requests")

@@ -31,6 +31,7 @@ from courses.exams.models import (
     QuestionStatus,
     StemImage,
 )
+from courses.exams.queries.workbench import CLOSING_DAYS, essays_to_mark, exams_closing  # noqa: F401
 from courses.syllabus.models import SyllabusUnit
 from courses.syllabus.queries import current_version
 

@@ -1,0 +1,97 @@
+"""The shell every page wears: the navigation a user may follow, grouped by domain, with the
+current page marked and the badges of what waits; and the workbench counts of the home.
+
+The numbers come from the "work" slot (``WorkCount``): each one query of its package's
+``queries.py``. The home and the badges ask the same ``tally``, once a request (kept on ``g``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, request, url_for
+
+from academy.contributions import NavItem, Tally, WorkCount, contributions
+from academy.permissions import Role, has_role
+from academy.web.labels import ACADEMY_GROUPS, NAV_GROUP_LABELS
+
+
+@dataclass
+class NavGroup:
+    key: str
+    label: str
+    in_academy: bool
+    entries: list[NavEntry]
+
+
+@dataclass
+class NavEntry:
+    item: NavItem
+    url: str
+    current: bool = False
+    badge: Tally | None = None
+    badge_label: str = ""
+
+
+def _may_see(user, entry: NavItem | WorkCount) -> bool:
+    if not user.is_authenticated:
+        return False
+    if entry.personal:
+        return bool(user.roles.intersection(entry.roles))
+    return has_role(user, *entry.roles)
+
+
+def is_staff(user) -> bool:
+    """Anyone holding a role besides trainee: staff get the sidebar, trainees a plain top bar."""
+    return user.is_authenticated and bool(set(user.roles) - {Role.TRAINEE})
+
+
+def only_watches(user) -> bool:
+    """A leader who reads figures and acts on nothing: his workbench shows key figures, not work."""
+    roles = set(user.roles) if user.is_authenticated else set()
+    return Role.VIEWER in roles and roles <= {Role.VIEWER, Role.TRAINEE}
+
+
+def visible_nav(user) -> list[NavItem]:
+    """The navigation entries ``user`` may follow, in their contributed order."""
+    return [item for item in contributions("nav") if _may_see(user, item)]
+
+
+def _tally(count: WorkCount, user) -> Tally:
+    kept = g.setdefault("work_tallies", {})
+    if count.key not in kept:
+        kept[count.key] = count.tally(user)
+    return kept[count.key]
+
+
+def workbench(user) -> list[tuple[WorkCount, Tally]]:
+    """Every count of what waits that ``user`` may act on, with its number and its list; those with
+    something waiting first, each part in its contributed order."""
+    tallies = [(count, _tally(count, user)) for count in contributions("work") if _may_see(user, count)]
+    return sorted(tallies, key=lambda pair: pair[1].n == 0)
+
+
+def _current(entries: list[NavEntry]) -> None:
+    """Mark the entry of this page: its own endpoint, else the longest entry path this page lies under
+    (a case's page under "my cases" is not marked; an exam's grading queue lies under "exams")."""
+    exact = [entry for entry in entries if entry.item.endpoint == request.endpoint]
+    under = sorted((entry for entry in entries if request.path.startswith(entry.url.rstrip("/") + "/")),
+                   key=lambda entry: len(entry.url), reverse=True)
+    for entry in (exact or under)[:1]:
+        entry.current = True
+
+
+def nav_groups(user, badges: bool = True) -> list[NavGroup]:
+    """The entries ``user`` may follow, in the groups' order, with badges and the current one marked.
+    An error page on our side asks for no badges: the database may be what failed."""
+    counts = {count.key: count for count in contributions("work") if badges and _may_see(user, count)}
+    entries = [NavEntry(item, url_for(item.endpoint)) for item in visible_nav(user)]
+    _current(entries)
+    for entry in entries:
+        if entry.item.badge in counts:
+            count = counts[entry.item.badge]
+            entry.badge, entry.badge_label = _tally(count, user), str(count.label)
+    groups = []
+    for key, label in NAV_GROUP_LABELS.items():
+        mine = [entry for entry in entries if entry.item.group == key]
+        if mine:
+            groups.append(NavGroup(key, str(label), key in ACADEMY_GROUPS, mine))
+    return groups
