@@ -17,10 +17,10 @@ from academy.permissions import Role
 from academy.registry import operations
 from academy.registry.models import AssignmentRole, WorkerStatus
 from citydata.demo.registry import build_area_tree, comprehensive_grid, new_worker
-from courses.enrollment import operations as enrollment_operations
 from courses.enrollment import training
 from courses.enrollment.models import CourseKind, CourseStatus, Delivery
-from courses.syllabus import operations as syllabus_operations
+from courses.enrollment.operations import save_course, set_course_status, today
+from courses.syllabus.operations import add_trainer, create_branch
 
 DISTRICT = ("320106", "鼓楼区")
 TREE = {
@@ -99,20 +99,20 @@ def create_district_course(demo: dict) -> None:
     if district is None or version is None:
         return
     staff, areas = district["staff"], demo["areas"]
-    branch = syllabus_operations.create_branch(None, code=BRANCH[0], name=BRANCH[1], area=areas[DISTRICT[0]])
+    branch = create_branch(None, code=BRANCH[0], name=BRANCH[1], area=areas[DISTRICT[0]])
     demo.setdefault("branches", {})[DISTRICT[0]] = branch
-    syllabus_operations.add_trainer(staff["instructor2"], None, branch=branch, qualifications="社会工作师",
+    add_trainer(staff["instructor2"], None, branch=branch, qualifications="社会工作师",
                                     specialties=["M1.1", "M2.1"])
     units = [unit for unit in version.units if unit.code.split(".")[0] in ("M1", "M2", "M3")]
-    today = enrollment_operations.today()
-    course = enrollment_operations.save_course(
+    start = today()
+    course = save_course(
         None, None, branch=branch, version=version, units=units, instructors=[staff["instructor2"]], prerequisites=[],
         code=COURSE[0], title=COURSE[1], description=COURSE[2], kind=CourseKind.PRE_SERVICE, delivery=Delivery.BLENDED,
-        capacity=30, self_enrol=False, enrol_opens_on=today - timedelta(days=14), enrol_closes_on=today + timedelta(days=60),
-        starts_on=today, ends_on=today + timedelta(days=75), prerequisite_certificate="")
-    enrollment_operations.set_course_status(course, None, CourseStatus.PUBLISHED)
+        capacity=30, self_enrol=False, enrol_opens_on=start - timedelta(days=14), enrol_closes_on=start + timedelta(days=60),
+        starts_on=start, ends_on=start + timedelta(days=75), prerequisite_certificate="")
+    set_course_status(course, None, CourseStatus.PUBLISHED)
     for worker in district["workers"]:
         if worker.status == WorkerStatus.IN_TRAINING:
-            training.assign_training(worker, course, staff["hr2"], due_on=today + timedelta(days=45),
+            training.assign_training(worker, course, staff["hr2"], due_on=start + timedelta(days=45),
                                      reason="鼓楼区新录用网格员岗前培训")
     demo.setdefault("courses", {})[COURSE[0]] = course
