@@ -31,14 +31,15 @@ def test_hr_records_a_return_and_the_login_works_again(app, client, make_user, m
     html = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Record the return" in html and f"Record the return of {worker.name}?" in html  # the confirmation
     assert "Change status" not in html  # an exited worker's only move is the return
+    assert "Print a new activation letter" not in html and "Record his return first." in html
     answer = post_form(client, f"{page}/status", {"status": "in_training", "reason": "返聘"}, token_from=page)
     assert answer.status_code == 302
     db.session.expire_all()
     assert worker.status == WorkerStatus.IN_TRAINING and worker.exited_on is None and user.active
     other = app.test_client()
     assert log_in(other, worker.number).headers["Location"] == "/"
-    html = client.get(page).get_data(as_text=True)
-    assert "Record the return" not in html
+    html = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Record the return" not in html and "Print a new activation letter" in html
 
 
 def test_a_return_without_a_reason_or_from_another_district_changes_nothing(app, client, make_user, make_worker):
