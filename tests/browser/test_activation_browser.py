@@ -27,7 +27,7 @@ from courses.enrollment.models import CourseKind
 from courses.enrollment.operations import today
 from tests.fixtures.courses import create_course
 from tests.fixtures.registry import create_worker, get_or_create_area
-from tests.support import PASSWORD
+from tests.support import PASSWORD, log_in_page
 
 pytestmark = pytest.mark.browser
 COMMUNITY = "320102002001"
@@ -64,12 +64,11 @@ def _phone(browser, **extra):
     return context, page
 
 
-def _log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
+def _submit(page, **fields) -> None:
+    """Fill the page's form (field name: value) and send it."""
+    for name, value in fields.items():
+        page.fill(f"main form [name={name}]", value)
     page.click("main form [type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _letter_of(pdf: Path, number: str) -> tuple[str, str]:
@@ -88,7 +87,7 @@ def test_hr_prints_letters_and_a_worker_activates_with_the_qr_code(live_app, liv
                                                                    tmp_path):
     workers, elsewhere = community_workers
     hr_context, hr = _phone(browser, accept_downloads=True)
-    _log_in(hr, live_server, "hr_xw", PASSWORD)
+    log_in_page(hr, live_server, "hr_xw", PASSWORD)
     hr.goto(f"{live_server}/registry/workers?area={COMMUNITY}")  # the worker list, filtered to the community
     hr.click("a[href*='/registry/workers/accounts']")
     hr.click("main form [type=submit]")  # counts first: nothing is created yet
@@ -123,16 +122,12 @@ def test_hr_prints_letters_and_a_worker_activates_with_the_qr_code(live_app, liv
     context, phone = _phone(browser)
     phone.goto(url)  # what the phone's camera opens
     assert phone.input_value("input[name=code]") == code
-    phone.fill("input[name=worker_number]", number)
-    phone.fill("input[name=id_tail]", id_tail)
-    phone.fill("input[name=new_password]", NEW_PASSWORD)
-    phone.fill("input[name=confirm]", NEW_PASSWORD)
-    phone.click("main form [type=submit]")
+    _submit(phone, worker_number=number, id_tail=id_tail, new_password=NEW_PASSWORD, confirm=NEW_PASSWORD)
     phone.wait_for_url(f"{live_server}/")
     context.close()
 
     context, phone = _phone(browser)  # another day: he signs in with his worker number
-    _log_in(phone, live_server, number, NEW_PASSWORD)
+    log_in_page(phone, live_server, number, NEW_PASSWORD)
     phone.goto(f"{live_server}/training/mine")
     assert COURSE_TITLE in phone.locator("main").inner_text()
     phone.click(f"text={COURSE_TITLE}")
@@ -141,11 +136,8 @@ def test_hr_prints_letters_and_a_worker_activates_with_the_qr_code(live_app, liv
     context.close()
     phone2, again = _phone(browser)
     again.goto(url)  # the letter's code is used: it opens nothing a second time
-    again.fill("input[name=worker_number]", number)
-    again.fill("input[name=id_tail]", id_tail)
-    again.fill("input[name=new_password]", "Another-Password-2026")
-    again.fill("input[name=confirm]", "Another-Password-2026")
-    again.click("main form [type=submit]")
+    _submit(again, worker_number=number, id_tail=id_tail, new_password="Another-Password-2026",
+            confirm="Another-Password-2026")
     assert "/activate" in again.url and again.locator(".alert-danger").count() == 1
     phone2.close()
 
@@ -166,29 +158,21 @@ def test_a_forgotten_password_comes_back_by_sms(live_app, live_server, browser, 
     context, phone = _phone(browser)
     phone.goto(f"{live_server}/login")
     phone.click("a[href$='/password/forgot']")
-    phone.fill("input[name=identifier]", number)
-    phone.click("main form [type=submit]")
+    _submit(phone, identifier=number)
     phone.wait_for_url(f"{live_server}/password/reset")
     assert phone.input_value("input[name=worker_number]") == number
     with live_app.app_context():
         [text] = db.session.scalars(sa.select(SmsMessage.text).where(SmsMessage.phone == phone_number)).all()
     code = re.search(r"\b(\d{6})\b", text).group(1)
-    phone.fill("input[name=code]", "000000" if code != "000000" else "111111")  # a wrong code first
-    phone.fill("input[name=new_password]", NEW_PASSWORD)
-    phone.fill("input[name=confirm]", NEW_PASSWORD)
-    phone.click("main form [type=submit]")
+    wrong = "000000" if code != "000000" else "111111"
+    _submit(phone, code=wrong, new_password=NEW_PASSWORD, confirm=NEW_PASSWORD)  # a wrong code first
     assert phone.locator(".alert-danger").count() == 1
-    phone.fill("input[name=code]", code)
-    phone.fill("input[name=new_password]", NEW_PASSWORD)
-    phone.fill("input[name=confirm]", NEW_PASSWORD)
-    phone.click("main form [type=submit]")
+    _submit(phone, code=code, new_password=NEW_PASSWORD, confirm=NEW_PASSWORD)
     phone.wait_for_url(f"{live_server}/")
     context.close()
     context, phone = _phone(browser)
     phone.goto(f"{live_server}/login")
-    phone.fill("input[name=username]", number)
-    phone.fill("input[name=password]", PASSWORD)  # the old password no longer works
-    phone.click("main form [type=submit]")
+    _submit(phone, username=number, password=PASSWORD)  # the old password no longer works
     assert "/login" in phone.url
-    _log_in(phone, live_server, number, NEW_PASSWORD)
+    log_in_page(phone, live_server, number, NEW_PASSWORD)
     context.close()
