@@ -18,7 +18,7 @@ import os
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -82,15 +82,21 @@ def qr_data_url(text: str) -> str:
     a rectangle per module), and a fixed mask pattern skips qrcode's search for the "best" of
     eight; any mask is valid and scanners read them all.
     """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = qr_matrix(text)
     size = len(matrix)
     image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
     buffer = io.BytesIO()
     image.resize((size * 8, size * 8), Image.NEAREST).convert("1").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def qr_matrix(text: str, version: int | None = None) -> list[list[bool]]:
+    """The QR code of ``text`` as rows of modules (True: dark), with a quiet zone of two modules;
+    ``version`` (the size) when the caller knows it fits, which spares qrcode's search for it."""
+    code = qrcode.QRCode(version=version, error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
+    code.add_data(text)
+    code.make(fit=version is None)
+    return code.get_matrix()
 
 
 def font_face_css() -> str:
@@ -126,16 +132,22 @@ def render_processes() -> int:
 
 
 def rendered(jobs: Iterable[tuple[str, str]], processes: int) -> Iterator[bytes]:
-    """PDF bytes of each (html, static folder) in order, from a pool of fresh ("spawn") processes when
-    there are several cores: layout is pure Python, so only processes use the second core. Spawn, not
-    fork: the web process and job threads hold locks a forked child would inherit held."""
+    """PDF bytes of each (html, static folder) in order (``pooled``)."""
+    yield from pooled(_pool_render, jobs, processes)
+
+
+def pooled(function: Callable, jobs: Iterable, processes: int) -> Iterator:
+    """``function(job)`` of each job in order, from a pool of fresh ("spawn") processes when there are
+    several cores: layout is pure Python, so only processes use the second core. Spawn, not fork:
+    the web process and job threads hold locks a forked child would inherit held. ``function`` is a
+    module-level function (the pool imports it by name)."""
     if processes <= 1:
-        yield from map(_pool_render, jobs)
+        yield from map(function, jobs)
         return
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         pending: deque = deque()
         for job in jobs:  # made here, in the caller's thread: the templates need its app context
-            pending.append(pool.apply_async(_pool_render, (job,)))
+            pending.append(pool.apply_async(function, (job,)))
             if len(pending) >= 2 * processes:  # a few ahead, no more: memory stays flat
                 yield pending.popleft().get()
         while pending:

@@ -15,14 +15,14 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.accounts.models import User
-from academy.activation import codes, operations, queries
+from academy.activation import codes, operations, purge, queries
 from academy.activation.models import ActivationError
 from academy.database import utcnow
 from academy.extensions import db
 from academy.jobs import Job, enqueue_job, job_folder, job_handler
 from academy.registry.models import Worker, WorkerStatus
 
-KIND = "activation.letters"
+KIND = purge.KIND
 FILES = {"merged": "letters.pdf", "zip": "letters.zip"}
 LOCAL = ZoneInfo("Asia/Shanghai")
 
@@ -91,4 +91,4 @@ def print_letters(ctx, worker_ids: list[int], activate_url: str) -> dict:
     ctx.progress(100, _("Done"))
     ctx.result_name = FILES["merged"]
     return {"message": _("%(n)d activation letters printed.", n=len(docs)), "count": len(docs),
-            "files": list(FILES.values())}
+            "files": list(FILES.values()), "issued_at": now.isoformat(), "expires_at": expires.isoformat()}

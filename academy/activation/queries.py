@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from academy.accounts.models import User
 from academy.activation.models import AccessCode, CodePurpose, SmsMessage
 from academy.extensions import db
-from academy.jobs import Job
+from academy.jobs import Job, JobStatus
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker, WorkerStatus
 
@@ -91,6 +91,22 @@ def recent_letter_jobs(user, kind: str, limit: int = 10) -> list[Job]:
     if not any(g.role == "admin" for g in user.grants):
         query = query.where(Job.created_by_id == user.id)
     return list(db.session.scalars(query))
+
+
+def live_codes_issued_at(worker_ids: list[int], issued_at: datetime, now: datetime) -> int:
+    """How many activation codes issued at ``issued_at`` (one letters job) to these workers are still live."""
+    count = 0
+    for start in range(0, len(worker_ids), 500):  # a bounded IN list on every backend
+        count += db.session.scalar(sa.select(sa.func.count()).select_from(AccessCode).where(
+            live_codes(worker_ids[start:start + 500], CodePurpose.ACTIVATION, now), AccessCode.created_at == issued_at))
+    return count
+
+
+def letter_jobs_with_files(kind: str) -> list[Job]:
+    """Finished letters jobs whose files have not been purged (``purge``), oldest first."""
+    jobs = db.session.scalars(sa.select(Job).where(Job.kind == kind, Job.status == JobStatus.DONE)
+                              .order_by(Job.created_at))
+    return [job for job in jobs if not (job.result or {}).get("purged_at")]
 
 
 def outbox_for(phone: str) -> list[SmsMessage]:

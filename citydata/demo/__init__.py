@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from citydata.demo import accounts, cases, certificates, enrollment, exams, indicators, lessons, registry, syllabus
+from citydata.demo import (
+    accounts,
+    cases,
+    certificates,
+    district,
+    enrollment,
+    exams,
+    indicators,
+    lessons,
+    registry,
+    syllabus,
+)
 
 STEPS: tuple[Callable[[dict], object], ...] = (
     accounts.create_demo_users,
     registry.build_demo_registry,
+    district.build_second_district,
     cases.create_demo_cases,
     syllabus.create_demo_syllabus,
     enrollment.create_demo_courses,
+    district.create_district_course,
     lessons.create_demo_lessons,
     exams.create_demo_exams,
     certificates.create_demo_certificates,

@@ -74,14 +74,31 @@ def build_demo_registry(demo: dict) -> None:
 
 
 def _build_areas(by) -> dict:
-    areas = {CITY[0]: operations.create_area(*CITY, by)}
-    for (d_code, d_name), streets in TREE.items():
-        areas[d_code] = operations.create_area(d_code, d_name, by, parent=areas[CITY[0]])
+    city = operations.create_area(*CITY, by)
+    return {CITY[0]: city, **build_area_tree(by, TREE, city)}
+
+
+def build_area_tree(by, tree: dict, city) -> dict:
+    """Districts, streets and communities of ``tree`` under ``city``, by code."""
+    areas = {}
+    for (d_code, d_name), streets in tree.items():
+        areas[d_code] = operations.create_area(d_code, d_name, by, parent=city)
         for (s_code, s_name), communities in streets.items():
             areas[s_code] = operations.create_area(s_code, s_name, by, parent=areas[d_code])
             for c_code, c_name in communities:
                 areas[c_code] = operations.create_area(c_code, c_name, by, parent=areas[s_code])
     return areas
+
+
+def comprehensive_grid(community, by, rng: random.Random, serial: int, households: int | None = None):
+    """A comprehensive grid of ``community`` bounded by four of the city's streets."""
+    households = households or rng.randint(220, 560)
+    roads = rng.sample(STREET_NAMES, 4)
+    return operations.create_grid(
+        community, by, name=f"{community.name}第{serial}网格", kind=GridKind.COMPREHENSIVE,
+        households=households, residents=households * rng.randint(25, 32) // 10,
+        boundary_east=roads[0], boundary_south=roads[1], boundary_west=roads[2], boundary_north=roads[3],
+        responsible_unit=f"{community.name}居民委员会", valid_from=date(2023, 1, 1))
 
 
 def _build_grids(by, areas: dict, rng: random.Random) -> list:
@@ -90,12 +107,7 @@ def _build_grids(by, areas: dict, rng: random.Random) -> list:
     for index, code in enumerate(communities):
         for serial in range(1, 3 + (index % 2)):
             households = 980 if (index, serial) == (5, 1) else rng.randint(220, 560)
-            roads = rng.sample(STREET_NAMES, 4)
-            grids.append(operations.create_grid(
-                areas[code], by, name=f"{areas[code].name}第{serial}网格", kind=GridKind.COMPREHENSIVE,
-                households=households, residents=households * rng.randint(25, 32) // 10,
-                boundary_east=roads[0], boundary_south=roads[1], boundary_west=roads[2], boundary_north=roads[3],
-                responsible_unit=f"{areas[code].name}居民委员会", valid_from=date(2023, 1, 1)))
+            grids.append(comprehensive_grid(areas[code], by, rng, serial, households))
     for code, name, unit_type, unit in EXCLUSIVE:
         grids.append(operations.create_grid(areas[code], by, name=name, kind=GridKind.EXCLUSIVE, unit_type=unit_type,
                                      households=0, residents=rng.randint(800, 3000), responsible_unit=unit,
@@ -104,7 +116,7 @@ def _build_grids(by, areas: dict, rng: random.Random) -> list:
     return grids
 
 
-def _new_worker(by, areas, rng, n: int, district: str, employment=Employment.FULL_TIME):
+def new_worker(by, areas, rng, n: int, district: str, employment=Employment.FULL_TIME):
     born = date(rng.randint(1972, 2000), rng.randint(1, 12), rng.randint(1, 28))
     number = make_number(district, born, 100 + n)
     gender = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
@@ -122,25 +134,25 @@ def _build_workers(by, areas: dict, grids: list, rng: random.Random) -> list:
     for n, grid in enumerate(grids):
         if grid is uncovered or grid is double[1]:
             continue
-        worker = _new_worker(by, areas, rng, n, grid.code[:6])
+        worker = new_worker(by, areas, rng, n, grid.code[:6])
         operations.put_on_duty(worker, by, "持证上岗")
         operations.assign_worker(worker, grid, by, role=AssignmentRole.FULL_TIME, starts_on=start)
         if grid is double[0]:
             operations.assign_worker(worker, double[1], by, role=AssignmentRole.FULL_TIME, starts_on=start)
         workers.append(worker)
     for n, grid in enumerate(grids[:12:3]):  # community police and volunteers, part-time on some grids
-        helper = _new_worker(by, areas, rng, 200 + n, grid.code[:6], Employment.PART_TIME)
+        helper = new_worker(by, areas, rng, 200 + n, grid.code[:6], Employment.PART_TIME)
         operations.assign_worker(helper, grid, by, role=AssignmentRole.PART_TIME, starts_on=start)
         workers.append(helper)
-    leader = _new_worker(by, areas, rng, 300, "320102")
+    leader = new_worker(by, areas, rng, 300, "320102")
     operations.put_on_duty(leader, by, "持证上岗")
     operations.assign_worker(leader, grids[0], by, role=AssignmentRole.LEADER, starts_on=start)
-    idle = _new_worker(by, areas, rng, 301, "320104")
+    idle = new_worker(by, areas, rng, 301, "320104")
     operations.put_on_duty(idle, by, "持证上岗")  # on duty, but no grid: a finding
-    trainee = _new_worker(by, areas, rng, 302, "320102")
+    trainee = new_worker(by, areas, rng, 302, "320102")
     operations.change_status(trainee, WorkerStatus.IN_TRAINING, by, "参加岗前培训")
     operations.assign_worker(trainee, uncovered, by, role=AssignmentRole.AUXILIARY, starts_on=start)
-    leaver = _new_worker(by, areas, rng, 303, "320105")
+    leaver = new_worker(by, areas, rng, 303, "320105")
     operations.exit_worker(leaver, by, on=date(2025, 6, 30), reason="个人原因辞职")
     operations.update_grid(grids[-8], by, valid_to=date(2025, 12, 31))  # ended on paper, still held: a finding
     workers += [leader, idle, trainee, leaver]

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
-from academy.activation import letters, queries
+from academy.activation import letters, purge, queries
 from academy.activation.forms import ConfirmForm, LettersForm
 from academy.activation.views import bp
 from academy.exports import send_stored
@@ -64,7 +64,8 @@ def letters_preview():
 def letters_job(job_id: str):
     job = own_job(job_id, letters.KIND)
     return render_template("activation/letters_job.html", job=job, progress=get_progress(job),
-                           count=len(job.params.get("worker_ids", [])))
+                           count=len(job.params.get("worker_ids", [])), expires_at=purge.issue_times(job)[1],
+                           purged_at=purge.purged_at(job))
 
 
 @bp.get("/activation/letters/<job_id>/<kind>")
