@@ -1,6 +1,8 @@
 """Forms of the indicator pages: the period picker, the scheme editor, the refresh request."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
@@ -63,8 +65,8 @@ def scorable_choices() -> list[tuple[str, str]]:
 class BandForm(Form):
     """One band of an item: from this achievement (% of target) on, this share of the weight."""
 
-    threshold = DecimalField(_l("Threshold (%)"), places=1, validators=[Optional(), NumberRange(min=0, max=1000)])
-    share = DecimalField(_l("Share of weight (%)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
+    threshold = DecimalField(_l("Threshold (%)"), places=None, validators=[Optional(), NumberRange(min=0, max=1000)])
+    share = DecimalField(_l("Share of weight (%)"), places=None, validators=[Optional(), NumberRange(min=0, max=100)])
 
 
 class SchemeRowForm(Form):
@@ -72,7 +74,7 @@ class SchemeRowForm(Form):
 
     indicator = SelectField(_l("Indicator"), choices=scorable_choices, validate_choice=True, default="")
     weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=1, max=100)])
-    target = DecimalField(_l("Target (%)"), places=1, validators=[Optional(), NumberRange(min=0, max=100)])
+    target = DecimalField(_l("Target (%)"), places=None, validators=[Optional(), NumberRange(min=0, max=100)])
     bands = FieldList(FormField(BandForm), min_entries=BAND_FIELDS, max_entries=2 * BAND_FIELDS)
 
     def item(self, number: int) -> dict | None:
@@ -96,8 +98,13 @@ class SchemeRowForm(Form):
 
 def scheme_rows(items: list[dict]) -> list[dict]:
     """A scheme's items as the rows' data, for filling the structured editor."""
-    return [{"indicator": item["indicator"], "weight": item["weight"], "target": item["target"],
-             "bands": [{"threshold": a, "share": b} for a, b in item.get("bands") or []]} for item in items]
+    return [{"indicator": item["indicator"], "weight": item["weight"], "target": _plain(item["target"]),
+             "bands": [{"threshold": _plain(a), "share": _plain(b)} for a, b in item.get("bands") or []]} for item in items]
+
+
+def _plain(number: float) -> Decimal:
+    """A stored number as the fields show it: 90, not 90.0."""
+    return Decimal(f"{number:g}")
 
 
 class SchemeForm(FlaskForm):

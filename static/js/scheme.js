@@ -18,6 +18,21 @@
     off.hidden = sum === target;
     out.classList.toggle("text-danger", sum !== target);
   }
+  // Unused rows wait behind a button, one shown at a time (without this script all show).
+  var add = box.querySelector(".js-scheme-add");
+  var spares = Array.prototype.slice.call(box.querySelectorAll(".js-scheme-spare"));
+  spares.forEach(function (row) { row.hidden = true; });
+  function next() {
+    var row = spares.shift();
+    if (row) { row.hidden = false; }
+    add.hidden = spares.length === 0;
+    return row;
+  }
+  add.addEventListener("click", function () {
+    var row = next();
+    if (row) { row.querySelector(".js-scheme-indicator").focus(); }
+  });
+  next();
   box.addEventListener("input", update);
   box.addEventListener("change", update);
   update();
