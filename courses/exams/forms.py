@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DecimalField, IntegerField
+from courses.exams.answer_fields import AnswerFields
 from courses.exams.formats import MAX_STEM, OPTION_LETTERS, numeric_answer
 from courses.exams.grading import QuestionType
 from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
@@ -19,7 +20,9 @@ def _split(text: str | None, separator: str) -> list[str]:
     return [part.strip() for part in (text or "").replace("；", ";").replace("，", ",").split(separator) if part.strip()]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(FlaskForm, AnswerFields):
+    """A bank question; the answers as per-type fields (``AnswerFields``) or as the text below them."""
+
     type = SelectField(_l("Question type"), choices=[(t.value, label) for t, label in TYPE_LABELS.items()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
     stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(), Length(max=MAX_STEM)])
@@ -29,17 +32,17 @@ class QuestionForm(FlaskForm):
     option_d = StringField(_l("Option D"), validators=[Optional(), Length(max=1000)])
     option_e = StringField(_l("Option E"), validators=[Optional(), Length(max=1000)])
     option_f = StringField(_l("Option F"), validators=[Optional(), Length(max=1000)])
-    answer = StringField(_l("Answer"), description=_l("Letters (A or ACD), T/F, or blanks separated by ; with alternatives "
+    answer = StringField(_l("Answer as text (advanced)"), description=_l("Used when the answer fields of the type are empty. Letters (A or ACD), T/F, or blanks separated by ; with alternatives "
                                                      "separated by |; numerical: 1822:1 (value:tolerance) or 3.141..3.142, "
                                                      "several separated by |"),
-                         validators=[Optional(), Length(max=2000)])
+                         validators=[Length(max=2000)])
     weights = StringField(_l("Weights (%)"), description=_l("One per option or answer, separated by commas (blanks separated by ;); "
                                                             "empty: the right answer 100, the others 0"),
                           validators=[Optional(), Length(max=500)])
     answer_feedback = TextAreaField(_l("Feedback per answer"), description=_l(
         "One line per option or answer, in order; true/false: the line shown if true is chosen, then if false is chosen"),
         validators=[Optional(), Length(max=MAX_STEM)])
-    pairs = TextAreaField(_l("Matching pairs"), description=_l("One pair per line: item -> match; a line -> match alone adds "
+    pairs = TextAreaField(_l("Matching pairs as text (advanced)"), description=_l("Used when the pair rows are empty. One pair per line: item -> match; a line -> match alone adds "
                                                                "a match to choose from"),
                           validators=[Optional(), Length(max=MAX_STEM)])
     units = StringField(_l("Units (numerical)"), description=_l("Optional, e.g. m=1, km=0.001: an answer in km is divided by 0.001"),
@@ -58,6 +61,10 @@ class QuestionForm(FlaskForm):
         """``unit_choices``: (id, label) of the syllabus units, "-" (0) first (``queries.unit_choices``)."""
         super().__init__(*args, **kwargs)
         self.unit_id.choices = unit_choices
+
+    def validate(self, extra_validators=None) -> bool:
+        self.compose()
+        return super().validate(extra_validators)
 
     def options(self) -> list[str]:
         if self.type.data == QuestionType.MATCHING.value:

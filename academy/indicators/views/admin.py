@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.indicators import access, operations, queries, scoring
-from academy.indicators.forms import RefreshForm, SchemeForm
+from academy.indicators.forms import RefreshForm, SchemeForm, scheme_rows
 from academy.indicators.models import AssessmentScheme
 from academy.indicators.refresh import request_refresh
 from academy.indicators.views import bp
@@ -15,20 +15,15 @@ from academy.web.cycle import on_refusal
 from academy.web.errors import render_error
 
 
-def _items_text(scheme: AssessmentScheme | None) -> str:
-    items = scoring.DEFAULT_ITEMS if scheme is None else scheme.items
-    return "\n".join(f"{i['indicator']} {i['weight']} {i['target']:g}" + (
-        " " + ",".join(f"{a:g}:{b:g}" for a, b in i["bands"]) if i.get("bands") else "") for i in items)
-
-
 @bp.route("/schemes", methods=["GET", "POST"])
 @require_role(Role.HR)
 def schemes():
     ensure(access.can_manage_schemes(current_user))
     current = queries.active_scheme()
-    form = SchemeForm(obj=current) if current is not None else SchemeForm()
+    rows = scheme_rows(scoring.DEFAULT_ITEMS if current is None else current.items)
+    form = SchemeForm(obj=current, rows=rows) if current is not None else SchemeForm(rows=rows)
     if not form.is_submitted():
-        form.items.data = _items_text(current)
+        form.items.data = ""
     if form.validate_on_submit():
         on_refusal(lambda error: _schemes_page(form, current, refusal=str(error)), category=None)
         scheme = operations.save_scheme(

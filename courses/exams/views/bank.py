@@ -78,6 +78,8 @@ def _fill(form: QuestionForm, question: Question) -> None:
     form.unit_id.data = question.unit_id or 0
     form.tags.data = ", ".join(question.tags or [])
     form.partial_credit.data = question.partial_credit.value
+    if form.fill_fields(question.type, question.correct, question.options):
+        form.answer.data = form.pairs.data = ""
 
 
 def _edit(question: Question | None):
