@@ -51,7 +51,10 @@ NOT_PAGES = {
     "activation.letters_file", "certificates.batch_file", "certificates.certificate_pdf", "certificates.verify_json",
     "cases.photo", "enrollment.overdue_export", "exams.attempt_state", "exams.bank_export", "exams.gradebook_xlsx",
     "exams.results_xlsx", "exams.stem_image", "indicators.ranking", "lessons.file", "registry.export_list",
-    "registry.import_template", "registry.staff_template",
+    "registry.import_template", "registry.staff_template", "accounts.audit_export",
+    # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
+    "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
+    "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
 }
 
 
