@@ -273,6 +273,7 @@ def _sweep_page(page, path: str, language: str, english: set[str], failures: lis
 
 @pytest.mark.browser
 @pytest.mark.slow
+@pytest.mark.sweep
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_reads_well_at_both_widths(swept_city, browser, role, language):
