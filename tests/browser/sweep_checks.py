@@ -48,7 +48,9 @@ PAGE_CHECKS = r"""
     if (!el || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA", "OPTION", "SELECT"].includes(el.tagName)) { continue; }
     const words = text.textContent.replace(/\s+/g, " ").trim();
     if (!words) { continue; }
-    if (catalogue.has(words) && el.closest("[lang]").getAttribute("lang") !== "en" && el.checkVisibility()) {
+    // A code (<code>: a formula's count name, an internal key shown as such) is not a word to translate.
+    if (catalogue.has(words) && el.tagName !== "CODE" && el.closest("[lang]").getAttribute("lang") !== "en"
+        && el.checkVisibility()) {
       const key = "untranslated " + words;
       if (!seen.has(key)) { seen.add(key); found["untranslated"].push(JSON.stringify(words) + " in " + where(el)); }
     }
@@ -62,7 +64,10 @@ PAGE_CHECKS = r"""
     const style = getComputedStyle(el);
     const content = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const widest = Math.max(0, ...lines.map((r) => r.width));
-    const box = lines.length > 1 || style.display === "inline" || el instanceof SVGElement ? widest
+    // SVG text (a chart's axis title) is measured along its own line: turned 90 degrees, its
+    // bounding box is as narrow as one character although the text reads on one line.
+    const box = el instanceof SVGTextContentElement ? el.getComputedTextLength()
+      : lines.length > 1 || style.display === "inline" || el instanceof SVGElement ? widest
       : Math.min(widest, content);
     if (box < 2 * size - 0.5) {
       const key = "narrow " + where(el) + words;
