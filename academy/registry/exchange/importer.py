@@ -44,6 +44,7 @@ LARGE_IMPORT_ROWS = 500  # above this many rows the web page runs the import as 
 class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    notes: list[str] = field(default_factory=list)  # how the file's layout was read
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
@@ -66,13 +67,13 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "message": self.summary(), "problem_count": self.problem_count,
-                "problems": [vars(p) for p in self.problems], "created": dict(self.created),
+                "problems": [vars(p) for p in self.problems], "notes": self.notes, "created": dict(self.created),
                 "updated": dict(self.updated), "unchanged": dict(self.unchanged),
                 "logins_created": self.accounts.created if self.accounts is not None else None}
 
 
 def count_rows(filename: str, data: bytes) -> int:
-    return sum(len(sheet.rows) for sheet in read_upload(filename, data))
+    return sum(len(sheet.rows) for sheet in read_upload(filename, data).sheets)
 
 
 def import_registry(filename: str, data: bytes, by, progress: Callable[[float, str], None] | None = None,
@@ -87,10 +88,10 @@ def import_registry(filename: str, data: bytes, by, progress: Callable[[float, s
     there leaves the import unwritten too; workers that existed before are left alone.
     """
     progress = progress or (lambda _percent, _message="": None)
-    sheets = read_upload(filename, data)
+    upload = read_upload(filename, data)
     progress(5, _("Checking rows"))
-    v = validate(sheets, scopes)
-    result = ImportResult(problems=v.problems, problem_count=v.problem_count)
+    v = validate(upload.sheets, scopes)
+    result = ImportResult(problems=v.problems, problem_count=v.problem_count, notes=upload.notes)
     if not result.ok:
         return result
     if before_writes is not None:
