@@ -10,7 +10,16 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from academy.cases.models import CaseState, ClockKind, Level, Satisfaction, TaskState, VisitPurpose
+from academy.cases.models import (
+    CaseState,
+    ClockKind,
+    FieldType,
+    Level,
+    MediaState,
+    Satisfaction,
+    TaskState,
+    VisitPurpose,
+)
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 
 STATE_LABELS = {
@@ -56,6 +65,15 @@ PURPOSE_LABELS = {
     VisitPurpose.CARE: _l("Care for people in need"), VisitPurpose.DISPUTE: _l("Dispute mediation"),
     VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
 }
+
+# A category's extra fields (Open311 attributes): the kind of answer each takes.
+FIELD_TYPE_LABELS = {
+    FieldType.STRING: _l("Short text"), FieldType.TEXT: _l("Long text"), FieldType.NUMBER: _l("Number"),
+    FieldType.DATETIME: _l("Date and time"), FieldType.SINGLE: _l("One choice from a list"),
+    FieldType.MULTI: _l("Several choices from a list"),
+}
+MEDIA_STATE_LABELS = {MediaState.PENDING: _l("Being fetched"), MediaState.FETCHED: _l("Fetched"),
+                      MediaState.REFUSED: _l("Not fetched")}
 
 
 def choices(labels: dict, blank: bool = False) -> list[tuple[str, object]]:

@@ -23,6 +23,7 @@ from academy.cases.operations.core import (
     work_calendar,
 )
 from academy.cases.operations.flow import accept_case
+from academy.cases.operations.open311 import keep_extras
 from academy.cases.people import grids_of
 from academy.cases.queries.intake import case_by_submission_key
 from academy.extensions import db
@@ -50,6 +51,8 @@ class Report:
     submission_key: str | None = None
     photos: list[bytes] = field(default_factory=list)
     handled_on_spot: bool = False
+    attributes: dict = field(default_factory=dict)  # Open311 attribute[code] answers
+    media_urls: list[str] = field(default_factory=list)  # Open311 media_url links, fetched by a job
 
 
 def case_number(area_code: str, day: date) -> str:
@@ -109,6 +112,7 @@ def report_case(report: Report, by) -> Case:
     db.session.add(case)
     db.session.flush()  # a double submit (same submission key) fails here, before any photo is stored
     attach_photos(case, report.photos, by, kinds)
+    keep_extras(case, report.attributes, report.media_urls, by)
     move(case, "submit", by, _("Reported through %(channel)s.", channel=report.channel.value), at=now)
     case.reported_at = now
     due = clock.deadline(calendar, now, work_calendar().accept_limit_hours, ClockKind.WORKING_HOURS)
