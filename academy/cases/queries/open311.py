@@ -145,3 +145,18 @@ def _crossings(ring: list, x: float, y: float) -> int:
         if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
             count += 1
     return count
+
+
+def answers_of(case: Case) -> list[tuple[str, str]]:
+    """A case's attribute answers as (question, answer) in words: a list's keys by their names."""
+    if not case.attributes:
+        return []
+    fields = {f.code: f for f in fields_of(case.category, retired=True)}
+    answers = []
+    for code, value in case.attributes.items():
+        field = fields.get(code)
+        names = dict((str(k), n) for k, n in (field.choices or [])) if field else {}
+        values = value if isinstance(value, list) else [value]
+        answers.append((field.description if field else code, "、".join(names.get(str(v), str(v)) for v in values)))
+    order = {f.description: f.position for f in fields.values()}
+    return sorted(answers, key=lambda pair: order.get(pair[0], 999))
