@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     _settings(app)
     app.register_blueprint(bp)
     contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,)), order=450)
+    contribute(app, "nav", NavItem("certificates.verification_keys", _l("Verification keys"), (Role.ADMIN,)), order=940)
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True), order=455)
     contribute(app, "certificate_held", queries.holds_certificate)
     contribute(app, "coverage_findings", queries.coverage_finding)
