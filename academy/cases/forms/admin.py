@@ -67,7 +67,7 @@ class CategoryFieldForm(FlaskForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(r"^[A-Za-z0-9_.-]+$")],
                        description=_l("Letters, digits, - _ . ; civic apps send it as attribute[code]."))
-    description = StringField(_l("Question"), validators=[DataRequired(), Length(max=200)])
+    description = StringField(_l("What is asked"), validators=[DataRequired(), Length(max=200)])
     datatype = SelectField(_l("Kind of answer"), choices=labels.choices(labels.FIELD_TYPE_LABELS))
     required = BooleanField(_l("An answer is required"))
     position = IntegerField(_l("Order"), default=1, validators=[InputRequired(), NumberRange(1, 99)])
