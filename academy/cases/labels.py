@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from academy.cases.models import (
     CaseState,
+    Channel,
     ClockKind,
     FieldType,
     Level,
@@ -65,6 +66,10 @@ PURPOSE_LABELS = {
     VisitPurpose.CARE: _l("Care for people in need"), VisitPurpose.DISPUTE: _l("Dispute mediation"),
     VisitPurpose.POLICY: _l("Explaining a policy"), VisitPurpose.FOLLOW_UP: _l("Follow-up of a case"),
 }
+
+# Where a case came from, as its timeline says it.
+CHANNEL_LABELS = {Channel.WORKER: _l("a grid worker"), Channel.HOTLINE: _l("the hotline"),
+                  Channel.OPEN311: _l("a civic app (Open311)")}
 
 # A category's extra fields (Open311 attributes): the kind of answer each takes.
 FIELD_TYPE_LABELS = {

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from academy import numbers
-from academy.cases import clock, photos
+from academy.cases import clock, labels, photos
 from academy.cases.models import Case, CaseState, Category, Channel, ClockKind, Level
 from academy.cases.operations.core import (
     CaseError,
@@ -113,7 +113,7 @@ def report_case(report: Report, by) -> Case:
     db.session.flush()  # a double submit (same submission key) fails here, before any photo is stored
     attach_photos(case, report.photos, by, kinds)
     keep_extras(case, report.attributes, report.media_urls, by)
-    move(case, "submit", by, _("Reported through %(channel)s.", channel=report.channel.value), at=now)
+    move(case, "submit", by, _("Reported through %(channel)s.", channel=labels.CHANNEL_LABELS[report.channel]), at=now)
     case.reported_at = now
     due = clock.deadline(calendar, now, work_calendar().accept_limit_hours, ClockKind.WORKING_HOURS)
     set_stage(case, now, due, ClockKind.WORKING_HOURS, calendar)

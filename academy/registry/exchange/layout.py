@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from academy.registry.exchange.sheets import IGNORED_HEADERS, SHEETS, Sheet, normal
@@ -75,8 +77,13 @@ def describe(name: str, header: Header, sheet: Sheet, mapping: dict[int, str]) -
     renamed = [f"{header.cells[position]} → {sheet.column(key).zh}" for position, key in mapping.items()
                if normal(header.cells[position]) not in sheet.column(key).names()]
     if renamed:
-        notes.append(_("%(name)s: columns read as the template's: %(columns)s.", name=name, columns="; ".join(renamed)))
+        notes.append(_("%(name)s: columns read as the template's: %(columns)s.", name=name, columns=word_list(renamed)))
     return notes
+
+
+def word_list(items: list[str]) -> str:
+    """Items as a list in the user's language: 甲、乙和丙 / a, b and c."""
+    return format_list(items, locale=get_locale() or "zh_CN")
 
 
 def narrow_digits(values: dict) -> int:

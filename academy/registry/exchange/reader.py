@@ -133,9 +133,9 @@ def read_xlsx(data: bytes, notes: list[str] | None = None) -> list[SheetRows]:
         workbook.close()
     if ignored and not sheets:
         raise Unmatched(_("No sheet matches a template (areas, grids, workers, assignments): %(names)s.",
-                          names=", ".join(ignored)))
+                          names=layout.word_list(ignored)))
     if ignored:
-        notes.append(_("Sheets left out, as they match no template: %(names)s.", names=", ".join(ignored)))
+        notes.append(_("Sheets left out, as they match no template: %(names)s.", names=layout.word_list(ignored)))
     return sheets
 
 
