@@ -1,4 +1,4 @@
-"""Real clients against a live server: the ``georeport`` library from PyPI (JSON and XML), a
+"""Real clients against a live server (the job words its findings in the default language, zh_CN): the ``georeport`` library from PyPI (JSON and XML), a
 FixMyStreet-shaped XML exchange (form fields as its Open311.pm posts them, answers read as its
 XML::Simple reads them), and the media job fetching from a local HTTP server the test starts."""
 from __future__ import annotations
@@ -133,8 +133,8 @@ def test_a_fixmystreet_shaped_exchange(served, live_app, media_host):
             media = {m.url.rsplit("/", 1)[1]: m for m in db.session.scalars(sa.select(CaseMedia).where(
                 CaseMedia.case_id == case.id))}
             assert media["photo.png"].state == MediaState.FETCHED and len(case.photos) == 1
-            assert media["page.html"].state == MediaState.REFUSED and "JPEG, PNG or WebP" in media["page.html"].problem
-            assert media["huge.jpg"].state == MediaState.REFUSED and "larger than" in media["huge.jpg"].problem
+            assert media["page.html"].state == MediaState.REFUSED and "JPEG、PNG 或 WebP" in media["page.html"].problem
+            assert media["huge.jpg"].state == MediaState.REFUSED and "图片超过" in media["huge.jpg"].problem
             assert media["fake.png"].state == MediaState.REFUSED
             assert case.resident_name == "王芳" and case.attributes == {"pole": "A-17"}
             ops.accept_case(case, None, "ok")
@@ -162,7 +162,7 @@ def test_media_on_a_private_network_is_not_fetched(served, live_app, media_host)
     with live_app.app_context():
         wait_for_jobs()
         media = db.session.scalar(sa.select(CaseMedia).join(Case).where(Case.number == number))
-        assert media.state == MediaState.REFUSED and "private network" in media.problem
+        assert media.state == MediaState.REFUSED and "内部网络" in media.problem
         assert not media.case.photos
 
 
