@@ -134,3 +134,16 @@ def test_a_refused_import_job_reads_as_refused(client, make_user, run_jobs, monk
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "已拒绝，未写入任何数据" in page and "已完成" not in page  # the page speaks the default language
     assert client.get(response.headers["Location"] + "/status.json").get_json()["refused"] is True
+
+
+def test_the_example_files_import(hr_user):
+    """tests/data/registry: one example of each layout the README names, as users send them."""
+    from pathlib import Path
+
+    areas_first(hr_user)
+    folder = Path(__file__).parents[2] / "data" / "registry"
+    for path in sorted(folder.iterdir()):
+        result = import_registry(path.name, path.read_bytes(), hr_user)
+        assert result.ok, (path.name, result.problems)
+        assert result.notes, path.name  # each says how it was read
+    assert find_worker_by_id_number(ID_A).name == "王芳" and find_worker_by_id_number(ID_B).name == "张伟"
