@@ -104,15 +104,16 @@ def _check_format(fmt: str) -> None:
         raise ApiError(404, "Ask for .xml or .json.")
 
 
-def _check_jurisdiction() -> None:
+def _check_request(fmt: str) -> None:
+    """A GET's format and its jurisdiction_id (404 when the city serves another)."""
+    _check_format(fmt)
     _jurisdiction(request.args.get("jurisdiction_id", "").strip()[:60])
 
 
 @bp.get(f"/discovery.{FMT}")
 @limited
 def discovery(fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     base = url_for("open311.services", fmt="json", _external=True).rsplit("/", 1)[0]
     document = {"changeset": "2026-12-06T00:00:00Z", "contact": current_app.config.get("OPEN311_CONTACT", ""),
                 "key_service": current_app.config.get("OPEN311_KEY_SERVICE", ""),
@@ -125,8 +126,7 @@ def discovery(fmt: str):
 @bp.get(f"/services.{FMT}")
 @limited
 def services(fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     asking = open311.categories_with_fields()
     rows = [georeport.service(c, c.id in asking) for c in open311.services()]
     return georeport.respond(fmt, georeport.list_body(fmt, "services", rows))
@@ -135,8 +135,7 @@ def services(fmt: str):
 @bp.get(f"/services/<code>.{FMT}")
 @limited
 def service_definition(code: str, fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     category = open311.active_service(code[:20])
     if category is None or category.children:
         raise ApiError(404, "service_code is not a known service.")
@@ -152,8 +151,7 @@ def _rows(cases) -> list[dict]:
 @bp.get(f"/requests/<number>.{FMT}")
 @limited
 def request_detail(number: str, fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     case = open311.published_request(number[:32])
     if case is None:
         raise ApiError(404, "No such service request.")
@@ -163,21 +161,25 @@ def request_detail(number: str, fmt: str):
 @bp.get(f"/requests.{FMT}")
 @limited
 def request_list(fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     ids = list_arg("service_request_id", open311.LIST_LIMIT, 32)
     codes = list_arg("service_code", 200, 20)
     statuses = [s.lower() for s in list_arg("status", 2, 10)]
     if any(s not in ("open", "closed") for s in statuses):
         raise ApiError(400, "status must be open, closed or both.")
-    start, end = date_arg("start_date"), date_arg("end_date")
-    if not ids:
-        end = end or (start + SPAN if start else clock.now())
-        start = start or end - SPAN
-        if end < start:
-            raise ApiError(400, "end_date comes before start_date.")
+    start, end = _span()
     cases = open311.published_requests(ids, codes, start, end, statuses)
     return georeport.respond(fmt, georeport.list_body(fmt, "requests", _rows(cases)))
+
+
+def _span():
+    """start_date and end_date, each defaulting to 90 days from the other (end_date: now)."""
+    start, end = date_arg("start_date"), date_arg("end_date")
+    end = end or (start + SPAN if start else clock.now())
+    start = start or end - SPAN
+    if end < start:
+        raise ApiError(400, "end_date comes before start_date.")
+    return start, end
 
 
 @bp.post(f"/requests.{FMT}")
@@ -221,8 +223,7 @@ def create_request(fmt: str):
 @bp.get(f"/tokens/<token>.{FMT}")
 @limited
 def token(token: str, fmt: str):
-    _check_format(fmt)
-    _check_jurisdiction()
+    _check_request(fmt)
     raise ApiError(404, "No such token: this server answers every request in real time with its service_request_id.")
 
 
@@ -230,11 +231,8 @@ def token(token: str, fmt: str):
 @limited
 def request_updates(fmt: str):
     """FixMyStreet's extension: each step of the published requests in a span (90 days by default)."""
-    _check_format(fmt)
     _client()
-    _check_jurisdiction()
-    start, end = date_arg("start_date"), date_arg("end_date")
-    end = end or (start + SPAN if start else clock.now())
-    start = start or end - SPAN
+    _check_request(fmt)
+    start, end = _span()
     rows = [georeport.update_row(event, case) for event, case in open311.updates(start, end)]
     return georeport.respond(fmt, georeport.list_body(fmt, "updates", rows))

@@ -34,7 +34,4 @@ def revoke_verification_key(record: VerificationKey, by) -> None:
     """Stop a key: its integrator falls back to the public quota."""
     if not record.active:
         raise VerificationKeyError(_("This key is already revoked."))
-    record.active = False
-    db.session.flush()
-    audit.record(by, "verification_key.revoke", record, summary=record.name, before={"active": True},
-                 after={"active": False})
+    audit.apply_changes(by, "verification_key.revoke", record, ["active"], {"active": False}, summary=record.name)

@@ -33,10 +33,7 @@ def retire_category_field(field: CategoryField, by) -> None:
     """Stop asking a field; the answers cases already hold stay with them."""
     if not field.active:
         raise CaseError(_("This field is already retired."))
-    field.active = False
-    db.session.flush()
-    audit.record(by, "case_category_field.retire", field, summary=field.code, before={"active": True},
-                 after={"active": False})
+    audit.apply_changes(by, "case_category_field.retire", field, ["active"], {"active": False}, summary=field.code)
 
 
 def keep_extras(case: Case, attributes: dict, media_urls: list[str], by) -> None:

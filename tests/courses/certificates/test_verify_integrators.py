@@ -8,21 +8,11 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from academy.permissions import Role
-from courses.certificates import keys, queries
+from courses.certificates import keys
 from courses.certificates.models import VerificationKey
-from tests.fixtures.certificates import sit_exam
 from tests.support import log_in, post_form
 
 API = "/api/certificates/verify/"
-
-
-@pytest.fixture
-def certificate(exam_course, make_cert_type, make_trainee):
-    course, exam = exam_course
-    make_cert_type(course=course)
-    user, worker = make_trainee(course, name="王小芳")
-    sit_exam(exam, right=5, user=user, worker=worker)
-    return queries.certificates_of(worker)[0]
 
 
 def test_browsers_of_other_sites_may_call_it(client, certificate):
