@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from academy import audit, numbers
 from academy.extensions import db
@@ -57,7 +58,8 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return _("%(n)d problems found; nothing was imported.", n=self.problem_count)
+            return ngettext("%(num)d problem found; nothing was imported.",
+                            "%(num)d problems found; nothing was imported.", self.problem_count)
         text = _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
                  created=sum(self.created.values()), updated=sum(self.updated.values()),
                  unchanged=sum(self.unchanged.values()))

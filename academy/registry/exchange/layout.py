@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel.lists import format_list
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from academy.registry.exchange.sheets import IGNORED_HEADERS, SHEETS, Sheet, normal
@@ -67,14 +67,17 @@ def describe(name: str, header: Header, sheet: Sheet, mapping: dict[int, str]) -
     notes = []
     first = header.rows[0]
     if first > 0:
-        notes.append(_("%(name)s: the %(n)d rows above the header were read as its title and skipped.",
-                       name=name, n=first))
+        notes.append(ngettext("%(name)s: the %(num)d row above the header was read as its title and skipped.",
+                              "%(name)s: the %(num)d rows above the header were read as its title and skipped.",
+                              first, name=name))
     if len(header.rows) == 2:
         notes.append(_("%(name)s: the header spans rows %(first)d and %(second)d; the lower row names the columns.",
                        name=name, first=header.rows[0] + 1, second=header.rows[1] + 1))
     if any(_present(cell) and normal(cell) in IGNORED_HEADERS for cell in header.cells):
         notes.append(_("%(name)s: the 序号 column only numbers the rows and was read past.", name=name))
-    renamed = [f"{header.cells[position]} → {sheet.column(key).zh}" for position, key in mapping.items()
+    chinese = str(get_locale() or "zh_CN").startswith("zh")
+    renamed = [f"{header.cells[position]} → {sheet.column(key).zh if chinese else sheet.column(key).en}"
+               for position, key in mapping.items()
                if normal(header.cells[position]) not in sheet.column(key).names()]
     if renamed:
         notes.append(_("%(name)s: columns read as the template's: %(columns)s.", name=name, columns=word_list(renamed)))

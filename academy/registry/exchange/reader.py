@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from academy.errors import DomainError
 from academy.exports import csv_unguard
@@ -181,5 +182,7 @@ def _sheet_rows(name: str, rows: list, notes: list[str], *, by_name: bool) -> Sh
                 values[key] = value[:MAX_CELL + 1]  # kept too long, so validation reports it
         result.rows.append((index + 1, values))
     if widened:
-        notes.append(_("%(name)s: full-width digits in %(n)d cells were read as ordinary digits.", name=name, n=widened))
+        notes.append(ngettext("%(name)s: full-width digits in %(num)d cell were read as ordinary digits.",
+                              "%(name)s: full-width digits in %(num)d cells were read as ordinary digits.",
+                              widened, name=name))
     return result
