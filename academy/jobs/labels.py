@@ -13,7 +13,7 @@ JOB_STATUS_LABELS = {
 }
 
 
-REFUSED_LABEL = _l("Refused; nothing was written")
+REFUSED_LABEL = _l("Refused")
 
 
 def job_status_label(status: str) -> str:

@@ -18,6 +18,7 @@ from academy.cases.models import CategoryField, Channel, FieldType, MediaState
 from academy.cases.queries import open311
 from academy.extensions import db
 from academy.permissions import Role
+from academy.registry.views import exchange
 from tests.academy.registry.test_import_layouts import roster_workbook
 from tests.academy.registry.workbooks import city_rows, xlsx
 from tests.fixtures.cases import build_world
@@ -74,7 +75,8 @@ def _look(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
-def test_the_exchange_pages_at_phone_and_desktop_width(live_app, live_server, world, browser, locale, tmp_path):
+def test_the_exchange_pages_at_phone_and_desktop_width(live_app, live_server, world, browser, locale, tmp_path,
+                                                        monkeypatch):
     _set_locale(live_app, locale)
     roster = tmp_path / "花名册.xlsx"
     roster.write_bytes(roster_workbook(id_as_number=True))
@@ -119,4 +121,12 @@ def test_the_exchange_pages_at_phone_and_desktop_width(live_app, live_server, wo
         shown = "[data-testid=import-problem-cards] li" if width < 768 else "[data-testid=import-problems] tbody tr"
         assert page.locator(shown).count() == 1 and page.locator(shown).first.is_visible()
         _look(page, f"import-notes-{locale}-{width}")
+        monkeypatch.setattr(exchange, "LARGE_IMPORT_ROWS", 0)  # the same file, as a background job
+        page.set_input_files("input[type=file]", str(roster))
+        page.click("main form [type=submit]")
+        page.wait_for_selector("[data-testid=job-refused]", timeout=60000)
+        assert page.locator("[data-testid=job-state]").inner_text().startswith(
+            "已拒绝" if locale == "zh_CN" else "Refused")
+        _look(page, f"import-job-refused-{locale}-{width}")
+        monkeypatch.undo()
         context.close()

@@ -132,7 +132,8 @@ def test_a_refused_import_job_reads_as_refused(client, make_user, run_jobs, monk
     job = db.session.scalar(sa.select(Job).where(Job.kind == "registry.import"))
     assert job.status == JobStatus.DONE and job.refused and count_rows(Worker) == 0
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "已拒绝，未写入任何数据" in page and "已完成" not in page  # the page speaks the default language
+    state = page[page.find('data-testid="job-state">'):].split("</p>")[0]
+    assert "已拒绝：" in state and "已完成" not in state and 'data-testid="job-refused"' in page
     assert client.get(response.headers["Location"] + "/status.json").get_json()["refused"] is True
 
 
