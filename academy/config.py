@@ -54,6 +54,14 @@ class Config:
         # Public pages and APIs anyone can call, per client (count/seconds; see academy/web/ratelimit.py).
         self.RATELIMIT_BOARD = _env("RATELIMIT_BOARD", "60/600")
         self.RATELIMIT_OPEN311 = _env("RATELIMIT_OPEN311", "600/600")
+        # An integrator's key to the certificate verification API counts against its own quota.
+        self.RATELIMIT_VERIFY_KEY = _env("RATELIMIT_VERIFY_KEY", "6000/600")
+        # Open311: the jurisdiction_id this city serves (others then get 404; unset: ignored), where
+        # developers ask for a key, and whether media links may point into private networks.
+        self.OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID")
+        self.OPEN311_CONTACT = _env("OPEN311_CONTACT", "")
+        self.OPEN311_KEY_SERVICE = _env("OPEN311_KEY_SERVICE", "")
+        self.OPEN311_MEDIA_PRIVATE_HOSTS = (_env("OPEN311_MEDIA_PRIVATE_HOSTS") or "") == "1"
         # Sign-in through the city's identity provider (OpenID Connect; academy/oidc): offered only
         # when the issuer, client id and secret are all set. The claims name where the provider
         # puts the worker number and the national ID number (matched by its keyed hash, never kept).

@@ -1,47 +1,50 @@
 """Open311 GeoReport v2: civic apps list services, submit requests and follow them.
 
-JSON only. The API is exempt from CSRF (it has no session); a POST needs an API key issued to
-the app (``flask academy open311-key NAME``). Errors use GeoReport's format: a list of
-``{"code": ..., "description": ...}`` with the HTTP status (``academy.web.errors`` answers the HTTP
-errors, a wrong method or an unknown URL under ``/open311/`` included, in the same format). The lists show
-only requests that came in through Open311, so residents' calls to the hotline are not published. Every
-endpoint is rate limited (``RATELIMIT_OPEN311``): per API key when a valid one is sent, else per client address.
+Every method answers in XML or JSON, as the URL's extension says (``services.xml``,
+``requests.json``), shaped as the specification's examples (``academy.cases.georeport``): the
+discovery document, the service list (``metadata: true`` where a category asks extra fields), a
+service's definition with those fields as attributes, requests (POST, list, one), tokens (none: this
+server answers in real time), and FixMyStreet's ``servicerequestupdates`` so a client can follow a case.
+
+- ``api_key`` in the body or the query (or ``X-Api-Key``); posting, and reading updates, without a
+  valid one is 403. The API is exempt from CSRF (it has no session).
+- ``jurisdiction_id`` may be left out; an area or grid code places the request there; the
+  configured ``OPEN311_JURISDICTION_ID`` is accepted; any other value is ignored, or answered 404
+  when ``OPEN311_JURISDICTION_ID`` is set (the city then serves that one only). Never a 400.
+- Lists default to the last 90 days and at most 1,000 requests; ``service_request_id`` (a comma
+  list) overrides the other filters; ``service_code`` and ``status`` take comma lists too.
+- A request without a known place is placed by ``lat``/``long`` in the grid whose boundary holds it.
+- Errors come as GeoReport's error list in the request's format (``academy.web.errors.open311_error``),
+  with HTTP errors and refusals of the case operations alike. The lists publish only requests that came
+  in through Open311, so residents' calls to the hotline stay private. Every method is rate limited
+  (``RATELIMIT_OPEN311``): per API key when a valid one is sent, else per client address.
 """
 from __future__ import annotations
 
-import math
-from datetime import datetime
+from datetime import timedelta
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, request, url_for
 
-from academy.cases import operations
-from academy.cases.models import ApiClient, Case, Category, Channel
+from academy.cases import clock, georeport, operations
+from academy.cases.forms.open311 import ApiError, Payload, date_arg, list_arg, person_name
+from academy.cases.models import ApiClient, Channel
 from academy.cases.queries import open311
 from academy.extensions import csrf
 from academy.registry.models import Grid
+from academy.web.errors import open311_error
 from academy.web.ratelimit import Verdict, client_address, rate_limited
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
 
 MAX_TEXT = 4000
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, description: str):
-        super().__init__(description)
-        self.status, self.description = status, description
-
-
-def error_response(status: int, description: str):
-    response = jsonify([{"code": status, "description": description}])
-    response.status_code = status
-    return response
+SPAN = timedelta(days=90)
+FMT = "<fmt>"
 
 
 @bp.errorhandler(ApiError)
 def _api_error(error: ApiError):
-    return error_response(error.status, error.description)
+    return open311_error(error.status, error.description)
 
 
 def _sent_key() -> str:
@@ -65,156 +68,171 @@ def _rate_key() -> str:
 
 
 def _too_many(verdict: Verdict):
-    return error_response(429, f"Too many requests; try again in {verdict.retry_after} seconds.")
+    return open311_error(429, f"Too many requests; try again in {verdict.retry_after} seconds.")
 
 
 limited = rate_limited("open311", "600/600", refused=_too_many, key=_rate_key)
 
 
-def _service(category: Category) -> dict:
-    return {"service_code": category.code, "service_name": category.name, "description": category.accept_criteria,
-            "metadata": False, "type": "realtime", "keywords": "",
-            "group": category.parent.name if category.parent else ""}
-
-
-@bp.get("/services.json")
-@limited
-def services():
-    return jsonify([_service(c) for c in open311.services()])
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _request_json(case: Case) -> dict:
-    return {"service_request_id": case.number, "status": "closed" if case.state in open311.CLOSED else "open",
-            "status_notes": case.state.value, "service_name": case.category.name,
-            "service_code": case.category.code, "description": case.description, "agency_responsible": "",
-            "service_notice": "", "requested_datetime": _iso(case.reported_at), "updated_datetime": _iso(
-                max((e.at for e in case.events), default=case.reported_at)),
-            "expected_datetime": _iso(case.due_at), "address": case.location, "address_id": "",
-            "zipcode": "", "lat": case.latitude, "long": case.longitude, "media_url": ""}
-
-
-@bp.get("/requests/<number>.json")
-@limited
-def request_detail(number: str):
-    case = open311.published_request(number[:32])
-    if case is None:
-        raise ApiError(404, "No such service request.")
-    return jsonify([_request_json(case)])
-
-
-def _date_arg(name: str) -> datetime | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ApiError(400, f"{name} must be an ISO 8601 date and time.") from error
-    if parsed.tzinfo is None:
-        raise ApiError(400, f"{name} must carry a time zone.")
-    return parsed
-
-
-@bp.get("/requests.json")
-@limited
-def request_list():
-    ids = [part.strip()[:32] for part in request.args.get("service_request_id", "").split(",") if part.strip()]
-    codes = [part.strip()[:20] for part in request.args.get("service_code", "").split(",") if part.strip()]
-    start, end = _date_arg("start_date"), _date_arg("end_date")
-    status = request.args.get("status", "")
-    if status not in ("", "open", "closed"):
-        raise ApiError(400, "status must be open or closed.")
-    rows = open311.published_requests(ids, codes, start, end, status)
-    return jsonify([_request_json(case) for case in rows])
-
-
-def _payload() -> dict:
-    if request.is_json:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise ApiError(400, "The body must be a JSON object.")
-        return {str(k): v for k, v in data.items()}
-    return request.form.to_dict()
-
-
-def _text(data: dict, name: str, limit: int) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str | int | float):
-        raise ApiError(400, f"{name} must be text.")
-    value = str(value).strip()
-    if len(value) > limit:
-        raise ApiError(400, f"{name} is longer than {limit} characters.")
-    return value
-
-
-def _coordinate(data: dict, name: str, bound: float) -> float | None:
-    raw = _text(data, name, 30)
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise ApiError(400, f"{name} must be a number.") from error
-    if not math.isfinite(value) or abs(value) > bound:
-        raise ApiError(400, f"{name} is out of range.")
-    return value
-
-
-def _place(code: str) -> tuple[Grid | None, str]:
-    if not code:
-        return None, ""
-    grid = open311.current_grid(code)
-    if grid is not None:
-        return grid, grid.code
-    if not open311.area_exists(code):
-        raise ApiError(400, "jurisdiction_id is not a known area or grid code.")
-    return None, code
-
-
-def _client(data: dict) -> ApiClient:
-    key = _text(data, "api_key", 200) or request.headers.get("X-Api-Key", "")[:200]
+def _client() -> ApiClient:
+    key = _sent_key()
     if not key:
-        raise ApiError(401, "api_key is required.")
+        raise ApiError(403, "api_key is required.")
     client = open311.active_client(operations.key_hash(key))
     if client is None:
         raise ApiError(403, "api_key is not valid.")
     return client
 
 
-@bp.post("/requests.json")
+def _jurisdiction(code: str) -> tuple[Grid | None, str]:
+    """The place a jurisdiction_id names: a grid, an area code, or nothing (ours, or ignored)."""
+    served = current_app.config.get("OPEN311_JURISDICTION_ID") or ""
+    if not code or code == served:
+        return None, ""
+    grid = open311.current_grid(code[:15])
+    if grid is not None:
+        return grid, grid.code
+    if len(code) <= 15 and open311.area_exists(code):
+        return None, code
+    if served:
+        raise ApiError(404, f"jurisdiction_id {code[:40]} is not served here; use {served}.")
+    return None, ""
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in georeport.FORMATS:
+        raise ApiError(404, "Ask for .xml or .json.")
+
+
+def _check_request(fmt: str) -> None:
+    """A GET's format and its jurisdiction_id (404 when the city serves another)."""
+    _check_format(fmt)
+    _jurisdiction(request.args.get("jurisdiction_id", "").strip()[:60])
+
+
+@bp.get(f"/discovery.{FMT}")
 @limited
-def create_request():
-    data = _payload()
-    client = _client(data)
-    code = _text(data, "service_code", 20)
+def discovery(fmt: str):
+    _check_request(fmt)
+    base = url_for("open311.services", fmt="json", _external=True).rsplit("/", 1)[0]
+    document = {"changeset": "2026-12-06T00:00:00Z", "contact": current_app.config.get("OPEN311_CONTACT", ""),
+                "key_service": current_app.config.get("OPEN311_KEY_SERVICE", ""),
+                "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
+                               "changeset": "2026-12-06T00:00:00Z", "type": "production",
+                               "formats": ["text/xml", "application/json"]}]}
+    return georeport.respond(fmt, georeport.object_body(fmt, "discovery", document))
+
+
+@bp.get(f"/services.{FMT}")
+@limited
+def services(fmt: str):
+    _check_request(fmt)
+    asking = open311.categories_with_fields()
+    rows = [georeport.service(c, c.id in asking) for c in open311.services()]
+    return georeport.respond(fmt, georeport.list_body(fmt, "services", rows))
+
+
+@bp.get(f"/services/<code>.{FMT}")
+@limited
+def service_definition(code: str, fmt: str):
+    _check_request(fmt)
+    category = open311.active_service(code[:20])
+    if category is None or category.children:
+        raise ApiError(404, "service_code is not a known service.")
+    document = georeport.definition(category, open311.fields_of(category))
+    return georeport.respond(fmt, georeport.object_body(fmt, "service_definition", document))
+
+
+def _rows(cases) -> list[dict]:
+    media = open311.first_media(cases)
+    return [georeport.request_row(case, media.get(case.id, "")) for case in cases]
+
+
+@bp.get(f"/requests/<number>.{FMT}")
+@limited
+def request_detail(number: str, fmt: str):
+    _check_request(fmt)
+    case = open311.published_request(number[:32])
+    if case is None:
+        raise ApiError(404, "No such service request.")
+    return georeport.respond(fmt, georeport.list_body(fmt, "requests", _rows([case])))
+
+
+@bp.get(f"/requests.{FMT}")
+@limited
+def request_list(fmt: str):
+    _check_request(fmt)
+    ids = list_arg("service_request_id", open311.LIST_LIMIT, 32)
+    codes = list_arg("service_code", 200, 20)
+    statuses = [s.lower() for s in list_arg("status", 2, 10)]
+    if any(s not in ("open", "closed") for s in statuses):
+        raise ApiError(400, "status must be open, closed or both.")
+    start, end = _span()
+    cases = open311.published_requests(ids, codes, start, end, statuses)
+    return georeport.respond(fmt, georeport.list_body(fmt, "requests", _rows(cases)))
+
+
+def _span():
+    """start_date and end_date, each defaulting to 90 days from the other (end_date: now)."""
+    start, end = date_arg("start_date"), date_arg("end_date")
+    end = end or (start + SPAN if start else clock.now())
+    start = start or end - SPAN
+    if end < start:
+        raise ApiError(400, "end_date comes before start_date.")
+    return start, end
+
+
+@bp.post(f"/requests.{FMT}")
+@limited
+def create_request(fmt: str):
+    _check_format(fmt)
+    client = _client()
+    data = Payload()
+    code = data.text("service_code", 20)
     if not code:
         raise ApiError(400, "service_code is required.")
     category = open311.active_service(code)
-    if category is None:
+    if category is None or category.children:
         raise ApiError(404, "service_code is not a known service.")
-    description = _text(data, "description", MAX_TEXT)
+    description = data.text("description", MAX_TEXT)
     if not description:
         raise ApiError(400, "description is required.")
-    lat, long = _coordinate(data, "lat", 90), _coordinate(data, "long", 180)
-    address = _text(data, "address_string", 200)
+    lat, long = data.coordinate("lat", 90), data.coordinate("long", 180)
+    address = data.text("address_string", 200)
     if (lat is None or long is None) and not address:
         raise ApiError(400, "A location is required: lat and long, or address_string.")
-    grid, area_code = _place(_text(data, "jurisdiction_id", 15))
-    name = " ".join(filter(None, [_text(data, "first_name", 24), _text(data, "last_name", 24)]))
-    key = _text(data, "idempotency_key", 64) or None
-    report = operations.Report(category=category, title=description[:120], description=description, channel=Channel.OPEN311,
-                        grid=grid, area_code=area_code, location=address, latitude=lat, longitude=long,
-                        resident_name=name, resident_phone=_text(data, "phone", 30),
-                        resident_email=_text(data, "email", 120), submission_key=f"o311-{client.id}-{key}" if key else None)
-    # A CaseError is answered by the request cycle in Open311's format (400); a repeated idempotency
-    # key answers with the request it filed before.
+    grid, area_code = _jurisdiction(data.text("jurisdiction_id", 60))
+    if grid is None and not area_code and lat is not None and long is not None:
+        grid = open311.grid_at(lat, long)
+        area_code = grid.code if grid is not None else ""
+    attributes, media = data.attributes(open311.fields_of(category)), data.media_urls()
+    key = data.text("idempotency_key", 64) or None
+    name = person_name(data.text("first_name", 24), data.text("last_name", 24))
+    report = operations.Report(
+        category=category, title=description[:120], description=description, channel=Channel.OPEN311, grid=grid,
+        area_code=area_code, location=address, latitude=lat, longitude=long, resident_name=name[:50],
+        resident_phone=data.text("phone", 30), resident_email=data.text("email", 120), attributes=attributes,
+        media_urls=media, submission_key=f"o311-{client.id}-{key}" if key else None)
+    # A CaseError is answered by the request cycle in GeoReport's format (400); a repeated
+    # idempotency key answers with the request it filed before.
     case, _filed = operations.file_report(report, None)
-    response = jsonify([{"service_request_id": case.number, "service_notice": "", "account_id": None}])
-    response.status_code = 201
-    return response
+    row = {"service_request_id": case.number, "service_notice": "", "account_id": ""}
+    return georeport.respond(fmt, georeport.list_body(fmt, "requests", [row]), status=201)
+
+
+@bp.get(f"/tokens/<token>.{FMT}")
+@limited
+def token(token: str, fmt: str):
+    _check_request(fmt)
+    raise ApiError(404, "No such token: this server answers every request in real time with its service_request_id.")
+
+
+@bp.get(f"/servicerequestupdates.{FMT}")
+@limited
+def request_updates(fmt: str):
+    """FixMyStreet's extension: each step of the published requests in a span (90 days by default)."""
+    _client()
+    _check_request(fmt)
+    start, end = _span()
+    rows = [georeport.update_row(event, case) for event, case in open311.updates(start, end)]
+    return georeport.respond(fmt, georeport.list_body(fmt, "updates", rows))

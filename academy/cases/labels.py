@@ -16,7 +16,9 @@ from academy.cases.models import (
     Channel,
     ClockKind,
     ExtensionState,
+    FieldType,
     Level,
+    MediaState,
     Satisfaction,
     TaskState,
     VisitPurpose,
@@ -103,10 +105,20 @@ FIELD_LABELS = {
     "red_card_multiple": _l("Red card after (times the limit)"), "accept_limit_hours": _l("Hours to accept"),
     "verify_limit_days": _l("Days to verify"), "working": _l("Working day"), "minutes": _l("Minutes"),
 }
+# A category's extra fields (Open311 attributes): the kind of answer each takes.
+FIELD_TYPE_LABELS = {
+    FieldType.STRING: _l("Short text"), FieldType.TEXT: _l("Long text"), FieldType.NUMBER: _l("Number"),
+    FieldType.DATETIME: _l("Date and time"), FieldType.SINGLE: _l("One choice from a list"),
+    FieldType.MULTI: _l("Several choices from a list"),
+}
+MEDIA_STATE_LABELS = {MediaState.PENDING: _l("Being fetched"), MediaState.FETCHED: _l("Fetched"),
+                      MediaState.REFUSED: _l("Not fetched")}
+
+
 WORDS = Words(
     enums={CaseState: STATE_LABELS, TaskState: TASK_STATE_LABELS, Level: LEVEL_LABELS, Channel: CHANNEL_LABELS,
            Satisfaction: SATISFACTION_LABELS, ClockKind: CLOCK_LABELS, VisitPurpose: PURPOSE_LABELS,
-           ExtensionState: EXTENSION_LABELS},
+           ExtensionState: EXTENSION_LABELS, FieldType: FIELD_TYPE_LABELS, MediaState: MEDIA_STATE_LABELS},
     events=EVENT_LABELS, fields=FIELD_LABELS,
     objects={"Case": _l("Case"), "Category": _l("Case category"), "Patrol": _l("Patrol"),
              "Visit": _l("Household visit")},

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from academy.cases import (
     api,
     labels,
+    media,  # noqa: F401  (registers the job that fetches Open311 media)
     models,  # noqa: F401  (the tables belong to every app)
     operations,
     queries,

@@ -13,6 +13,14 @@ JOB_STATUS_LABELS = {
 }
 
 
+REFUSED_LABEL = _l("Refused")
+
+
 def job_status_label(status: str) -> str:
     """The translated name of a job status given by its value or member."""
     return str(JOB_STATUS_LABELS[JobStatus(status)])
+
+
+def job_state_label(job) -> str:
+    """What a job's page calls its state: its status, or "refused" for one that refused its input."""
+    return str(REFUSED_LABEL) if job.refused else job_status_label(job.status)

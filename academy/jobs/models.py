@@ -41,6 +41,11 @@ class Job(db.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def refused(self) -> bool:
+        """The job ran to its end and refused its input (an import with problems wrote nothing)."""
+        return self.status == JobStatus.DONE and isinstance(self.result, dict) and self.result.get("ok") is False
+
     def result_path(self) -> Path | None:
         if not self.result_name:
             return None

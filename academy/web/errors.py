@@ -1,7 +1,8 @@
 """Error answers for every error a user can provoke: a page in the site's style, or JSON.
 
 ``error_format`` is the one place that decides how an error is answered. Open311 (``/open311/``)
-answers in GeoReport's format, a list of ``{"code": ..., "description": ...}``; the other JSON
+answers in GeoReport's format (``open311_error``), a list of ``{"code": ..., "description": ...}``, as
+``<errors><error>...`` when the URL asks for XML; the other JSON
 endpoints (``/api/...``, URLs ending in ``.json``, views of an ``api`` module or marked with
 ``json_endpoint``, and requests that send JSON or ask only for it) answer
 ``{"error": "not_found", "message": "..."}``; everything else gets the page. The decision is
@@ -11,7 +12,9 @@ view ran (a wrong method: the URL's endpoint is found by matching it with a meth
 from __future__ import annotations
 
 import inspect
+import json
 import logging
+from xml.etree import ElementTree
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -78,13 +81,26 @@ def error_format() -> str | None:
     return None
 
 
+def open311_error(code: int, description: str):
+    """GeoReport's error document, in the format the request's URL names (``.xml``, else JSON)."""
+    if request.path.endswith(".xml"):
+        root = ElementTree.Element("errors")
+        error = ElementTree.SubElement(root, "error")
+        ElementTree.SubElement(error, "code").text = str(code)
+        ElementTree.SubElement(error, "description").text = description
+        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+        return current_app.response_class(body, status=code, content_type="text/xml; charset=utf-8")
+    body = json.dumps([{"code": code, "description": description}], ensure_ascii=False)
+    return current_app.response_class(body, status=code, content_type="application/json; charset=utf-8")
+
+
 def render_error(code: int, detail: str | None = None):
     """The error answer in the format the request calls for (see ``error_format``)."""
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     text = str(detail or message)
     kind = error_format()
     if kind == OPEN311:
-        return jsonify([{"code": code, "description": text}]), code
+        return open311_error(code, text), code
     if kind == JSON:
         return jsonify(error=ERROR_NAMES.get(code, "bad_request" if code < 500 else "internal_error"), message=text), code
     return render_template("errors/error.html", code=code, title=title, message=text), code

@@ -9,8 +9,11 @@ opens the gate. Limits are set as ``RATELIMIT_<NAME> = "count/seconds"`` in the 
 Use ``@rate_limited("verify", "30/600", refused=...)`` on a view: the counter moves before the view
 reads anything (on SQLite its write then takes the lock first), in a transaction of its own. Every
 answer of a limited view carries ``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset``
-(seconds), and a refusal ``Retry-After`` too, so a client can pace itself. ``key=`` counts by
-something other than the address (Open311 counts a valid API key's requests under the key).
+(seconds) and ``RateLimit-Policy`` (``30;w=600``: the quota and its window, as
+draft-ietf-httpapi-ratelimit-headers words them), and a refusal ``Retry-After`` too, so a client can
+pace itself. ``key=`` counts by something other than the address (Open311 counts a valid API key's
+requests under the key); ``tier=`` picks the limit itself per request (the certificate
+verification's integrators have a quota of their own under their key).
 """
 from __future__ import annotations
 
@@ -61,11 +64,12 @@ class Verdict:
     hits: int
     retry_after: int  # seconds until the window ends
     limit: int = 0  # the count the window allows
+    window: int = 0  # the window's length in seconds
 
     def headers(self) -> dict[str, str]:
         """The RateLimit header fields of this verdict, plus Retry-After when it refuses."""
         headers = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(max(0, self.limit - self.hits)),
-                   "RateLimit-Reset": str(self.retry_after)}
+                   "RateLimit-Reset": str(self.retry_after), "RateLimit-Policy": f"{self.limit};w={self.window}"}
         if not self.allowed:
             headers["Retry-After"] = str(self.retry_after)
         return headers
@@ -117,20 +121,25 @@ def hit(limit: Limit, address: str, now: float | None = None) -> Verdict:
         hits = _hits_in_database(key, window, limit.seconds)
         db.session.commit()
     retry_after = max(1, int((window + 1) * limit.seconds - now))
-    return Verdict(hits <= limit.count, hits, retry_after, limit.count)
+    return Verdict(hits <= limit.count, hits, retry_after, limit.count, limit.seconds)
 
 
 def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object],
-                 key: Callable[[], str] | None = None) -> Callable:
+                 key: Callable[[], str] | None = None,
+                 tier: Callable[[], tuple[str, str, str] | None] | None = None) -> Callable:
     """View decorator: answer ``refused(verdict)`` once the client has used up the limit.
 
-    The client is its address, or what ``key()`` returns (called before the view). Both the
-    view's answer and the refusal carry the verdict's headers."""
+    The client is its address, or what ``key()`` returns (called before the view). ``tier()`` may
+    return ``(name, default, client)`` to count this request under another limit (None: the usual
+    one). Both the view's answer and the refusal carry the verdict's headers."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            verdict = hit(Limit.configured(name, default), key() if key else client_address())
+            chosen = tier() if tier else None
+            if chosen is None:
+                chosen = (name, default, key() if key else client_address())
+            verdict = hit(Limit.configured(chosen[0], chosen[1]), chosen[2])
 
             @after_this_request
             def _headers(response):

@@ -27,7 +27,7 @@ from academy.database import ping
 from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
-from academy.jobs.labels import job_status_label
+from academy.jobs.labels import job_state_label, job_status_label
 from academy.permissions import Role, ensure, get_or_404, has_role
 from academy.redirects import safe_next
 from academy.web import shell
@@ -49,6 +49,7 @@ def shell_context():
         "language_form": LanguageForm(formdata=None),
         "role_label": role_label,
         "job_status_label": job_status_label,
+        "job_state_label": job_state_label,
         "page_url": page_url,
     }
 
@@ -122,7 +123,7 @@ def job_status(job_id: str):
     return jsonify(
         status=job.status.value, finished=job.finished, percent=progress["percent"],
         message=progress.get("message", ""), has_result=bool(job.result_name),
-        failed=job.status == JobStatus.FAILED,
+        failed=job.status == JobStatus.FAILED, refused=job.refused, state=job_state_label(job),
     )
 
 

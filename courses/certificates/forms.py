@@ -147,3 +147,11 @@ class VerifyForm(FlaskForm):
     name = StringField(_l("Holder's name"), filters=[_strip], validators=[DataRequired(), Length(max=50)])
     submit = SubmitField(_l("Check"))
 
+
+
+class VerificationKeyForm(FlaskForm):
+    """An administrator issues a key to an integrator (a system that verifies certificates)."""
+
+    name = StringField(_l("Integrator"), filters=[_strip], validators=[DataRequired(), Length(max=100)],
+                       description=_l("Who uses the key, e.g. 市人社局人才服务平台."))
+    submit = SubmitField(_l("Issue a key"))

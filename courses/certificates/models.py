@@ -159,3 +159,18 @@ class CertificateTransition(TransitionLog, db.Model):
 
     certificate: Mapped[Certificate] = relationship(back_populates="transitions")
     by: Mapped[User | None] = relationship()
+
+
+class VerificationKey(db.Model):
+    """An integrator's key to the verification API: its own quota, kept apart from the public's.
+
+    Only the key's hash is kept; the key is shown once, when an administrator issues it."""
+
+    __tablename__ = "certificate_verification_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -16,8 +16,14 @@ from academy.jobs import Job
 from academy.permissions import Role, area_scopes, scope_clause
 from academy.registry.coverage import listed_workers
 from academy.registry.models import Area, Worker, WorkerStatus
-from courses.certificates.core import NUMBER_PATTERN
-from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, CertificateType
+from courses.certificates.core import NUMBER_PATTERN, normal_number
+from courses.certificates.models import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    CertificateType,
+    VerificationKey,
+)
 from courses.enrollment.models import Course, CourseStatus
 from courses.exams.models import Exam
 from courses.syllabus.models import Branch
@@ -39,8 +45,9 @@ def all_types(active_only: bool = False) -> list[CertificateType]:
 
 
 def by_number(number: str) -> Certificate | None:
-    """The certificate of a well-formed number, or None (malformed numbers are never looked up)."""
-    number = (number or "").strip().upper()
+    """The certificate of a well-formed number, or None (malformed numbers are never looked up).
+    Full-width characters, other hyphens and spaces are read as the number's own (``normal_number``)."""
+    number = normal_number(number[:200] if number else "")
     if len(number) > 40 or not NUMBER_PATTERN.match(number):
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.number == number))
@@ -192,3 +199,15 @@ def public_facts(certificate) -> dict:
             "issued_on": certificate.issued_on.isoformat(),
             "valid_until": certificate.valid_until.isoformat() if certificate.valid_until else None,
             "status_since": since.isoformat(), "checked_on": today.isoformat()}
+
+
+def active_verification_key(key_hash: str) -> VerificationKey | None:
+    """The integrator's key that hashes to ``key_hash``, while it is active."""
+    return db.session.scalar(sa.select(VerificationKey).where(VerificationKey.key_hash == key_hash,
+                                                              VerificationKey.active.is_(True)))
+
+
+def verification_keys() -> list[VerificationKey]:
+    """Every integrator's key, the active ones first, the newest first."""
+    return list(db.session.scalars(sa.select(VerificationKey).order_by(VerificationKey.active.desc(),
+                                                                       VerificationKey.id.desc())))

@@ -92,6 +92,8 @@ def init_app(app: Flask) -> None:
                group="certificates", icon="award"), order=450)
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True,
                group="certificates", icon="patch-check"), order=455)
+    contribute(app, "nav", NavItem("certificates.verification_keys", _l("Verification keys"), (Role.ADMIN,),
+               group="system", icon="key"), order=940)
     contribute(app, "certificate_held", queries.holds_certificate)
     contribute(app, "certificate_holders", queries.holder_ids)
     contribute(app, "certificate_type_choices", queries.type_choices)

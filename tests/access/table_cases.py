@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from academy.cases import clock, photos
 from academy.cases import operations as ops
-from academy.cases.models import CasePhoto, Channel, Level
+from academy.cases.models import CasePhoto, Channel, FieldType, Level
 from academy.cases.people import grids_of
 from academy.extensions import db
 from academy.registry.models import Grid
@@ -45,6 +45,8 @@ def made(world):
     world["member"] = add_member(users["department_other"], other_dept)
     category = create_category()
     world["category"] = category
+    world["field"] = ops.add_category_field(category, None, code="pole", description="Lamp post number",
+                                            datatype=FieldType.STRING, required=False, position=1, choices=None)
     case = ops.report_case(ops.Report(category=category, title="Blocked drain", description="Water on the road",
                                       channel=Channel.WORKER, grid=grid, worker=worker), users["trainee"])
     ops.accept_case(case, users["dispatcher"])
@@ -102,6 +104,12 @@ ACCESS = [
     Access("cases.categories", at("/cases/admin/categories"), ADMIN),
     Access("cases.category", at("/cases/admin/categories/new"), ADMIN),
     Access("cases.category", lambda w: f"/cases/admin/categories/{made(w)['category'].id}", ADMIN),
+    Access("cases.add_category_field", lambda w: f"/cases/admin/categories/{made(w)['category'].id}/fields",
+           {"admin": 302}, method="POST",
+           data={"code": "floor", "description": "Which floor?", "datatype": "number", "position": "2"}),
+    Access("cases.retire_category_field",
+           lambda w: f"/cases/admin/categories/{made(w)['category'].id}/fields/{made(w)['field'].id}/retire",
+           {"admin": 302}, method="POST"),
     Access("cases.calendar", at("/cases/admin/calendar"), ADMIN),
     Access("cases.add_holiday", at("/cases/admin/holidays"), {"admin": 302}, method="POST",
            data={"day": "2026-05-01", "name": "Labour Day"}),
@@ -119,8 +127,13 @@ ACCESS = [
            data=lambda w: {"grid": str(made(w)["grid"].id), "household": "No. 3, Room 201", "purpose": "routine"}),
     Access("cases.compliance", at("/patrols/compliance"),
            {r: 200 for r in CASE_ROLES if not r.startswith("department")}),
+    Access("open311.discovery", at("/open311/v2/discovery.xml"), PUBLIC),
     Access("open311.services", at("/open311/v2/services.json"), PUBLIC),
+    Access("open311.service_definition", lambda w: f"/open311/v2/services/{made(w)['open311'].category.code}.xml",
+           PUBLIC),
     Access("open311.request_list", at("/open311/v2/requests.json"), PUBLIC),
     Access("open311.request_detail", lambda w: f"/open311/v2/requests/{made(w)['open311'].number}.json", PUBLIC),
-    Access("open311.create_request", at("/open311/v2/requests.json"), everyone(401, anonymous=401), method="POST"),
+    Access("open311.create_request", at("/open311/v2/requests.json"), everyone(403, anonymous=403), method="POST"),
+    Access("open311.token", at("/open311/v2/tokens/abc.json"), everyone(404, anonymous=404)),
+    Access("open311.request_updates", at("/open311/v2/servicerequestupdates.xml"), everyone(403, anonymous=403)),
 ]

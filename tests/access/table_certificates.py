@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, job_folder
-from courses.certificates import batch
+from courses.certificates import batch, keys
 from courses.certificates import queries as cert_queries
 from courses.enrollment.models import Enrollment
 from courses.enrollment.operations import record_result
@@ -53,6 +53,7 @@ def build(world) -> None:
     world["certificate"] = cert_queries.certificates_of(worker)[0]
     world["other_certificate"] = cert_queries.certificates_of(other_worker)[0]
     world["batch"] = _finished_batch(world, world["certificate"])
+    world["verification_key"] = keys.issue_verification_key(None, "HR bureau platform")[0]
 
 
 def _type(w) -> int:
@@ -93,4 +94,10 @@ ACCESS = [
     Access("certificates.batch_new", "/certificates/batches", {"admin": 400, "hr": 400, "hr_other": 400}, method="POST"),
     Access("certificates.verify", lambda w: f"/verify/{w['certificate'].number}", PUBLIC),
     Access("certificates.verify_json", lambda w: f"/api/certificates/verify/{w['certificate'].number}", PUBLIC),
+    Access("certificates.verification_keys", "/certificates/admin/verification-keys", {"admin": 200}),
+    Access("certificates.verification_keys", "/certificates/admin/verification-keys", {"admin": 200}, method="POST",
+           data={"name": "Employer portal"}),
+    Access("certificates.revoke_verification_key",
+           lambda w: f"/certificates/admin/verification-keys/{w['verification_key'].id}/revoke", {"admin": 303},
+           method="POST"),
 ]

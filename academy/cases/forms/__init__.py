@@ -1,5 +1,11 @@
 """Forms of the case module, re-exported."""
-from academy.cases.forms.admin import CalendarForm, CategoryForm, HolidayForm, MemberForm  # noqa: F401
+from academy.cases.forms.admin import (  # noqa: F401
+    CalendarForm,
+    CategoryFieldForm,
+    CategoryForm,
+    HolidayForm,
+    MemberForm,
+)
 from academy.cases.forms.fieldwork import PatrolEndForm, PatrolStartForm, VisitForm  # noqa: F401
 from academy.cases.forms.flow import (  # noqa: F401
     DecideForm,

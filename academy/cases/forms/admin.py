@@ -1,13 +1,14 @@
-"""Administration forms: categories, the working calendar, holidays, department members."""
+"""Administration forms: categories and their extra fields, the working calendar, holidays,
+department members."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.cases import labels
-from academy.cases.models import ClockKind
+from academy.cases.models import ClockKind, FieldType
 from academy.web.numbers import FloatField, IntegerField
 
 
@@ -59,3 +60,36 @@ class MemberForm(FlaskForm):
     def __init__(self, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.department.choices = [(d.id, d.name) for d in departments]
+
+
+class CategoryFieldForm(FlaskForm):
+    """An extra field a category asks of civic apps (a GeoReport attribute)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), Regexp(r"^[A-Za-z0-9_.-]+$")],
+                       description=_l("Letters, digits, - _ . ; civic apps send it as attribute[code]."))
+    description = StringField(_l("What is asked"), validators=[DataRequired(), Length(max=200)])
+    datatype = SelectField(_l("Kind of answer"), choices=labels.choices(labels.FIELD_TYPE_LABELS))
+    required = BooleanField(_l("An answer is required"))
+    position = IntegerField(_l("Order"), default=1, validators=[InputRequired(), NumberRange(1, 99)])
+    choices = TextAreaField(_l("Choices"), validators=[Optional(), Length(max=4000)],
+                            description=_l("For a list: one choice a line, as key = name (1 = 路灯不亮)."))
+
+    def validate_choices(self, field) -> None:
+        listed = self.datatype.data in (FieldType.SINGLE.value, FieldType.MULTI.value)
+        lines = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        if listed and not lines:
+            raise ValidationError(_l("A list needs its choices."))
+        if not listed and lines:
+            raise ValidationError(_l("Only a list has choices."))
+        if any("=" not in line or not all(part.strip() for part in line.split("=", 1)) for line in lines):
+            raise ValidationError(_l("Write each choice as key = name."))
+        keys = [line.split("=", 1)[0].strip() for line in lines]
+        if len(set(keys)) != len(keys) or any(len(key) > 40 for key in keys):
+            raise ValidationError(_l("Each key appears once and has at most 40 characters."))
+
+    def values(self) -> dict:
+        lines = [line.split("=", 1) for line in (self.choices.data or "").splitlines() if line.strip()]
+        return {"code": self.code.data.strip(), "description": self.description.data.strip(),
+                "datatype": FieldType(self.datatype.data), "required": self.required.data,
+                "position": self.position.data,
+                "choices": [[key.strip(), name.strip()[:100]] for key, name in lines] or None}

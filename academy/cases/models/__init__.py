@@ -33,4 +33,5 @@ from academy.cases.models.case import (  # noqa: F401
 )
 from academy.cases.models.category import Category, ClockKind  # noqa: F401
 from academy.cases.models.fieldwork import Patrol, Visit, VisitPurpose  # noqa: F401
+from academy.cases.models.open311 import CaseMedia, CategoryField, FieldType, MediaState  # noqa: F401
 from academy.cases.models.people import ApiClient, DepartmentMember  # noqa: F401

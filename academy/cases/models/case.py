@@ -126,6 +126,7 @@ class Case(db.Model):
     supervised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     supervision_note: Mapped[str] = mapped_column(sa.String(500), default="")
     satisfaction: Mapped[Satisfaction | None] = mapped_column(value_enum(Satisfaction, 30))
+    attributes: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))  # Open311 attribute[code] answers
 
     category: Mapped[Category] = relationship()
     grid: Mapped[Grid | None] = relationship()

@@ -41,3 +41,9 @@ from academy.cases.operations.intake import (  # noqa: F401
     link_report,
     report_case,
 )
+from academy.cases.operations.open311 import (  # noqa: F401
+    MEDIA_JOB,
+    add_category_field,
+    keep_extras,
+    retire_category_field,
+)

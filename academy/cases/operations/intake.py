@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from academy import numbers
-from academy.cases import clock, photos
-from academy.cases.labels import CHANNEL_LABELS
+from academy.cases import clock, labels, photos
 from academy.cases.models import Case, CaseState, Category, Channel, ClockKind, Level
 from academy.cases.operations.core import (
     CaseError,
@@ -24,6 +23,7 @@ from academy.cases.operations.core import (
     work_calendar,
 )
 from academy.cases.operations.flow import accept_case
+from academy.cases.operations.open311 import keep_extras
 from academy.cases.people import grids_of
 from academy.cases.queries.intake import case_by_submission_key
 from academy.extensions import db
@@ -51,6 +51,8 @@ class Report:
     submission_key: str | None = None
     photos: list[bytes] = field(default_factory=list)
     handled_on_spot: bool = False
+    attributes: dict = field(default_factory=dict)  # Open311 attribute[code] answers
+    media_urls: list[str] = field(default_factory=list)  # Open311 media_url links, fetched by a job
 
 
 def case_number(area_code: str, day: date) -> str:
@@ -110,7 +112,8 @@ def report_case(report: Report, by) -> Case:
     db.session.add(case)
     db.session.flush()  # a double submit (same submission key) fails here, before any photo is stored
     attach_photos(case, report.photos, by, kinds)
-    move(case, "submit", by, _("Channel: %(channel)s.", channel=CHANNEL_LABELS[report.channel]), at=now)
+    keep_extras(case, report.attributes, report.media_urls, by)
+    move(case, "submit", by, _("Channel: %(channel)s.", channel=labels.CHANNEL_LABELS[report.channel]), at=now)
     case.reported_at = now
     due = clock.deadline(calendar, now, work_calendar().accept_limit_hours, ClockKind.WORKING_HOURS)
     set_stage(case, now, due, ClockKind.WORKING_HOURS, calendar)

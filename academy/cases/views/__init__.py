@@ -23,6 +23,8 @@ def case_helpers():
         "case_action_label": labels.action_label,
         "level_labels": labels.LEVEL_LABELS,
         "satisfaction_labels": labels.SATISFACTION_LABELS,
+        "field_type_labels": labels.FIELD_TYPE_LABELS,
+        "media_state_labels": labels.MEDIA_STATE_LABELS,
     }
 
 

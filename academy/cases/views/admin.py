@@ -2,14 +2,15 @@
 acts for which department."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.cases import operations, queries
 from academy.cases.calendar import work_calendar
-from academy.cases.forms import CalendarForm, CategoryForm, HolidayForm, MemberForm
+from academy.cases.forms import CalendarForm, CategoryFieldForm, CategoryForm, HolidayForm, MemberForm
 from academy.cases.models import Category, DepartmentMember, Holiday
+from academy.cases.queries import open311
 from academy.cases.views import bp
 from academy.permissions import Role, get_or_404, require_role
 from academy.registry.models import Department
@@ -30,11 +31,43 @@ def category(category_id: int | None = None):
     item = get_or_404(Category, category_id) if category_id is not None else None
     form = CategoryForm(queries.root_categories(item), obj=item)
     if form.validate_on_submit():
-        on_refusal(lambda _error: (render_template("cases/category.html", form=form, item=item), 400))
+        on_refusal(lambda _error: _category_page(form, item, status=400))
         operations.save_category(item, current_user, **form.values())
         flash(_("Saved."), "success")
         return redirect(url_for("cases.categories"))
-    return render_template("cases/category.html", form=form, item=item), 400 if form.errors else 200
+    return _category_page(form, item, status=400 if form.errors else 200)
+
+
+def _category_page(form, item: Category | None, field_form=None, status: int = 200):
+    fields = open311.fields_of(item, retired=True) if item is not None else []
+    return render_template("cases/category.html", form=form, item=item, fields=fields,
+                           field_form=field_form or CategoryFieldForm(formdata=None)), status
+
+
+@bp.post("/cases/admin/categories/<int:category_id>/fields")
+@require_role(Role.ADMIN)
+def add_category_field(category_id: int):
+    item = get_or_404(Category, category_id)
+    field_form = CategoryFieldForm()
+    page_form = CategoryForm(queries.root_categories(item), obj=item, formdata=None)
+    if not field_form.validate_on_submit():
+        return _category_page(page_form, item, field_form, status=400)
+    on_refusal(lambda _error: _category_page(page_form, item, field_form, status=400))
+    operations.add_category_field(item, current_user, **field_form.values())
+    flash(_("Field added: civic apps are asked it for this category."), "success")
+    return redirect(url_for("cases.category", category_id=item.id))
+
+
+@bp.post("/cases/admin/categories/<int:category_id>/fields/<int:field_id>/retire")
+@require_role(Role.ADMIN)
+def retire_category_field(category_id: int, field_id: int):
+    item = get_or_404(Category, category_id)
+    field = open311.category_field(item, field_id)
+    if field is None:
+        abort(404)
+    operations.retire_category_field(field, current_user)
+    flash(_("Field retired: it is no longer asked; the answers cases hold stay."), "success")
+    return redirect(url_for("cases.category", category_id=item.id))
 
 
 def _calendar_page(form=None, holiday_form=None, status=200):

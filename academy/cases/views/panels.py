@@ -7,6 +7,7 @@ from flask_login import current_user
 from academy.cases import access, queries
 from academy.cases.forms import DecideForm
 from academy.cases.models import CaseState, TaskState
+from academy.cases.queries import open311
 from academy.cases.views.steps import CASE_ACTIONS, TASK_ACTIONS
 from academy.cases.workflow import CASE_TRANSITIONS, TASK_TRANSITIONS
 
@@ -53,5 +54,5 @@ def case_page(case, status: int = 200):
         verifications=records.verifications, visits=records.visits,
         case_forms=_case_forms(case), task_forms=_task_forms(case),
         extension_form=DecideForm(formdata=None) if pending and access.can_dispatch(current_user, case) else None,
-        pending_extensions=pending,
+        pending_extensions=pending, answers=open311.answers_of(case), media=open311.media_of(case),
     ), status

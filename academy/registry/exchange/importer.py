@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from academy import audit, numbers
 from academy.extensions import db
@@ -44,6 +45,7 @@ LARGE_IMPORT_ROWS = 500  # above this many rows the web page runs the import as 
 class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    notes: list[str] = field(default_factory=list)  # how the file's layout was read
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
@@ -56,7 +58,8 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return _("%(n)d problems found; nothing was imported.", n=self.problem_count)
+            return ngettext("%(num)d problem found; nothing was imported.",
+                            "%(num)d problems found; nothing was imported.", self.problem_count)
         text = _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
                  created=sum(self.created.values()), updated=sum(self.updated.values()),
                  unchanged=sum(self.unchanged.values()))
@@ -66,13 +69,13 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "message": self.summary(), "problem_count": self.problem_count,
-                "problems": [vars(p) for p in self.problems], "created": dict(self.created),
+                "problems": [vars(p) for p in self.problems], "notes": self.notes, "created": dict(self.created),
                 "updated": dict(self.updated), "unchanged": dict(self.unchanged),
                 "logins_created": self.accounts.created if self.accounts is not None else None}
 
 
 def count_rows(filename: str, data: bytes) -> int:
-    return sum(len(sheet.rows) for sheet in read_upload(filename, data))
+    return sum(len(sheet.rows) for sheet in read_upload(filename, data).sheets)
 
 
 def import_registry(filename: str, data: bytes, by, progress: Callable[[float, str], None] | None = None,
@@ -87,10 +90,10 @@ def import_registry(filename: str, data: bytes, by, progress: Callable[[float, s
     there leaves the import unwritten too; workers that existed before are left alone.
     """
     progress = progress or (lambda _percent, _message="": None)
-    sheets = read_upload(filename, data)
+    upload = read_upload(filename, data)
     progress(5, _("Checking rows"))
-    v = validate(sheets, scopes)
-    result = ImportResult(problems=v.problems, problem_count=v.problem_count)
+    v = validate(upload.sheets, scopes)
+    result = ImportResult(problems=v.problems, problem_count=v.problem_count, notes=upload.notes)
     if not result.ok:
         return result
     if before_writes is not None:

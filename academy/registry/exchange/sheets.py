@@ -1,7 +1,10 @@
 """The published import templates: four sheets, each column headed in Chinese and English.
 
-A header cell may hold the Chinese name, the English name, the column key or both names as the
-template writes them ("网格编码 / Grid code"); column order is free, unknown columns are refused.
+A header cell may hold the Chinese name, the English name, the column key, both names as the
+template writes them ("网格编码 / Grid code") or a name rosters commonly use for the column
+(``SYNONYMS``: 身份证号码, 手机号码, 文化程度, 用工性质, 入职时间 ...); spaces, required marks (``*``)
+and a trailing note in brackets ("入职时间（年月日）") do not count. Column order is free, a 序号
+column is read past, other unknown columns are refused.
 
 The registry's exports of grids and workers use these same headers, so an export can be imported
 again as it is. Columns marked ``informational`` are written by the export only (a worker's status,
@@ -9,6 +12,7 @@ the area's name): the template leaves them out and the import reads past them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -43,6 +47,13 @@ class Sheet:
     def names(self) -> set[str]:
         return {normal(self.key), normal(self.zh), normal(self.en), normal(self.title)}
 
+    def lookup(self) -> dict[str, str]:
+        """Every name a header may give a column of this sheet (normalised), to the column's key."""
+        names = {name: c.key for c in self.columns for name in c.names()}
+        for key, synonyms in SYNONYMS.get(self.key, {}).items():
+            names.update({normal(synonym): key for synonym in synonyms})
+        return names
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
@@ -51,8 +62,13 @@ class Sheet:
         return tuple(c for c in self.columns if not c.informational)
 
 
+NOTE_IN_BRACKETS = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def normal(text) -> str:
-    return " ".join(str(text or "").replace("\ufeff", "").split()).lower()
+    """A header as compared: no spaces, no required marks, no trailing note in brackets, lower case."""
+    text = "".join(str(text or "").replace("\ufeff", "").split()).lower().strip("*＊")
+    return NOTE_IN_BRACKETS.sub("", text) or text
 
 
 AREAS = Sheet("areas", "区域", "Areas", (
@@ -99,16 +115,31 @@ ASSIGNMENTS = Sheet("assignments", "任职", "Assignments", (
     Column("ends_on", "结束日期", "Ends on", False, ""),
 ))
 SHEETS = (AREAS, GRIDS, WORKERS, ASSIGNMENTS)
+# The names rosters made by hand commonly give the template's columns, by sheet and column key.
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "areas": {"code": ("行政区划代码", "区划代码", "区域代码"), "name": ("名称", "区域名")},
+    "grids": {"code": ("网格代码", "网格编号"), "name": ("网格名",), "households": ("总户数", "住户数"),
+              "residents": ("人口数", "常住人口", "总人口"), "valid_from": ("启用时间", "设立日期")},
+    "workers": {"id_number": ("身份证号码", "公民身份号码", "身份证", "证件号码"),
+                "phone": ("手机号码", "联系电话", "手机", "电话", "联系方式"),
+                "education": ("文化程度", "最高学历"), "employment": ("用工性质", "用工形式", "人员类别"),
+                "political_status": ("党派",), "area_code": ("区域编码", "所属区域代码", "区域代码"),
+                "hired_on": ("入职时间", "聘用时间", "聘用日期", "入职年月日")},
+    "assignments": {"id_number": ("身份证号码", "公民身份号码", "身份证", "证件号码"),
+                    "grid_code": ("网格代码", "网格编号", "所属网格编码"), "role": ("职务",),
+                    "starts_on": ("任职日期", "上岗日期", "开始时间"), "ends_on": ("离任日期", "结束时间")},
+}
+IGNORED_HEADERS = frozenset({"序号", "序", "no", "no.", "#"})  # a row count, read past
 SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
 
 
 def match_columns(sheet: Sheet, headers: list) -> tuple[dict[int, str], list[str]]:
     """Map header positions to column keys; also the headers that name no column of ``sheet``."""
-    lookup = {name: column.key for column in sheet.columns for name in column.names()}
+    lookup = sheet.lookup()
     mapping, unknown = {}, []
     for position, header in enumerate(headers):
         name = normal(header)
-        if not name:
+        if not name or name in IGNORED_HEADERS:
             continue
         if name in lookup and lookup[name] not in mapping.values():
             mapping[position] = lookup[name]

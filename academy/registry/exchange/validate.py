@@ -17,6 +17,7 @@ from academy import crypto
 from academy.extensions import db
 from academy.registry import idnumbers
 from academy.registry.exchange import cells
+from academy.registry.exchange.layout import LOST_CHARACTERS
 from academy.registry.exchange.reader import SheetRows
 from academy.registry.exchange.sheets import AREAS, ASSIGNMENTS, GRIDS, WORKERS
 from academy.registry.models import (
@@ -92,10 +93,13 @@ class RowReader:
         self.v.add(self.sheet_rows.name, self.number, column, message)
 
     def unstorable(self) -> bool:
-        """File a problem for each cell holding a character that cannot be stored; True if any did."""
+        """File a problem for each cell holding a character that cannot be stored, or a "?" where a
+        GBK file lost one (never in a name); True if any did."""
         for key, value in self.values.items():
             if message := text_problem(value):
                 self.problem(key, message)
+            elif isinstance(value, str) and "?" in value and (self.sheet_rows.lossy or key == "name"):
+                self.problem(key, LOST_CHARACTERS())
         return self.failed
 
     def first_time(self, key: str, identity) -> bool:
@@ -203,6 +207,10 @@ def _grid_row(row: RowReader) -> None:
 
 
 def _id_number(row: RowReader, key: str) -> str | None:
+    if _stored_as_number(row.values.get(key)):
+        row.problem(key, _("The ID number is stored as a number, which loses its last digits: "
+                           "format the column as text and type the numbers again."))
+        return None
     raw = row.get(key, cells.text, 30)
     if raw is None:
         return None
@@ -211,6 +219,13 @@ def _id_number(row: RowReader, key: str) -> str | None:
         row.problem(key, _("Not a valid national ID number (length, date of birth or check digit)."))
         return None
     return number
+
+
+def _stored_as_number(value) -> bool:
+    """A spreadsheet number (or its text, 3.20102E+17) where an ID number belongs."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and "E+" in value.upper().replace(" ", "") and len(value) < 18
 
 
 def _registered_worker(row: RowReader) -> tuple[Worker | None, str | None]:

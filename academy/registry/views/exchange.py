@@ -49,6 +49,8 @@ def import_page():
         discard_changes()  # nothing of a file with problems is kept, and the page shows the registry as it was
         return _page(form, result=result, status=400)
     flash(result.summary(), "success")
+    for note in result.notes:
+        flash(note, "info")
     return redirect(url_for("registry.import_page"))
 
 

@@ -30,4 +30,4 @@ def managed_certificate(certificate_id) -> Certificate:
     return certificate
 
 
-from courses.certificates.views import batch, records, types, verify  # noqa: E402,F401  (routes on bp)
+from courses.certificates.views import batch, keys, records, types, verify  # noqa: E402,F401  (routes on bp)

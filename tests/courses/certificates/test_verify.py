@@ -9,17 +9,7 @@ import pytest
 
 from academy.extensions import db
 from academy.web import ratelimit
-from courses.certificates import lifecycle, queries
-from tests.fixtures.certificates import sit_exam
-
-
-@pytest.fixture
-def certificate(exam_course, make_cert_type, make_trainee):
-    course, exam = exam_course
-    make_cert_type(course=course)
-    user, worker = make_trainee(course, name="王小芳")
-    sit_exam(exam, right=5, user=user, worker=worker)
-    return queries.certificates_of(worker)[0]
+from courses.certificates import lifecycle
 
 
 def test_the_page_shows_the_status_dates_and_the_masked_name_only(client, certificate):
