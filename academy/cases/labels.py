@@ -95,6 +95,8 @@ EVENT_LABELS = {
     "case_department_member.add": _l("Department handler added"),
     "case_department_member.remove": _l("Department handler removed"),
     "case_api_client.create": _l("Open311 client created"),
+    "case_category_field.create": _l("Extra field of a case category added"),
+    "case_category_field.retire": _l("Extra field of a case category retired"),
     "patrol.start": _l("Patrol started"), "patrol.end": _l("Patrol ended"), "visit.record": _l("Household visit recorded"),
 }
 FIELD_LABELS = {

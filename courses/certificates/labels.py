@@ -28,6 +28,8 @@ EVENT_LABELS = {
     **family(STATUS_LABELS, _certificate_event, "certificate.", key=lambda status: status.value),
     "certificate.issue": _l("Certificate issued"), "certificate_type.create": _l("Certificate type created"),
     "certificate_type.update": _l("Certificate type changed"),
+    "verification_key.issue": _l("Verification key issued to an integrator"),
+    "verification_key.revoke": _l("Verification key revoked"),
     "certificate_type.requirement_add": _l("Requirement added to a certificate type"),
     "certificate_type.requirement_remove": _l("Requirement removed from a certificate type"),
     "certificates.batch_print": _l("Certificates printed in a batch"),
