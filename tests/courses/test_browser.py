@@ -100,7 +100,12 @@ def test_hr_assigns_mandatory_course_to_recruits_and_sees_who_is_overdue(server,
     page.select_option("select[name=status]", "recruited")
     page.select_option("select[name=course_id]", str(ids["mandatory"]))
     page.fill("input[name=due_days_after_hire]", "30")  # hired in 2024: long overdue
-    page.click("main input[type=submit][value=Assign]")
+    page.click("[data-testid=mandatory-submit]")
+    dialog = page.locator("[data-testid=confirm-dialog]")
+    dialog.locator("[data-testid=confirm-count]").wait_for()
+    assert "2" in dialog.inner_text()  # the server counts whom the rule names before anything is made
+    dialog.locator("[data-testid=confirm-ok]").click()
+    page.wait_for_load_state()
     assert "assigned to 2 workers" in page.inner_text("main")
     page.click("text=Overdue training")
     table = page.inner_text("[data-testid=overdue]")
