@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, request
 
 from academy.cases import clock, georeport, operations
 from academy.cases.forms.open311 import ApiError, Payload, date_arg, list_arg, person_name
@@ -33,6 +33,7 @@ from academy.extensions import csrf
 from academy.registry.models import Grid
 from academy.web.errors import open311_error
 from academy.web.ratelimit import Verdict, client_address, rate_limited
+from academy.web.urls import public_url
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
@@ -114,7 +115,7 @@ def _check_request(fmt: str) -> None:
 @limited
 def discovery(fmt: str):
     _check_request(fmt)
-    base = url_for("open311.services", fmt="json", _external=True).rsplit("/", 1)[0]
+    base = public_url("open311.services", fmt="json").rsplit("/", 1)[0]
     document = {"changeset": "2026-12-06T00:00:00Z", "contact": current_app.config.get("OPEN311_CONTACT", ""),
                 "key_service": current_app.config.get("OPEN311_KEY_SERVICE", ""),
                 "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base,
@@ -231,8 +232,8 @@ def token(token: str, fmt: str):
 @limited
 def request_updates(fmt: str):
     """FixMyStreet's extension: each step of the published requests in a span (90 days by default)."""
-    _client()
     _check_request(fmt)
+    _client()
     start, end = _span()
     rows = [georeport.update_row(event, case) for event, case in open311.updates(start, end)]
     return georeport.respond(fmt, georeport.list_body(fmt, "updates", rows))

@@ -153,5 +153,5 @@ class VerificationKeyForm(FlaskForm):
     """An administrator issues a key to an integrator (a system that verifies certificates)."""
 
     name = StringField(_l("Integrator"), filters=[_strip], validators=[DataRequired(), Length(max=100)],
-                       description=_l("Who uses the key, e.g. 市人社局人才服务平台."))
+                       description=_l("Who uses the key, e.g. the city HR bureau's talent platform."))
     submit = SubmitField(_l("Issue a key"))
