@@ -1,7 +1,7 @@
 """open311 attributes and media, certificate verification keys
 
 Revision ID: c02e16a48c88
-Revises: 4d2f8a1c6b7e
+Revises: 1643587118ba
 Create Date: 2026-12-06 11:42:20.027567
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = 'c02e16a48c88'
-down_revision = '4d2f8a1c6b7e'
+down_revision = '1643587118ba'
 branch_labels = None
 depends_on = None
 
