@@ -94,11 +94,12 @@ class RowReader:
 
     def unstorable(self) -> bool:
         """File a problem for each cell holding a character that cannot be stored, or a "?" where a
-        GBK file lost one (never in a name); True if any did."""
+        GBK file lost one; True if any did. Only a file read as GBK/GB18030 can have lost one: in a
+        workbook or a UTF file a "?" is what was typed."""
         for key, value in self.values.items():
             if message := text_problem(value):
                 self.problem(key, message)
-            elif isinstance(value, str) and "?" in value and (self.sheet_rows.lossy or key == "name"):
+            elif isinstance(value, str) and "?" in value and self.sheet_rows.lossy:
                 self.problem(key, LOST_CHARACTERS())
         return self.failed
 
