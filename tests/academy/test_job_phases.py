@@ -16,6 +16,9 @@ import sqlalchemy as sa
 from academy.activation import letters
 from academy.activation.models import AccessCode
 from academy.audit import AuditEntry, record
+from academy.cases.media import MEDIA_JOB
+from academy.cases.models import CaseMedia, MediaState
+from academy.database import utcnow
 from academy.extensions import db
 from academy.indicators.periods import current_month
 from academy.jobs import HANDLERS, Job, JobStatus, enqueue_job, job_handler
@@ -24,7 +27,9 @@ from academy.registry.models import Grid
 from courses.certificates import batch
 from courses.certificates.models import Certificate, CertificateStatus
 from tests.academy.registry.workbooks import csv_file
+from tests.fixtures.cases import create_category
 from tests.fixtures.certificates import create_cert_type
+from tests.fixtures.indicators import make_case
 from tests.fixtures.registry import create_worker, get_or_create_area
 
 pytestmark = pytest.mark.concurrency
@@ -57,6 +62,18 @@ def _registry_import() -> dict:
     return {"stored": "phases.csv", "filename": "grids.csv"}
 
 
+def _media() -> dict:
+    """A case sent by an Open311 client with one link to a private address: fetched and refused."""
+    case = make_case(category=create_category(), reported=utcnow(), area_code="320102")
+    db.session.add(CaseMedia(case_id=case.id, url="http://127.0.0.1/photo.jpg"))
+    db.session.flush()
+    return {"case_id": case.id}
+
+
+def _media_refused() -> bool:
+    return db.session.scalar(sa.select(CaseMedia.state)) == MediaState.REFUSED
+
+
 def _letters() -> dict:
     worker = create_worker()
     return {"worker_ids": [worker.id], "activate_url": "http://academy.test/activate"}
@@ -73,6 +90,7 @@ SAMPLES = {
     "indicators.refresh": (lambda: {"periods": [current_month().key]},
                            lambda job: current_month().key in job.message),
     IMPORT_JOB: (_registry_import, lambda job: db.session.scalar(sa.select(sa.func.count(Grid.id))) == 3),
+    MEDIA_JOB: (_media, lambda job: _media_refused()),
 }
 
 

@@ -48,6 +48,7 @@ AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 NOT_PAGES = {
     "static", "bootstrap.static", "vendor.serve", "web.health", "web.openapi", "web.job_status", "web.job_result",
     "oidc.start", "oidc.callback", "open311.services", "open311.request_list", "open311.request_detail",
+    "open311.discovery", "open311.request_updates", "open311.service_definition", "open311.token",
     "activation.letters_file", "certificates.batch_file", "certificates.certificate_pdf", "certificates.verify_json",
     "cases.photo", "enrollment.overdue_export", "exams.attempt_state", "exams.bank_export", "exams.gradebook_xlsx",
     "exams.results_xlsx", "exams.stem_image", "indicators.ranking", "lessons.file", "registry.export_list",
