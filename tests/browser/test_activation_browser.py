@@ -102,7 +102,9 @@ def test_hr_prints_letters_and_a_worker_activates_with_the_qr_code(live_app, liv
 
     hr.goto(f"{live_server}/activation/letters")
     hr.select_option("select[name=area_code]", COMMUNITY)
-    hr.click("main form [type=submit]")
+    hr.click("[data-testid=letters-submit]")  # the confirmation counts the letters on the server
+    hr.wait_for_function("() => /\\d/.test(document.querySelector('[data-testid=confirm-count]').textContent)")
+    hr.locator("[data-testid=confirm-dialog] [data-testid=confirm-ok]").click()
     hr.wait_for_url(re.compile(r".*/activation/letters/[0-9a-f-]+$"))
     assert hr.locator("[data-testid=letters-progress]").count() == 1  # the job's progress, followed by the page
     hr.wait_for_selector("[data-testid=letters-files]", timeout=120000)
