@@ -319,7 +319,7 @@ def test_a_dispatcher_filters_the_board_on_a_phone_and_on_a_desk(swept_city, bro
     toggle = page.locator("[data-testid=filters-toggle]")
     assert toggle.inner_text().replace("\n", "") == "筛选1"
     chip = page.locator("[data-testid=filter-chips] button")
-    assert chip.all_inner_texts() == ["亮灯：红灯×"]
+    assert [text.replace("\n", "") for text in chip.all_inner_texts()] == ["亮灯：红灯×"]  # the × sits beside the words
     first_row = page.locator("[data-testid=case-list] tbody tr").first
     assert first_row.locator("td").nth(1).get_attribute("data-label") == "摘要"
     assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=case-list] tbody tr')).display") == "block"

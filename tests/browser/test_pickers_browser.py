@@ -114,11 +114,17 @@ def _filter_board(page, expected_title):
     return table
 
 
+def _open_filters(page, size):
+    if size == "phone":  # on a phone the filters wait folded behind the one 筛选 button
+        page.locator("[data-testid=filters-toggle]").click()
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_dispatcher_filters_the_board_by_a_red_light_in_a_picked_street(live_app, live_server, browser, board, size):
     context, page = _context(browser, size)
     log_in_page(page, live_server, "dispatch")
     page.goto(f"{live_server}/cases/board")
+    _open_filters(page, size)
     box = page.locator("[data-testid=picker-area] [role=combobox]")
     box.fill("梅园")
     option = page.get_by_role("option", name="梅园新村街道")
@@ -135,6 +141,7 @@ def test_a_dispatcher_filters_the_board_by_a_red_light_in_a_picked_street(live_a
     assert "area=320102002" in page.url and "新街口" not in table
 
     # The same through the area tree: 玄武区 › 新街口街道.
+    _open_filters(page, size)
     page.locator(".picker-browse").click()
     page.get_by_role("button", name="查看 玄武区 下属区域").click()
     page.locator(".picker-tree-pick[data-code='320102001']").wait_for()

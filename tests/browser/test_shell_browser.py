@@ -37,7 +37,7 @@ EXPECTED_NAV = {
               "Exams": ["Exams", "Question bank"], "Certificates": ["Certificates"],
               "Grid": [*REGISTRY_READ, "Import", "Activation letters"],
               "Cases": ["My cases", "Supervision board", "Patrols and visits", "Case categories"],
-              "Performance": ["Performance", "Assessment schemes"], "System": ["Users", "Audit log"]},
+              "Performance": ["Performance", "Assessment schemes"], "System": ["Users", "Audit log", "Verification keys"]},
     "hr": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Annual in-service hours", "Training statistics",
                         "Trainer pool"],
            "Certificates": ["Certificates"], "Grid": [*REGISTRY_READ, "Import", "Activation letters"],

@@ -105,8 +105,7 @@ def test_hr_assigns_mandatory_course_to_recruits_and_sees_who_is_overdue(server,
     page.wait_for_function("() => /\\d/.test(document.querySelector('[data-testid=confirm-count]').textContent)")
     assert "2" in dialog.inner_text()  # the server counts whom the rule names before anything is made
     dialog.locator("[data-testid=confirm-ok]").click()
-    page.wait_for_load_state()
-    assert "assigned to 2 workers" in page.inner_text("main")
+    page.wait_for_selector("text=assigned to 2 workers", timeout=10000)
     page.click("text=Overdue training")
     table = page.inner_text("[data-testid=overdue]")
     for name in ids["recruits"]:
