@@ -57,6 +57,11 @@ class Words:
     stored: Mapping[str, object] = field(default_factory=dict)
 
 
+def enum_value(member) -> str:
+    """What an enum member is stored as: the ``key`` of a ``family`` whose codes use stored values."""
+    return member.value
+
+
 def family(labels: Mapping, pattern: Callable[[str], str], prefix: str, key: Callable = str) -> dict[str, LazyString]:
     """Event labels for codes made from a table (``case.dispatch`` from the case transitions):
     ``prefix + key(member)`` for each entry, its label put into ``pattern`` when shown."""

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from academy.labels import Words, family
+from academy.labels import Words, enum_value, family
 from courses.enrollment.models import (
     CompletedBy,
     CourseKind,
@@ -46,13 +46,9 @@ def _enrollment_event(state) -> str:
     return _("Enrolment: %(state)s", state=state)
 
 
-def _value(member) -> str:
-    return member.value
-
-
 EVENT_LABELS = {
-    **family(COURSE_STATUS_LABELS, _course_event, "course.", key=_value),
-    **family(STATE_LABELS, _enrollment_event, "enrollment.", key=_value),
+    **family(COURSE_STATUS_LABELS, _course_event, "course.", key=enum_value),
+    **family(STATE_LABELS, _enrollment_event, "enrollment.", key=enum_value),
     "course.create": _l("Course created"), "course.update": _l("Course changed"),
     "course.capacity": _l("Course capacity changed"), "course.bulk_enrol": _l("Grid workers enrolled in bulk"),
     "class_session.create": _l("Classroom session scheduled"), "class_session.attendance": _l("Attendance taken"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from academy.labels import Words, family
+from academy.labels import Words, enum_value, family
 from courses.syllabus.models import ReviewDecision, VersionStatus
 
 STATUS_LABELS = {
@@ -28,13 +28,9 @@ def _review_event(decision) -> str:
     return _("Syllabus review: %(decision)s", decision=decision)
 
 
-def _value(member) -> str:
-    return member.value
-
-
 EVENT_LABELS = {
-    **family(STATUS_LABELS, _version_event, "syllabus.", key=_value),
-    **family(DECISION_LABELS, _review_event, "syllabus.review_", key=_value),
+    **family(STATUS_LABELS, _version_event, "syllabus.", key=enum_value),
+    **family(DECISION_LABELS, _review_event, "syllabus.review_", key=enum_value),
     "syllabus.create": _l("Syllabus version created"), "syllabus.unit_add": _l("Syllabus unit added"),
     "syllabus.unit_update": _l("Syllabus unit changed"), "syllabus.unit_remove": _l("Syllabus unit removed"),
     "branch.create": _l("Branch academy created"), "committee.add": _l("Expert committee member added"),

@@ -74,6 +74,36 @@ class Problem:
     message: str  # translated (a lazy string until shown)
 
 
+class Refusal(Exception):
+    """A question an importer will not take, with the (translated) reason."""
+
+
+def read_each(items, read, *, text_check=None) -> tuple[list[ParsedQuestion], list[Problem]]:
+    """The questions of a text format's ``(line, item)`` pairs, each made by ``read(item)``, and every
+    problem by line: a ``Refusal``, what ``check_question`` finds, and what ``text_check`` (a text
+    field's problem or None) finds in the stem, title, explanation and rubric. ``read`` answers None
+    for an item that is no question (a category)."""
+    questions, problems = [], []
+    for line, item in items:
+        place = _l("line %(n)d", n=line)
+        try:
+            question = read(item)
+        except Refusal as refusal:
+            problems.append(Problem(place, "", refusal.args[0]))
+            continue
+        if question is None:
+            continue
+        question.place = f"line {line}"
+        messages = [message for _field, message in check_question(question)]
+        if text_check is not None:
+            messages += [message for value in (question.stem, question.title, question.explanation, question.rubric)
+                         if (message := text_check(value))]
+        problems.extend(Problem(place, "", message) for message in messages)
+        if not messages:
+            questions.append(question)
+    return questions, problems
+
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.M)
 

@@ -26,10 +26,11 @@ from academy.web.textguard import text_problem
 from courses.exams.formats import (
     ParsedQuestion,
     Problem,
-    check_question,
+    Refusal,
     numeric_answer,
     numeric_text,
     plain_to_markdown,
+    read_each,
 )
 from courses.exams.grading import PartialCredit, QuestionType, parse_number
 
@@ -41,10 +42,6 @@ _RESTORED = {"\ufdd0": "\\", "\ufdd1": ":", "\ufdd2": "#", "\ufdd3": "=", "\ufdd
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(markdown|html|moodle|plain)\]")
 BLANK = "_____"  # where a missing-word answer block stood, as Moodle writes it
-
-
-class Refusal(Exception):
-    """A question this importer will not take, with the (translated) reason."""
 
 
 def _protect(text: str) -> str:
@@ -253,23 +250,15 @@ def parse_gift(text: str) -> tuple[list[ParsedQuestion], list[Problem]]:
     problems = _unstorable_lines(text)
     if problems:  # a question cut at a control character would only add confusing problems
         return [], problems
-    questions, unit_code = [], ""
-    for line, chunk in _chunks(text.lstrip("\ufeff")):
+    unit = {"code": ""}  # the last $CATEGORY: names the unit of the questions after it
+
+    def read(chunk: str) -> ParsedQuestion | None:
         if chunk.startswith("$CATEGORY:"):
-            unit_code = chunk.split(":", 1)[1].strip().rsplit("/", 1)[-1]
-            continue
-        place = _l("line %(n)d", n=line)
-        try:
-            question = _parse_one(chunk, unit_code)
-        except Refusal as refusal:
-            problems.append(Problem(place, "", refusal.args[0]))
-            continue
-        question.place = f"line {line}"
-        messages = [message for _field, message in check_question(question)]
-        problems.extend(Problem(place, "", message) for message in messages)
-        if not messages:
-            questions.append(question)
-    return questions, problems
+            unit["code"] = chunk.split(":", 1)[1].strip().rsplit("/", 1)[-1]
+            return None
+        return _parse_one(chunk, unit["code"])
+
+    return read_each(_chunks(text.lstrip("\ufeff")), read)
 
 
 # ---- writing --------------------------------------------------------------------------------

@@ -6,11 +6,9 @@ from html.parser import HTMLParser
 
 from flask_babel import lazy_gettext as _l
 
+from courses.exams.formats import Refusal
+
 _FORMATTING = {"p", "br", "div", "span", "b", "strong", "i", "em", "u"}
-
-
-class Refusal(Exception):
-    """A question this importer will not take, with the (translated) reason."""
 
 
 class _Text(HTMLParser):

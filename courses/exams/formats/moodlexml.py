@@ -28,11 +28,12 @@ from academy.web.textguard import text_problem
 from courses.exams.formats import (
     ParsedQuestion,
     Problem,
-    check_question,
+    Refusal,
     plain_to_markdown,
     points_text,
+    read_each,
 )
-from courses.exams.formats.moodletext import Refusal, html_text, no_pluginfile
+from courses.exams.formats.moodletext import html_text, no_pluginfile
 from courses.exams.formats.moodlexml_write import BLANK, derived_fractions
 from courses.exams.grading import PartialCredit, QuestionType, parse_number
 
@@ -289,23 +290,14 @@ def parse_xml(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
     if root.tag != "quiz":
         return [], [Problem("", "", _l("A Moodle XML file starts with <quiz>."))]
     lines = [text.count("\n", 0, match.start()) + 1 for match in _QUESTION_TAG.finditer(text)]
-    questions, problems, unit_code = [], [], ""
-    for index, element in enumerate(root.findall("question")):
-        line = lines[index] if index < len(lines) else 0
+    unit = {"code": ""}  # a category question names the unit of the questions after it
+
+    def read(element: Element) -> ParsedQuestion | None:
         if element.get("type") == "category":
-            unit_code = _category(element)
-            continue
-        place = _l("line %(n)d", n=line)
-        try:
-            question = _read_question(element, unit_code)
-        except Refusal as refusal:
-            problems.append(Problem(place, "", refusal.args[0]))
-            continue
-        question.place = f"line {line}"
-        messages = [message for _field, message in check_question(question)]
-        messages += [message for value in (question.stem, question.title, question.explanation, question.rubric)
-                     if (message := text_problem(value))]
-        problems.extend(Problem(place, "", message) for message in messages)
-        if not messages:
-            questions.append(question)
-    return questions, problems
+            unit["code"] = _category(element)
+            return None
+        return _read_question(element, unit["code"])
+
+    elements = root.findall("question")
+    return read_each(((lines[index] if index < len(lines) else 0, element) for index, element in enumerate(elements)),
+                     read, text_check=text_problem)
