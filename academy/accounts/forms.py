@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from academy.accounts.labels import ROLE_LABELS
@@ -11,6 +11,7 @@ from academy.accounts.models import User
 from academy.accounts.operations import find_user
 from academy.accounts.passwords import MAX_LENGTH, password_problem, verify_password
 from academy.permissions import Role
+from academy.web.numbers import DateField
 
 USERNAME_PATTERN = r"^[a-zA-Z0-9_.-]+$"
 LANGUAGE_CHOICES = [("zh_CN", "中文"), ("en", "English")]

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TelField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.registry import idnumbers, labels
@@ -22,7 +22,7 @@ from academy.registry.models import (
     WorkerStatus,
 )
 from academy.registry.operations.workers import find_worker_by_id_number
-from academy.web.numbers import IntegerField
+from academy.web.numbers import DateField, IntegerField
 
 MAX_GEOJSON = 100_000
 

@@ -6,8 +6,8 @@ A worker moved along the lifecycle table (joined, in training, on duty, suspende
 
 Sent by ``registry.operations.change_status`` after every step, with ``worker``, ``before`` (the
 status left, None for a new worker), ``after`` and ``by`` (the acting user, or None).
-Received by the registry's own ``operations.logins.follow_status`` (an exit disables the worker's
-log-in, a return enables it) and by certificates, which suspend a worker's certificates when he is suspended or exits and
+The registry's own ``operations.logins.follow_status`` (an exit disables the worker's log-in, a
+return enables it) is called by ``change_status`` itself, not through this signal. Received by certificates, which suspend a worker's certificates when he is suspended or exits and
 restore them when he returns.""")
 
 worker_record_changed = SIGNALS.signal("worker-record-changed", doc="""\

@@ -8,8 +8,12 @@ with an optional sign and decimal point only, after NFKC folding so that full-wi
 with a Chinese input method (``１２．５``) count as the number they show; anything else, or a value
 past what a column can hold, is the field's own error, shown on the form.
 
-Every form imports ``DecimalField``, ``IntegerField`` and ``FloatField`` from here, never from
-wtforms (``tests/academy/web/test_numbers.py`` walks every form class and checks).
+Dates are the same kind of trouble: WTForms takes ``0001-01-01`` and ``9999-12-31``, and the first
+day moved to UTC or the last plus one day is past what Python's dates hold (a server error). The
+``DateField`` here keeps a date between ``FIRST_YEAR`` and ``LAST_YEAR``.
+
+Every form imports ``DecimalField``, ``IntegerField``, ``FloatField`` and ``DateField`` from here,
+never from wtforms (``tests/academy/web/test_numbers.py`` walks every form class and checks).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,15}(?:\.[0-9]{0,10})?|\.[0-9]{1,10})")
 INTEGER_LIMIT = 2 ** 31 - 1
 DECIMAL_LIMIT = 10 ** 12
 TOO_LARGE = _l("The number is too large.")
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # any date the academy keeps: births, hires, due days, filters
 
 
 def plain_number(raw, pattern: re.Pattern) -> str | None:
@@ -77,3 +82,26 @@ class FloatField(_PlainNumber, wtforms.FloatField):
 
     pattern, invalid, default_limit = DECIMAL, _l("Not a valid float value."), DECIMAL_LIMIT
     inputmode = "decimal"
+
+
+def date_out_of_range(value) -> bool:
+    """True for a date (or date and time) outside the years the academy keeps."""
+    return not FIRST_YEAR <= value.year <= LAST_YEAR
+
+
+class _KeptYears:
+    """Shared by the date fields: refuse years before ``FIRST_YEAR`` or after ``LAST_YEAR``."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and date_out_of_range(self.data):
+            self.data = None
+            raise ValueError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class DateField(_KeptYears, wtforms.DateField):
+    """A date field that keeps to the years the academy keeps."""
+
+
+class DateTimeLocalField(_KeptYears, wtforms.DateTimeLocalField):
+    """A date-and-time field that keeps to the years the academy keeps."""

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from academy.web.numbers import DecimalField, FloatField, IntegerField
+from academy.web.numbers import DateField, DecimalField, FloatField, IntegerField
 from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_LABELS
 from courses.certificates.models import CertificateKind, RequirementKind
 from courses.certificates.queries import Selection

@@ -7,8 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from academy.registry import labels
 from academy.registry.models import Employment, WorkerStatus
-from academy.web.numbers import DecimalField, IntegerField
+from academy.web.numbers import DateField, DateTimeLocalField, DecimalField, IntegerField
 from courses.enrollment.labels import DELIVERY_LABELS, KIND_LABELS, LESSONS_REQUIRED_LABELS
 from courses.enrollment.models import LessonsRequired
 

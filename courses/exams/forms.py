@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from academy.web.numbers import DecimalField, IntegerField
+from academy.web.numbers import DateTimeLocalField, DecimalField, IntegerField
 from courses.exams.answer_fields import AnswerFields
 from courses.exams.formats import MAX_STEM, OPTION_LETTERS, numeric_answer
 from courses.exams.grading import QuestionType

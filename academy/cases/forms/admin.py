@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.cases import labels
 from academy.cases.models import ClockKind, FieldType
-from academy.web.numbers import FloatField, IntegerField
+from academy.web.numbers import DateField, FloatField, IntegerField
 
 
 class CategoryForm(FlaskForm):

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import request
 
 from academy.cases.models import CategoryField, FieldType
+from academy.web.numbers import FIRST_YEAR, LAST_YEAR, date_out_of_range
 
 ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_.\-]{1,40})\](?:\[\])?$")
 MAX_ATTRIBUTES = 30
@@ -146,6 +147,8 @@ def date_arg(name: str) -> datetime | None:
         raise ApiError(400, f"{name} must be an ISO 8601 date and time.") from error
     if parsed.tzinfo is None:
         raise ApiError(400, f"{name} must carry a time zone.")
+    if date_out_of_range(parsed):  # 90 days either side of year 1 or 9999 is past Python's dates
+        raise ApiError(400, f"{name} must fall between the years {FIRST_YEAR} and {LAST_YEAR}.")
     return parsed
 
 

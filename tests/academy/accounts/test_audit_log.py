@@ -100,6 +100,10 @@ def test_a_bad_filter_is_refused_with_a_message(client, make_user):
     assert client.get("/admin/audit?date_from=not-a-date", headers=EN).status_code == 400
     assert client.get("/admin/audit?action=" + "x" * 500, headers=EN).status_code == 400
     assert client.get("/admin/audit/export.xlsx?date_from=31-31-2026", headers=EN).status_code == 400
+    for edge in ("date_to=9999-12-31", "date_from=0001-01-01"):  # a day past either end of Python's dates
+        refused = client.get(f"/admin/audit?{edge}", headers=EN)
+        assert refused.status_code == 400 and "Enter a date between 1900 and 2199." in refused.get_data(as_text=True)
+        assert client.get(f"/admin/audit/export.xlsx?{edge}", headers=EN).status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == before
 
 

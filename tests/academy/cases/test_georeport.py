@@ -186,6 +186,14 @@ def test_hostile_input_is_refused_in_the_request_format_and_changes_nothing(clie
     assert cases() == 0
 
 
+@pytest.mark.parametrize("edge", ["start_date=9999-12-30T00:00:00Z", "end_date=0001-01-02T00:00:00Z"])
+def test_a_date_at_either_end_of_the_calendar_is_refused_by_name(client, edge):
+    """90 days past either is beyond Python's dates: an answer in GeoReport's format, not a server error."""
+    response = client.get(f"{BASE}/requests.xml?{edge}")
+    assert response.status_code == 400
+    assert edge.split("=")[0] in xml(response).findtext("error/description")
+
+
 def test_unknown_format_and_method_answer_in_georeport_errors(client, key):
     assert client.get(f"{BASE}/services.yaml").get_json()[0]["code"] == 404
     wrong = client.delete(f"{BASE}/requests.xml")

@@ -35,18 +35,20 @@ def _form_modules():
                 yield importlib.import_module(info.name)
 
 
-def _number_fields():
-    """(form class name, field name, unbound field) for every number field of every form class."""
-    found = []
+def _fields_of(kind):
     for module in _form_modules():
         for form in vars(module).values():
             if not (isinstance(form, type) and issubclass(form, wtforms.Form)) or form.__module__ != module.__name__:
                 continue
             for klass in form.__mro__:
                 for name, value in vars(klass).items():
-                    if isinstance(value, UnboundField) and issubclass(value.field_class, WTFORMS_NUMBERS):
-                        found.append((f"{module.__name__}.{form.__name__}", name, value))
-    return found
+                    if isinstance(value, UnboundField) and issubclass(value.field_class, kind):
+                        yield f"{module.__name__}.{form.__name__}", name, value
+
+
+def _number_fields():
+    """(form class name, field name, unbound field) for every number field of every form class."""
+    return list(_fields_of(WTFORMS_NUMBERS))
 
 
 NUMBER_FIELDS = _number_fields()
@@ -64,6 +66,28 @@ def test_every_form_module_takes_its_number_fields_from_the_shared_module():
         for name, value in vars(module).items():
             if isinstance(value, type) and issubclass(value, WTFORMS_NUMBERS):
                 assert issubclass(value, numbers._PlainNumber), f"{module.__name__}.{name} is wtforms' own"
+
+
+def _date_fields():
+    """Every field that reads a date (a time of day alone has no year)."""
+    return [(form, name, unbound) for form, name, unbound in _fields_of(wtforms.DateTimeField)
+            if not issubclass(unbound.field_class, wtforms.TimeField)]
+
+
+DATE_FIELDS = _date_fields()
+
+
+def test_every_date_field_keeps_to_the_years_the_academy_keeps(app):
+    """0001-01-01 moved to UTC, or 9999-12-31 plus a day, is past Python's dates: refused as a form error."""
+    assert len(DATE_FIELDS) >= 10
+    with app.test_request_context():
+        for form, name, unbound in DATE_FIELDS:
+            assert issubclass(unbound.field_class, numbers._KeptYears), f"{form}.{name} is wtforms' own field"
+            time = "T12:00" if issubclass(unbound.field_class, wtforms.DateTimeLocalField) else ""
+            for raw in ("0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"):
+                bound = _bind(unbound, raw + time)
+                assert not bound.validate() and bound.field.data is None, (form, name, raw)
+            assert _bind(unbound, "2026-12-06" + time).field.data.year == 2026
 
 
 def _bind(unbound, raw: str):
