@@ -126,9 +126,11 @@ def hit(limit: Limit, address: str, now: float | None = None) -> Verdict:
 
 def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object],
                  key: Callable[[], str] | None = None,
-                 tier: Callable[[], tuple[str, str, str] | None] | None = None) -> Callable:
+                 tier: Callable[[], tuple[str, str, str] | None] | None = None,
+                 methods: tuple[str, ...] | None = None) -> Callable:
     """View decorator: answer ``refused(verdict)`` once the client has used up the limit.
 
+    ``methods`` counts only those (a blank form read with GET costs nothing; sending it does).
     The client is its address, or what ``key()`` returns (called before the view). ``tier()`` may
     return ``(name, default, client)`` to count this request under another limit (None: the usual
     one). Both the view's answer and the refusal carry the verdict's headers."""
@@ -136,6 +138,8 @@ def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
+            if methods is not None and request.method not in methods:
+                return view(*args, **kwargs)
             chosen = tier() if tier else None
             if chosen is None:
                 chosen = (name, default, key() if key else client_address())
@@ -150,6 +154,7 @@ def rate_limited(name: str, default: str, *, refused: Callable[[Verdict], object
             return view(*args, **kwargs) if verdict.allowed else refused(verdict)
 
         wrapped.rate_limit = name  # tests find the limited views by this mark
+        wrapped.rate_limit_methods = methods
         return wrapped
 
     return decorator

@@ -61,7 +61,7 @@ def activate():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@rate_limited("password_reset", "20/3600", refused=_too_many)
+@rate_limited("password_reset", "20/3600", refused=_too_many, methods=("POST",))
 def forgot_password():
     """Public: ask for a reset code by SMS. The answer is the same, after the same time, whether or
     not the number is registered."""
@@ -78,7 +78,7 @@ def forgot_password():
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@rate_limited("password_reset", "20/3600", refused=_too_many)
+@rate_limited("password_reset", "20/3600", refused=_too_many, methods=("POST",))
 def reset_password():
     """Public: the code from the text message and a new password."""
     form = ResetForm()

@@ -39,7 +39,8 @@ def test_every_public_endpoint_is_rate_limited(app):
         if response.status_code in (401, 403) or "/login" in response.headers.get("Location", ""):
             continue
         public.append(endpoint)
-        if endpoint not in NEEDS_NO_LIMIT and "RateLimit-Limit" not in response.headers:
+        counted = getattr(app.view_functions[endpoint], "rate_limit_methods", None) or ("GET",)
+        if endpoint not in NEEDS_NO_LIMIT and "GET" in counted and "RateLimit-Limit" not in response.headers:
             unlimited.append(f"{endpoint} ({url}: {response.status_code})")
     assert unlimited == []
     # The walk did reach the public surfaces it guards (a broken walk must not pass quietly).
