@@ -97,6 +97,8 @@ EVENT_LABELS = {
     "case_api_client.create": _l("Open311 client created"),
     "case_category_field.create": _l("Extra field of a case category added"),
     "case_category_field.retire": _l("Extra field of a case category retired"),
+    "case_media.fetch": _l("Photo of a request fetched from its link"),
+    "case_media.refuse": _l("Link of a request refused"),
     "patrol.start": _l("Patrol started"), "patrol.end": _l("Patrol ended"), "visit.record": _l("Household visit recorded"),
 }
 FIELD_LABELS = {

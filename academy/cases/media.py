@@ -19,8 +19,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from academy.cases import photos
-from academy.cases.models import CaseMedia, CasePhoto, MediaState
-from academy.cases.operations.open311 import MEDIA_JOB
+from academy.cases.models import CaseMedia
+from academy.cases.operations.open311 import MEDIA_JOB, attach_fetched_media
 from academy.cases.queries import open311
 from academy.extensions import db
 from academy.jobs import JobContext, job_handler
@@ -86,19 +86,7 @@ def fetch_media(ctx: JobContext, case_id: int) -> dict:
             log.info("media %s of case %s refused: %s", media.id, case_id, error)
             outcomes.append((media.id, None, "", str(error)))
     ctx.begin_writes()
-    fetched = 0
-    for media_id, data, kind, problem in outcomes:
-        media = db.session.get(CaseMedia, media_id)
-        taken = len(media.case.photos)
-        if data is not None and taken >= photos.MAX_PHOTOS:
-            data, problem = None, _("The case already has %(n)d photos.", n=photos.MAX_PHOTOS)
-        if data is None:
-            media.state, media.problem = MediaState.REFUSED, problem[:200]
-            continue
-        photo = CasePhoto(case_id=case_id, stored_name=photos.store(data, kind), content_type=kind, size=len(data))
-        db.session.add(photo)
-        db.session.flush()
-        media.state, media.photo_id = MediaState.FETCHED, photo.id
-        fetched += 1
+    fetched = sum(attach_fetched_media(db.session.get(CaseMedia, media_id), data, kind, problem)
+                  for media_id, data, kind, problem in outcomes)
     db.session.flush()
     return {"message": _("%(n)d of %(total)d links fetched.", n=fetched, total=len(outcomes)), "fetched": fetched}

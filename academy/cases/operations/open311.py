@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.cases.models import Case, CaseMedia, Category, CategoryField
+from academy.cases import photos
+from academy.cases.models import Case, CaseMedia, CasePhoto, Category, CategoryField, MediaState
 from academy.cases.operations.core import CaseError
 from academy.extensions import db
 from academy.jobs import enqueue_job
@@ -45,3 +46,20 @@ def keep_extras(case: Case, attributes: dict, media_urls: list[str], by) -> None
     db.session.flush()
     if media_urls:
         enqueue_job(MEDIA_JOB, {"case_id": case.id}, by=by)
+
+
+def attach_fetched_media(media: CaseMedia, data: bytes | None, kind: str, problem: str) -> bool:
+    """Keep what fetching one media link of a request gave: its image as a photo of the case (within
+    the case's limit), or why it was refused. By the system (the fetch job); audited. True when kept."""
+    if data is not None and len(media.case.photos) >= photos.MAX_PHOTOS:
+        data, problem = None, _("The case already has %(n)d photos.", n=photos.MAX_PHOTOS)
+    if data is None:
+        media.state, media.problem = MediaState.REFUSED, problem[:200]
+        audit.record(None, "case_media.refuse", media.case, summary=media.url[:200], after={"reason": media.problem})
+        return False
+    photo = CasePhoto(case_id=media.case_id, stored_name=photos.store(data, kind), content_type=kind, size=len(data))
+    db.session.add(photo)
+    db.session.flush()
+    media.state, media.photo_id = MediaState.FETCHED, photo.id
+    audit.record(None, "case_media.fetch", media.case, summary=media.url[:200], after={"size": len(data)})
+    return True
