@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
 
 from academy.cases import clock, georeport, operations
 from academy.cases.forms.open311 import ApiError, Payload, date_arg, list_arg, person_name
@@ -69,7 +70,7 @@ def _rate_key() -> str:
 
 
 def _too_many(verdict: Verdict):
-    return open311_error(429, f"Too many requests; try again in {verdict.retry_after} seconds.")
+    return open311_error(429, _("Too many requests; try again in %(n)d seconds.", n=verdict.retry_after))
 
 
 limited = rate_limited("open311", "600/600", refused=_too_many, key=_rate_key)
@@ -78,10 +79,10 @@ limited = rate_limited("open311", "600/600", refused=_too_many, key=_rate_key)
 def _client() -> ApiClient:
     key = _sent_key()
     if not key:
-        raise ApiError(403, "api_key is required.")
+        raise ApiError(403, _("api_key is required."))
     client = open311.active_client(operations.key_hash(key))
     if client is None:
-        raise ApiError(403, "api_key is not valid.")
+        raise ApiError(403, _("api_key is not valid."))
     return client
 
 
@@ -96,13 +97,13 @@ def _jurisdiction(code: str) -> tuple[Grid | None, str]:
     if len(code) <= 15 and open311.area_exists(code):
         return None, code
     if served:
-        raise ApiError(404, f"jurisdiction_id {code[:40]} is not served here; use {served}.")
+        raise ApiError(404, _("jurisdiction_id %(code)s is not served here; use %(served)s.", code=code[:40], served=served))
     return None, ""
 
 
 def _check_format(fmt: str) -> None:
     if fmt not in georeport.FORMATS:
-        raise ApiError(404, "Ask for .xml or .json.")
+        raise ApiError(404, _("Ask for .xml or .json."))
 
 
 def _check_request(fmt: str) -> None:
@@ -139,7 +140,7 @@ def service_definition(code: str, fmt: str):
     _check_request(fmt)
     category = open311.active_service(code[:20])
     if category is None or category.children:
-        raise ApiError(404, "service_code is not a known service.")
+        raise ApiError(404, _("service_code is not a known service."))
     document = georeport.definition(category, open311.fields_of(category))
     return georeport.respond(fmt, georeport.object_body(fmt, "service_definition", document))
 
@@ -155,7 +156,7 @@ def request_detail(number: str, fmt: str):
     _check_request(fmt)
     case = open311.published_request(number[:32])
     if case is None:
-        raise ApiError(404, "No such service request.")
+        raise ApiError(404, _("No such service request."))
     return georeport.respond(fmt, georeport.list_body(fmt, "requests", _rows([case])))
 
 
@@ -167,7 +168,7 @@ def request_list(fmt: str):
     codes = list_arg("service_code", 200, 20)
     statuses = [s.lower() for s in list_arg("status", 2, 10)]
     if any(s not in ("open", "closed") for s in statuses):
-        raise ApiError(400, "status must be open, closed or both.")
+        raise ApiError(400, _("status must be open, closed or both."))
     start, end = _span()
     cases = open311.published_requests(ids, codes, start, end, statuses)
     return georeport.respond(fmt, georeport.list_body(fmt, "requests", _rows(cases)))
@@ -179,7 +180,7 @@ def _span():
     end = end or (start + SPAN if start else clock.now())
     start = start or end - SPAN
     if end < start:
-        raise ApiError(400, "end_date comes before start_date.")
+        raise ApiError(400, _("end_date comes before start_date."))
     return start, end
 
 
@@ -191,17 +192,17 @@ def create_request(fmt: str):
     data = Payload()
     code = data.text("service_code", 20)
     if not code:
-        raise ApiError(400, "service_code is required.")
+        raise ApiError(400, _("service_code is required."))
     category = open311.active_service(code)
     if category is None or category.children:
-        raise ApiError(404, "service_code is not a known service.")
+        raise ApiError(404, _("service_code is not a known service."))
     description = data.text("description", MAX_TEXT)
     if not description:
-        raise ApiError(400, "description is required.")
+        raise ApiError(400, _("description is required."))
     lat, long = data.coordinate("lat", 90), data.coordinate("long", 180)
     address = data.text("address_string", 200)
     if (lat is None or long is None) and not address:
-        raise ApiError(400, "A location is required: lat and long, or address_string.")
+        raise ApiError(400, _("A location is required: lat and long, or address_string."))
     grid, area_code = _jurisdiction(data.text("jurisdiction_id", 60))
     if grid is None and not area_code and lat is not None and long is not None:
         grid = open311.grid_at(lat, long)
@@ -225,7 +226,7 @@ def create_request(fmt: str):
 @limited
 def token(token: str, fmt: str):
     _check_request(fmt)
-    raise ApiError(404, "No such token: this server answers every request in real time with its service_request_id.")
+    raise ApiError(404, _("No such token: this server answers every request in real time with its service_request_id."))
 
 
 @bp.get(f"/servicerequestupdates.{FMT}")

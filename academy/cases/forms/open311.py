@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 from flask import request
+from flask_babel import gettext as _
 
 from academy.cases.models import CategoryField, FieldType
 from academy.web.numbers import FIRST_YEAR, LAST_YEAR, date_out_of_range
@@ -36,7 +37,7 @@ class Payload:
         if request.is_json:
             data = request.get_json(silent=True)
             if not isinstance(data, dict):
-                raise ApiError(400, "The body must be a JSON object.")
+                raise ApiError(400, _("The body must be a JSON object."))
             self.values = {str(k): v if isinstance(v, list) else [v] for k, v in data.items()}
         else:
             self.values = {key: request.form.getlist(key) for key in request.form}
@@ -49,10 +50,10 @@ class Payload:
         if not values:
             return ""
         if len(values) > 1 or not isinstance(values[0], str | int | float) or isinstance(values[0], bool):
-            raise ApiError(400, f"{name} must be one text.")
+            raise ApiError(400, _("%(name)s must be one text.", name=name))
         value = str(values[0]).strip()
         if len(value) > limit:
-            raise ApiError(400, f"{name} is longer than {limit} characters.")
+            raise ApiError(400, _("%(name)s is longer than %(n)d characters.", name=name, n=limit))
         return value
 
     def coordinate(self, name: str, bound: float) -> float | None:
@@ -62,18 +63,18 @@ class Payload:
         try:
             value = float(raw)
         except ValueError as error:  # sNaN, words, ...
-            raise ApiError(400, f"{name} must be a number.") from error
+            raise ApiError(400, _("%(name)s must be a number.", name=name)) from error
         if not math.isfinite(value) or abs(value) > bound:
-            raise ApiError(400, f"{name} is out of range.")
+            raise ApiError(400, _("%(name)s is out of range.", name=name))
         return value
 
     def media_urls(self) -> list[str]:
         urls = [str(u).strip() for u in self.all("media_url") + self.all("media_url[]")]
         if len(urls) > MAX_MEDIA:
-            raise ApiError(400, f"At most {MAX_MEDIA} media_url.")
+            raise ApiError(400, _("At most %(n)d media_url.", n=MAX_MEDIA))
         for url in urls:
             if not re.match(r"^https?://[^\s/]+", url) or len(url) > 500:
-                raise ApiError(400, "media_url must be an http or https URL of at most 500 characters.")
+                raise ApiError(400, _("media_url must be an http or https URL of at most 500 characters."))
         return urls
 
     def attributes(self, fields: list[CategoryField]) -> dict:
@@ -87,45 +88,45 @@ class Payload:
             for code, value in nested.items():
                 sent.setdefault(str(code)[:40], []).extend(value if isinstance(value, list) else [value])
         if len(sent) > MAX_ATTRIBUTES:
-            raise ApiError(400, f"At most {MAX_ATTRIBUTES} attributes.")
+            raise ApiError(400, _("At most %(n)d attributes.", n=MAX_ATTRIBUTES))
         known = {f.code: f for f in fields}
         answers = {code: _answer(known.get(code), code, values) for code, values in sent.items() if values}
         for field in fields:
             if field.required and field.code not in answers:
-                raise ApiError(400, f"attribute[{field.code}] is required: {field.description}")
+                raise ApiError(400, _("attribute[%(code)s] is required: %(description)s", code=field.code, description=field.description))
         return answers
 
 
 def _answer(field: CategoryField | None, code: str, values: list):
     if any(not isinstance(v, str | int | float) or isinstance(v, bool) for v in values):
-        raise ApiError(400, f"attribute[{code}] must be text.")
+        raise ApiError(400, _("attribute[%(code)s] must be text.", code=code))
     values = [str(v).strip() for v in values]
     if field is None or field.datatype in TEXT_LIMITS:
         limit = TEXT_LIMITS.get(field.datatype, 500) if field else 500
         if len(values) > 1 or len(values[0]) > limit:
-            raise ApiError(400, f"attribute[{code}] must be one text of at most {limit} characters.")
+            raise ApiError(400, _("attribute[%(code)s] must be one text of at most %(n)d characters.", code=code, n=limit))
         return values[0]
     keys = [str(key) for key, _name in field.choices or []]
     if field.datatype == FieldType.MULTI:
         if any(v not in keys for v in values):
-            raise ApiError(400, f"attribute[{code}] must be among: {', '.join(keys)}.")
+            raise ApiError(400, _("attribute[%(code)s] must be among: %(keys)s.", code=code, keys=", ".join(keys)))
         return values
     if len(values) > 1:
-        raise ApiError(400, f"attribute[{code}] takes one value.")
+        raise ApiError(400, _("attribute[%(code)s] takes one value.", code=code))
     value = values[0]
     if field.datatype == FieldType.SINGLE and value not in keys:
-        raise ApiError(400, f"attribute[{code}] must be one of: {', '.join(keys)}.")
+        raise ApiError(400, _("attribute[%(code)s] must be one of: %(keys)s.", code=code, keys=", ".join(keys)))
     if field.datatype == FieldType.NUMBER:
         try:
             if not math.isfinite(float(value)):
                 raise ValueError(value)
         except ValueError as error:
-            raise ApiError(400, f"attribute[{code}] must be a number.") from error
+            raise ApiError(400, _("attribute[%(code)s] must be a number.", code=code)) from error
     if field.datatype == FieldType.DATETIME:
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError as error:
-            raise ApiError(400, f"attribute[{code}] must be an ISO 8601 date and time.") from error
+            raise ApiError(400, _("attribute[%(code)s] must be an ISO 8601 date and time.", code=code)) from error
     return value
 
 
@@ -144,11 +145,11 @@ def date_arg(name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as error:
-        raise ApiError(400, f"{name} must be an ISO 8601 date and time.") from error
+        raise ApiError(400, _("%(name)s must be an ISO 8601 date and time.", name=name)) from error
     if parsed.tzinfo is None:
-        raise ApiError(400, f"{name} must carry a time zone.")
+        raise ApiError(400, _("%(name)s must carry a time zone.", name=name))
     if date_out_of_range(parsed):  # 90 days either side of year 1 or 9999 is past Python's dates
-        raise ApiError(400, f"{name} must fall between the years {FIRST_YEAR} and {LAST_YEAR}.")
+        raise ApiError(400, _("%(name)s must fall between the years %(first)d and %(last)d.", name=name, first=FIRST_YEAR, last=LAST_YEAR))
     return parsed
 
 
@@ -156,5 +157,5 @@ def list_arg(name: str, limit: int, width: int) -> list[str]:
     """A comma list argument (``service_request_id=1,2``), each part stripped and cut to ``width``."""
     parts = [part.strip()[:width] for part in request.args.get(name, "").split(",") if part.strip()]
     if len(parts) > limit:
-        raise ApiError(400, f"{name} lists more than {limit} values.")
+        raise ApiError(400, _("%(name)s lists more than %(n)d values.", name=name, n=limit))
     return parts

@@ -35,10 +35,10 @@ def lamp_fields(cases_world):
     return category
 
 
-def post(client, key, world, fmt="json", **fields):
+def post(client, key, world, fmt="json", headers=None, **fields):
     data = {"api_key": key, "service_code": world.category.code, "description": "路灯不亮",
             "lat": "32.05", "long": "118.79", **fields}
-    return client.post(f"{BASE}/requests.{fmt}", data=data)
+    return client.post(f"{BASE}/requests.{fmt}", data=data, headers=headers)
 
 
 def xml(response) -> ElementTree.Element:
@@ -104,11 +104,15 @@ def test_a_request_in_xml_with_attributes_media_and_a_chinese_name(client, key, 
 
 
 def test_attributes_are_checked_against_the_service(client, key, cases_world, lamp_fields):
+    english = {"Accept-Language": "en"}
     for fields, words in [({}, "attribute[pole] is required"), ({"attribute[pole]": "A", "attribute[kind]": "9"},
                                                                  "must be one of"),
                           ({"attribute[pole]": "A" * 300}, "at most 200")]:
-        response = post(client, key, cases_world, fmt="xml", **fields)
+        response = post(client, key, cases_world, fmt="xml", headers=english, **fields)
         assert response.status_code == 400 and words in xml(response).findtext("error/description")
+    # A client that names no language reads the city's: the errors are in Chinese, like every other answer.
+    chinese = post(client, key, cases_world, fmt="xml")
+    assert xml(chinese).findtext("error/description") == "须填写 attribute[pole]：灯杆编号"
     assert cases() == 0
 
 

@@ -149,7 +149,7 @@ def test_a_fixmystreet_shaped_exchange(served, live_app, media_host):
         refused = fms_post(server, "requests.xml", {"jurisdiction_id": "fms", "service_code": code, "description": "x",
                                                     "lat": "1", "long": "1"})
         assert refused.status_code == 403
-        assert ElementTree.fromstring(refused.content).findtext("error/description") == "api_key is required."
+        assert ElementTree.fromstring(refused.content).findtext("error/description") == "须提供 api_key。"  # no language asked: the city's
     finally:
         live_app.config.pop("OPEN311_MEDIA_PRIVATE_HOSTS")
 
