@@ -15,7 +15,8 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from academy.cases import photos
 from academy.files import display_name
@@ -65,8 +66,9 @@ class PhotosMixin:
 
 class WorkerReportForm(PhotosMixin, ReportBase):
     grid = SelectField(_l("Grid"), coerce=int, validators=[DataRequired()])
-    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    # The phone's position, filled by the page from its GPS: kept, never typed (the place is shown in words).
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     photos = MultipleFileField(_l("Photos (up to 5: JPEG, PNG or WebP)"))
     handled_on_spot = BooleanField(_l("I handled it on the spot (simple case)"))
     file_anyway = BooleanField(_l("It is a different matter: file it as a new case"))
@@ -75,6 +77,16 @@ class WorkerReportForm(PhotosMixin, ReportBase):
         super().__init__(categories, *args, **kwargs)
         self.grid.choices = grid_choices(grids)
         self.photo_data = []
+
+
+class PlaceQuery(FlaskForm):
+    """The point the report form asks about (``GET /cases/report/place``): changes nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(-180, 180)])
 
 
 class HotlineForm(ReportBase):
