@@ -23,6 +23,7 @@ from academy.files import display_name
 from academy.web.numbers import FloatField
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+KEY_MESSAGE = _l("This form's key was not valid and has been renewed: send the report again.")
 
 
 def grid_choices(grids) -> list[tuple[int, str]]:
@@ -35,13 +36,19 @@ class ReportBase(FlaskForm):
     title = StringField(_l("Summary"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
-    submission_key = HiddenField(validators=[DataRequired(), Regexp(KEY_PATTERN)])
+    submission_key = HiddenField(validators=[DataRequired(message=KEY_MESSAGE), Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
 
     def __init__(self, categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = [(c.id, c.full_name) for c in categories]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.submission_key.errors:  # a key the page never made: the form shown again carries a good one
+            self.submission_key.data = secrets.token_urlsafe(24)
+        return valid
 
 
 class PhotosMixin:

@@ -13,6 +13,7 @@ from academy.cases.people import grids_of
 from academy.cases.views import bp
 from academy.permissions import Role, ensure, require_role
 from academy.registry.queries import worker_of_user
+from academy.web.errors import json_endpoint
 from academy.web.pickers import refuse_invalid
 
 
@@ -29,6 +30,7 @@ def _how(place: queries.Place) -> str:
 
 @bp.get("/cases/report/place")
 @require_role(Role.TRAINEE)
+@json_endpoint
 def report_place():
     worker = worker_of_user(current_user)
     ensure(worker is not None)
