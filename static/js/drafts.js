@@ -65,30 +65,38 @@
     return data;
   }
 
-  // The server's answer becomes the page: the case filed (with its "filed" message), or the form with
-  // what to correct. Writing the answer keeps the message the server flashed for this very request.
-  function showAnswer(response, text) {
-    window.history.replaceState(null, "", response.url);
-    document.open();
-    document.write(text);
-    document.close();
+  // The server did not file it (what to correct, similar cases, a refusal): on the report form its
+  // answer replaces the page's content and the form starts again on it; elsewhere the status says so.
+  function showAnswer(text) {
+    var main = document.querySelector("main");
+    if (!main || !document.querySelector("form.js-case-report")) { show("held"); return; }
+    var answer = new DOMParser().parseFromString(text, "text/html");
+    var content = answer.querySelector("main") || answer.body;
+    main.innerHTML = content.innerHTML;
+    if (answer.title) { document.title = answer.title; }
+    window.scrollTo(0, 0);
+    bindDiscard();
+    show("held");
+    if (window.AcademyReportForm) { window.AcademyReportForm(); }
   }
 
-  // Send the draft once; resolves to "filed", "held" or "offline".
+  // Send the draft once; resolves to "filed", "held", "away" or "offline".
   function send(owner, draft) {
     if (sending) { return Promise.resolve("busy"); }
     sending = true;
     show("sending");
-    return fetch(draft.url, { method: "POST", body: formData(draft), credentials: "same-origin" }).then(function (response) {
-      return response.text().then(function (text) {
-        var path = new URL(response.url).pathname;
-        var filed = response.redirected && /\/cases\/\d+$/.test(path);
-        var next = filed ? remove(owner) : (draft.state = "held", put(owner, draft));
-        return next.then(function () {
-          sending = false;
-          showAnswer(response, text);
-          return filed ? "filed" : "held";
+    var request = { method: "POST", body: formData(draft), credentials: "same-origin", headers: { "X-Academy-Draft": "1" } };
+    return fetch(draft.url, request).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.ok && type.indexOf("application/json") === 0) {
+        return response.json().then(function (answer) {
+          return remove(owner).then(function () { window.location.assign(answer.url); return "filed"; });
         });
+      }
+      if (response.redirected) { window.location.assign(response.url); return "away"; }  // e.g. logged out: kept
+      return response.text().then(function (text) {
+        draft.state = "held";
+        return put(owner, draft).then(function () { sending = false; showAnswer(text); return "held"; });
       });
     }, function () {
       sending = false;
