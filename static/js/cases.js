@@ -171,16 +171,22 @@
 
     // Kept 300 ms after the last change; every caller's promise settles, even when a later change
     // takes its place or "send" cancels it (the send stores the draft itself).
-    var timer = null, pending = null, settle = null, saving = Promise.resolve();
+    // While the draft is on its way this form keeps nothing: a late change must not bring back, as a new
+    // draft, the one the server has just filed. A send that fails lets it keep changes again (a queued
+    // draft stays queued with them); an answer that files nothing starts the form again.
+    var timer = null, pending = null, settle = null, saving = Promise.resolve(), stopped = false;
     function save() {
       saving = Drafts.get(owner).then(function (old) {
-        if (old && old.state === "queued") { return; }  // what waits to be sent is not overwritten by typing
-        return Drafts.put(owner, collect(old && old.state === "held" ? "held" : "editing"));
+        if (stopped) { return; }
+        return Drafts.put(owner, collect(old ? old.state : "editing"));  // a queued draft stays queued
       });
       return saving;
     }
     function settleNow() { var done = settle; pending = settle = null; if (done) { done(); } }
+    document.addEventListener("academy-draft-sending", function () { stopped = true; window.clearTimeout(timer); settleNow(); });
+    document.addEventListener("academy-draft-waiting", function () { stopped = false; });  // not sent: keep changes again
     function keep() {
+      if (stopped) { return Promise.resolve(); }
       window.clearTimeout(timer);
       if (!pending) { pending = new Promise(function (resolve) { settle = resolve; }); }
       var mine = pending;

@@ -85,6 +85,7 @@
     if (sending) { return Promise.resolve("busy"); }
     sending = true;
     show("sending");
+    document.dispatchEvent(new CustomEvent("academy-draft-sending"));  // the form stops keeping its changes
     var request = { method: "POST", body: formData(draft), credentials: "same-origin", headers: { "X-Academy-Draft": "1" } };
     return fetch(draft.url, request).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
@@ -100,6 +101,7 @@
       });
     }, function () {
       sending = false;
+      document.dispatchEvent(new CustomEvent("academy-draft-waiting"));
       show(navigator.onLine ? "failed" : "queued");
       return "offline";
     });
