@@ -146,3 +146,16 @@ def test_the_form_shows_the_place_not_latitude_and_longitude(worker_client):
     assert 'type="hidden" name="latitude"' in page.replace("id=\"latitude\" ", "") or 'name="latitude" type="hidden"' in page
     assert ">Latitude<" not in page and ">Longitude<" not in page
     assert 'data-testid="place"' in page and "Use my position" in page
+
+
+def test_a_draft_sent_by_the_phone_learns_its_case_in_json_once(worker_client, cases_world):
+    headers = {"X-Academy-Draft": "1"}
+    first = worker_client.post("/cases/report", data=report_data(worker_client, cases_world), headers=headers)
+    assert first.status_code == 200 and first.get_json()["filed"] is True
+    url = first.get_json()["url"]
+    again = worker_client.post("/cases/report", data=report_data(worker_client, cases_world), headers=headers)
+    assert again.get_json() == {"filed": True, "url": url} and cases_count() == 1
+    assert "filed" in worker_client.get(url).get_data(as_text=True)  # the message waits for the case page
+    refused = worker_client.post("/cases/report", headers=headers,
+                                 data=report_data(worker_client, cases_world, title="", submission_key="e" * 32))
+    assert refused.status_code == 400 and refused.mimetype == "text/html" and cases_count() == 1
