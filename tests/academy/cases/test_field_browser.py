@@ -114,3 +114,30 @@ def test_worker_reports_offline_with_two_photos_and_it_is_filed_once(live_app, m
     assert page.evaluate("document.documentElement.scrollWidth") <= 361
     page.screenshot(path=str(artifacts_dir / "field-my-cases-360.png"), full_page=True)
     context.close()
+
+
+def test_worker_starts_and_ends_a_patrol_with_one_big_button(live_app, make_user, cases_server, browser):
+    with live_app.app_context():
+        build_world(make_user)
+        db.session.commit()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    log_in_page(page, cases_server, "worker")
+    page.goto(f"{cases_server}/patrols")
+    start = page.locator("[data-testid=start-patrol]")
+    box = start.bounding_box()
+    assert box["width"] >= 280 and box["height"] >= 60  # one big button, across the phone (inside its panel)
+    start.tap()
+    page.wait_for_selector("[data-testid=running-patrol]")
+    page.tap("[data-testid=end-patrol]")
+    page.wait_for_selector("[data-testid=start-patrol]")
+    page.fill("input[name=household]", "5栋201室")
+    page.tap("[data-testid=record-visit]")
+    page.wait_for_selector("[data-testid=visit-list] >> text=5栋201室")
+    # The visit form comes before the lists, and the lists are cards on a phone, not squashed tables.
+    form_y = page.locator("input[name=household]").bounding_box()["y"]
+    assert form_y < page.locator("[data-testid=patrol-list]").bounding_box()["y"]
+    assert page.locator("[data-testid=patrol-list].list-cards-ready tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 361
+    context.close()
