@@ -204,6 +204,8 @@
       }
       photos = (draft.photos || []).slice(0, MAX_PHOTOS);
       renderPhotos();
+      var lost = document.querySelector(".js-photos-lost");  // the phone kept them: no need to add them again
+      if (lost && photos.length) { lost.hidden = true; }
     }
 
     form.addEventListener("input", keep);
