@@ -100,6 +100,8 @@ ACCESS = [
     Access("cases.decide_extension", lambda w: f"{_case(w)}/extensions/{made(w)['extension'].id}",
            {"admin": 302, "dispatcher": 302}, method="POST", data={"decision": "yes"}),
     Access("cases.report", at("/cases/report"), {"trainee": 200, "trainee_other": 200}),
+    # Where the phone is: a worker's JSON (a trainee without a worker record gets 403, see test_report_place).
+    Access("cases.report_place", at("/cases/report/place?lat=32.05&lon=118.78"), {"trainee": 200, "trainee_other": 200}),
     Access("cases.hotline", at("/cases/hotline"), {"admin": 200, "dispatcher": 200, "dispatcher_other": 200}),
     Access("cases.categories", at("/cases/admin/categories"), ADMIN),
     Access("cases.category", at("/cases/admin/categories/new"), ADMIN),

@@ -54,7 +54,7 @@ NOT_PAGES = {
     "exams.results_xlsx", "exams.stem_image", "indicators.ranking", "lessons.file", "registry.export_list",
     "registry.import_template", "registry.staff_template", "accounts.audit_export",
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
-    "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
+    "cases.report_place", "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
 }
 

@@ -19,4 +19,4 @@ from academy.cases.forms.flow import (  # noqa: F401
     VerifyForm,
     dispatch_form,
 )
-from academy.cases.forms.intake import HotlineForm, WorkerReportForm  # noqa: F401
+from academy.cases.forms.intake import HotlineForm, PlaceQuery, WorkerReportForm  # noqa: F401

@@ -15,13 +15,15 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from academy.cases import photos
 from academy.files import display_name
 from academy.web.numbers import FloatField
 
 KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+KEY_MESSAGE = _l("This form's key was not valid and has been renewed: send the report again.")
 
 
 def grid_choices(grids) -> list[tuple[int, str]]:
@@ -34,13 +36,19 @@ class ReportBase(FlaskForm):
     title = StringField(_l("Summary"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=2000)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
-    submission_key = HiddenField(validators=[DataRequired(), Regexp(KEY_PATTERN)])
+    submission_key = HiddenField(validators=[DataRequired(message=KEY_MESSAGE), Regexp(KEY_PATTERN, message=KEY_MESSAGE)])
 
     def __init__(self, categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = [(c.id, c.full_name) for c in categories]
         if not self.submission_key.data:
             self.submission_key.data = secrets.token_urlsafe(24)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.submission_key.errors:  # a key the page never made: the form shown again carries a good one
+            self.submission_key.data = secrets.token_urlsafe(24)
+        return valid
 
 
 class PhotosMixin:
@@ -65,8 +73,9 @@ class PhotosMixin:
 
 class WorkerReportForm(PhotosMixin, ReportBase):
     grid = SelectField(_l("Grid"), coerce=int, validators=[DataRequired()])
-    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
-    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    # The phone's position, filled by the page from its GPS: kept, never typed (the place is shown in words).
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)], widget=HiddenInput())
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)], widget=HiddenInput())
     photos = MultipleFileField(_l("Photos (up to 5: JPEG, PNG or WebP)"))
     handled_on_spot = BooleanField(_l("I handled it on the spot (simple case)"))
     file_anyway = BooleanField(_l("It is a different matter: file it as a new case"))
@@ -75,6 +84,16 @@ class WorkerReportForm(PhotosMixin, ReportBase):
         super().__init__(categories, *args, **kwargs)
         self.grid.choices = grid_choices(grids)
         self.photo_data = []
+
+
+class PlaceQuery(FlaskForm):
+    """The point the report form asks about (``GET /cases/report/place``): changes nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    lat = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(-90, 90)])
+    lon = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(-180, 180)])
 
 
 class HotlineForm(ReportBase):

@@ -32,4 +32,5 @@ from academy.cases.queries.lists import (  # noqa: F401
     state_counts,
     task_light,
 )
+from academy.cases.queries.places import Place, place_at  # noqa: F401
 from academy.cases.queries.work import count_cases, to_handle_count  # noqa: F401

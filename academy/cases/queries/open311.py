@@ -21,6 +21,7 @@ from academy.cases.models import (
     MediaState,
 )
 from academy.extensions import db
+from academy.registry.geometry import holds
 from academy.registry.models import Area, Grid
 
 LIST_LIMIT = 1000  # GeoReport's default: the first 1,000 requests
@@ -129,22 +130,7 @@ def grid_at(latitude: float, longitude: float) -> Grid | None:
     """The current grid whose boundary polygon holds the point, if one does."""
     grids = db.session.scalars(sa.select(Grid).where(Grid.valid_to.is_(None), Grid.boundary_geojson.is_not(None))
                                .order_by(Grid.code))
-    return next((g for g in grids if _holds(g.boundary_geojson, longitude, latitude)), None)
-
-
-def _holds(geometry: dict, x: float, y: float) -> bool:
-    """Point in a GeoJSON Polygon or MultiPolygon (even-odd rule; holes are rings too)."""
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
-    polygons = coordinates if kind == "MultiPolygon" else [coordinates] if kind == "Polygon" else []
-    return any(sum(_crossings(ring, x, y) for ring in polygon) % 2 == 1 for polygon in polygons)
-
-
-def _crossings(ring: list, x: float, y: float) -> int:
-    count = 0
-    for (x1, y1, *_rest), (x2, y2, *_rest2) in zip(ring, ring[1:] + ring[:1], strict=True):
-        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
-            count += 1
-    return count
+    return next((g for g in grids if holds(g.boundary_geojson, longitude, latitude)), None)
 
 
 def answers_of(case: Case) -> list[tuple[str, str]]:

@@ -28,4 +28,4 @@ def case_helpers():
     }
 
 
-from academy.cases.views import actions, admin, fieldwork, intake, lists  # noqa: E402,F401
+from academy.cases.views import actions, admin, fieldwork, intake, lists, place  # noqa: E402,F401

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from academy.cases import access, clock, operations, queries
+from academy.cases import access, clock, labels, operations, queries
 from academy.cases.calendar import calendar_snapshot
 from academy.cases.forms import PatrolEndForm, PatrolStartForm, VisitForm
 from academy.cases.models import Patrol, VisitPurpose
@@ -16,6 +16,8 @@ from academy.cases.views import bp
 from academy.permissions import Role, area_scopes, ensure, get_or_404, has_role, require_role
 from academy.registry.queries import worker_of_user
 from academy.web.cycle import on_refusal
+
+RECENT = 10  # the patrol page lists the latest ten of each; the daily compliance page has the rest
 
 
 def _worker_or_403():
@@ -27,8 +29,8 @@ def _worker_or_403():
 def _fieldwork_page(worker, start_form=None, visit_form=None, status=200):
     grids = grids_of(worker)
     return render_template("cases/fieldwork.html", worker=worker, running=queries.open_patrol(worker),
-                           patrols=queries.recent_patrols(worker),
-                           visits=queries.recent_visits(worker),
+                           patrols=queries.recent_patrols(worker, limit=RECENT),
+                           visits=queries.recent_visits(worker, limit=RECENT), purpose_labels=labels.PURPOSE_LABELS,
                            start_form=start_form or PatrolStartForm(grids, formdata=None),
                            end_form=PatrolEndForm(formdata=None),
                            visit_form=visit_form or VisitForm(grids, formdata=None)), status

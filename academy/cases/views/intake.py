@@ -5,7 +5,7 @@ A double submit carries the same submission key, so it finds the case the first 
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -60,7 +60,15 @@ def report():
         channel=Channel.WORKER, grid=grid, location=form.location.data or "", latitude=form.latitude.data,
         longitude=form.longitude.data, worker=worker, patrol_id=patrol.id if patrol and patrol.grid_id == grid.id else None,
         submission_key=form.submission_key.data, photos=form.photo_data, handled_on_spot=form.handled_on_spot.data)
-    return _file(report_, "cases/report.html", form, similar=[])
+    return _for_the_phone(_file(report_, "cases/report.html", form, similar=[]))
+
+
+def _for_the_phone(response):
+    """A draft sent by the phone's script (static/js/drafts.js) learns where its case is as JSON, so the
+    script can forget the draft before it opens the case (whose "filed" message waits in the session)."""
+    if request.headers.get("X-Academy-Draft") == "1" and getattr(response, "status_code", None) == 302:
+        return jsonify(filed=True, url=response.location)
+    return response
 
 
 @bp.route("/cases/hotline", methods=["GET", "POST"])
