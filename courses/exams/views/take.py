@@ -87,8 +87,9 @@ def attempt(attempt_id: int):
     if attempt.state is not AttemptState.IN_PROGRESS:
         return _result(attempt)
     remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+    flagged = set(attempt.flagged or [])
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           items=_headed([item_view(i) for i in queries.attempt_items(attempt)]),
+                           items=_headed([item_view(i) | {"flagged": i.id in flagged} for i in queries.attempt_items(attempt)]),
                            true_false=[("T", _("True")), ("F", _("False"))], submit_form=ActionForm(formdata=None),
                            csrf=generate_csrf())
 

@@ -150,3 +150,35 @@ def test_released_result_shows_score_and_units(make_exam, make_taker, client):
     post_form(client, f"/attempts/{attempt.id}/submit", token_from=f"/attempts/{attempt.id}")
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert 'data-testid="score">10.00<' in page and "Because." in page
+
+
+def test_flags_for_review_are_saved_with_the_answers_and_come_back(setup, client):
+    exam, user, worker = setup
+    attempt = _start(client, exam)
+    first, second = attempt.items[0], attempt.items[1]
+    saved = _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [first.id, str(second.id)]})
+    assert saved.status_code == 200 and saved.get_json()["status"] == "saved"
+    state = client.get(f"/attempts/{attempt.id}/state.json").get_json()
+    assert sorted(state["flagged"]) == sorted([str(first.id), str(second.id)])
+    html = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert html.count('data-flagged="1"') == 2  # the page marks them after a reload
+    # A late save with an older number does not bring back a flag taken off since.
+    assert _save(client, attempt, {"seq": 2, "answers": {}, "flagged": [second.id]}).get_json()["status"] == "saved"
+    late = _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [first.id, second.id]})
+    assert late.status_code == 200 and late.get_json()["status"] == "stale"
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).flagged == [second.id]
+
+
+@pytest.mark.parametrize("flagged", ["1", {"a": 1}, [True], [1.5], [2**63], ["\ud800"], ["\x00"], [float("nan")], [-1],
+                                     list(range(1, 300))])
+def test_bad_flags_are_refused_and_change_nothing(setup, client, flagged):
+    exam, user, worker = setup
+    attempt = _start(client, exam)
+    assert _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [attempt.items[0].id]}).status_code == 200
+    body = json.dumps({"seq": 2, "answers": {}, "flagged": flagged})  # NaN and a lone surrogate as JSON allows them
+    response = _save(client, attempt, body)
+    assert response.status_code == 400 and response.get_json()["message"]
+    db.session.expire_all()
+    refreshed = db.session.get(Attempt, attempt.id)
+    assert refreshed.flagged == [attempt.items[0].id] and refreshed.last_seq == 1
