@@ -215,7 +215,6 @@ def test_result_says_an_essay_waits_then_marks_each_answer_once_released(make_ex
         assert f'data-testid="mark-{n}" data-mark="{mark}"' in page
         assert f'class="result-{mark}" href="#answer-{n}"' in page
     assert ">Right<" in page and ">Partly right<" in page and ">Wrong<" in page and "Right answer" in page
-    assert "Partly right" in page and "Wrong" in page and "Right answer" in page
 
 
 def test_result_without_the_key_marks_answers_but_shows_no_question(make_exam, make_taker, client):
