@@ -89,6 +89,7 @@
     button.setAttribute("data-flagged", on ? "1" : "0");
     button.setAttribute("aria-pressed", on ? "true" : "false");
     button.classList.toggle("is-flagged", on);
+    button.querySelector(".js-flag-icon").className = "bi " + (on ? "bi-flag-fill" : "bi-flag") + " js-flag-icon";
     button.querySelector(".js-flag-text").textContent = label(on ? "unflag" : "flag");
   }
   function mark() {
