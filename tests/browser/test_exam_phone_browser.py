@@ -106,7 +106,12 @@ def _flag_and_reload(page, live_app, attempt_id: int) -> None:
     page.tap("[data-testid=flag-2]")
     expect(page.locator("[data-testid=flag-2]")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("[data-testid=save-status]")).to_contain_text("保存")
-    page.wait_for_function(f"localStorage.getItem('exam-{attempt_id}-flags') === ''")
+    for _ in range(100):  # the page keeps an unsent flag in local storage until the server has it
+        if page.evaluate(f"localStorage.getItem('exam-{attempt_id}-flags')") == "":
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the flag was never acknowledged by the server")
     page.reload()
     expect(page.locator("[data-testid=goto-1]")).to_have_attribute("data-state", "answered")
     expect(page.locator("[data-testid=goto-2]")).to_have_attribute("data-state", "unanswered flagged")
