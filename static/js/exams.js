@@ -182,10 +182,10 @@
     if (!level || level === warned || left === 0) { return; }
     warned = level;
     var el = box.querySelector(".js-time-warning");
-    el.textContent = label(level === 60 ? "warn1" : "warn5");
+    el.hidden = false;  // shown first, then filled: the live region announces the words it receives
     el.classList.toggle("alert-danger", level === 60);
     el.classList.toggle("alert-warning", level !== 60);
-    el.hidden = false;
+    el.textContent = label(level === 60 ? "warn1" : "warn5");
   }
   function tick() {
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
@@ -258,7 +258,10 @@
     ok.disabled = true;  // one hand-in at a time; the server closes an attempt once whatever arrives
     save().then(function (saved) {
       ok.disabled = false;
-      if (!saved) { return; }
+      if (!saved || navigator.onLine === false) {  // nothing is handed in before every answer reached the server
+        if (!closed) { box.querySelector(".js-handin-body").textContent = label("handin-failed"); }
+        return;
+      }
       handingIn = true;
       store(pendingKey, "{}");
       store(flagKey, "");
@@ -270,12 +273,21 @@
     event.preventDefault();
     if (!closed && !handingIn) { askHandIn(); }
   });
-  // A link out of the page asks first: the time keeps running and the page is the only way back.
+  // A link or a form out of the page (the log-out) asks first: the time keeps running. The language
+  // switch comes back to this page, so it does not ask.
+  function askToLeave(event) {
+    save();
+    if (!window.confirm(label("leave"))) { event.preventDefault(); }
+  }
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[href]") : null;
     if (!link || box.contains(link) || closed || handingIn || link.getAttribute("href").charAt(0) === "#") { return; }
-    save();
-    if (!window.confirm(label("leave"))) { event.preventDefault(); }
+    askToLeave(event);
+  });
+  document.addEventListener("submit", function (event) {
+    var other = event.target;
+    if (box.contains(other) || closed || handingIn || other.classList.contains("language-form")) { return; }
+    askToLeave(event);
   });
   window.addEventListener("online", function () { retryDelay = 3000; save(); });
   window.addEventListener("pagehide", function () { remember(); });

@@ -77,13 +77,17 @@ def _start(page, live_server, exam_id: int) -> tuple[int, list[str]]:
 
 
 def _no_way_out_but_asking(page, attempt_url: str) -> None:
-    """The shell's navigation is gone; the brand link out asks first, and staying keeps the attempt."""
+    """The shell's navigation is gone; the brand link and the log-out ask first; staying keeps the attempt."""
     assert page.locator("[data-testid=nav]").count() == 0 and page.locator("[data-testid=breadcrumbs]").count() == 0
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.tap("[data-testid=brand]")
-    assert asked and "离开考试" in asked[0]
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.tap("[data-testid=account-menu]")
+    page.tap("[data-testid=logout]")  # logging out asks too
+    assert len(asked) == 2 and all("离开考试" in message for message in asked)
     assert page.url == attempt_url
+    page.keyboard.press("Escape")
 
 
 def _clock_warns(page, live_app, attempt_id: int) -> None:
@@ -155,6 +159,10 @@ def test_trainee_hands_in_on_a_phone_told_what_is_unanswered_and_sees_the_marked
     dialog = page.locator("[data-testid=handin-dialog]")
     assert "全部 4 题均已作答" in dialog.inner_text()
     expect(dialog.locator("[data-testid=handin-unanswered]")).to_be_hidden()
+    page.context.set_offline(True)  # in a stairwell: the hand-in waits, and says why
+    dialog.locator("[data-testid=handin-ok]").tap()
+    expect(dialog.locator("[data-testid=handin-summary]")).to_contain_text("未交卷")
+    page.context.set_offline(False)
     dialog.locator("[data-testid=handin-ok]").tap()
     expect(page.locator("[data-testid=essay-pending]")).to_contain_text("1 道简答题待阅卷老师人工评分")
     assert page.locator("[data-testid=score]").count() == 0
