@@ -1,6 +1,7 @@
 """JSON for the exam page: the attempt's state (server time left, saved answers) and autosave.
 
-``POST /attempts/<id>/save`` takes ``{"seq": n, "answers": {item id: response}}``. The sequence
+``POST /attempts/<id>/save`` takes ``{"seq": n, "answers": {item id: response}}``, and
+``"flagged": [item id, ...]`` (every item flagged for review) when the flags changed. The sequence
 number orders saves per attempt: an answer is only replaced by a save with a higher number, so a
 repeated or late request is acknowledged and ignored ("stale"), never an error, and cannot
 overwrite a newer answer. The response carries a
@@ -40,18 +41,19 @@ def attempt_state(attempt_id: int):
     body = _state(attempt)
     if attempt.state is AttemptState.IN_PROGRESS:
         body["answers"] = {str(item.id): item.response for item in attempt.items}
+        body["flagged"] = [str(item_id) for item_id in attempt.flagged or []]
     return jsonify(body)
 
 
-def _payload() -> tuple[int, dict]:
+def _payload() -> tuple[int, dict, list | None]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400)
-    seq, answers = data.get("seq"), data.get("answers", {})
+    seq, answers, flagged = data.get("seq"), data.get("answers", {}), data.get("flagged")
     if (not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ or not isinstance(answers, dict)
             or len(answers) > MAX_ANSWERS):
         abort(400)
-    return seq, answers
+    return seq, answers, flagged
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
@@ -61,9 +63,9 @@ def save(attempt_id: int):
     # locked, one of the items it names, their update, and the reply made before the commit (so
     # nothing is read back).
     attempt = own_attempt(attempt_id, for_update=True)
-    seq, answers = _payload()
+    seq, answers, flagged = _payload()
     on_refusal(lambda error: (jsonify(status="invalid", message=str(error)), 400), category=None)
-    result = attempts.save_answers(attempt, None, seq, answers, locked=True)
+    result = attempts.save_answers(attempt, None, seq, answers, locked=True, flagged=flagged)
     body = _state(attempt, result.status, result.saved_at)
     body["last_seq"] = result.last_seq
     if result.status == "closed":

@@ -232,3 +232,21 @@ def matches_of(pairs, extra=()) -> list[str]:
         if match not in seen:
             seen.append(match)
     return seen
+
+
+class AnswerMark(enum.StrEnum):
+    """How one answer fared, as the result page marks it (in colour and in words)."""
+
+    RIGHT = "right"
+    PARTLY = "partly"
+    WRONG = "wrong"
+    PENDING = "pending"  # an essay waiting for a person
+
+
+def mark_of(earned: Decimal | None, points: Decimal, waits: bool = False) -> AnswerMark:
+    """Right when every point was earned, wrong when none was, partly right in between."""
+    if waits or earned is None:
+        return AnswerMark.PENDING
+    if earned >= points:
+        return AnswerMark.RIGHT
+    return AnswerMark.PARTLY if earned > 0 else AnswerMark.WRONG

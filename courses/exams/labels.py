@@ -8,7 +8,7 @@ from flask_babel import lazy_pgettext
 
 from academy.labels import Words
 from courses.exams.formats import Difficulty
-from courses.exams.grading import PartialCredit, QuestionType
+from courses.exams.grading import AnswerMark, PartialCredit, QuestionType
 from courses.exams.models import AttemptState, ExamStatus, QuestionStatus, ResultRelease
 from courses.exams.operations.marking import Stage
 
@@ -62,11 +62,14 @@ FIELD_LABELS = {
     "difficulty": _l("Difficulty"), "tags": _l("Tags"), "unit_id": _l("Syllabus unit"),
     "partial_credit": _l("Partial credit"), "case_sensitive": _l("Case sensitive"), "width_sensitive": _l("Width sensitive"),
 }
+ANSWER_MARK_LABELS = {AnswerMark.RIGHT: _l("Right"), AnswerMark.PARTLY: _l("Partly right"), AnswerMark.WRONG: _l("Wrong"),
+                      AnswerMark.PENDING: _l("Waiting to be marked")}
 STAGE_LABELS = {Stage.FIRST: _l("Waiting for the first mark"), Stage.SECOND: _l("Waiting for the second mark"), Stage.FINAL: _l("Final points set"),
                 Stage.RECONCILE: _l("Waiting to be reconciled")}
 WORDS = Words(enums={QuestionType: TYPE_LABELS, Stage: STAGE_LABELS, PartialCredit: CREDIT_LABELS,
                      ResultRelease: RELEASE_LABELS, QuestionStatus: QUESTION_STATUS_LABELS,
-                     ExamStatus: EXAM_STATUS_LABELS, AttemptState: ATTEMPT_STATE_LABELS},
+                     ExamStatus: EXAM_STATUS_LABELS, AttemptState: ATTEMPT_STATE_LABELS,
+                     AnswerMark: ANSWER_MARK_LABELS},
               events=EVENT_LABELS, fields=FIELD_LABELS,
               objects={"Exam": _l("Exam"), "Question": _l("Question"), "Attempt": _l("Exam attempt")},
               links={"Exam": ("exams.exam", "exam_id"), "Question": ("exams.question", "question_id")})

@@ -192,6 +192,8 @@ class Attempt(db.Model):
     closed_by: Mapped[str] = mapped_column(sa.String(20), default="")  # trainee, deadline
     last_seq: Mapped[int] = mapped_column(default=0)
     last_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The items the trainee flagged for review (ids), saved with the answers: a reload keeps them.
+    flagged: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     score: Mapped[Decimal | None] = mapped_column(sa.Numeric(8, 2))
     max_score: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2), default=Decimal("0"))
     percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))

@@ -85,6 +85,7 @@ def test_trainee_sits_exam_offline_moment_and_sees_released_result(live_app, liv
     page.context.set_offline(False)
     expect(status).to_contain_text("Saved at", timeout=20000)
     page.click("[data-testid=submit-exam]")
+    page.click("[data-testid=handin-ok]")
     page.wait_for_selector("[data-testid=result-pending]")
 
     with live_app.app_context():
@@ -173,6 +174,7 @@ def test_browser_closed_mid_exam_then_resumed(live_app, live_server, sitting, br
     for n, kind in rest:
         _answer(page, n, kind)
     page.click("[data-testid=submit-exam]")
+    page.click("[data-testid=handin-ok]")
     page.wait_for_selector("[data-testid=result-pending]")
     second.close()
 

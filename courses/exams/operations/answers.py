@@ -15,6 +15,7 @@ from courses.exams.operations.exams import ExamError
 MAX_TEXT_ANSWER = 20000
 MAX_BLANK = 500
 MAX_NUMBER_ANSWER = 60  # a number and a unit
+MAX_FLAGS = 200  # as many as an attempt has questions
 
 
 def _clean_matches(item: AttemptItem, value) -> list[str]:
@@ -77,3 +78,17 @@ def named_items(attempt: Attempt, keys) -> dict[str, AttemptItem]:
     if len(items) != len(ids):
         raise ExamError(_("An answer is for a question outside this attempt."))
     return items
+
+
+def clean_flags(attempt: Attempt, flagged) -> list[int] | None:
+    """The item ids a save flags for review, sorted, each an item of this attempt; None when the save
+    says nothing of flags; ExamError for anything else (not a list, or a flag naming no item of it)."""
+    if flagged is None:
+        return None
+    if not isinstance(flagged, list) or len(flagged) > MAX_FLAGS:
+        raise ExamError(_("A flag is for a question outside this attempt."))
+    try:
+        items = named_items(attempt, flagged)  # True, 1.5, "x" or another attempt's item: refused there
+    except ExamError:
+        raise ExamError(_("A flag is for a question outside this attempt.")) from None
+    return sorted(item.id for item in items.values())

@@ -38,7 +38,7 @@ from courses.exams.models import (
     ExamStatus,
     ResultRelease,
 )
-from courses.exams.operations.answers import clean_response, named_items
+from courses.exams.operations.answers import clean_flags, clean_response, named_items
 from courses.exams.operations.exams import ExamError
 from courses.exams.signals import attempt_graded
 
@@ -172,10 +172,12 @@ class SaveResult:
 
 
 def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime | None = None,
-                 locked: bool = False) -> SaveResult:
+                 locked: bool = False, flagged: list | None = None) -> SaveResult:
     """Save answers sent with sequence number ``seq``: an answer already saved with a number as high
     or higher is left alone (a retried or late request never overwrites a newer answer); "stale"
     when nothing was left to apply. ``locked``: the caller has just read ``attempt`` with its row locked.
+    ``flagged`` (the ids of every item flagged for review, the whole set) replaces the saved set only
+    when ``seq`` is the newest the attempt has seen; otherwise the save is "stale" and the page resends.
 
     Within the grace period after the deadline a save still counts (answers in flight); later,
     the attempt is closed with what was saved before, and the save is refused.
@@ -187,6 +189,9 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     if now > attempt.deadline_at + timedelta(seconds=attempt.exam.grace_seconds):
         close_attempt(attempt, None, reason="deadline", now=now)  # re-read with its items, under the same lock
         return SaveResult("closed", attempt.last_seq, attempt.last_saved_at)
+    flags = clean_flags(attempt, flagged)
+    if flags is not None and seq <= attempt.last_seq:
+        return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
     # Only the items this save names are read (a save changes a few of an exam's questions).
     items = named_items(attempt, answers)
     cleaned = [(items[str(key)], clean_response(items[str(key)], value)) for key, value in answers.items()]
@@ -196,6 +201,8 @@ def save_answers(attempt: Attempt, user, seq: int, answers: dict, now: datetime 
     if (cleaned and not fresh) or (not cleaned and seq <= attempt.last_seq):
         return SaveResult("stale", attempt.last_seq, attempt.last_saved_at)
     _write_items([(item, {"response": value, "response_seq": seq, "saved_at": now}) for item, value in fresh])
+    if flags is not None:
+        attempt.flagged = flags
     attempt.last_seq, attempt.last_saved_at = max(seq, attempt.last_seq), now
     db.session.flush()
     return SaveResult("saved", attempt.last_seq, now)

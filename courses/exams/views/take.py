@@ -17,8 +17,8 @@ from academy.web.cycle import commit_early, refusal_redirects
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
 from courses.exams.forms import ActionForm
-from courses.exams.grading import QuestionType
-from courses.exams.labels import TYPE_LABELS
+from courses.exams.grading import AnswerMark, QuestionType, mark_of
+from courses.exams.labels import ANSWER_MARK_LABELS, TYPE_LABELS
 from courses.exams.models import Attempt, AttemptState, Exam, ExamStatus
 from courses.exams.operations import attempts
 from courses.exams.views import bp
@@ -87,25 +87,47 @@ def attempt(attempt_id: int):
     if attempt.state is not AttemptState.IN_PROGRESS:
         return _result(attempt)
     remaining = max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+    flagged = set(attempt.flagged or [])
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           items=_headed([item_view(i) for i in queries.attempt_items(attempt)]),
+                           items=_headed([item_view(i) | {"flagged": i.id in flagged} for i in queries.attempt_items(attempt)]),
                            true_false=[("T", _("True")), ("F", _("False"))], submit_form=ActionForm(formdata=None),
                            csrf=generate_csrf())
 
 
+MARK_ICONS = {AnswerMark.RIGHT: "check-circle-fill", AnswerMark.PARTLY: "circle-half", AnswerMark.WRONG: "x-circle-fill",
+              AnswerMark.PENDING: "hourglass-split"}
+
+
+def _mark(item) -> dict:
+    """One answer's mark as the result page shows it: its word, its icon and its colour's class."""
+    mark = mark_of(item.earned, item.points, item.needs_grading)
+    return {"position": item.position + 1, "earned": item.earned, "points": item.points, "mark": mark.value,
+            "mark_label": ANSWER_MARK_LABELS[mark], "icon": MARK_ICONS[mark]}
+
+
+def _review(attempt: Attempt) -> list[dict]:
+    """Each question with the trainee's answer, its mark, and the key (the exam shows its answers)."""
+    review = []
+    for item in attempt.items:
+        view = item_view(item)
+        question = item.question
+        view.update(correct=question.correct, explanation=render_markdown(question.explanation),
+                    feedback=item.feedback, weights=question.weights, answer_feedback=question.answer_feedback,
+                    bank_options=question.options, **_mark(item))
+        review.append(view)
+    return review
+
+
 def _result(attempt: Attempt):
+    """The result: what waits (essays for a person, the release), and once released the score and a mark
+    per answer (right, partly right, wrong), with the questions and the key when the exam shows answers."""
     released = access.is_released(attempt)
     exam = attempt.exam
-    review = []
-    if released and exam.show_answers:
-        for item in attempt.items:
-            view = item_view(item)
-            question = item.question
-            view.update(earned=item.earned, correct=question.correct, explanation=render_markdown(question.explanation),
-                        feedback=item.feedback, weights=question.weights, answer_feedback=question.answer_feedback,
-                        bank_options=question.options)
-            review.append(view)
-    return render_template("exams/result.html", attempt=attempt, exam=exam, released=released, review=review,
+    return render_template("exams/result.html", attempt=attempt, exam=exam, released=released,
+                           essays_waiting=sum(1 for item in attempt.items if item.needs_grading),
+                           marks=[_mark(item) for item in attempt.items]
+                           if released and (exam.show_score or exam.show_answers) else [],
+                           review=_review(attempt) if released and exam.show_answers else [],
                            breakdown=queries.unit_breakdown(attempt) if released and exam.show_score else [])
 
 

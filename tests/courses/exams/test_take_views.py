@@ -10,7 +10,8 @@ import pytest
 from academy.database import utcnow
 from academy.extensions import db
 from courses.exams.grading import QuestionType as T
-from courses.exams.models import Attempt, AttemptState
+from courses.exams.models import Attempt, AttemptItem, AttemptState
+from courses.exams.operations import attempts
 from tests.support import csrf_token, log_in, post_form
 
 
@@ -150,3 +151,81 @@ def test_released_result_shows_score_and_units(make_exam, make_taker, client):
     post_form(client, f"/attempts/{attempt.id}/submit", token_from=f"/attempts/{attempt.id}")
     page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert 'data-testid="score">10.00<' in page and "Because." in page
+
+
+def test_flags_for_review_are_saved_with_the_answers_and_come_back(setup, client):
+    exam, user, worker = setup
+    attempt = _start(client, exam)
+    first, second = attempt.items[0], attempt.items[1]
+    saved = _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [first.id, str(second.id)]})
+    assert saved.status_code == 200 and saved.get_json()["status"] == "saved"
+    state = client.get(f"/attempts/{attempt.id}/state.json").get_json()
+    assert sorted(state["flagged"]) == sorted([str(first.id), str(second.id)])
+    html = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert html.count('data-flagged="1"') == 2  # the page marks them after a reload
+    # A late save with an older number does not bring back a flag taken off since.
+    assert _save(client, attempt, {"seq": 2, "answers": {}, "flagged": [second.id]}).get_json()["status"] == "saved"
+    late = _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [first.id, second.id]})
+    assert late.status_code == 200 and late.get_json()["status"] == "stale"
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).flagged == [second.id]
+
+
+@pytest.mark.parametrize("flagged", ["1", {"a": 1}, [True], [1.5], [2**63], ["\ud800"], ["\x00"], [float("nan")], [-1],
+                                     list(range(1, 300))])
+def test_bad_flags_are_refused_and_change_nothing(setup, client, flagged):
+    exam, user, worker = setup
+    attempt = _start(client, exam)
+    assert _save(client, attempt, {"seq": 1, "answers": {}, "flagged": [attempt.items[0].id]}).status_code == 200
+    body = json.dumps({"seq": 2, "answers": {}, "flagged": flagged})  # NaN and a lone surrogate as JSON allows them
+    response = _save(client, attempt, body)
+    assert response.status_code == 400 and response.get_json()["message"]
+    db.session.expire_all()
+    refreshed = db.session.get(Attempt, attempt.id)
+    assert refreshed.flagged == [attempt.items[0].id] and refreshed.last_seq == 1
+
+
+def _hand_in_true_false_and_essay(client, exam):
+    """Answer the first true/false question right, the second wrong, write the essay; hand in."""
+    attempt = _start(client, exam)
+    tf = [i for i in attempt.items if i.question.type is T.TRUE_FALSE]
+    essay = next(i for i in attempt.items if i.question.type is T.ESSAY)
+    answers = {str(tf[0].id): ["T"], str(tf[1].id): ["F"], str(essay.id): "先倾听，再调解。"}
+    assert _save(client, attempt, {"seq": 1, "answers": answers}).status_code == 200
+    post_form(client, f"/attempts/{attempt.id}/submit", token_from=f"/attempts/{attempt.id}")
+    return attempt, tf, essay
+
+
+def test_result_says_an_essay_waits_then_marks_each_answer_once_released(make_exam, make_taker, client):
+    exam = make_exam(rules=((T.TRUE_FALSE, 2, "5"), (T.ESSAY, 1, "10")), show_answers=True)
+    user, _worker = make_taker(exam.course)
+    log_in(client, user.username)
+    attempt, tf, essay = _hand_in_true_false_and_essay(client, exam)
+    pending = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert 'data-testid="essay-pending"' in pending and "1 essay answer waits for a person to mark it." in pending
+    assert 'data-testid="score"' not in pending and 'data-mark=' not in pending  # nothing before the release
+
+    db.session.expire_all()
+    attempts.grade_item(db.session.get(AttemptItem, essay.id), None, points=Decimal("4"), feedback="")
+    db.session.flush()
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert 'data-testid="essay-pending"' not in page and 'data-testid="score">9.00<' in page
+    marks = {item.position + 1: mark for item, mark in ((tf[0], "right"), (tf[1], "wrong"), (essay, "partly"))}
+    for n, mark in marks.items():  # each answer in its colour's class, with its word
+        assert f'data-testid="mark-{n}" data-mark="{mark}"' in page
+        assert f'class="result-{mark}" href="#answer-{n}"' in page
+    assert ">Right<" in page and ">Partly right<" in page and ">Wrong<" in page and "Right answer" in page
+
+
+def test_result_without_the_key_marks_answers_but_shows_no_question(make_exam, make_taker, client):
+    exam = make_exam(rules=((T.TRUE_FALSE, 2, "5"), (T.ESSAY, 1, "10")), show_answers=False)
+    user, _worker = make_taker(exam.course)
+    log_in(client, user.username)
+    attempt, tf, essay = _hand_in_true_false_and_essay(client, exam)
+    db.session.expire_all()
+    attempts.grade_item(db.session.get(AttemptItem, essay.id), None, points=Decimal("10"), feedback="")
+    db.session.flush()
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert f'data-testid="summary-{tf[1].position + 1}" data-mark="wrong"' in page
+    assert f'data-testid="summary-{essay.position + 1}" data-mark="right"' in page
+    assert 'data-testid="answer-1"' not in page and "Right answer" not in page  # the key stays hidden
