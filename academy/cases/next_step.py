@@ -1,0 +1,26 @@
+"""The field worker's home card "cases waiting" and his "cases" tab: only for a grid worker who does
+case work (not a trainee without a worker record, not a suspended worker)."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from academy.cases.access import can_do_case_work
+from academy.cases.queries import to_handle_count
+from academy.contributions import NextStep
+from academy.registry.queries import worker_of_user
+
+
+def does_case_work(user) -> bool:
+    """A grid worker allowed to report and handle cases."""
+    return worker_of_user(user) is not None and can_do_case_work(user)
+
+
+def cases_waiting(user) -> NextStep | None:
+    """Open cases with a task of his still in hand; the report form one tap away."""
+    if not does_case_work(user):
+        return None
+    return NextStep("cases.waiting", _("Cases waiting for me"), to_handle_count(user),
+                    url_for("cases.mine", to_handle="1"), icon="inbox", tone="",
+                    action=(_("Report a case"), url_for("cases.report")),
+                    empty=_("No case waits for you. Report one when you see a problem on your grid."))
