@@ -1,19 +1,24 @@
 """The field worker's home card "cases waiting" and his "cases" tab: only for a grid worker who does
-case work (not a trainee without a worker record, not a suspended worker)."""
+case work: on duty (not a trainee without a worker record, not one in training or suspended)."""
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
 
-from academy.cases.access import can_do_case_work
+from academy.cases.errors import CaseError
+from academy.cases.operations import check_reporter
 from academy.cases.queries import to_handle_count
 from academy.contributions import NextStep
 from academy.registry.queries import worker_of_user
 
 
 def does_case_work(user) -> bool:
-    """A grid worker allowed to report and handle cases."""
-    return worker_of_user(user) is not None and can_do_case_work(user)
+    """A grid worker who may report cases: on duty (the rule of ``check_reporter``, asked, not copied)."""
+    try:
+        check_reporter(worker_of_user(user))
+    except CaseError:
+        return False
+    return True
 
 
 def cases_waiting(user) -> NextStep | None:

@@ -12,12 +12,13 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
-from flask_babel import force_locale, get_locale, lazy_pgettext
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.contributions import Tab, contribute
 from academy.web import icons, shell
+from academy.web.i18n import locale_code
 from academy.web.vendor import vendor_url
 
 bp = Blueprint("frame", __name__)
@@ -45,7 +46,7 @@ def me():
 @bp.get("/manifest.webmanifest")
 def manifest():
     """The web app manifest, in the user's language: name, colours, start page and icons."""
-    zh = str(get_locale()) == "zh_CN"
+    zh = locale_code() == "zh_CN"
     data = {
         "name": _("Grid Academy"), "short_name": _("Grid Academy"),
         "description": _("Grid Academy — training for community grid workers"),
