@@ -78,9 +78,10 @@ def _shell_urls() -> list[str]:
 
 
 @cache
-def _release(static_folder: str) -> str:
-    """A short hash of the shell's static files and of the worker itself: a new release renames the cache."""
-    digest = hashlib.sha256()
+def _release(static_folder: str, urls: tuple[str, ...]) -> str:
+    """A short hash of the shell's static files, their addresses (the vendored libraries' versions) and
+    the worker itself: a new release renames the cache."""
+    digest = hashlib.sha256("\n".join(urls).encode())
     template = Path(__file__).resolve().parents[2] / "templates" / "frame" / "sw.js"
     for path in (*(Path(static_folder) / name for name in SHELL_STATIC), template):
         digest.update(path.read_bytes() if path.is_file() else b"")
@@ -90,7 +91,8 @@ def _release(static_folder: str) -> str:
 @bp.get("/sw.js")
 def service_worker():
     """The service worker, served from the root so that its scope is the whole site."""
-    body = render_template("frame/sw.js", release=_release(current_app.static_folder), urls=_shell_urls(),
+    urls = _shell_urls()
+    body = render_template("frame/sw.js", release=_release(current_app.static_folder, tuple(urls)), urls=urls,
                            offline_url=url_for("frame.offline"))
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"

@@ -18,9 +18,21 @@ self.addEventListener("activate", (event) => {
     .then(() => self.clients.claim()));
 });
 
-function isShellFile(url) {
-  return url.origin === self.location.origin && (url.pathname.startsWith("/static/") ||
-    url.pathname.startsWith("/bootstrap/static/") || url.pathname.startsWith("/vendor/"));
+/* Only the listed files come from the cache (their release names it), and the vendored libraries,
+   whose addresses carry their pinned version; every other file is the server's, as without a worker. */
+function fromCache(url) {
+  return url.origin === self.location.origin &&
+    (SHELL.includes(url.pathname + url.search) || url.pathname.startsWith("/vendor/"));
+}
+
+function cacheFirst(request) {
+  return caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+    if (response.ok) {
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  }));
 }
 
 self.addEventListener("fetch", (event) => {
@@ -31,7 +43,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
     return;
   }
-  if (isShellFile(url)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  if (fromCache(url)) {
+    event.respondWith(cacheFirst(request));
   }
 });
