@@ -100,8 +100,9 @@ def test_offline_after_a_first_visit_shows_the_offline_page(live_server, browser
     page = context.new_page()
     log_in_page(page, live_server, "tabby")
     # The worker installs and takes this page over; the next page load goes through it.
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    # (A promise, not a polled string: the CSP forbids eval.)
+    page.evaluate("""() => new Promise(done => navigator.serviceWorker.controller ? done()
+        : navigator.serviceWorker.addEventListener("controllerchange", () => done()))""")
     page.goto(f"{live_server}/exams")  # online: the server's own page, not a cached one
     expect(page.locator("h1")).not_to_contain_text("离线")
 
@@ -119,3 +120,32 @@ def test_offline_after_a_first_visit_shows_the_offline_page(live_server, browser
     page.wait_for_url(f"{live_server}/")
     expect(page.locator("[data-testid=next-steps]")).to_be_visible()
     context.close()
+
+
+def test_a_timed_lesson_counts_down_and_its_hint_goes_once_complete(live_app, live_server, browser):
+    from courses.lessons.models import Completion
+
+    with live_app.app_context():
+        user = create_user("timer", PASSWORD, by=None)
+        grant_role(user, Role.TRAINEE, by=None)
+        course = create_course()
+        lesson = create_lesson(course, title="Five seconds of reading", completion=Completion.TIME, min_seconds=5)
+        create_taker(course, user=user)
+        db.session.commit()
+        lesson_id = lesson.id
+        db.session.remove()
+    live_app.config["LESSON_HEARTBEAT_MS"] = 1000
+    try:
+        context = browser.new_context(locale="en-US", **PHONE)
+        page = context.new_page()
+        log_in_page(page, live_server, "timer")
+        page.goto(f"{live_server}/lessons/{lesson_id}")
+        countdown = page.locator("[data-testid=lesson-countdown]")
+        expect(countdown).to_have_text("0:05")
+        expect(countdown).to_have_text(re.compile(r"0:0[0-3]"), timeout=6000)  # it runs, a second at a time
+        expect(page.locator("[data-testid=lesson-timer]")).to_have_count(0, timeout=15000)
+        expect(page.locator("[data-testid=lesson-status]")).to_have_text("Completed")
+        expect(page.locator("[data-testid=back-to-course]")).to_be_visible()  # the course's last lesson
+        context.close()
+    finally:
+        live_app.config["LESSON_HEARTBEAT_MS"] = 30000
