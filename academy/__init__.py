@@ -130,10 +130,14 @@ def _register_packages(app: Flask) -> None:
     import academy.oidc.setup
     import academy.registry.setup
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
-    from academy.web import ratelimit  # noqa: F401  (its counters table belongs to every app)
+    from academy.web import (
+        frame,
+        ratelimit,  # noqa: F401  (its counters table belongs to every app)
+    )
     from academy.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
+    frame.init_app(app)
     academy.accounts.setup.init_app(app)
     academy.registry.setup.init_app(app)
     academy.activation.setup.init_app(app)

@@ -81,3 +81,32 @@ class WorkCount:
     icon: str = ""
     tone: str = ""  # "danger" or "warning": a number that means late, drawn in that colour
     personal: bool = False
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the trainee's and field worker's bottom tab bar (phones): shown when ``show(user)``
+    says so (None: always); current on ``endpoint`` and on every page of ``blueprints``."""
+
+    endpoint: str
+    label: Callable[[], str]
+    icon: str
+    blueprints: tuple[str, ...] = ()
+    show: Callable[[Any], bool] | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A card of the trainee's home, "what to do next": how many, the list that shows them, a few
+    lines naming them (text, url), one main action (label, url) and what to do when there is none.
+    Contributed to the "next_steps" slot as ``step(user) -> NextStep | None``."""
+
+    key: str
+    label: str
+    n: int
+    url: str
+    icon: str = ""
+    tone: str = ""  # "danger" or "warning": something late or about to be
+    lines: tuple[tuple[str, str], ...] = ()
+    action: tuple[str, str] | None = None
+    empty: str = ""

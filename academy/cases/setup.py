@@ -6,19 +6,21 @@ from collections.abc import Callable
 import click
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from academy.cases import (
     api,
     labels,
     media,  # noqa: F401  (registers the job that fetches Open311 media)
     models,  # noqa: F401  (the tables belong to every app)
+    next_step,
     operations,
     queries,
     views,
 )
 from academy.cases.access import ANY_ROLE
 from academy.cli import academy_cli
-from academy.contributions import NavItem, Tally, WorkCount, contribute
+from academy.contributions import NavItem, Tab, Tally, WorkCount, contribute
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.signals import staff_account_created
@@ -88,6 +90,9 @@ def init_app(app: Flask) -> None:
                group="cases", icon="tags"), order=930)
     for order, count in enumerate(WORK, start=300):
         contribute(app, "work", count, order=order)
+    contribute(app, "next_steps", next_step.cases_waiting, order=50)
+    contribute(app, "tabs", Tab("cases.mine", lazy_pgettext("tab", "Cases"), "inbox", blueprints=("cases",),
+                                show=next_step.does_case_work), order=300)
     connect(app, staff_account_created, operations.join_department)
     for command in (open311_key, cases_escalate):
         if command.name not in academy_cli.commands:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import g, request, url_for
 
-from academy.contributions import NavItem, Tally, WorkCount, contributions
+from academy.contributions import NavItem, NextStep, Tab, Tally, WorkCount, contributions
 from academy.permissions import Role, has_role
 from academy.web.labels import ACADEMY_GROUPS, NAV_GROUP_LABELS
 
@@ -95,3 +95,37 @@ def nav_groups(user, badges: bool = True) -> list[NavGroup]:
         if mine:
             groups.append(NavGroup(key, str(label), key in ACADEMY_GROUPS, mine))
     return groups
+
+
+@dataclass
+class TabEntry:
+    tab: Tab
+    url: str
+    current: bool = False
+
+
+def has_tab_bar(user) -> bool:
+    """Trainees and field workers (no staff role) get the bottom tab bar on phones."""
+    return user.is_authenticated and not is_staff(user)
+
+
+def tab_bar(user) -> list[TabEntry]:
+    """The tabs ``user`` sees, in their contributed order, the one of this page marked (its own
+    endpoint first, else the tab whose blueprints hold this page)."""
+    if not has_tab_bar(user):
+        return []
+    entries = [TabEntry(tab, url_for(tab.endpoint)) for tab in contributions("tabs")
+               if tab.show is None or tab.show(user)]
+    exact = [entry for entry in entries if entry.tab.endpoint == request.endpoint]
+    under = [entry for entry in entries if request.blueprint in entry.tab.blueprints]
+    for entry in (exact or under)[:1]:
+        entry.current = True
+    return entries
+
+
+def next_steps(user) -> list[NextStep]:
+    """The cards of the trainee's home, those with something to do first."""
+    if not has_tab_bar(user):
+        return []
+    steps = [step for contribute_step in contributions("next_steps") if (step := contribute_step(user))]
+    return sorted(steps, key=lambda step: step.n == 0)

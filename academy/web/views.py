@@ -44,6 +44,7 @@ def shell_context():
         # Called by the base template, so a page without the shell (an error before log-in) asks nothing.
         "nav_groups": lambda badges=True: shell.nav_groups(current_user, badges),
         "is_staff": shell.is_staff(current_user),
+        "tab_bar": lambda: shell.tab_bar(current_user),
         "academy_label": ACADEMY_LABEL,
         "current_locale": locale_code(),
         "language_form": LanguageForm(formdata=None),
@@ -71,6 +72,7 @@ def home():
         return redirect(url_for("accounts.login"))
     sections = [section(current_user) for section in contributions("home_sections")]
     return render_template("main/home.html", work=shell.workbench(current_user), sections=sections,
+                           next_steps=shell.next_steps(current_user),
                            groups=shell.nav_groups(current_user), figures=shell.only_watches(current_user))
 
 

@@ -29,6 +29,7 @@ from courses.certificates import (  # noqa: F401  (api: its route joins bp befor
     batch,
     issuing,
     lifecycle,
+    next_step,
     queries,
     renewal,
     sweep,
@@ -100,6 +101,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "coverage_findings", queries.coverage_finding)
     contribute(app, "worker_sections", worker_section, order=50)
     contribute(app, "home_sections", home_section, order=5)
+    contribute(app, "next_steps", next_step.my_certificates, order=40)
     contribute(app, "work", WorkCount("certificates.expiring", _l("Certificates in the renewal window"), (Role.HR,),
                                       expiring_tally, group="certificates", icon="award", tone="warning"), order=450)
     connect(app, worker_status_changed, lifecycle.on_worker_status_changed)

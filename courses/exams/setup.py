@@ -6,9 +6,10 @@ from datetime import timedelta
 import click
 from flask import Flask, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from markupsafe import Markup
 
-from academy.contributions import NavItem, Tally, WorkCount, contribute
+from academy.contributions import NavItem, Tab, Tally, WorkCount, contribute
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role
@@ -16,6 +17,7 @@ from courses.enrollment.access import can_edit_course
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     completion,
+    next_step,
     queries,
 )
 from courses.exams.labels import WORDS
@@ -81,6 +83,9 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("exams.bank", _l("Question bank"), (Role.INSTRUCTOR,),
                group="exams", icon="collection"), order=435)
     contribute(app, "course_sections", course_section, order=20)
+    contribute(app, "next_steps", next_step.open_exams, order=20)
+    contribute(app, "tabs", Tab("exams.exam_list", lazy_pgettext("tab", "Exams"), "clipboard-check",
+                                blueprints=("exams",)), order=200)
     contribute(app, "work", WorkCount("exams.essays", _l("Essays to mark"), (Role.INSTRUCTOR,), essays_tally,
                                       group="exams", icon="pencil-square", tone="warning"), order=430)
     contribute(app, "work", WorkCount("exams.closing", _l("Exams closing within a week"), (Role.INSTRUCTOR,),

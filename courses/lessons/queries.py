@@ -48,6 +48,17 @@ def studying(worker) -> list[Enrollment]:
         Enrollment.worker_id == worker.id, Enrollment.state == EnrollmentState.ENROLLED)).all()
 
 
+def next_lessons(worker) -> list[tuple[Enrollment, Lesson | None]]:
+    """Each course the worker is studying with the first of its lessons he has not completed (None
+    when he has done them all)."""
+    next_up = []
+    for enrollment in studying(worker):
+        done = done_lesson_ids(enrollment)
+        next_up.append((enrollment, next((item for item in course_lessons(enrollment.course) if item.id not in done),
+                                         None)))
+    return next_up
+
+
 def course_enrollments(course: Course) -> list[Enrollment]:
     return db.session.scalars(sa.select(Enrollment).where(Enrollment.course_id == course.id)
                               .order_by(Enrollment.id)).all()

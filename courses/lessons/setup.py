@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import lazy_pgettext
 from markupsafe import Markup
 
-from academy.contributions import contribute
+from academy.contributions import Tab, contribute
 from academy.registry.queries import worker_of_user
 from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import EnrollmentState
 from courses.enrollment.operations import today
 from courses.enrollment.queries import assignments_of, enrollments_of
-from courses.lessons import access, queries
+from courses.lessons import access, next_step, queries
 from courses.lessons.labels import WORDS
 from courses.lessons.views import bp
 
@@ -29,11 +30,7 @@ def home_section(user) -> Markup:
     worker = worker_of_user(user)
     if worker is None:
         return Markup("")
-    next_up = []
-    for enrollment in queries.studying(worker):
-        done = queries.done_lesson_ids(enrollment)
-        lesson = next((item for item in queries.course_lessons(enrollment.course) if item.id not in done), None)
-        next_up.append((enrollment, lesson))
+    next_up = queries.next_lessons(worker)
     overdue = [a for a in assignments_of(worker) if a.overdue_on(today())]
     completed = sorted((e for e in enrollments_of(worker) if e.state == EnrollmentState.COMPLETED),
                        key=lambda e: e.finished_at, reverse=True)[:3]
@@ -47,6 +44,9 @@ def init_app(app: Flask) -> None:
     contribute(app, "labels", WORDS)
     contribute(app, "course_sections", course_section, order=10)
     contribute(app, "home_sections", home_section, order=10)
+    contribute(app, "next_steps", next_step.next_lesson, order=10)
+    contribute(app, "tabs", Tab("enrollment.my_training", lazy_pgettext("tab", "Learning"), "book",
+                                blueprints=("enrollment", "lessons", "syllabus")), order=100)
     contribute(app, "completion_conditions", queries.completion_conditions, order=10)
     contribute(app, "course_lessons", queries.course_lessons)
     contribute(app, "dated_hours", queries.dated_hours)

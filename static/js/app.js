@@ -26,4 +26,12 @@
     }
     if (!box.querySelector(".alert") && !box.querySelector("a.btn")) { window.setTimeout(poll, 500); }
   });
+  // The service worker (academy/web/frame.py) keeps the shell's files and the offline page. Registered
+  // after the page has loaded, so it never competes with the page for a slow network.
+  var worker = document.body.getAttribute("data-service-worker");
+  if (worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker, {scope: "/"}).catch(function () { /* the site works without it */ });
+    });
+  }
 })();

@@ -25,6 +25,12 @@ ACCESS = [
     Access("web.job_status", lambda w: f"/jobs/{w['job'].id}/status.json", {"admin": 200, "hr": 200}),
     # The job has no result file: its owner and the admin get 404, everyone else 403.
     Access("web.job_result", lambda w: f"/jobs/{w['job'].id}/result", {"admin": 404, "hr": 404}),
+    # The trainee's frame (issue 18): "me", and what installs the site, which anyone may fetch.
+    Access("frame.me", "/me", everyone(200)),
+    Access("frame.manifest", "/manifest.webmanifest", everyone(200, anonymous=200)),
+    Access("frame.icon", "/icons/icon-192.png", everyone(200, anonymous=200)),
+    Access("frame.service_worker", "/sw.js", everyone(200, anonymous=200)),
+    Access("frame.offline", "/offline", everyone(200, anonymous=200)),
     Access("accounts.login", "/login", everyone(302, anonymous=200)),
     # Sign-in through the identity provider: not configured in the session's app, so no button and
     # 404 for everyone (tests/academy/oidc walks both steps configured, against a real provider).

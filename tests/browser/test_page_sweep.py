@@ -56,6 +56,9 @@ NOT_PAGES = {
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
     "cases.report_place", "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
+    # what installs the site (academy/web/frame.py); the offline page says it in both languages on purpose
+    # (the service worker cannot know which one was chosen) and is checked by tests/browser/test_frame_browser.py
+    "frame.manifest", "frame.icon", "frame.service_worker", "frame.offline",
 }
 
 
