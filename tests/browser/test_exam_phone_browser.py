@@ -70,6 +70,7 @@ def _answer(page, n: int, kind: str, choice: str = "T") -> None:
 def _start(page, live_server, exam_id: int) -> tuple[int, list[str]]:
     log_in_page(page, live_server, "sitter")
     page.goto(f"{live_server}/exams/{exam_id}")
+    assert page.locator("[data-testid=tabbar]").count() == 1  # the phone's tabs, until the attempt starts
     page.tap("[data-testid=start-exam]")
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
     kinds = page.locator(".js-question").evaluate_all("els => els.map(e => e.getAttribute('data-type'))")
@@ -79,6 +80,7 @@ def _start(page, live_server, exam_id: int) -> tuple[int, list[str]]:
 def _no_way_out_but_asking(page, attempt_url: str) -> None:
     """The shell's navigation is gone; the brand link and the log-out ask first; staying keeps the attempt."""
     assert page.locator("[data-testid=nav]").count() == 0 and page.locator("[data-testid=breadcrumbs]").count() == 0
+    assert page.locator("[data-testid=tabbar]").count() == 0
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.tap("[data-testid=brand]")
