@@ -60,7 +60,7 @@ def test_open311_reads_are_limited_per_address_in_its_error_format(app, counters
     answers.append(client.get("/open311/v2/requests.json"))
     assert [a.status_code for a in answers] == [200, 200, 429]
     refusal = answers[2].get_json()
-    assert refusal == [{"code": 429, "description": refusal[0]["description"]}] and "try again" in refusal[0]["description"]
+    assert refusal == [{"code": 429, "description": refusal[0]["description"]}] and "秒后再试" in refusal[0]["description"]  # the city's language: the client named none
     assert answers[2].headers["RateLimit-Remaining"] == "0" and int(answers[2].headers["Retry-After"]) > 0
     # An invented key buys nothing: it counts against the address.
     assert client.get("/open311/v2/services.json", headers={"X-Api-Key": "made-up"}).status_code == 429

@@ -16,6 +16,10 @@ NEEDS_NO_LIMIT = {
     "web.openapi": "a fixed document",
     "vendor.serve": "the front-end libraries, fixed files (academy/web/vendor.py)",
     "accounts.login": "the form; its POST has the log-in throttle (academy/accounts/throttle.py)",
+    "frame.manifest": "a fixed document in the reader's language (academy/web/frame.py)",
+    "frame.icon": "fixed images, drawn once per size and kept (academy/web/icons.py)",
+    "frame.service_worker": "a fixed script",
+    "frame.offline": "a fixed page",
 }
 
 
