@@ -3,15 +3,13 @@ a red card escalated. Each receiver works inside the sender's transaction and on
 (The teaching side calls ``notify`` from its own operations: ``academy`` never imports ``courses``.)"""
 from __future__ import annotations
 
-from flask import url_for
-
 from academy.accounts.models import User
 from academy.cases.models import TaskState
 from academy.cases.people import handler_user_ids
 from academy.database import utcnow
 from academy.extensions import db
 from academy.notifications import queries
-from academy.notifications.operations import notify
+from academy.notifications.operations import link_to, notify
 from academy.permissions import Role
 from academy.registry.queries import area_by_code
 
@@ -21,7 +19,7 @@ def users(ids) -> list[User]:
 
 
 def _case_link(case) -> str:
-    return url_for("cases.show", case_id=case.id)
+    return link_to("cases.show", case_id=case.id)
 
 
 def _dispatched(case) -> None:

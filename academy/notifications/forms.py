@@ -48,7 +48,7 @@ for _index, _kind in enumerate(KINDS.values()):
 
 class RoleDefaultForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    kind = SelectField(_l("InboxMessage"), validators=[DataRequired()])
+    kind = SelectField(_l("Notification"), validators=[DataRequired()])
     channels = ChannelsField(_l("Channels"), choices=_channel_choices)
     submit = SubmitField(_l("Save"))
 

@@ -63,6 +63,11 @@ def quiet_until(user, now: datetime) -> datetime | None:
     return until if until > local else until + timedelta(days=1)
 
 
+def link_to(endpoint: str, **values) -> str:
+    """The path of a page, inside a request or not (a job, the CLI): a message's link."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = "") -> list[InboxMessage]:
     """Turn one event into a message for each of ``recipients`` (users) in his language, and queue
     its deliveries. ``key`` names the event: the same key twice reaches each person once. Flushes."""

@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, area_scopes
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
-from courses.enrollment import annual, queries, standing
+from courses.enrollment import annual, notices, queries, standing
 from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
@@ -57,6 +57,7 @@ def sweep_command() -> None:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
+    contribute(app, "notify_due", notices.notify_due_training)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role),
                group="teaching", icon="book"), order=410)
     contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True,
