@@ -4,9 +4,9 @@ a red card escalated. Each receiver works inside the sender's transaction and on
 from __future__ import annotations
 
 from academy.accounts.models import User
+from academy.cases import clock
 from academy.cases.models import TaskState
 from academy.cases.people import handler_user_ids
-from academy.database import utcnow
 from academy.extensions import db
 from academy.notifications import queries
 from academy.notifications.operations import link_to, notify
@@ -39,7 +39,7 @@ def _returned(case) -> None:
 
 def _red_card(case) -> None:
     """A red card under supervision: the leaders (viewers) of the case's street and district hear of it."""
-    if case.stage_red_card_at is None or case.stage_red_card_at > utcnow():
+    if case.stage_red_card_at is None or case.stage_red_card_at > clock.now():
         return
     codes = [case.area_code[:9], case.area_code[:6]]
     area = area_by_code(case.area_code[:9]) or area_by_code(case.area_code[:6])
