@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from academy.accounts.labels import role_label
 from academy.notifications.kinds import KINDS
@@ -28,7 +28,8 @@ def _hour(value):
 
 
 class PreferencesForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=200), Email()],
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=200),
+                       Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address such as name@example.org."))],
                        description=_l("Leave empty to receive nothing by e-mail."))
     quiet_from = SelectField(_l("Quiet hours from"), choices=HOURS, coerce=_hour, validate_choice=True)
     quiet_to = SelectField(_l("Quiet hours until"), choices=HOURS, coerce=_hour, validate_choice=True)

@@ -57,9 +57,9 @@ def preferences():
         for kind, field in form.kind_fields():
             field.data = [c.value for c in operations.chosen_channels(current_user, kind)]
     elif form.validate_on_submit():
-        refusal_renders("notifications/preferences.html", form=form)
+        refusal_renders("notifications/preferences.html", status=400, form=form)
         operations.save_preferences(current_user, email=form.email.data or "", channels=form.channels(),
                                     quiet_from=form.quiet_from.data, quiet_to=form.quiet_to.data)
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.preferences"))
-    return render_template("notifications/preferences.html", form=form)
+    return render_template("notifications/preferences.html", form=form), 400 if form.errors else 200
