@@ -29,7 +29,7 @@ def _hour(value):
 
 class PreferencesForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=200),
-                       Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address such as name@example.org."))],
+                       Regexp(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", message=_l("Enter an e-mail address such as name@example.org."))],
                        description=_l("Leave empty to receive nothing by e-mail."))
     quiet_from = SelectField(_l("Quiet hours from"), choices=HOURS, coerce=_hour, validate_choice=True)
     quiet_to = SelectField(_l("Quiet hours until"), choices=HOURS, coerce=_hour, validate_choice=True)

@@ -2,7 +2,6 @@
 sets his own preferences; the deliveries and the defaults per role are the administrator's."""
 from __future__ import annotations
 
-
 from academy.notifications.operations import notify
 from tests.access import Access, everyone
 

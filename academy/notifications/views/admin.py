@@ -42,5 +42,6 @@ def defaults():
         operations.save_role_default(form.role.data, form.kind.data, form.channels.data or [], by=current_user)
         flash(_("Default channels saved."), "success")
         return redirect(url_for("notifications.defaults"))
-    return render_template("notifications/defaults.html", form=form, kinds=KINDS, rows=queries.all_role_defaults(),
+    page = render_template("notifications/defaults.html", form=form, kinds=KINDS, rows=queries.all_role_defaults(),
                            channel_labels=CHANNEL_LABELS)
+    return page, 400 if form.errors else 200
