@@ -2,10 +2,12 @@
 sets his own preferences; the deliveries and the defaults per role are the administrator's."""
 from __future__ import annotations
 
+from academy.notifications.kinds import KINDS
 from academy.notifications.operations import notify
 from tests.access import Access, everyone
 
 ADMIN = {"admin": 200}
+URGENT_SMS = {f"kind_{n}": ["sms"] for n, kind in enumerate(KINDS.values()) if kind.urgency == "urgent"}
 
 
 def build(world) -> None:
@@ -25,7 +27,7 @@ ACCESS = [
     Access("notifications.mark_all_read", "/inbox/read-all", everyone(302), method="POST"),
     Access("notifications.preferences", "/inbox/preferences", everyone(200)),
     Access("notifications.preferences", "/inbox/preferences", everyone(302), method="POST",
-           data={"email": "", "quiet_from": "", "quiet_to": "", "kind_2": ["sms"], "kind_4": ["sms"], "kind_6": ["sms"]}),
+           data={"email": "", "quiet_from": "", "quiet_to": "", **URGENT_SMS}),
     Access("notifications.preferences", "/inbox/preferences", everyone(400), method="POST",
            data={"email": "not an address", "quiet_from": "99"}),
     Access("notifications.deliveries", "/admin/notifications", ADMIN),

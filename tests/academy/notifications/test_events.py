@@ -12,9 +12,12 @@ from academy.cases.models import Level
 from academy.extensions import db
 from academy.notifications.models import InboxMessage
 from academy.permissions import Role
+from courses.certificates.models import Certificate
+from courses.certificates.notices import notify_due_certificates
 from courses.enrollment.notices import notify_due_training
 from courses.enrollment.training import assign_training
 from tests.fixtures.cases import MONDAY_10, report
+from tests.fixtures.certificates import sit_exam
 from tests.fixtures.registry import create_worker
 
 
@@ -91,3 +94,22 @@ def test_a_red_card_reaches_the_leaders_of_the_street_and_the_district(app, case
         (message,) = _inbox(leader)
         assert message.kind == "case.red_card" and message.title == f"红牌：事件 {case.number}"
     assert _inbox(other_district) == []
+
+
+def test_the_daily_pass_tells_a_holder_when_his_renewal_window_opens_and_30_days_before_expiry(
+        app, exam_course, make_cert_type, make_trainee):
+    course, exam = exam_course
+    make_cert_type(course=course, renewal_hours="8", window=90)
+    user, worker = make_trainee(course)
+    user.locale = "en"
+    sit_exam(exam, right=5, user=user, worker=worker)
+    (certificate,) = db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id))
+    opens = certificate.valid_until - timedelta(days=90)
+    assert notify_due_certificates(opens - timedelta(days=1)) == []
+    assert len(notify_due_certificates(opens)) == 1
+    assert notify_due_certificates(opens) == []  # cron ran twice
+    assert len(notify_due_certificates(certificate.valid_until - timedelta(days=30))) == 1
+    window, expiring = [m for m in _inbox(user) if m.kind.startswith("certificate.")]
+    assert window.title == f"The renewal window of your certificate {certificate.number} is open"
+    assert expiring.title == f"Your certificate {certificate.number} expires on {certificate.valid_until}"
+    assert window.link == "/certificates/mine"

@@ -7,9 +7,18 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from academy.notifications import operations
+from academy.notifications.kinds import KINDS
 from academy.notifications.models import Delivery, InboxMessage, Preference
 from academy.permissions import Role
 from tests.support import csrf_token, log_in
+
+
+def field_of(kind: str) -> str:
+    """The preferences form's field of ``kind``."""
+    return f"kind_{list(KINDS).index(kind)}"
+
+
+URGENT_SMS = {field_of(key): ["sms"] for key, kind in KINDS.items() if kind.urgency == "urgent"}
 
 
 @pytest.fixture
@@ -64,7 +73,7 @@ def test_preferences_are_saved_and_shown_again(client, wang):
     token = csrf_token(client, "/inbox/preferences")
     answer = client.post("/inbox/preferences", data={
         "csrf_token": token, "email": "wang@example.org", "quiet_from": "22", "quiet_to": "7",
-        "kind_0": ["sms"], "kind_2": ["sms"], "kind_4": ["sms", "wecom"], "kind_6": ["dingtalk"]},
+        **URGENT_SMS, field_of("training.assigned"): ["sms"], field_of("case.dispatched"): ["sms", "wecom"]},
         follow_redirects=True)
     assert "通知设置已保存。" in answer.get_data(as_text=True)
     saved = db.session.get(Preference, wang.id)
@@ -83,13 +92,13 @@ def test_switching_an_urgent_kind_off_is_refused_with_its_reason(client, wang):
 
 @pytest.mark.parametrize("field, value", [
     ("email", "wang%ED%A0%80@example.org"), ("email", "wang%00@example.org"), ("email", "a" * 5000 + "@example.org"),
-    ("quiet_from", "99999999999999999999"), ("quiet_from", "NaN"), ("quiet_to", "-1"), ("kind_4", "fax"),
+    ("quiet_from", "99999999999999999999"), ("quiet_from", "NaN"), ("quiet_to", "-1"), (field_of("case.dispatched"), "fax"),
 ])
 def test_hostile_preferences_are_refused_and_change_nothing(client, wang, field, value):
     """Sent as raw form bytes: a lone surrogate reaches the server as its UTF-8 bytes."""
     log_in(client, "wang")
     data = {"csrf_token": csrf_token(client, "/inbox/preferences"), "email": "", "quiet_from": "", "quiet_to": "",
-            "kind_2": "sms", "kind_4": "sms", "kind_6": "sms"}
+            **{name: "sms" for name in URGENT_SMS}}
     data[field] = value
     body = "&".join(f"{key}={val}" for key, val in data.items())
     answer = client.post("/inbox/preferences", data=body, content_type="application/x-www-form-urlencoded")
