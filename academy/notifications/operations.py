@@ -29,6 +29,7 @@ from academy.notifications.models import (
 )
 
 BATCH = 200  # deliveries per job
+PENDING_KEY = "academy.notifications_to_queue"
 
 
 class NotificationError(DomainError):
@@ -102,9 +103,26 @@ def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = ""
 
 
 def queue_deliveries(ids: list[int]) -> None:
-    """Hand deliveries to background jobs, ``BATCH`` a job. Flushes."""
-    for start in range(0, len(ids), BATCH):
-        enqueue_job("notifications.deliver", {"ids": ids[start:start + BATCH]})
+    """Hand deliveries to background jobs, ``BATCH`` a job: full batches at once, the rest when the
+    transaction commits (``enqueue_pending``), so a daily pass over 3,500 people makes 18 jobs, not 3,500."""
+    pending = db.session.info.setdefault(PENDING_KEY, [])
+    pending.extend(ids)
+    while len(pending) >= BATCH:
+        enqueue_job("notifications.deliver", {"ids": pending[:BATCH]})
+        del pending[:BATCH]
+
+
+def enqueue_pending(session) -> None:
+    """before_commit: the deliveries not yet in a job get one (it starts once the commit is done)."""
+    pending = session.info.pop(PENDING_KEY, [])
+    if pending:
+        enqueue_job("notifications.deliver", {"ids": pending})
+
+
+def forget_pending(session, previous_transaction) -> None:
+    """after_soft_rollback: the deliveries of a rolled-back transaction were never written."""
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(PENDING_KEY, None)
 
 
 def mark_read(notification: InboxMessage) -> None:

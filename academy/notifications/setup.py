@@ -12,8 +12,8 @@ from flask_login import current_user
 from academy.cases.signals import case_changed
 from academy.cli import academy_cli
 from academy.contributions import NavItem, WorkCount, contribute, contributions
-from academy.extensions import db
-from academy.notifications import delivery, events, labels, models, queries  # noqa: F401  (models: the tables; delivery: the job)
+from academy.extensions import db, on_session
+from academy.notifications import delivery, events, labels, models, operations, queries  # noqa: F401  (models: the tables; delivery: the job)
 from academy.notifications.views import bp
 from academy.permissions import Role
 from academy.signals import connect
@@ -52,4 +52,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("notifications.deliveries", _l("Notification deliveries"), (Role.ADMIN,),
                                    group="system", icon="send-check"), order=990)
     connect(app, case_changed, events.on_case_changed)
+    on_session("before_commit", operations.enqueue_pending)
+    on_session("after_soft_rollback", operations.forget_pending)
     academy_cli.add_command(notify_due)

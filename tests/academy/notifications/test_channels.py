@@ -95,6 +95,7 @@ def test_a_job_delivered_twice_sends_once(app, peers, person, run_jobs):
     user, _worker = person
     _send(app, user)
     ids = [d.id for c, d in _statuses(user).items() if c != Channel.INBOX]
+    db.session.commit()
     operations.queue_deliveries(ids)  # the same deliveries handed over again
     db.session.commit()
     assert run_jobs() == 2

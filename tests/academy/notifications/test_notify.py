@@ -51,6 +51,7 @@ def test_the_same_event_twice_reaches_each_person_once(app, people, count_rows):
     assert set(_deliveries(zh)) == {Channel.INBOX, Channel.SMS}
     assert _deliveries(zh)[Channel.INBOX].status == DeliveryStatus.SENT
     assert _deliveries(zh)[Channel.SMS].status == DeliveryStatus.QUEUED
+    db.session.commit()
     (job,) = db.session.scalars(sa.select(Job).where(Job.kind == "notifications.deliver"))  # one job for both
     assert sorted(job.params["ids"]) == sorted(d.id for d in db.session.scalars(
         sa.select(Delivery).where(Delivery.channel == Channel.SMS)))
