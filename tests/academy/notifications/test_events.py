@@ -113,3 +113,15 @@ def test_the_daily_pass_tells_a_holder_when_his_renewal_window_opens_and_30_days
     assert window.title == f"The renewal window of your certificate {certificate.number} is open"
     assert expiring.title == f"Your certificate {certificate.number} expires on {certificate.valid_until}"
     assert window.link == "/certificates/mine"
+
+
+def test_notify_due_from_cron_twice_a_day_makes_the_days_messages_once(app, trainee, make_course, make_user):
+    user, worker = trainee
+    with app.test_request_context():
+        assign_training(worker, make_course(), make_user("hr", Role.HR), due_on=date(2026, 4, 8))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["academy", "notify-due", "--day", "2026-04-01"])
+    second = runner.invoke(args=["academy", "notify-due", "--day", "2026-04-01"])
+    assert first.exit_code == 0 and first.output.startswith("1 notifications made")
+    assert second.output.startswith("0 notifications made")
+    assert [m.kind for m in _inbox(user)] == ["training.assigned", "training.due_soon"]
