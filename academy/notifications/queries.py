@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, url_for
 from sqlalchemy import orm
 
 from academy.accounts.models import RoleGrant
@@ -52,9 +52,17 @@ def unread_count(user) -> int:
         InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))) or 0
 
 
+def unread_once(user) -> int:
+    """``unread_count`` counted once a request: the bell, the navigation badge and the page share it."""
+    kept = g.setdefault("inbox_unread", {})
+    if user.id not in kept:
+        kept[user.id] = unread_count(user)
+    return kept[user.id]
+
+
 def unread_tally(user) -> Tally:
     """The shell's badge and the workbench count: unread messages in the inbox."""
-    return Tally(unread_count(user), url_for("notifications.inbox", show="unread"))
+    return Tally(unread_once(user), url_for("notifications.inbox", show="unread"))
 
 
 def inbox_query(user, *, unread_only: bool):

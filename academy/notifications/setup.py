@@ -36,7 +36,7 @@ def notify_due(day) -> None:
 
 def _badge_context():
     def inbox_unread() -> int:
-        return queries.unread_count(current_user) if current_user.is_authenticated else 0
+        return queries.unread_once(current_user) if current_user.is_authenticated else 0
 
     return {"inbox_unread": inbox_unread}
 

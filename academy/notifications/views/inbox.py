@@ -20,7 +20,7 @@ def inbox():
     unread_only = request.args.get("show") == "unread"
     messages = paginate(queries.inbox_query(current_user, unread_only=unread_only), PER_PAGE)
     return render_template("notifications/inbox.html", messages=messages, unread_only=unread_only,
-                           unread=queries.unread_count(current_user), safe_link=access.safe_link)
+                           unread=queries.unread_once(current_user), safe_link=access.safe_link)
 
 
 @bp.get("/inbox/<int:notification_id>")
