@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from academy import audit
@@ -69,6 +69,15 @@ def link_to(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
+def render(kind: Kind, context: dict, locale: str) -> tuple[str, str]:
+    """The title and body of ``kind`` in ``locale``. ``force_locale`` reloads the catalogue each
+    time, so it is used only when the recipient's language is not the one in force."""
+    if locale == str(get_locale()):
+        return kind.title(context), kind.body(context)
+    with force_locale(locale):
+        return kind.title(context), kind.body(context)
+
+
 def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = "") -> list[InboxMessage]:
     """Turn one event into a message for each of ``recipients`` (users) in his language, and queue
     its deliveries. ``key`` names the event: the same key twice reaches each person once. Flushes."""
@@ -76,27 +85,27 @@ def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = ""
     people = {user.id: user for user in recipients if user is not None and user.active}
     known = queries.existing_recipients(key, list(people)) if people else set()
     made, to_send = [], []
-    for user in people.values():
-        if user.id in known:
-            continue
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            title, body = kind.title(context), kind.body(context)
-        notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
-                                    title=title[:200], body=body[:1000], link=link[:500])
-        db.session.add(notification)
-        later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now)
-        for channel in chosen_channels(user, kind):
-            address = CHANNELS[channel].address(user)
-            if not address:
+    with db.session.no_autoflush:  # the reads below need none of the rows being added: one flush at the end
+        for user in people.values():
+            if user.id in known:
                 continue
-            delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
-                                address=address[:200], next_try_at=later)
-            if channel == Channel.INBOX:
-                delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
-            elif later is None:
-                to_send.append(delivery)
-            db.session.add(delivery)
-        made.append(notification)
+            title, body = render(kind, context, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+            notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
+                                        title=title[:200], body=body[:1000], link=link[:500])
+            db.session.add(notification)
+            later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now)
+            for channel in chosen_channels(user, kind):
+                address = CHANNELS[channel].address(user)
+                if not address:
+                    continue
+                delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
+                                    address=address[:200], next_try_at=later)
+                if channel == Channel.INBOX:
+                    delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
+                elif later is None:
+                    to_send.append(delivery)
+                db.session.add(delivery)
+            made.append(notification)
     db.session.flush()
     queue_deliveries([delivery.id for delivery in to_send])
     return made
