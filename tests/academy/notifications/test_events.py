@@ -12,6 +12,7 @@ from academy.cases.models import Level
 from academy.extensions import db
 from academy.notifications.models import InboxMessage
 from academy.permissions import Role
+from courses.certificates.lifecycle import revoke_certificate
 from courses.certificates.models import Certificate
 from courses.certificates.notices import notify_due_certificates
 from courses.enrollment.notices import notify_due_training
@@ -109,7 +110,7 @@ def test_the_daily_pass_tells_a_holder_when_his_renewal_window_opens_and_30_days
     assert len(notify_due_certificates(opens)) == 1
     assert notify_due_certificates(opens) == []  # cron ran twice
     assert len(notify_due_certificates(certificate.valid_until - timedelta(days=30))) == 1
-    window, expiring = [m for m in _inbox(user) if m.kind.startswith("certificate.")]
+    window, expiring = [m for m in _inbox(user) if m.kind in ("certificate.renewal_window", "certificate.expiring")]
     assert window.title == f"The renewal window of your certificate {certificate.number} is open"
     assert expiring.title == f"Your certificate {certificate.number} expires on {certificate.valid_until}"
     assert window.link == "/certificates/mine"
@@ -125,3 +126,17 @@ def test_notify_due_from_cron_twice_a_day_makes_the_days_messages_once(app, trai
     assert first.exit_code == 0 and first.output.startswith("1 notifications made")
     assert second.output.startswith("0 notifications made")
     assert [m.kind for m in _inbox(user)] == ["training.assigned", "training.due_soon"]
+
+
+def test_the_holder_hears_his_certificate_issued_and_revoked(app, exam_course, make_cert_type, make_trainee, make_user):
+    course, exam = exam_course
+    make_cert_type(course=course)
+    user, worker = make_trainee(course)
+    with app.test_request_context():
+        sit_exam(exam, right=5, user=user, worker=worker)
+        (certificate,) = db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id))
+        revoke_certificate(certificate, make_user("hr", Role.HR), reason="Forged evidence")
+    issued, revoked = [m for m in _inbox(user) if m.kind.startswith("certificate.")]
+    assert issued.kind == "certificate.issued" and issued.title == f"证书 {certificate.number} 已发给您"
+    assert revoked.kind == "certificate.revoked" and revoked.urgency == "urgent"
+    assert revoked.title == f"您的证书 {certificate.number} 已撤销" and revoked.link == "/certificates/mine"
