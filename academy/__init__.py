@@ -127,6 +127,7 @@ def _register_packages(app: Flask) -> None:
     import academy.activation.setup
     import academy.cases.setup
     import academy.indicators.setup
+    import academy.notifications.setup
     import academy.oidc.setup
     import academy.registry.setup
     from academy import cli, numbers  # noqa: F401  (numbers: its table belongs to every app)
@@ -144,6 +145,7 @@ def _register_packages(app: Flask) -> None:
     academy.oidc.setup.init_app(app)
     academy.cases.setup.init_app(app)
     academy.indicators.setup.init_app(app)
+    academy.notifications.setup.init_app(app)
     cli.init_app(app)
 
     import courses  # the composition root is the one place academy may reach the teaching side

@@ -82,6 +82,19 @@ class Config:
         self.SMS_KEY_SECRET = _env("SMS_KEY_SECRET")
         self.SMS_SIGN_NAME = _env("SMS_SIGN_NAME")
         self.SMS_TEMPLATE = _env("SMS_TEMPLATE")
+        self.SMS_NOTICE_TEMPLATE = _env("SMS_NOTICE_TEMPLATE")
+        # Notifications (academy/notifications/channels.py): e-mail over SMTP (off unless a host is
+        # set), the WeCom and DingTalk group robots' webhooks, retries and their back-off.
+        self.SMTP_HOST = _env("SMTP_HOST")
+        self.SMTP_PORT = int(_env("SMTP_PORT", "25"))
+        self.SMTP_USER = _env("SMTP_USER")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = (_env("SMTP_STARTTLS") or "") == "1"
+        self.SMTP_FROM = _env("SMTP_FROM", "academy@localhost")
+        self.WECOM_WEBHOOK = _env("WECOM_WEBHOOK")
+        self.DINGTALK_WEBHOOK = _env("DINGTALK_WEBHOOK")
+        self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", "5"))
+        self.NOTIFY_BACKOFF_SECONDS = int(_env("NOTIFY_BACKOFF_SECONDS", "60"))
         self.SMS_CODES_PER_HOUR = int(_env("SMS_CODES_PER_HOUR", "3"))
         self.RATELIMIT_ACTIVATE = _env("RATELIMIT_ACTIVATE", "30/600")
         self.RATELIMIT_PASSWORD_RESET = _env("RATELIMIT_PASSWORD_RESET", "20/3600")

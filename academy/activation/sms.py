@@ -43,6 +43,10 @@ class SmsProvider:
     def send_code(self, phone: str, code: str, text: str) -> None:
         raise NotImplementedError
 
+    def send_notice(self, phone: str, text: str) -> None:
+        """Send a notice (``academy.notifications``): ``text`` as it is, no code in it."""
+        raise NotImplementedError
+
 
 class OutboxProvider(SmsProvider):
     """The embedded default: writes the message to ``sms_outbox`` and the log. Flushes."""
@@ -53,6 +57,9 @@ class OutboxProvider(SmsProvider):
         db.session.add(SmsMessage(phone=phone, text=text[:500]))
         db.session.flush()
         log.info("SMS to %s…%s written to the outbox", phone[:3], phone[-2:])
+
+    def send_notice(self, phone: str, text: str) -> None:
+        self.send_code(phone, "", text)
 
 
 def percent_encode(text: str) -> str:
@@ -80,22 +87,30 @@ class AliyunProvider(SmsProvider):
         self.secret = config.get("SMS_KEY_SECRET") or ""
         self.sign_name = config.get("SMS_SIGN_NAME") or ""
         self.template = config.get("SMS_TEMPLATE") or ""
+        self.notice_template = config.get("SMS_NOTICE_TEMPLATE") or ""  # one ${text} parameter
         self.timeout = float(config.get("SMS_TIMEOUT_SECONDS") or 5)
 
-    def request_params(self, phone: str, code: str) -> dict[str, str]:
+    def request_params(self, phone: str, code: str, *, template: str = "", values: dict | None = None) -> dict[str, str]:
         params = {
             "AccessKeyId": self.key_id, "Action": "SendSms", "Format": "JSON", "PhoneNumbers": phone,
             "RegionId": "cn-hangzhou", "SignName": self.sign_name, "SignatureMethod": "HMAC-SHA1",
-            "SignatureNonce": secrets.token_hex(16), "SignatureVersion": "1.0", "TemplateCode": self.template,
-            "TemplateParam": json.dumps({"code": code}), "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "SignatureNonce": secrets.token_hex(16), "SignatureVersion": "1.0", "TemplateCode": template or self.template,
+            "TemplateParam": json.dumps(values if values is not None else {"code": code}, ensure_ascii=False), "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": "2017-05-25",
         }
         params["Signature"] = aliyun_signature(params, self.secret)
         return params
 
     def send_code(self, phone: str, code: str, text: str) -> None:
-        url = self.url + ("&" if "?" in self.url else "?") + urllib.parse.urlencode(
-            self.request_params(phone, code), quote_via=urllib.parse.quote)
+        self._send(self.request_params(phone, code))
+
+    def send_notice(self, phone: str, text: str) -> None:
+        if not self.notice_template:
+            raise SmsError("aliyun: ACADEMY_SMS_NOTICE_TEMPLATE is not set")
+        self._send(self.request_params(phone, "", template=self.notice_template, values={"text": text[:300]}))
+
+    def _send(self, params: dict[str, str]) -> None:
+        url = self.url + ("&" if "?" in self.url else "?") + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:  # noqa: S310 (a configured https URL)
                 answer = json.loads(response.read(65536) or b"{}")

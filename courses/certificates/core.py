@@ -21,6 +21,7 @@ from academy.extensions import db
 from academy.registry.models import Area, Worker
 from courses.certificates import lifecycle, rules
 from courses.certificates.models import Certificate, CertificateStatus, CertificateType
+from courses.certificates.status_notices import certificate_status_changed
 from courses.syllabus.models import Branch
 
 NUMBER_PATTERN = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,6}-\d{6}$")
@@ -83,5 +84,6 @@ def create_certificate(cert_type: CertificateType, worker: Worker, by, evaluatio
     audit.record(by, "certificate.issue", certificate, summary=f"{certificate.number} {worker.number}",
                  after={"type": cert_type.code, "worker": worker.number, "valid_until": valid_until,
                         "manual": manual, "evidence": certificate.evidence})
+    certificate_status_changed(certificate, CertificateStatus.VALID, certificate.status_since)
     lifecycle.after_issue(certificate, by)
     return certificate

@@ -32,6 +32,7 @@ from courses.certificates.models import (
     CertificateTransition,
     CertificateType,
 )
+from courses.certificates.status_notices import certificate_status_changed
 
 STANDING = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 
@@ -41,6 +42,8 @@ def _stamp_and_audit(done: Move) -> None:
     certificate.status_since = done.at
     audit.record(done.by, f"certificate.{done.to.value}", certificate, summary=f"{certificate.number}: {reason}"[:500],
                  before={"status": done.before}, after={"status": done.to, "reason": reason})
+    if done.to != CertificateStatus.VALID:  # back to valid after a suspension is no news to announce
+        certificate_status_changed(certificate, done.to, done.at)
 
 
 WORKFLOW = Workflow(

@@ -30,6 +30,7 @@ from courses.certificates import (  # noqa: F401  (api: its route joins bp befor
     issuing,
     lifecycle,
     next_step,
+    notices,
     queries,
     renewal,
     sweep,
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
     _settings(app)
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
+    contribute(app, "notify_due", notices.notify_due_certificates)
     contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,),
                group="certificates", icon="award"), order=450)
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True,

@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, area_scopes
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
-from courses.enrollment import annual, next_step, queries, standing
+from courses.enrollment import annual, next_step, notices, queries, standing
 from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
     contribute(app, "next_steps", next_step.mandatory_training, order=30)
+    contribute(app, "notify_due", notices.notify_due_training)
     contribute(app, "nav", NavItem("enrollment.catalogue", _l("Courses"), tuple(Role),
                group="teaching", icon="book"), order=410)
     contribute(app, "nav", NavItem("enrollment.my_training", _l("My training"), (Role.TRAINEE,), personal=True,

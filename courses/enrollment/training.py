@@ -18,7 +18,7 @@ from academy.extensions import db
 from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Assignment, Worker
 from academy.signals import send
-from courses.enrollment import queries
+from courses.enrollment import notices, queries
 from courses.enrollment.models import (
     Attendance,
     ClassSession,
@@ -124,6 +124,7 @@ def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason:
     db.session.flush()
     audit.record(by, "training_assignment.create", assignment, summary=f"{course.code} {worker.number}",
                  after={"due_on": due_on, "reason": reason})
+    notices.training_assigned(assignment)
     return assignment
 
 

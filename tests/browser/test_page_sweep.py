@@ -59,6 +59,7 @@ NOT_PAGES = {
     # what installs the site (academy/web/frame.py); the offline page says it in both languages on purpose
     # (the service worker cannot know which one was chosen) and is checked by tests/browser/test_frame_browser.py
     "frame.manifest", "frame.icon", "frame.service_worker", "frame.offline",
+    "notifications.open_notification",  # marks the message read and goes to its thing
 }
 
 

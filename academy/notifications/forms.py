@@ -1,0 +1,59 @@
+"""The preferences form (one row of channels per kind, quiet hours, e-mail) and the admin's defaults."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField, widgets
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from academy.accounts.labels import role_label
+from academy.notifications.kinds import KINDS
+from academy.notifications.labels import CHANNEL_LABELS
+from academy.permissions import Role
+
+HOURS = [("", _l("None"))] + [(str(hour), f"{hour:02d}:00") for hour in range(24)]
+
+
+class ChannelsField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _channel_choices():
+    return [(channel.value, label) for channel, label in CHANNEL_LABELS.items()]
+
+
+def _hour(value):
+    return int(value) if value not in (None, "") else None
+
+
+class PreferencesForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Length(max=200),
+                       Regexp(r"^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", message=_l("Enter an e-mail address such as name@example.org."))],
+                       description=_l("Leave empty to receive nothing by e-mail."))
+    quiet_from = SelectField(_l("Quiet hours from"), choices=HOURS, coerce=_hour, validate_choice=True)
+    quiet_to = SelectField(_l("Quiet hours until"), choices=HOURS, coerce=_hour, validate_choice=True)
+    submit = SubmitField(_l("Save"))
+
+    def kind_fields(self):
+        """(kind, its field) in the kinds' order."""
+        return [(kind, self[f"kind_{index}"]) for index, kind in enumerate(KINDS.values())]
+
+    def channels(self) -> dict[str, list[str]]:
+        return {kind.key: list(field.data or []) for kind, field in self.kind_fields()}
+
+
+for _index, _kind in enumerate(KINDS.values()):
+    setattr(PreferencesForm, f"kind_{_index}", ChannelsField(_kind.label, choices=_channel_choices, default=[]))
+
+
+class RoleDefaultForm(FlaskForm):
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    kind = SelectField(_l("Notification"), validators=[DataRequired()])
+    channels = ChannelsField(_l("Channels"), choices=_channel_choices)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role.value, role_label(role)) for role in Role if role != Role.ADMIN]
+        self.kind.choices = [(kind.key, str(kind.label)) for kind in KINDS.values()]

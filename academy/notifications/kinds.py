@@ -1,0 +1,72 @@
+"""Every event kind: its urgency, the channels it goes by unless a person or the admin says
+otherwise, and its words, rendered in the recipient's language (``render`` runs inside
+``force_locale``). The README lists the same kinds with their recipients."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from academy.notifications.models import Channel, Urgency
+
+INBOX, EMAIL, SMS, WECOM, DINGTALK = Channel
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: object  # a lazy string: what the preferences page calls the kind
+    urgency: Urgency
+    channels: tuple[Channel, ...]
+    title: Callable[[dict], str]
+    body: Callable[[dict], str]
+
+
+def _kinds(*kinds: Kind) -> dict[str, Kind]:
+    return {kind.key: kind for kind in kinds}
+
+
+KINDS = _kinds(
+    Kind("training.assigned", _l("Mandatory training assigned"), Urgency.NORMAL, (INBOX, SMS),
+         lambda c: _("Mandatory training: %(course)s", course=c["course"]),
+         lambda c: _("Complete the course %(course)s by %(due)s.", course=c["course"], due=c["due"])),
+    Kind("training.due_soon", _l("Training due soon"), Urgency.NORMAL, (INBOX, SMS),
+         lambda c: _("%(course)s is due in %(days)s days", course=c["course"], days=c["days"]),
+         lambda c: _("Complete the course %(course)s by %(due)s.", course=c["course"], due=c["due"])),
+    Kind("training.overdue", _l("Training overdue"), Urgency.URGENT, (INBOX, SMS),
+         lambda c: _("Overdue: %(course)s", course=c["course"]),
+         lambda c: _("The course %(course)s was due on %(due)s.", course=c["course"], due=c["due"])),
+    Kind("certificate.renewal_window", _l("Renewal window opened"), Urgency.NORMAL, (INBOX, SMS, EMAIL),
+         lambda c: _("The renewal window of your certificate %(number)s is open", number=c["number"]),
+         lambda c: _("Renew it before %(until)s: see what is still missing under My certificates.", until=c["until"])),
+    Kind("certificate.expiring", _l("Certificate expiring"), Urgency.NORMAL, (INBOX, SMS, EMAIL),
+         lambda c: _("Your certificate %(number)s expires on %(until)s", number=c["number"], until=c["until"]),
+         lambda c: _("Renew it before it expires: you go off duty without it.")),
+    Kind("certificate.issued", _l("Certificate issued"), Urgency.NORMAL, (INBOX, SMS),
+         lambda c: _("Certificate %(number)s issued to you", number=c["number"]),
+         lambda c: _("Valid until %(until)s.", until=c["until"])),
+    Kind("certificate.suspended", _l("Certificate suspended"), Urgency.URGENT, (INBOX, SMS),
+         lambda c: _("Your certificate %(number)s is suspended", number=c["number"]),
+         lambda c: _("You are off duty until it is valid again.")),
+    Kind("certificate.revoked", _l("Certificate revoked"), Urgency.URGENT, (INBOX, SMS),
+         lambda c: _("Your certificate %(number)s is revoked", number=c["number"]),
+         lambda c: _("You are off duty until it is valid again.")),
+    Kind("certificate.expired", _l("Certificate expired"), Urgency.NORMAL, (INBOX, SMS),
+         lambda c: _("Your certificate %(number)s has expired", number=c["number"]),
+         lambda c: _("You are off duty until it is valid again.")),
+    Kind("case.dispatched", _l("Case dispatched to you"), Urgency.URGENT, (INBOX, SMS, WECOM),
+         lambda c: _("Case %(number)s dispatched to you", number=c["number"]),
+         lambda c: c.get("title", "")),
+    Kind("case.returned", _l("Case returned"), Urgency.NORMAL, (INBOX, WECOM),
+         lambda c: _("Case %(number)s was returned", number=c["number"]),
+         lambda c: c.get("title", "")),
+    Kind("case.red_card", _l("Red card escalated"), Urgency.URGENT, (INBOX, SMS, DINGTALK),
+         lambda c: _("Red card: case %(number)s", number=c["number"]),
+         lambda c: _("Case %(number)s in %(area)s is past its time limit.", number=c["number"], area=c["area"])),
+    Kind("job.finished", _l("Background job finished"), Urgency.NORMAL, (INBOX,),
+         lambda c: _("Finished: %(what)s", what=c["what"]), lambda c: c.get("message", "")),
+    Kind("job.failed", _l("Background job failed"), Urgency.NORMAL, (INBOX,),
+         lambda c: _("Failed: %(what)s", what=c["what"]), lambda c: c.get("message", "")),
+)

@@ -1,0 +1,107 @@
+"""Reads of the notifications: a person's addresses and choices, his inbox, the deliveries list."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import g, url_for
+from sqlalchemy import orm
+
+from academy.accounts.models import RoleGrant
+from academy.contributions import Tally
+from academy.extensions import db
+from academy.notifications.models import Delivery, DeliveryStatus, InboxMessage, Preference, RoleDefault
+from academy.registry.models import Worker
+
+
+def phone_of(user) -> str:
+    """The phone of the worker whose log-in ``user`` is, or ""."""
+    return db.session.scalar(sa.select(Worker.phone).where(Worker.user_id == user.id)) or ""
+
+
+def email_of(user) -> str:
+    return db.session.scalar(sa.select(Preference.email).where(Preference.user_id == user.id)) or ""
+
+
+def preference_of(user) -> Preference | None:
+    return db.session.get(Preference, user.id)
+
+
+def role_defaults(roles, kind: str) -> list[list[str]]:
+    """The admin's default channel lists of ``kind`` for any of ``roles``."""
+    return list(db.session.scalars(sa.select(RoleDefault.channels).where(
+        RoleDefault.kind == kind, RoleDefault.role.in_([str(role) for role in roles]))))
+
+
+def role_default(role: str, kind: str) -> RoleDefault | None:
+    return db.session.scalar(sa.select(RoleDefault).where(RoleDefault.role == role, RoleDefault.kind == kind))
+
+
+def all_role_defaults() -> dict[tuple[str, str], list[str]]:
+    return {(row.role, row.kind): row.channels for row in db.session.scalars(sa.select(RoleDefault))}
+
+
+def users_with_role_in(role: str, area_codes: list[str]) -> list:
+    """Holders of ``role`` whose grant covers exactly one of ``area_codes`` (a street's, a district's leaders)."""
+    return list(db.session.scalars(sa.select(RoleGrant.user_id).where(
+        RoleGrant.role == role, RoleGrant.area_code.in_(area_codes)).distinct()))
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(sa.select(sa.func.count(InboxMessage.id)).where(
+        InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))) or 0
+
+
+def unread_once(user) -> int:
+    """``unread_count`` counted once a request: the bell, the navigation badge and the page share it."""
+    kept = g.setdefault("inbox_unread", {})
+    if user.id not in kept:
+        kept[user.id] = unread_count(user)
+    return kept[user.id]
+
+
+def unread_tally(user) -> Tally:
+    """The shell's badge and the workbench count: unread messages in the inbox."""
+    return Tally(unread_once(user), url_for("notifications.inbox", show="unread"))
+
+
+def inbox_query(user, *, unread_only: bool):
+    """``user``'s messages, newest first (for ``paginate``)."""
+    query = sa.select(InboxMessage).where(InboxMessage.user_id == user.id)
+    if unread_only:
+        query = query.where(InboxMessage.read_at.is_(None))
+    return query.order_by(InboxMessage.id.desc())
+
+
+def notification_of(user, notification_id: int) -> InboxMessage | None:
+    return db.session.scalar(sa.select(InboxMessage).where(
+        InboxMessage.id == notification_id, InboxMessage.user_id == user.id))
+
+
+def existing_recipients(event_key: str, user_ids: list[int]) -> set[int]:
+    return set(db.session.scalars(sa.select(InboxMessage.user_id).where(
+        InboxMessage.event_key == event_key, InboxMessage.user_id.in_(user_ids))))
+
+
+def deliveries_query(*, status: str = "", channel: str = "", kind: str = ""):
+    """The admin's list, newest first, filtered by status, channel and kind (for ``paginate``)."""
+    query = sa.select(Delivery).join(Delivery.notification).options(
+        orm.contains_eager(Delivery.notification).joinedload(InboxMessage.user))
+    if status:
+        query = query.where(Delivery.status == status)
+    if channel:
+        query = query.where(Delivery.channel == channel)
+    if kind:
+        query = query.where(InboxMessage.kind == kind)
+    return query.order_by(Delivery.id.desc())
+
+
+def due_delivery_ids(now: datetime) -> list[int]:
+    """Queued deliveries whose time has come (retries, the end of quiet hours)."""
+    return list(db.session.scalars(sa.select(Delivery.id).where(
+        Delivery.status == DeliveryStatus.QUEUED, Delivery.next_try_at.is_not(None), Delivery.next_try_at <= now)))
+
+
+def stale_sending(before: datetime) -> list[Delivery]:
+    return list(db.session.scalars(sa.select(Delivery).where(
+        Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < before)))

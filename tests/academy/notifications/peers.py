@@ -1,0 +1,101 @@
+"""The channels' real local peers: an SMTP server (aiosmtpd), and one HTTP server that plays the
+SMS provider (Alibaba Cloud's ``SendSms``, its signature checked) and the WeCom and DingTalk robots."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from aiosmtpd.controller import Controller
+
+from academy.activation import sms
+
+SECRET = "notify-secret"
+
+
+class Mailbox:
+    """aiosmtpd's handler: keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.refuse:
+            return "451 Try again later"
+        self.messages.append({"to": envelope.rcpt_tos, "data": envelope.content.decode("utf-8", "replace")})
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:  # aiosmtpd checks its server by connecting to the port it was given
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    return controller, mailbox
+
+
+class Peer(BaseHTTPRequestHandler):
+    """GET ``/sms``: Alibaba Cloud SendSms (signature checked); POST ``/wecom`` and ``/dingtalk``: robots."""
+
+    received: list[tuple[str, dict]] = []
+    failures_left = 0  # answer this many requests with an error first
+
+    def _fail(self) -> bool:
+        if type(self).failures_left > 0:
+            type(self).failures_left -= 1
+            return True
+        return False
+
+    def do_GET(self):  # noqa: N802
+        params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
+        signature = params.pop("Signature", "")
+        if signature != sms.aliyun_signature(params, SECRET):
+            return self._answer(400, {"Code": "SignatureDoesNotMatch"})
+        type(self).received.append(("sms", params))
+        if self._fail():
+            return self._answer(200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "触发分钟级流控"})
+        return self._answer(200, {"Code": "OK", "Message": "OK"})
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length).decode("utf-8"))
+        type(self).received.append((self.path.strip("/"), body))
+        if self.headers.get("Content-Type", "").split(";")[0] != "application/json" or body.get("msgtype") != "text":
+            return self._answer(200, {"errcode": 40008, "errmsg": "invalid message type"})
+        if self._fail():
+            return self._answer(200, {"errcode": 45009, "errmsg": "api freq out of limit"})
+        return self._answer(200, {"errcode": 0, "errmsg": "ok"})
+
+    def _answer(self, status: int, body: dict):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def http_peer():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Peer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Peer.received, Peer.failures_left = [], 0
+    return server
+
+
+def peer_settings(smtp_port: int, http_port: int) -> dict:
+    base = f"http://127.0.0.1:{http_port}"
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_port, "SMTP_FROM": "academy@example.org",
+            "SMS_PROVIDER": "aliyun", "SMS_URL": f"{base}/sms", "SMS_KEY_ID": "LTAI-test", "SMS_KEY_SECRET": SECRET,
+            "SMS_SIGN_NAME": "网格学院", "SMS_NOTICE_TEMPLATE": "SMS_NOTICE",
+            "WECOM_WEBHOOK": f"{base}/wecom", "DINGTALK_WEBHOOK": f"{base}/dingtalk"}

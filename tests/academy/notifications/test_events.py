@@ -1,0 +1,142 @@
+"""Each wired event: who receives it, in which language, with which link; the daily pass once a day."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from academy.cases import clock
+from academy.cases import operations as ops
+from academy.cases.models import Level
+from academy.extensions import db
+from academy.notifications.models import InboxMessage
+from academy.permissions import Role
+from courses.certificates.lifecycle import revoke_certificate
+from courses.certificates.models import Certificate
+from courses.certificates.notices import notify_due_certificates
+from courses.enrollment.notices import notify_due_training
+from courses.enrollment.training import assign_training
+from tests.fixtures.cases import MONDAY_10, report
+from tests.fixtures.certificates import sit_exam
+from tests.fixtures.registry import create_worker
+
+
+def _inbox(user) -> list[InboxMessage]:
+    return list(db.session.scalars(sa.select(InboxMessage).where(InboxMessage.user_id == user.id)
+                                   .order_by(InboxMessage.id)))
+
+
+@pytest.fixture
+def trainee(make_user):
+    user = make_user("zhao", Role.TRAINEE)
+    user.locale = "zh_CN"
+    return user, create_worker(user=user)
+
+
+def test_a_mandatory_assignment_tells_the_worker_with_a_link_to_the_course(app, trainee, make_course, make_user):
+    user, worker = trainee
+    course = make_course()
+    course.title = "消防安全"
+    with app.test_request_context():
+        assign_training(worker, course, make_user("hr", Role.HR), due_on=date(2026, 5, 1))
+    (message,) = _inbox(user)
+    assert message.kind == "training.assigned" and message.title == "必修培训：消防安全"
+    assert message.body == "请在 2026-05-01 前完成课程 消防安全。" and message.link == f"/courses/{course.id}"
+
+
+def test_the_daily_pass_tells_of_training_due_in_7_days_then_overdue_once_each(app, trainee, make_course, make_user):
+    user, worker = trainee
+    course = make_course()
+    course.title = "Patrol basics"
+    day = date(2026, 4, 1)
+    with app.test_request_context():
+        assign_training(worker, course, make_user("hr", Role.HR), due_on=day + timedelta(days=7))
+    # outside any request, as the CLI runs it
+    assert len(notify_due_training(day)) == 1
+    assert notify_due_training(day) == []  # cron ran twice the same day
+    assert notify_due_training(day + timedelta(days=1)) == []  # 6 days left: nothing
+    assert len(notify_due_training(day + timedelta(days=6))) == 1  # due tomorrow
+    assert len(notify_due_training(day + timedelta(days=9))) == 1  # overdue
+    assert notify_due_training(day + timedelta(days=10)) == []  # told once, not every day
+    kinds = [m.kind for m in _inbox(user)]
+    assert kinds == ["training.assigned", "training.due_soon", "training.due_soon", "training.overdue"]
+    assert _inbox(user)[1].title == "Patrol basics 将在 7 天后到期"
+
+
+def test_a_case_dispatched_reaches_the_departments_handlers_and_a_return_the_dispatcher(app, cases_world):
+    w = cases_world
+    w.handler.locale = "en"
+    with app.test_request_context(), clock.frozen_time(MONDAY_10):
+        case = report(w)
+        ops.accept_case(case, w.dispatcher)
+        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        (task,) = case.tasks
+        ops.return_task(task, w.handler, "Not ours: the housing office keeps these")
+    (dispatched,) = _inbox(w.handler)
+    assert dispatched.title == f"Case {case.number} dispatched to you" and dispatched.link == f"/cases/{case.id}"
+    assert _inbox(w.handler2) == []  # the other department was not called
+    (returned,) = _inbox(w.dispatcher)
+    assert returned.kind == "case.returned" and returned.title == f"事件 {case.number} 已被退回"
+
+
+def test_a_red_card_reaches_the_leaders_of_the_street_and_the_district(app, cases_world, make_user):
+    w = cases_world
+    street_leader = make_user("street_leader", Role.VIEWER, area="320102001")
+    other_district = make_user("far_leader", Role.VIEWER, area="320104")
+    with app.test_request_context(), clock.frozen_time(MONDAY_10):
+        case = report(w)
+        ops.accept_case(case, w.dispatcher)
+        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+    with app.test_request_context(), clock.frozen_time(MONDAY_10 + timedelta(days=60)):
+        ops.escalate_overdue()
+        ops.escalate_overdue()
+    for leader in (street_leader, w.viewer):
+        (message,) = _inbox(leader)
+        assert message.kind == "case.red_card" and message.title == f"红牌：事件 {case.number}"
+    assert _inbox(other_district) == []
+
+
+def test_the_daily_pass_tells_a_holder_when_his_renewal_window_opens_and_30_days_before_expiry(
+        app, exam_course, make_cert_type, make_trainee):
+    course, exam = exam_course
+    make_cert_type(course=course, renewal_hours="8", window=90)
+    user, worker = make_trainee(course)
+    user.locale = "en"
+    sit_exam(exam, right=5, user=user, worker=worker)
+    (certificate,) = db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id))
+    opens = certificate.valid_until - timedelta(days=90)
+    assert notify_due_certificates(opens - timedelta(days=1)) == []
+    assert len(notify_due_certificates(opens)) == 1
+    assert notify_due_certificates(opens) == []  # cron ran twice
+    assert len(notify_due_certificates(certificate.valid_until - timedelta(days=30))) == 1
+    window, expiring = [m for m in _inbox(user) if m.kind in ("certificate.renewal_window", "certificate.expiring")]
+    assert window.title == f"The renewal window of your certificate {certificate.number} is open"
+    assert expiring.title == f"Your certificate {certificate.number} expires on {certificate.valid_until}"
+    assert window.link == "/certificates/mine"
+
+
+def test_notify_due_from_cron_twice_a_day_makes_the_days_messages_once(app, trainee, make_course, make_user):
+    user, worker = trainee
+    with app.test_request_context():
+        assign_training(worker, make_course(), make_user("hr", Role.HR), due_on=date(2026, 4, 8))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["academy", "notify-due", "--day", "2026-04-01"])
+    second = runner.invoke(args=["academy", "notify-due", "--day", "2026-04-01"])
+    assert first.exit_code == 0 and first.output.startswith("1 notifications made")
+    assert second.output.startswith("0 notifications made")
+    assert [m.kind for m in _inbox(user)] == ["training.assigned", "training.due_soon"]
+
+
+def test_the_holder_hears_his_certificate_issued_and_revoked(app, exam_course, make_cert_type, make_trainee, make_user):
+    course, exam = exam_course
+    make_cert_type(course=course)
+    user, worker = make_trainee(course)
+    with app.test_request_context():
+        sit_exam(exam, right=5, user=user, worker=worker)
+        (certificate,) = db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id))
+        revoke_certificate(certificate, make_user("hr", Role.HR), reason="Forged evidence")
+    issued, revoked = [m for m in _inbox(user) if m.kind.startswith("certificate.")]
+    assert issued.kind == "certificate.issued" and issued.title == f"证书 {certificate.number} 已发给您"
+    assert revoked.kind == "certificate.revoked" and revoked.urgency == "urgent"
+    assert revoked.title == f"您的证书 {certificate.number} 已撤销" and revoked.link == "/certificates/mine"
