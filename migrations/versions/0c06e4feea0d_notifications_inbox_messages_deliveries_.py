@@ -1,7 +1,7 @@
 """notifications: inbox messages, deliveries, preferences, role defaults
 
 Revision ID: 0c06e4feea0d
-Revises: c02e16a48c88
+Revises: a6903db0826b
 Create Date: 2026-12-06 14:00:10.744981
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '0c06e4feea0d'
-down_revision = 'c02e16a48c88'
+down_revision = 'a6903db0826b'
 branch_labels = None
 depends_on = None
 
