@@ -74,7 +74,7 @@ def population_size(population: Population, by) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(population.query().subquery()))
 
 
-def _population(population: Population, by) -> list[Worker]:
+def population_workers(population: Population, by) -> list[Worker]:
     _check_scope(population, by)
     workers = db.session.scalars(population.query().limit(MAX_POPULATION + 1)).all()
     if len(workers) > MAX_POPULATION:
@@ -85,7 +85,7 @@ def _population(population: Population, by) -> list[Worker]:
 def bulk_enrol(course: Course, population: Population, by) -> BulkResult:
     """HR enrols everyone in ``population`` (seats first, then the waitlist). Flushes."""
     result = BulkResult()
-    for worker in _population(population, by):
+    for worker in population_workers(population, by):
         try:
             with db.session.begin_nested():
                 enrollment = request_enrollment(course, worker, by, source="hr")

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from academy import charts
 from academy.contributions import contributions
@@ -165,7 +166,8 @@ def my_training():
     return render_template("enrollment/mine.html", worker=worker, enrollments=queries.enrollments_of(worker),
                            assignments=queries.assignments_of(worker), today=operations.today(),
                            hours=annual.worker_progress(worker, year), year=year,
-                           extension_form=ExtensionRequestForm(formdata=None))
+                           extension_form=ExtensionRequestForm(formdata=None),
+                           sections=[Markup(section(worker)) for section in contributions("training_sections")])
 
 
 @bp.post("/training/assignments/<int:assignment_id>/extension")
