@@ -36,6 +36,7 @@ from courses.enrollment.models import Course
 from courses.exams.models import Attempt, AttemptItem, Exam, Question
 from courses.exams.operations import attempts
 from courses.lessons.models import Lesson
+from courses.programmes.models import Programme
 from courses.syllabus.models import SyllabusUnit, SyllabusVersion
 from tests.browser.sweep_checks import PAGE_CHECKS, format_failures
 
@@ -56,6 +57,7 @@ NOT_PAGES = {
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
     "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
+    "programmes.bulk_preview",
 }
 
 
@@ -147,6 +149,8 @@ def example_urls() -> dict[str, str]:
         "exams.exam_new": f"/courses/{course.id}/exams/new",
         "exams.exam_edit": f"/exams/{exam.id}/edit",
         "certificates.type_edit": f"/certificates/types/{_first(CertificateType).id}/edit",
+        "programmes.programme": f"/programmes/{_first(Programme).id}",
+        "programmes.edit": f"/programmes/{_first(Programme).id}/edit",
     }
     return urls
 
@@ -181,6 +185,7 @@ EXAMPLE_ENDPOINTS = {
     "syllabus.unit_edit", "enrollment.course_edit", "enrollment.attendance", "enrollment.bulk_enrol",
     "lessons.lesson_new", "lessons.lesson_edit", "exams.question_edit", "exams.grade_item", "exams.reconcile_item",
     "exams.regrade_exam", "exams.exam_new", "exams.exam_edit", "certificates.type_edit",
+    "programmes.programme", "programmes.edit",
 }
 
 
