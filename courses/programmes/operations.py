@@ -20,10 +20,10 @@ from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import Worker
-from courses.enrollment import queries as enrollment_queries
 from courses.enrollment import training
 from courses.enrollment.models import ACTIVE_STATES, Course, EnrollmentState
 from courses.enrollment.operations import EnrollmentError, request_enrollment
+from courses.enrollment.queries import enrollment_of
 from courses.programmes import queries
 from courses.programmes.models import PlaceState, Programme, ProgrammeCourse, ProgrammeGoal, ProgrammePlace
 
@@ -85,7 +85,7 @@ def _enter_course(place: ProgrammePlace, by) -> None:
     courses = place.programme.courses
     while place.position < len(courses):
         course = courses[place.position]
-        enrollment = enrollment_queries.enrollment_of(course, place.worker)
+        enrollment = enrollment_of(course, place.worker)
         if enrollment is not None and enrollment.state == EnrollmentState.COMPLETED:
             place.position += 1
             continue

@@ -13,8 +13,8 @@ from academy.permissions import Role, area_scopes, get_or_404, require_role
 from academy.web import previews
 from academy.web.cycle import on_refusal
 from academy.web.errors import json_endpoint
-from courses.enrollment import queries as enrollment_queries
 from courses.enrollment import training
+from courses.enrollment.queries import hr_area_choices
 from courses.programmes import access, operations, queries
 from courses.programmes.forms import PlacesFilterForm, ProgrammeForm, ProgrammePopulationForm
 from courses.programmes.models import Programme, ProgrammeGoal
@@ -79,7 +79,7 @@ def programme(programme_id: int):
         context.update(filters=filters, places=rows, total=total, pager=_pager(page, pages),
                        page_url=lambda n: url_for("programmes.programme", programme_id=programme.id, **args, page=n),
                        counts=queries.counts_by_position(programme, scopes),
-                       form=ProgrammePopulationForm(formdata=None, areas=enrollment_queries.hr_area_choices(current_user)))
+                       form=ProgrammePopulationForm(formdata=None, areas=hr_area_choices(current_user)))
         if not valid:
             return render_template("programmes/programme.html", **context), 400
     return render_template("programmes/programme.html", **context)
@@ -99,7 +99,7 @@ def _population(form) -> training.Population:
 @require_role(Role.HR)
 def bulk_enrol(programme_id: int):
     programme = get_or_404(Programme, programme_id)
-    form = ProgrammePopulationForm(areas=enrollment_queries.hr_area_choices(current_user))
+    form = ProgrammePopulationForm(areas=hr_area_choices(current_user))
     back = url_for("programmes.programme", programme_id=programme.id)
     if not form.validate_on_submit():
         flash(_("Choose whom to enrol: %(errors)s", errors="; ".join(
@@ -120,7 +120,7 @@ def bulk_enrol(programme_id: int):
 def bulk_preview(programme_id: int):
     """How many workers the bulk form's selection names, for its confirmation."""
     programme = get_or_404(Programme, programme_id)
-    form = ProgrammePopulationForm(request.args, areas=enrollment_queries.hr_area_choices(current_user), meta={"csrf": False})
+    form = ProgrammePopulationForm(request.args, areas=hr_area_choices(current_user), meta={"csrf": False})
     return previews.answer(form, lambda: training.population_size(_population(form), current_user),
                            lambda n: ngettext("Enrol %(num)d grid worker in the programme %(title)s? Each starts on the first "
                                               "course he has not completed; those already in it are skipped.",
