@@ -160,11 +160,24 @@ def requested_extensions_count(scopes) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(_requested_extensions_query(scopes).subquery()))
 
 
-def serving_workers(scopes) -> list[Worker]:
-    """Workers in ``scopes`` who have not exited, by area and number (the training-needs page)."""
-    return db.session.scalars(sa.select(Worker).join(Worker.area).where(
-        scope_clause(Area.code, scopes), Worker.exited_on.is_(None))
-        .order_by(Area.code, Worker.number).limit(500)).all()
+NEEDS_PAGE_SIZE = 50
+
+
+def serving_workers(scopes, *, area_code: str = "", page: int = 1) -> tuple[list[Worker], int]:
+    """One page of the workers in ``scopes`` (and ``area_code``) who have not exited, by area and number,
+    and how many there are in all (the training-needs page walks every one of them, page by page)."""
+    query = sa.select(Worker).join(Worker.area).where(scope_clause(Area.code, scopes), Worker.exited_on.is_(None))
+    if area_code:
+        query = query.where(Area.code.startswith(area_code, autoescape=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    workers = db.session.scalars(query.order_by(Area.code, Worker.number)
+                                 .offset((page - 1) * NEEDS_PAGE_SIZE).limit(NEEDS_PAGE_SIZE)).all()
+    return workers, total
+
+
+def workers_by_ids(ids) -> dict[int, Worker]:
+    return {worker.id: worker for worker in db.session.scalars(sa.select(Worker).where(Worker.id.in_(list(ids))))}
+
 
 
 def recommended_courses(key: str) -> list[Course]:

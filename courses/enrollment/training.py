@@ -28,7 +28,7 @@ from courses.enrollment.models import (
     ExtensionStatus,
     TrainingAssignment,
 )
-from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion
+from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion, today
 from courses.enrollment.signals import training_recorded
 
 MAX_POPULATION = 5000
@@ -125,6 +125,40 @@ def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason:
     audit.record(by, "training_assignment.create", assignment, summary=f"{course.code} {worker.number}",
                  after={"due_on": due_on, "reason": reason})
     return assignment
+
+
+@dataclass
+class NeedsResult:
+    assigned: int = 0
+    already: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+MAX_PICKS = 500
+
+
+def assign_needs(picks: list[tuple[int, int]], by, *, due_on: date) -> NeedsResult:
+    """Assign each picked (worker id, course id) of the training-needs page: a published course the
+    worker's needs recommend, a worker inside ``by``'s HR scope; each with the need's reason. Flushes."""
+    if not picks or len(picks) > MAX_PICKS:
+        raise EnrollmentError(_("Tick 1 to %(n)d recommended courses.", n=MAX_PICKS))
+    if due_on < today():
+        raise EnrollmentError(_("The due date is in the past."))
+    workers = queries.workers_by_ids({w for w, _c in picks})
+    courses = {course.id: course for course in queries.courses_by_ids(list({c for _w, c in picks}))}
+    result = NeedsResult()
+    for worker_id, course_id in dict.fromkeys(picks):
+        worker, course = workers.get(worker_id), courses.get(course_id)
+        if worker is None or course is None or (by is not None and not in_scope(by, worker.area.code, Role.HR)):
+            raise EnrollmentError(_("A ticked worker or course is not yours to assign."))
+        reason = next((need["reason"] for need in queries.training_needs(worker) if course in need["courses"]), None)
+        if reason is None:
+            result.skipped.append(_("%(name)s: %(course)s is no longer recommended.", name=worker.name, course=course.title))
+        elif assign_training(worker, course, by, due_on=due_on, reason=reason) is None:
+            result.already += 1
+        else:
+            result.assigned += 1
+    return result
 
 
 def request_extension(assignment: TrainingAssignment, by, *, until: date, reason: str) -> None:

@@ -122,6 +122,10 @@ ACCESS = [
     Access("enrollment.needs", "/training/needs", HR),
     Access("enrollment.assign_need", "/training/needs/assign", {"admin": 302, "hr": 302}, method="POST",
            data=lambda w: {"worker_id": w["worker"].id, "course_id": w["course"].id, "due_on": _future(), "reason": "x"}),
+    Access("enrollment.assign_needs", "/training/needs/assign-ticked", {"admin": 302, "hr": 302, "hr_other": 303},
+           method="POST", data=lambda w: {"pick": [f"{w['worker'].id}:{w['course'].id}"], "due_on": _future()}),
+    Access("enrollment.assign_needs_preview",
+           lambda w: f"/training/needs/assign-ticked/preview?pick={w['worker'].id}:{w['course'].id}&due_on={_future()}", HR),
     Access("enrollment.stats", "/training/stats",
            {"admin": 200, "hr": 200, "hr_other": 200, "instructor": 200, "viewer": 200, "viewer_other": 200}),
     # lessons

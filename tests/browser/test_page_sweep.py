@@ -57,7 +57,7 @@ NOT_PAGES = {
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
     "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
-    "programmes.bulk_preview",
+    "programmes.bulk_preview", "enrollment.assign_needs_preview",
 }
 
 
