@@ -32,12 +32,41 @@ MAX_OVERDUE = 2000
 
 
 def instructor_branch_id(user) -> int | None:
-    """The branch academy of an instructor in the trainer pool (None: the city academy, or not in it)."""
-    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id))
+    """The branch academy of an active instructor in the trainer pool (None: the city academy, or not in it)."""
+    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id, Trainer.active.is_(True)))
 
 
 def in_trainer_pool(user) -> bool:
-    return db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id)) is not None
+    """An active trainer (a deactivated one stays on record but no longer runs his branch's courses)."""
+    return db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id, Trainer.active.is_(True))) is not None
+
+
+@dataclass
+class SpecialtyGap:
+    """An instructor of a course who is not an active trainer, or whose specialties leave units out."""
+
+    user: User
+    trainer: Trainer | None
+    units: list[SyllabusUnit]
+
+
+def _covers(specialties: list[str], code: str) -> bool:
+    """A specialty covers its own unit and the units under it (a module covers its sections)."""
+    return any(code == s or code.startswith(s + ".") for s in specialties)
+
+
+def specialty_gaps(course: Course) -> list[SpecialtyGap]:
+    """The course's instructors whose trainer-pool record does not cover the course's units."""
+    trainers = {t.user_id: t for t in db.session.scalars(sa.select(Trainer).where(
+        Trainer.user_id.in_([user.id for user in course.instructors])))}
+    gaps = []
+    for user in course.instructors:
+        trainer = trainers.get(user.id)
+        specialties = list(trainer.specialties or []) if trainer is not None and trainer.active else []
+        units = [unit for unit in course.units if not _covers(specialties, unit.code)]
+        if trainer is None or not trainer.active or units:
+            gaps.append(SpecialtyGap(user, trainer, units))
+    return gaps
 
 
 def published_courses(search: str = "") -> list[Course]:

@@ -37,7 +37,7 @@ from courses.exams.models import Attempt, AttemptItem, Exam, Question
 from courses.exams.operations import attempts
 from courses.lessons.models import Lesson
 from courses.programmes.models import Programme
-from courses.syllabus.models import SyllabusUnit, SyllabusVersion
+from courses.syllabus.models import SyllabusUnit, SyllabusVersion, Trainer
 from tests.browser.sweep_checks import PAGE_CHECKS, format_failures
 
 ROLES = ("admin", "hr", "instructor", "trainee", "dispatcher", "department", "viewer", "anonymous")
@@ -151,6 +151,7 @@ def example_urls() -> dict[str, str]:
         "certificates.type_edit": f"/certificates/types/{_first(CertificateType).id}/edit",
         "programmes.programme": f"/programmes/{_first(Programme).id}",
         "programmes.edit": f"/programmes/{_first(Programme).id}/edit",
+        "syllabus.trainer_edit": f"/syllabus/trainers/{_first(Trainer).id}",
     }
     return urls
 
@@ -185,7 +186,7 @@ EXAMPLE_ENDPOINTS = {
     "syllabus.unit_edit", "enrollment.course_edit", "enrollment.attendance", "enrollment.bulk_enrol",
     "lessons.lesson_new", "lessons.lesson_edit", "exams.question_edit", "exams.grade_item", "exams.reconcile_item",
     "exams.regrade_exam", "exams.exam_new", "exams.exam_edit", "certificates.type_edit",
-    "programmes.programme", "programmes.edit",
+    "programmes.programme", "programmes.edit", "syllabus.trainer_edit",
 }
 
 
