@@ -9,6 +9,7 @@ from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
 from courses.enrollment.models import Course, CourseStatus, Enrollment
+from courses.enrollment.queries import courses_by_ids
 from courses.programmes.models import PlaceState, Programme, ProgrammeCourse, ProgrammePlace
 
 PAGE_SIZE = 50
@@ -109,7 +110,8 @@ def course_choices() -> list[tuple[int, str]]:
     return [(course.id, f"{course.code} {course.title}") for course in courses]
 
 
-def courses_by_ids(ids: list[int]) -> list[Course]:
+
+def courses_in_order(ids: list[int]) -> list[Course]:
     """The courses of ``ids`` in that order (an id that names no course is left out)."""
-    found = {course.id: course for course in db.session.scalars(sa.select(Course).where(Course.id.in_(ids)))}
+    found = {course.id: course for course in courses_by_ids(ids)}
     return [found[i] for i in ids if i in found]

@@ -43,7 +43,7 @@ def _edit(programme: Programme | None):
         on_refusal(lambda _error: page())
         saved = operations.save_programme(
             programme, current_user, code=form.code.data, title=form.title.data, goal=ProgrammeGoal(form.goal.data),
-            description=form.description.data or "", courses=queries.courses_by_ids(form.chosen_ids()))
+            description=form.description.data or "", courses=queries.courses_in_order(form.chosen_ids()))
         flash(_("Programme saved."), "success")
         return redirect(url_for("programmes.programme", programme_id=saved.id))
     return page()
