@@ -7,6 +7,7 @@ Slots the teaching side fills or reads (``academy.contributions``):
 
 - fills ``worker_sections``: ``(worker, viewer) -> dict(title, html)``, the training section of a worker's page;
 - fills ``home_sections``: ``(user) -> Markup``, a trainee's next lessons and overdue training;
+- reads ``training_sections``: ``(worker) -> Markup`` on the trainee's training page (programmes fill it);
 - fills/reads ``course_sections``: ``(course, user, enrollment) -> Markup`` on a course page (lessons; exams may add);
 - reads ``training_needs``: ``(worker) -> [(unit code or case category, reason with figures)]`` (indicators);
 - reads ``certificate_held``: ``(worker, certificate type code) -> bool`` for course prerequisites (certificates fills it);
@@ -31,10 +32,12 @@ def init_app(app: Flask) -> None:
     from courses.enrollment import setup as enrollment_setup
     from courses.exams import setup as exams_setup
     from courses.lessons import setup as lessons_setup
+    from courses.programmes import setup as programmes_setup
     from courses.syllabus import setup as syllabus_setup
 
     syllabus_setup.init_app(app)
     enrollment_setup.init_app(app)
+    programmes_setup.init_app(app)
     lessons_setup.init_app(app)
     exams_setup.init_app(app)
     certificates_setup.init_app(app)

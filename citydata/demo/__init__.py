@@ -19,6 +19,7 @@ from citydata.demo import (
     exams,
     indicators,
     lessons,
+    programmes,
     registry,
     syllabus,
 )
@@ -31,6 +32,7 @@ STEPS: tuple[Callable[[dict], object], ...] = (
     syllabus.create_demo_syllabus,
     enrollment.create_demo_courses,
     district.create_district_course,
+    programmes.create_demo_programmes,
     lessons.create_demo_lessons,
     exams.create_demo_exams,
     certificates.create_demo_certificates,

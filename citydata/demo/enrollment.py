@@ -70,9 +70,9 @@ def _enrol_workers(demo: dict, courses: dict, hr) -> None:
     own_course = {w.id for w in (demo.get("second_district") or {}).get("workers", [])}  # its branch's course
     recruits = [w for w in workers if w.status in (WorkerStatus.RECRUITED, WorkerStatus.IN_TRAINING)
                 and w.id not in own_course]
-    for worker in recruits:
+    demo["pre_service_assignments"] = [
         training.assign_training(worker, courses["GA-PRE-2026-01"], hr, due_on=today + timedelta(days=45),
-                                 reason="新录用网格员岗前培训")
+                                 reason="新录用网格员岗前培训") for worker in recruits]
     on_duty = [w for w in workers if w.status == WorkerStatus.ON_DUTY]
     for index, worker in enumerate(on_duty[:8]):
         operations.request_enrollment(courses["GA-ON-DISPUTE"], worker, hr, source="hr")

@@ -1,6 +1,7 @@
 """Forms of the enrollment package; every field bounded, choices limited to what the user may pick."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -204,6 +205,37 @@ class AssignNeedForm(FlaskForm):
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Assign"))
+
+
+PICK = re.compile(r"^[0-9]{1,9}:[0-9]{1,9}$")
+
+
+class NeedsFilterForm(FlaskForm):
+    """The training-needs list: an area (the area picker) and a page; a GET, no token."""
+
+    class Meta:
+        csrf = False
+
+    area = StringField(_l("Area"), validators=[Optional(), Regexp(r"^[0-9]{4,12}$", message=_l("An area code is 4 to 12 digits."))],
+                       render_kw={"data-picker": "area", "inputmode": "numeric", "maxlength": 12})
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+class NeedsSelectionForm(FlaskForm):
+    """Recommended courses ticked on the training-needs page ("worker id:course id"), and their due date."""
+
+    pick = SelectMultipleField(_l("Recommended courses"), choices=[], validate_choice=False)
+    due_on = DateField(_l("Due on"), validators=[InputRequired()])
+    submit = SubmitField(_l("Assign the ticked courses"))
+
+    def validate_pick(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Tick at least one recommended course."))
+        if len(field.data) > 500 or not all(PICK.match(value or "") for value in field.data):
+            raise ValidationError(_l("The ticked courses could not be read; load the page again."))
+
+    def picks(self) -> list[tuple[int, int]]:
+        return [tuple(int(part) for part in value.split(":")) for value in self.pick.data]
 
 
 class HoursFilterForm(FlaskForm):

@@ -34,7 +34,7 @@ from courses.enrollment.models import (
     EnrollmentTransition,
     LessonsRequired,
 )
-from courses.enrollment.signals import training_recorded
+from courses.enrollment.signals import course_result_changed, training_recorded
 
 TRANSITIONS = {
     (None, EnrollmentState.REQUESTED), (EnrollmentState.WITHDRAWN, EnrollmentState.REQUESTED),
@@ -286,6 +286,7 @@ def finish(enrollment: Enrollment, by, *, passed: bool, note: str, completed_by:
             audit.record(by, "training_assignment.complete", assignment, summary=enrollment.course.code)
     db.session.flush()
     send(training_recorded, worker=enrollment.worker, by=by)
+    send(course_result_changed, enrollment=enrollment, by=by)
 
 
 # ---- completion by rule (enrollment.completion) ----------------------------------------------
@@ -321,3 +322,4 @@ def _take_back(enrollment: Enrollment, by, lacking: list[str]) -> None:
         audit.record(by, "training_assignment.reopen", assignment, summary=f"{enrollment.course.code} {reason}"[:500])
     db.session.flush()
     send(training_recorded, worker=enrollment.worker, by=by)
+    send(course_result_changed, enrollment=enrollment, by=by)

@@ -32,12 +32,41 @@ MAX_OVERDUE = 2000
 
 
 def instructor_branch_id(user) -> int | None:
-    """The branch academy of an instructor in the trainer pool (None: the city academy, or not in it)."""
-    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id))
+    """The branch academy of an active instructor in the trainer pool (None: the city academy, or not in it)."""
+    return db.session.scalar(sa.select(Trainer.branch_id).where(Trainer.user_id == user.id, Trainer.active.is_(True)))
 
 
 def in_trainer_pool(user) -> bool:
-    return db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id)) is not None
+    """An active trainer (a deactivated one stays on record but no longer runs his branch's courses)."""
+    return db.session.scalar(sa.select(Trainer.id).where(Trainer.user_id == user.id, Trainer.active.is_(True))) is not None
+
+
+@dataclass
+class SpecialtyGap:
+    """An instructor of a course who is not an active trainer, or whose specialties leave units out."""
+
+    user: User
+    trainer: Trainer | None
+    units: list[SyllabusUnit]
+
+
+def _covers(specialties: list[str], code: str) -> bool:
+    """A specialty covers its own unit and the units under it (a module covers its sections)."""
+    return any(code == s or code.startswith(s + ".") for s in specialties)
+
+
+def specialty_gaps(course: Course) -> list[SpecialtyGap]:
+    """The course's instructors whose trainer-pool record does not cover the course's units."""
+    trainers = {t.user_id: t for t in db.session.scalars(sa.select(Trainer).where(
+        Trainer.user_id.in_([user.id for user in course.instructors])))}
+    gaps = []
+    for user in course.instructors:
+        trainer = trainers.get(user.id)
+        specialties = list(trainer.specialties or []) if trainer is not None and trainer.active else []
+        units = [unit for unit in course.units if not _covers(specialties, unit.code)]
+        if trainer is None or not trainer.active or units:
+            gaps.append(SpecialtyGap(user, trainer, units))
+    return gaps
 
 
 def published_courses(search: str = "") -> list[Course]:
@@ -160,11 +189,24 @@ def requested_extensions_count(scopes) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(_requested_extensions_query(scopes).subquery()))
 
 
-def serving_workers(scopes) -> list[Worker]:
-    """Workers in ``scopes`` who have not exited, by area and number (the training-needs page)."""
-    return db.session.scalars(sa.select(Worker).join(Worker.area).where(
-        scope_clause(Area.code, scopes), Worker.exited_on.is_(None))
-        .order_by(Area.code, Worker.number).limit(500)).all()
+NEEDS_PAGE_SIZE = 50
+
+
+def serving_workers(scopes, *, area_code: str = "", page: int = 1) -> tuple[list[Worker], int]:
+    """One page of the workers in ``scopes`` (and ``area_code``) who have not exited, by area and number,
+    and how many there are in all (the training-needs page walks every one of them, page by page)."""
+    query = sa.select(Worker).join(Worker.area).where(scope_clause(Area.code, scopes), Worker.exited_on.is_(None))
+    if area_code:
+        query = query.where(Area.code.startswith(area_code, autoescape=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    workers = db.session.scalars(query.order_by(Area.code, Worker.number)
+                                 .offset((page - 1) * NEEDS_PAGE_SIZE).limit(NEEDS_PAGE_SIZE)).all()
+    return workers, total
+
+
+def workers_by_ids(ids) -> dict[int, Worker]:
+    return {worker.id: worker for worker in db.session.scalars(sa.select(Worker).where(Worker.id.in_(list(ids))))}
+
 
 
 def recommended_courses(key: str) -> list[Course]:

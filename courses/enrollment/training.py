@@ -28,7 +28,7 @@ from courses.enrollment.models import (
     ExtensionStatus,
     TrainingAssignment,
 )
-from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion
+from courses.enrollment.operations import EnrollmentError, request_enrollment, review_completion, today
 from courses.enrollment.signals import training_recorded
 
 MAX_POPULATION = 5000
@@ -74,7 +74,7 @@ def population_size(population: Population, by) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(population.query().subquery()))
 
 
-def _population(population: Population, by) -> list[Worker]:
+def population_workers(population: Population, by) -> list[Worker]:
     _check_scope(population, by)
     workers = db.session.scalars(population.query().limit(MAX_POPULATION + 1)).all()
     if len(workers) > MAX_POPULATION:
@@ -85,7 +85,7 @@ def _population(population: Population, by) -> list[Worker]:
 def bulk_enrol(course: Course, population: Population, by) -> BulkResult:
     """HR enrols everyone in ``population`` (seats first, then the waitlist). Flushes."""
     result = BulkResult()
-    for worker in _population(population, by):
+    for worker in population_workers(population, by):
         try:
             with db.session.begin_nested():
                 enrollment = request_enrollment(course, worker, by, source="hr")
@@ -126,6 +126,40 @@ def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason:
                  after={"due_on": due_on, "reason": reason})
     notices.training_assigned(assignment)
     return assignment
+
+
+@dataclass
+class NeedsResult:
+    assigned: int = 0
+    already: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+MAX_PICKS = 500
+
+
+def assign_needs(picks: list[tuple[int, int]], by, *, due_on: date) -> NeedsResult:
+    """Assign each picked (worker id, course id) of the training-needs page: a published course the
+    worker's needs recommend, a worker inside ``by``'s HR scope; each with the need's reason. Flushes."""
+    if not picks or len(picks) > MAX_PICKS:
+        raise EnrollmentError(_("Tick 1 to %(n)d recommended courses.", n=MAX_PICKS))
+    if due_on < today():
+        raise EnrollmentError(_("The due date is in the past."))
+    workers = queries.workers_by_ids({w for w, _c in picks})
+    courses = {course.id: course for course in queries.courses_by_ids(list({c for _w, c in picks}))}
+    result = NeedsResult()
+    for worker_id, course_id in dict.fromkeys(picks):
+        worker, course = workers.get(worker_id), courses.get(course_id)
+        if worker is None or course is None or (by is not None and not in_scope(by, worker.area.code, Role.HR)):
+            raise EnrollmentError(_("A ticked worker or course is not yours to assign."))
+        reason = next((need["reason"] for need in queries.training_needs(worker) if course in need["courses"]), None)
+        if reason is None:
+            result.skipped.append(_("%(name)s: %(course)s is no longer recommended.", name=worker.name, course=course.title))
+        elif assign_training(worker, course, by, due_on=due_on, reason=reason) is None:
+            result.already += 1
+        else:
+            result.assigned += 1
+    return result
 
 
 def request_extension(assignment: TrainingAssignment, by, *, until: date, reason: str) -> None:

@@ -117,6 +117,23 @@ class TrainerForm(_ChoosesUser, FlaskForm):
                 raise ValidationError(_l("Unknown unit code: %(code)s", code=code[:20]))
 
 
+class TrainerEditForm(FlaskForm):
+    """A trainer's branch academy, qualifications and units, changed on his own page."""
+
+    branch_id = SelectField(_l("Branch academy"), coerce=int, choices=[])
+    qualifications = StringField(_l("Qualifications"), validators=[Optional(), Length(max=500)])
+    specialties = StringField(_l("Units he or she may teach (codes, comma-separated)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, branches, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.branches = {branch.id: branch for branch in branches}
+        self.branch_id.choices = [(0, _l("(city academy)"))] + [(b.id, b.name) for b in branches]
+
+    chosen_branch = TrainerForm.chosen_branch
+    validate_specialties = TrainerForm.validate_specialties
+
+
 class CommitteeForm(_ChoosesUser, FlaskForm):
     user_id = SelectField(_l("User"), coerce=int, choices=[])
     title = StringField(_l("Title or expertise"), validators=[Optional(), Length(max=200)])

@@ -35,9 +35,13 @@ EVENT_LABELS = {
     "syllabus.unit_update": _l("Syllabus unit changed"), "syllabus.unit_remove": _l("Syllabus unit removed"),
     "branch.create": _l("Branch academy created"), "committee.add": _l("Expert committee member added"),
     "trainer.add": _l("Trainer added to the pool"),
+    "trainer.update": _l("Trainer changed"),
+    "trainer.deactivate": _l("Trainer deactivated"),
+    "trainer.reactivate": _l("Trainer active again"),
 }
 FIELD_LABELS = {
-    "specialties": _l("Specialties"), "objectives": _l("Objectives"), "theory_hours": _l("Theory hours"),
+    "specialties": _l("Specialties"), "branch": _l("Branch academy"), "qualifications": _l("Qualifications"),
+    "objectives": _l("Objectives"), "theory_hours": _l("Theory hours"),
     "practice_hours": _l("Practice hours"), "assessment_standard": _l("Assessment standard"),
     "case_categories": _l("Case categories"), "position": _l("Position"),
 }

@@ -227,3 +227,26 @@ def add_trainer(user, by, *, branch: Branch | None, qualifications: str = "", sp
     db.session.flush()
     audit.record(by, "trainer.add", trainer, summary=user.username, after={"specialties": trainer.specialties})
     return trainer
+
+
+def _trainer_values(trainer: Trainer) -> dict:
+    return {"branch": trainer.branch.code if trainer.branch else "", "qualifications": trainer.qualifications,
+            "specialties": list(trainer.specialties or []), "active": trainer.active}
+
+
+def update_trainer(trainer: Trainer, by, *, branch: Branch | None, qualifications: str, specialties: list[str]) -> None:
+    """Change a trainer's branch academy, qualifications and the units he may teach. Flushes."""
+    before = _trainer_values(trainer)
+    trainer.branch, trainer.qualifications, trainer.specialties = branch, qualifications[:500], list(specialties)
+    db.session.flush()
+    audit.record(by, "trainer.update", trainer, summary=trainer.user.username, before=before, after=_trainer_values(trainer))
+
+
+def set_trainer_active(trainer: Trainer, by, *, active: bool) -> None:
+    """Take a trainer out of the pool (he stays on record, his courses keep him) or back in. Flushes."""
+    if trainer.active == active:
+        raise SyllabusError(_("This trainer is already active.") if active else _("This trainer is already inactive."))
+    trainer.active = active
+    db.session.flush()
+    audit.record(by, "trainer.reactivate" if active else "trainer.deactivate", trainer, summary=trainer.user.username,
+                 before={"active": not active}, after={"active": active})

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import AreaLevel
 from academy.registry.queries import areas_in_scope
+from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
 from courses.syllabus import access, operations, queries
@@ -16,13 +17,14 @@ from courses.syllabus.forms import (
     BranchForm,
     CommitteeForm,
     ReviewForm,
+    TrainerEditForm,
     TrainerForm,
     UnitForm,
     VersionForm,
     split_codes,
 )
 from courses.syllabus.labels import STATUS_LABELS
-from courses.syllabus.models import ReviewDecision, SyllabusUnit, SyllabusVersion, VersionStatus
+from courses.syllabus.models import ReviewDecision, SyllabusUnit, SyllabusVersion, Trainer, VersionStatus
 
 bp = Blueprint("syllabus", __name__, url_prefix="/syllabus")
 
@@ -198,6 +200,39 @@ def trainers():
             flash(_("Added to the trainer pool."), "success")
             return redirect(url_for("syllabus.trainers"))
     return _trainers_page(form)
+
+
+@bp.route("/trainers/<int:trainer_id>", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def trainer_edit(trainer_id: int):
+    trainer = get_or_404(Trainer, trainer_id)
+    form = TrainerEditForm(queries.branches(), obj=trainer)
+    if request.method == "GET":
+        form.branch_id.data, form.specialties.data = trainer.branch_id or 0, ", ".join(trainer.specialties or [])
+
+    def page():
+        return render_template("syllabus/trainer_edit.html", trainer=trainer, form=form, action_form=ActionForm(formdata=None),
+                               titles=queries.unit_titles()), 400 if request.method == "POST" else 200
+
+    if form.validate_on_submit():
+        on_refusal(lambda _error: page())
+        operations.update_trainer(trainer, current_user, branch=form.chosen_branch(), qualifications=form.qualifications.data or "",
+                                  specialties=split_codes(form.specialties.data))
+        flash(_("Trainer saved."), "success")
+        return redirect(url_for("syllabus.trainers"))
+    return page()
+
+
+@bp.post("/trainers/<int:trainer_id>/active")
+@require_role(Role.ADMIN)
+def trainer_active(trainer_id: int):
+    trainer = get_or_404(Trainer, trainer_id)
+    if not ActionForm().validate_on_submit() or request.args.get("to") not in ("0", "1"):
+        abort(400)
+    active = request.args["to"] == "1"
+    return perform(lambda: operations.set_trainer_active(trainer, current_user, active=active),
+                   done=_("The trainer is active again.") if active else _("The trainer is deactivated; his courses keep him."),
+                   to=url_for("syllabus.trainers"))
 
 
 def _trainers_page(form):

@@ -37,7 +37,8 @@ def build(world) -> None:
     world["review"] = review
     course = create_course(instructors=[users["instructor"]])
     # The instructor is a trainer of the course's branch (320102): he may also redefine its courses.
-    db.session.add(Trainer(user_id=users["instructor"].id, branch_id=course.branch_id))
+    world["trainer"] = Trainer(user_id=users["instructor"].id, branch_id=course.branch_id)
+    db.session.add(world["trainer"])
     db.session.flush()
     world["course"] = course
     world["draft_course"] = create_course(instructors=[users["instructor"]], status=CourseStatus.DRAFT)
@@ -84,6 +85,11 @@ ACCESS = [
     Access("syllabus.branches", "/syllabus/branches", everyone(200)),
     Access("syllabus.trainers", "/syllabus/trainers", {"admin": 200, "instructor": 200, "hr": 200, "hr_other": 200}),
     Access("syllabus.committee", "/syllabus/committee", {"admin": 200}),
+    Access("syllabus.trainer_edit", lambda w: f"/syllabus/trainers/{w['trainer'].id}", {"admin": 200}),
+    Access("syllabus.trainer_edit", lambda w: f"/syllabus/trainers/{w['trainer'].id}", {"admin": 302}, method="POST",
+           data={"branch_id": "0", "qualifications": "Lawyer", "specialties": "M1"}),
+    Access("syllabus.trainer_active", lambda w: f"/syllabus/trainers/{w['trainer'].id}/active?to=0", {"admin": 302},
+           method="POST"),
     # courses and enrollment
     Access("enrollment.catalogue", "/courses", everyone(200)),
     Access("enrollment.course_new", "/courses/new", EDITORS),
@@ -122,6 +128,10 @@ ACCESS = [
     Access("enrollment.needs", "/training/needs", HR),
     Access("enrollment.assign_need", "/training/needs/assign", {"admin": 302, "hr": 302}, method="POST",
            data=lambda w: {"worker_id": w["worker"].id, "course_id": w["course"].id, "due_on": _future(), "reason": "x"}),
+    Access("enrollment.assign_needs", "/training/needs/assign-ticked", {"admin": 302, "hr": 302, "hr_other": 303},
+           method="POST", data=lambda w: {"pick": [f"{w['worker'].id}:{w['course'].id}"], "due_on": _future()}),
+    Access("enrollment.assign_needs_preview",
+           lambda w: f"/training/needs/assign-ticked/preview?pick={w['worker'].id}:{w['course'].id}&due_on={_future()}", HR),
     Access("enrollment.stats", "/training/stats",
            {"admin": 200, "hr": 200, "hr_other": 200, "instructor": 200, "viewer": 200, "viewer_other": 200}),
     # lessons

@@ -36,7 +36,8 @@ from courses.enrollment.models import Course
 from courses.exams.models import Attempt, AttemptItem, Exam, Question
 from courses.exams.operations import attempts
 from courses.lessons.models import Lesson
-from courses.syllabus.models import SyllabusUnit, SyllabusVersion
+from courses.programmes.models import Programme
+from courses.syllabus.models import SyllabusUnit, SyllabusVersion, Trainer
 from tests.browser.sweep_checks import PAGE_CHECKS, format_failures
 
 ROLES = ("admin", "hr", "instructor", "trainee", "dispatcher", "department", "viewer", "anonymous")
@@ -60,6 +61,7 @@ NOT_PAGES = {
     # (the service worker cannot know which one was chosen) and is checked by tests/browser/test_frame_browser.py
     "frame.manifest", "frame.icon", "frame.service_worker", "frame.offline",
     "notifications.open_notification",  # marks the message read and goes to its thing
+    "programmes.bulk_preview", "enrollment.assign_needs_preview",
 }
 
 
@@ -151,6 +153,9 @@ def example_urls() -> dict[str, str]:
         "exams.exam_new": f"/courses/{course.id}/exams/new",
         "exams.exam_edit": f"/exams/{exam.id}/edit",
         "certificates.type_edit": f"/certificates/types/{_first(CertificateType).id}/edit",
+        "programmes.programme": f"/programmes/{_first(Programme).id}",
+        "programmes.edit": f"/programmes/{_first(Programme).id}/edit",
+        "syllabus.trainer_edit": f"/syllabus/trainers/{_first(Trainer).id}",
     }
     return urls
 
@@ -185,6 +190,7 @@ EXAMPLE_ENDPOINTS = {
     "syllabus.unit_edit", "enrollment.course_edit", "enrollment.attendance", "enrollment.bulk_enrol",
     "lessons.lesson_new", "lessons.lesson_edit", "exams.question_edit", "exams.grade_item", "exams.reconcile_item",
     "exams.regrade_exam", "exams.exam_new", "exams.exam_edit", "certificates.type_edit",
+    "programmes.programme", "programmes.edit", "syllabus.trainer_edit",
 }
 
 

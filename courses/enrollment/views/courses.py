@@ -85,7 +85,8 @@ def _save_course(course: Course | None):
 
     def page():
         status = 400 if request.method == "POST" else 200
-        return render_template("enrollment/course_form.html", form=form, course=course, version=version), status
+        gaps = queries.specialty_gaps(course) if course is not None else []
+        return render_template("enrollment/course_form.html", form=form, course=course, version=version, gaps=gaps), status
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
@@ -96,6 +97,8 @@ def _save_course(course: Course | None):
             prerequisites=queries.courses_by_ids(form.prerequisite_ids.data),
             **form.values())
         flash(_("Course saved."), "success")
+        if queries.specialty_gaps(course):
+            flash(_("The trainer pool does not cover this course for every instructor: see the course page."), "warning")
         return redirect(url_for("enrollment.course", course_id=course.id))
     return page()
 
@@ -128,7 +131,8 @@ def course(course_id: int):
         seats_taken=operations.seats_taken(course), may_edit=access.can_edit_course(current_user, course),
         may_roster=access.can_run_roster(current_user, course), action_form=ActionForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None), position=queries.waitlist_position(enrollment) if enrollment else None,
-        sessions=queries.sessions_of(course))
+        sessions=queries.sessions_of(course),
+        gaps=queries.specialty_gaps(course) if access.can_run_roster(current_user, course) else [])
 
 
 @bp.post("/courses/<int:course_id>/status")

@@ -8,13 +8,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from academy import charts
 from academy.contributions import contributions
 from academy.exports import Table, download, xlsx_bytes
 from academy.permissions import Role, area_scopes, ensure, get_or_404, in_scope, require_role
 from academy.registry import labels
-from academy.registry.models import Employment, Worker, WorkerStatus
+from academy.registry.models import Employment, WorkerStatus
 from academy.registry.queries import worker_of_user
 from academy.web import previews
 from academy.web.actions import perform
@@ -23,14 +24,13 @@ from academy.web.errors import json_endpoint
 from courses.enrollment import annual, operations, queries, standing, training
 from courses.enrollment.forms import (
     ActionForm,
-    AssignNeedForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     MandatoryForm,
     PeriodForm,
     PopulationForm,
 )
-from courses.enrollment.models import Course, CourseStatus, MandatoryRule, TrainingAssignment
+from courses.enrollment.models import Course, MandatoryRule, TrainingAssignment
 from courses.enrollment.views import bp
 
 
@@ -165,7 +165,8 @@ def my_training():
     return render_template("enrollment/mine.html", worker=worker, enrollments=queries.enrollments_of(worker),
                            assignments=queries.assignments_of(worker), today=operations.today(),
                            hours=annual.worker_progress(worker, year), year=year,
-                           extension_form=ExtensionRequestForm(formdata=None))
+                           extension_form=ExtensionRequestForm(formdata=None),
+                           sections=[Markup(section(worker)) for section in contributions("training_sections")])
 
 
 @bp.post("/training/assignments/<int:assignment_id>/extension")
@@ -197,32 +198,6 @@ def decide_extension(assignment_id: int):
     training.decide_extension(assignment, current_user, grant=form.decision.data == "grant")
     flash(_("Decision recorded."), "success")
     return redirect(url_for("enrollment.overdue"))
-
-
-@bp.get("/training/needs")
-@require_role(Role.HR)
-def needs():
-    workers = queries.serving_workers(area_scopes(current_user, Role.HR))
-    rows = [(w, n) for w in workers for n in queries.training_needs(w)]
-    return render_template("enrollment/needs.html", rows=rows, form=AssignNeedForm(formdata=None), today=operations.today())
-
-
-@bp.post("/training/needs/assign")
-@require_role(Role.HR)
-def assign_need():
-    form = AssignNeedForm()
-    if not form.validate_on_submit():
-        abort(400)
-    worker = get_or_404(Worker, form.worker_id.data)
-    course = get_or_404(Course, form.course_id.data)
-    ensure(in_scope(current_user, worker.area.code, Role.HR) and course.status == CourseStatus.PUBLISHED)
-    if form.due_on.data < operations.today():
-        flash(_("The due date is in the past."), "danger")
-        return redirect(url_for("enrollment.needs")), 303
-    on_refusal(lambda _error: (redirect(url_for("enrollment.needs")), 303))
-    done = training.assign_training(worker, course, current_user, due_on=form.due_on.data, reason=form.reason.data or "")
-    flash(_("Training assigned.") if done else _("This course was already assigned."), "success" if done else "info")
-    return redirect(url_for("enrollment.needs"))
 
 
 @bp.get("/training/stats")
