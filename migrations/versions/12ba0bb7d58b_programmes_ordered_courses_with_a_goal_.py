@@ -1,7 +1,7 @@
 """programmes: ordered courses with a goal, and each worker's place
 
 Revision ID: 12ba0bb7d58b
-Revises: c02e16a48c88
+Revises: 0c06e4feea0d
 Create Date: 2026-12-06 13:58:00.787347
 
 """
@@ -12,7 +12,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '12ba0bb7d58b'
-down_revision = 'c02e16a48c88'
+down_revision = '0c06e4feea0d'
 branch_labels = None
 depends_on = None
 
