@@ -13,7 +13,7 @@ from academy.database import lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from courses.enrollment.models import Course
-from courses.exams import queries
+from courses.exams import notices, queries
 from courses.exams.grading import QuestionType
 from courses.exams.models import (
     Accommodation,
@@ -159,4 +159,6 @@ def release_results(exam: Exam, by, now: datetime | None = None) -> int:
     exam.released_at = now
     audit.record(by, "exam.release", exam, after={"released": len(attempts)})
     db.session.flush()
+    for attempt in attempts:
+        notices.result_released(attempt)
     return len(attempts)

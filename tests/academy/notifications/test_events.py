@@ -140,3 +140,29 @@ def test_the_holder_hears_his_certificate_issued_and_revoked(app, exam_course, m
     assert issued.kind == "certificate.issued" and issued.title == f"证书 {certificate.number} 已发给您"
     assert revoked.kind == "certificate.revoked" and revoked.urgency == "urgent"
     assert revoked.title == f"您的证书 {certificate.number} 已撤销" and revoked.link == "/certificates/mine"
+
+
+def test_a_trainee_hears_his_result_released_once_and_not_of_his_own_hand_in(app, make_course, make_user, make_exam,
+                                                                             make_taker):
+    from courses.enrollment.models import CourseKind
+    from courses.exams.grading import QuestionType as T
+    from courses.exams.models import ResultRelease
+    from courses.exams.operations import attempts as attempt_ops
+    from courses.exams.operations import release_results
+
+    teacher = make_user("teacher", Role.INSTRUCTOR)
+    course = make_course(instructors=[teacher], kind=CourseKind.PRE_SERVICE)
+    shown_at_once = make_exam(course, rules=((T.TRUE_FALSE, 1, "4"),), title="当场出分")
+    by_hand = make_exam(course, rules=((T.TRUE_FALSE, 1, "4"),), release=ResultRelease.MANUAL, title="人工公布")
+    user, worker = make_taker(course)
+    user.locale = "zh_CN"
+    with app.test_request_context():
+        for exam in (shown_at_once, by_hand):
+            attempt = attempt_ops.start_attempt(exam, worker, user)
+            attempt_ops.save_answers(attempt, user, 1, {i.id: ["T"] for i in attempt.items})
+            attempt_ops.close_attempt(attempt, user)
+        assert [m for m in _inbox(user) if m.kind == "exam.result_released"] == []  # he saw the first himself
+        release_results(by_hand, teacher)
+        release_results(by_hand, teacher)  # twice: nothing new to release, nothing sent again
+    (message,) = [m for m in _inbox(user) if m.kind == "exam.result_released"]
+    assert message.title == "人工公布 的成绩已公布" and message.link == f"/attempts/{attempt.id}"
