@@ -1,5 +1,6 @@
 """What the exams tell people (``academy.notifications``): a result released to its trainee, when an
-instructor releases an exam's results or grades an essay of an exam whose results were already out."""
+instructor releases an exam's results or grades an essay of an exam whose results were already out.
+The exams' operations call these directly (a package never listens to its own signals)."""
 from __future__ import annotations
 
 from academy.accounts.models import User
@@ -17,9 +18,9 @@ def result_released(attempt: Attempt) -> list:
                   key=f"exam.result:{attempt.id}:{attempt.score}", link=link_to("exams.attempt", attempt_id=attempt.id))
 
 
-def on_attempt_graded(_sender, attempt: Attempt, by=None, **_extra) -> None:
-    """``attempt_graded``: a result out by someone else's hand (an essay marked, a regrade, the sweep
-    closing an attempt whose time ran out) tells the trainee; his own hand-in needs no message (he
-    is looking at the result)."""
+def result_changed(attempt: Attempt, by) -> None:
+    """A graded result (``attempts.announce_graded``) out by someone else's hand (an essay marked, a
+    regrade, the sweep closing an attempt whose time ran out) tells the trainee; his own hand-in needs
+    no message (he is looking at the result)."""
     if attempt.released_at is not None and getattr(by, "id", None) != attempt.user_id:
         result_released(attempt)

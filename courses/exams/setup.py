@@ -13,18 +13,15 @@ from academy.contributions import NavItem, Tab, Tally, WorkCount, contribute
 from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role
-from academy.signals import connect
 from courses.enrollment.access import can_edit_course
 from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     completion,
     next_step,
-    notices,
     queries,
 )
 from courses.exams.labels import WORDS
 from courses.exams.operations import attempts, images
-from courses.exams.signals import attempt_graded
 from courses.exams.views import bp
 
 
@@ -87,7 +84,6 @@ def init_app(app: Flask) -> None:
                group="exams", icon="collection"), order=435)
     contribute(app, "course_sections", course_section, order=20)
     contribute(app, "next_steps", next_step.open_exams, order=20)
-    connect(app, attempt_graded, notices.on_attempt_graded)  # a result out by another's hand tells the trainee
     contribute(app, "tabs", Tab("exams.exam_list", lazy_pgettext("tab", "Exams"), "clipboard-check",
                                 blueprints=("exams",)), order=200)
     contribute(app, "work", WorkCount("exams.essays", _l("Essays to mark"), (Role.INSTRUCTOR,), essays_tally,

@@ -27,7 +27,7 @@ from academy.workflow import Workflow
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.enrollment.operations import review_completion
 from courses.enrollment.queries import enrollment_of
-from courses.exams import queries
+from courses.exams import notices, queries
 from courses.exams.grading import CENT, QuestionType, grade, matches_of
 from courses.exams.models import (
     Attempt,
@@ -252,6 +252,7 @@ def announce_graded(attempt: Attempt, by) -> None:
     if attempt.state is AttemptState.GRADED:
         if attempt.exam.is_final:
             review_completion(enrollment_of(attempt.exam.course, attempt.worker), by)
+        notices.result_changed(attempt, by)
         send(attempt_graded, attempt=attempt, by=by)
 
 
