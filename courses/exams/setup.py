@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
                group="exams", icon="collection"), order=435)
     contribute(app, "course_sections", course_section, order=20)
     contribute(app, "next_steps", next_step.open_exams, order=20)
+    contribute(app, "notify_due", notices.notify_due_exams)
     connect(app, attempt_graded, notices.on_attempt_graded)  # a result out by another's hand tells the trainee
     contribute(app, "tabs", Tab("exams.exam_list", lazy_pgettext("tab", "Exams"), "clipboard-check",
                                 blueprints=("exams",)), order=200)

@@ -1,7 +1,8 @@
 """Each wired event: who receives it, in which language, with which link; the daily pass once a day."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from academy.cases import clock
 from academy.cases import operations as ops
 from academy.cases.models import Level
+from academy.database import utcnow
 from academy.extensions import db
 from academy.notifications.models import InboxMessage
 from academy.permissions import Role
@@ -17,6 +19,9 @@ from courses.certificates.models import Certificate
 from courses.certificates.notices import notify_due_certificates
 from courses.enrollment.notices import notify_due_training
 from courses.enrollment.training import assign_training
+from courses.exams.grading import QuestionType as T
+from courses.exams.notices import notify_essays_waiting, notify_exams_closing, notify_exams_open
+from courses.exams.operations import attempts as attempt_ops
 from tests.fixtures.cases import MONDAY_10, report
 from tests.fixtures.certificates import sit_exam
 from tests.fixtures.registry import create_worker
@@ -166,3 +171,64 @@ def test_a_trainee_hears_his_result_released_once_and_not_of_his_own_hand_in(app
         release_results(by_hand, teacher)  # twice: nothing new to release, nothing sent again
     (message,) = [m for m in _inbox(user) if m.kind == "exam.result_released"]
     assert message.title == "人工公布 的成绩已公布" and message.link == f"/attempts/{attempt.id}"
+
+
+def _local_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def test_an_exam_open_tells_its_courses_trainees_once(app, make_course, make_exam, make_taker):
+    course = make_course()
+    make_exam(course, rules=((T.TRUE_FALSE, 1, "4"),), title="巡查考试",
+               opens_at=datetime(2026, 4, 1, 2, tzinfo=UTC), closes_at=datetime(2026, 4, 3, 2, tzinfo=UTC))
+    first, _ = make_taker(course)
+    second, _ = make_taker(course)
+    outsider, _ = make_taker(make_course())
+    first.locale, second.locale = "zh_CN", "en"
+    assert notify_exams_open(date(2026, 3, 31)) == []  # not open yet
+    assert len(notify_exams_open(date(2026, 4, 1))) == 2
+    assert notify_exams_open(date(2026, 4, 1)) == [] and notify_exams_open(date(2026, 4, 2)) == []  # once
+    (message,) = _inbox(first)
+    assert message.kind == "exam.opened" and message.title == "考试 巡查考试 已开放"
+    assert message.body == "请在 2026-04-03 10:00 前参加。" and message.link == f"/courses/{course.id}"
+    assert _inbox(second)[0].title == "The exam 巡查考试 is open" and _inbox(outsider) == []
+
+
+def test_an_exam_closing_within_a_day_tells_only_who_has_not_tried(app, make_course, make_exam, make_taker):
+    course = make_course()
+    now = utcnow()
+    exam = make_exam(course, rules=((T.TRUE_FALSE, 1, "4"),), title="结业考试",
+                     opens_at=now - timedelta(hours=1), closes_at=now + timedelta(hours=10))
+    tried, tried_worker = make_taker(course)
+    late, _ = make_taker(course)
+    late.locale = "zh_CN"
+    with app.test_request_context():
+        attempt_ops.start_attempt(exam, tried_worker, tried)
+    assert len(notify_exams_closing(_local_today())) == 1
+    assert notify_exams_closing(_local_today()) == []  # cron ran again
+    (message,) = _inbox(late)
+    assert message.kind == "exam.closing" and message.title == "考试 结业考试 将在 24 小时内截止"
+    assert message.link == f"/courses/{course.id}"
+    assert [m for m in _inbox(tried) if m.kind == "exam.closing"] == []
+
+
+def test_essays_waiting_past_the_setting_tell_the_courses_instructors(app, make_course, make_user, make_exam,
+                                                                      make_taker):
+    teacher = make_user("teacher", Role.INSTRUCTOR)
+    teacher.locale = "zh_CN"
+    other_teacher = make_user("other_teacher", Role.INSTRUCTOR)
+    course = make_course(instructors=[teacher])
+    exam = make_exam(course, rules=((T.ESSAY, 1, "6"),), title="论述考试")
+    user, worker = make_taker(course)
+    with app.test_request_context():
+        attempt = attempt_ops.start_attempt(exam, worker, user)
+        attempt_ops.save_answers(attempt, user, 1, {i.id: "我的回答" for i in attempt.items})
+        attempt_ops.close_attempt(attempt, user)
+    today = _local_today()
+    assert app.config["NOTIFY_ESSAY_DAYS"] == 3
+    assert notify_essays_waiting(today + timedelta(days=3)) == []  # not yet 3 whole days
+    assert len(notify_essays_waiting(today + timedelta(days=4))) == 1
+    assert notify_essays_waiting(today + timedelta(days=5)) == []  # told once while the same ones wait
+    (message,) = _inbox(teacher)
+    assert message.kind == "exam.essays_waiting" and message.title == "论述考试 有 1 份简答题等待阅卷"
+    assert message.link == f"/exams/{exam.id}/grading" and _inbox(other_teacher) == []
