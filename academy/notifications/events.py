@@ -1,5 +1,5 @@
 """The events of the academy side, heard through their signals: a case dispatched, a task returned,
-a red card escalated. Each receiver works inside the sender's transaction and only calls ``notify``.
+a red card escalated, a background job ended. Each receiver works inside the sender's transaction and only calls ``notify``.
 (The teaching side calls ``notify`` from its own operations: ``academy`` never imports ``courses``.)"""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from academy.cases import clock
 from academy.cases.models import TaskState
 from academy.cases.people import handler_user_ids
 from academy.extensions import db
+from academy.jobs import Job, JobStatus
 from academy.notifications import queries
 from academy.notifications.operations import link_to, notify
 from academy.permissions import Role
@@ -56,3 +57,13 @@ def on_case_changed(_app, *, case, action: str, by=None, **_data) -> None:
     receiver = RECEIVERS.get(action)
     if receiver is not None:
         receiver(case)
+
+
+def on_job_ended(_app, *, job: Job, label=None, **_data) -> None:
+    """``jobs.signals.job_ended``: the person who started a labelled job (an import, a batch of letters or
+    certificates, a refresh) hears it finished, or failed (a refused import too), once per job."""
+    if label is None or job.created_by_id is None:
+        return
+    failed = job.status == JobStatus.FAILED or job.refused
+    notify("job.failed" if failed else "job.finished", users([job.created_by_id]), {"what": label, "message": job.message},
+           key=f"job.ended:{job.id}", link=link_to("web.job_page", job_id=job.id))

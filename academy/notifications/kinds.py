@@ -80,5 +80,6 @@ KINDS = _kinds(
     Kind("job.finished", _l("Background job finished"), Urgency.NORMAL, (INBOX,),
          lambda c: _("Finished: %(what)s", what=c["what"]), lambda c: c.get("message", "")),
     Kind("job.failed", _l("Background job failed"), Urgency.NORMAL, (INBOX,),
-         lambda c: _("Failed: %(what)s", what=c["what"]), lambda c: c.get("message", "")),
+         lambda c: _("Failed: %(what)s", what=c["what"]),
+         lambda c: c.get("message") or _("Open the job's page to see why.")),
 )

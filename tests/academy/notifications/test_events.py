@@ -6,12 +6,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from academy.cases import clock
 from academy.cases import operations as ops
 from academy.cases.models import Level
 from academy.database import utcnow
 from academy.extensions import db
+from academy.jobs import HANDLERS, enqueue_job, job_handler
 from academy.notifications.models import InboxMessage
 from academy.permissions import Role
 from courses.certificates.lifecycle import revoke_certificate
@@ -232,3 +234,32 @@ def test_essays_waiting_past_the_setting_tell_the_courses_instructors(app, make_
     (message,) = _inbox(teacher)
     assert message.kind == "exam.essays_waiting" and message.title == "论述考试 有 1 份简答题等待阅卷"
     assert message.link == f"/exams/{exam.id}/grading" and _inbox(other_teacher) == []
+
+
+if "test.labelled" not in HANDLERS:
+    @job_handler("test.labelled", label=_l("Import the registry"))
+    def _labelled(ctx, fail: bool):
+        if fail:
+            raise RuntimeError("boom")
+        return {"message": "20 rows"}
+
+    @job_handler("test.unlabelled")
+    def _unlabelled(ctx):
+        return {"message": "quiet"}
+
+
+def test_the_person_who_started_a_job_hears_it_finished_or_failed_once(app, make_user, run_jobs):
+    hr = make_user("hr", Role.HR)
+    hr.locale = "zh_CN"
+    done = enqueue_job("test.labelled", {"fail": False}, by=hr)
+    failed = enqueue_job("test.labelled", {"fail": True}, by=hr)
+    enqueue_job("test.unlabelled", {}, by=hr)  # no label: nobody is told
+    enqueue_job("test.labelled", {"fail": False})  # started by nobody: nobody to tell
+    db.session.commit()
+    assert run_jobs() == 4
+    finished, broke = _inbox(hr)
+    assert finished.kind == "job.finished" and finished.title == "已完成：导入网格数据" and finished.body == "20 rows"
+    assert finished.link == f"/jobs/{done.id}"
+    assert broke.kind == "job.failed" and broke.title == "失败：导入网格数据" and broke.link == f"/jobs/{failed.id}"
+    assert broke.body == "请打开任务页面查看原因。"
+    assert run_jobs() == 0 and len(_inbox(hr)) == 2  # a job ends once: told once
