@@ -19,8 +19,10 @@ from academy.permissions import Role
 from courses.certificates.lifecycle import revoke_certificate
 from courses.certificates.models import Certificate
 from courses.certificates.notices import notify_due_certificates
+from courses.enrollment.models import EnrollmentState
 from courses.enrollment.notices import notify_due_training
-from courses.enrollment.training import assign_training
+from courses.enrollment.operations import promote_waitlist, request_enrollment, withdraw
+from courses.enrollment.training import assign_training, decide_extension, request_extension
 from courses.exams.grading import QuestionType as T
 from courses.exams.notices import notify_essays_waiting, notify_exams_closing, notify_exams_open
 from courses.exams.operations import attempts as attempt_ops
@@ -64,7 +66,7 @@ def test_the_daily_pass_tells_of_training_due_in_7_days_then_overdue_once_each(a
     assert notify_due_training(day) == []  # cron ran twice the same day
     assert notify_due_training(day + timedelta(days=1)) == []  # 6 days left: nothing
     assert len(notify_due_training(day + timedelta(days=6))) == 1  # due tomorrow
-    assert len(notify_due_training(day + timedelta(days=9))) == 1  # overdue
+    assert len(notify_due_training(day + timedelta(days=9))) == 2  # overdue: the worker, and a copy to HR
     assert notify_due_training(day + timedelta(days=10)) == []  # told once, not every day
     kinds = [m.kind for m in _inbox(user)]
     assert kinds == ["training.assigned", "training.due_soon", "training.due_soon", "training.overdue"]
@@ -263,3 +265,72 @@ def test_the_person_who_started_a_job_hears_it_finished_or_failed_once(app, make
     assert broke.kind == "job.failed" and broke.title == "失败：导入网格数据" and broke.link == f"/jobs/{failed.id}"
     assert broke.body == "请打开任务页面查看原因。"
     assert run_jobs() == 0 and len(_inbox(hr)) == 2  # a job ends once: told once
+
+
+def test_overdue_training_copies_hr_whose_area_covers_the_worker_once(app, make_course, make_user):
+    street_hr = make_user("street_hr", Role.HR, area="320102001")
+    district_hr = make_user("district_hr", Role.HR, area="320102")
+    city_hr = make_user("city_hr", Role.HR)
+    far_hr = make_user("far_hr", Role.HR, area="320104")
+    district_hr.locale = "zh_CN"
+    worker = create_worker("320102001001", name="王芳")
+    course = make_course()
+    course.title = "消防安全"
+    with app.test_request_context():
+        assign_training(worker, course, city_hr, due_on=date(2026, 4, 1))
+    notify_due_training(date(2026, 4, 2))
+    notify_due_training(date(2026, 4, 3))  # the next day: not again
+    for hr in (street_hr, district_hr, city_hr):
+        (message,) = _inbox(hr)
+        assert message.kind == "training.overdue_hr" and message.link == "/training/overdue"
+    assert _inbox(district_hr)[0].title == "王芳 已逾期：消防安全" and _inbox(far_hr) == []
+
+
+def test_the_worker_hears_his_extension_granted_or_refused(app, trainee, make_course, make_user):
+    user, worker = trainee
+    hr = make_user("hr", Role.HR)
+    granted, refused = make_course(), make_course()
+    granted.title, refused.title = "消防安全", "巡查基础"
+    with app.test_request_context():
+        one = assign_training(worker, granted, hr, due_on=date(2026, 4, 1))
+        two = assign_training(worker, refused, hr, due_on=date(2026, 4, 1))
+        for assignment in (one, two):
+            request_extension(assignment, None, until=date(2026, 5, 1), reason="病假")
+        decide_extension(one, hr, grant=True)
+        decide_extension(two, hr, grant=False)
+    yes, no = [m for m in _inbox(user) if m.kind == "training.extension_decided"]
+    assert yes.title == "延期已批准：消防安全" and yes.body == "新的截止日期为 2026-05-01。"
+    assert no.title == "延期被拒绝：巡查基础" and no.link == f"/courses/{refused.id}"
+
+
+def test_a_seat_from_the_waitlist_tells_the_worker_once(app, make_course, make_user):
+    course = make_course(capacity=1)
+    course.title = "消防安全"
+    first_user, waiting_user = make_user("first", Role.TRAINEE), make_user("waiting", Role.TRAINEE)
+    waiting_user.locale = "zh_CN"
+    first = request_enrollment(course, create_worker(user=first_user), None)
+    second = request_enrollment(course, create_worker(user=waiting_user), None)
+    assert second.state == EnrollmentState.WAITLISTED
+    withdraw(first, None)
+    promote_waitlist(course, None)  # again: nobody left to seat, nothing sent again
+    (message,) = _inbox(waiting_user)
+    assert message.kind == "enrollment.seated" and message.title == "您已获得 消防安全 的名额"
+    assert message.link == f"/courses/{course.id}" and _inbox(first_user) == []
+
+
+def test_hr_of_the_holders_area_hears_his_certificate_suspended_and_revoked(app, exam_course, make_cert_type,
+                                                                            make_trainee, make_user):
+    course, exam = exam_course
+    make_cert_type(course=course)
+    user, worker = make_trainee(course)
+    hr = make_user("district_hr", Role.HR, area=worker.area.code[:6])
+    far_hr = make_user("far_hr", Role.HR, area="320199")
+    hr.locale = "zh_CN"
+    with app.test_request_context():
+        sit_exam(exam, right=5, user=user, worker=worker)
+        (certificate,) = db.session.scalars(sa.select(Certificate).where(Certificate.worker_id == worker.id))
+        revoke_certificate(certificate, hr, reason="Forged evidence")
+    (message,) = _inbox(hr)
+    assert message.kind == "certificate.hr_revoked"
+    assert message.title == f"{worker.name} 的证书 {certificate.number} 已撤销"
+    assert message.link == f"/certificates/{certificate.id}" and _inbox(far_hr) == []
