@@ -54,6 +54,7 @@ def init_app(app: Flask) -> None:
                                    group="system", icon="send-check"), order=990)
     connect(app, case_changed, events.on_case_changed)
     connect(app, job_ended, events.on_job_ended)
+    contribute(app, "notify_due", events.notify_case_lights)
     on_session("before_commit", operations.enqueue_pending)
     on_session("after_soft_rollback", operations.forget_pending)
     academy_cli.add_command(notify_due)

@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from academy.cases import clock
 from academy.cases import operations as ops
-from academy.cases.models import Level
+from academy.cases.models import Level, Satisfaction
 from academy.database import utcnow
 from academy.extensions import db
 from academy.jobs import HANDLERS, enqueue_job, job_handler
+from academy.notifications.events import notify_case_lights
 from academy.notifications.models import InboxMessage
 from academy.permissions import Role
 from courses.certificates.lifecycle import revoke_certificate
@@ -334,3 +335,38 @@ def test_hr_of_the_holders_area_hears_his_certificate_suspended_and_revoked(app,
     assert message.kind == "certificate.hr_revoked"
     assert message.title == f"{worker.name} 的证书 {certificate.number} 已撤销"
     assert message.link == f"/certificates/{certificate.id}" and _inbox(far_hr) == []
+
+
+def test_a_cases_yellow_then_red_light_tells_its_handlers_once_each(app, cases_world):
+    w = cases_world
+    w.handler.locale = "zh_CN"
+    with app.test_request_context(), clock.frozen_time(MONDAY_10):
+        case = report(w)
+        ops.accept_case(case, w.dispatcher)
+        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+    with clock.frozen_time(MONDAY_10 + timedelta(hours=1)):
+        assert notify_case_lights() == []  # far from its time limit
+    for moment in (case.stage_yellow_at, case.stage_yellow_at + timedelta(minutes=10), case.stage_due_at):
+        with clock.frozen_time(moment + timedelta(minutes=1)):
+            notify_case_lights()
+    yellow, red = _inbox(w.handler)[1:]  # after "dispatched to you"
+    assert yellow.kind == "case.yellow_light" and yellow.title == f"黄灯：事件 {case.number}"
+    assert red.kind == "case.red_light" and red.title == f"红灯：事件 {case.number}" and red.link == f"/cases/{case.id}"
+    assert [m.kind for m in _inbox(w.handler2)] == []  # the other department holds no task
+
+
+def test_a_dissatisfied_return_visit_tells_the_dispatcher_who_dispatched_it(app, cases_world):
+    w = cases_world
+    w.dispatcher.locale = "zh_CN"
+    with app.test_request_context(), clock.frozen_time(MONDAY_10):
+        case = report(w)
+        ops.accept_case(case, w.dispatcher)
+        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        (task,) = case.tasks
+        ops.start_task(task, w.handler)
+        ops.finish_task(task, w.handler, "Replaced the cover")
+        ops.verify_case(case, w.trainee, True)
+        ops.record_return_visit(case, w.dispatcher2, Satisfaction.DISSATISFIED, "Still loose")
+    (message,) = [m for m in _inbox(w.dispatcher) if m.kind == "case.dissatisfied"]
+    assert message.title == f"回访不满意：事件 {case.number}" and message.link == f"/cases/{case.id}"
+    assert [m for m in _inbox(w.dispatcher2) if m.kind == "case.dissatisfied"] == []  # he recorded it
