@@ -95,6 +95,7 @@ class Config:
         self.DINGTALK_WEBHOOK = _env("DINGTALK_WEBHOOK")
         self.NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", "5"))
         self.NOTIFY_BACKOFF_SECONDS = int(_env("NOTIFY_BACKOFF_SECONDS", "60"))
+        self.NOTIFY_ESSAY_DAYS = int(_env("NOTIFY_ESSAY_DAYS", "3"))  # essays waiting longer tell the instructors
         self.SMS_CODES_PER_HOUR = int(_env("SMS_CODES_PER_HOUR", "3"))
         self.RATELIMIT_ACTIVATE = _env("RATELIMIT_ACTIVATE", "30/600")
         self.RATELIMIT_PASSWORD_RESET = _env("RATELIMIT_PASSWORD_RESET", "20/3600")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from academy import audit
 from academy.accounts.models import User
@@ -64,7 +65,7 @@ def _documents(workers, locales, activate_url: str, issued: dict[int, str], expi
             for w in workers]
 
 
-@job_handler(KIND)
+@job_handler(KIND, label=_l("Activation letters"))
 def print_letters(ctx, worker_ids: list[int], activate_url: str) -> dict:
     from academy.activation import letters_pdf  # WeasyPrint loads with the first letter, not with every worker
 

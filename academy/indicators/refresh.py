@@ -12,6 +12,7 @@ import logging
 import time
 
 from flask import Flask, current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from academy.cases.signals import case_changed, fieldwork_recorded
@@ -28,7 +29,7 @@ _DIRTY = "indicators.dirty"
 _last_queued: dict[int, float] = {}
 
 
-@job_handler(JOB_KIND)
+@job_handler(JOB_KIND, label=_l("Refresh the indicators"))
 def refresh_job(ctx, periods: list[str], **_ignored) -> dict:
     """Refresh the named periods' snapshots: every count computed in the read phase, then all
     periods written in one short write transaction (committed with the job's end)."""

@@ -33,23 +33,29 @@ from academy.database import READ_ONLY, reset_sqlite_begin_mode, set_sqlite_begi
 from academy.extensions import db
 from academy.files import StorageError
 from academy.jobs.models import Job, JobStatus, job_folder
+from academy.jobs.signals import job_ended
+from academy.signals import send
 
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[str, Callable] = {}
+LABELS: dict[str, object] = {}  # kind -> what the job is called: its starter is told when it ends
 PENDING_KEY = "academy.jobs_to_start"
 _memory_progress: dict[str, dict] = {}
 _worker_app: Flask | None = None
 
 
-def job_handler(kind: str) -> Callable:
-    """Register ``func(ctx, **params)`` as the handler of jobs of ``kind``.
+def job_handler(kind: str, label=None) -> Callable:
+    """Register ``func(ctx, **params)`` as the handler of jobs of ``kind``; ``label`` (a lazy string)
+    names the job to the person who started it, who is told when it ends (``signals.job_ended``).
 
     The handler starts in the read phase; it calls ``ctx.begin_writes()`` before its first write
     (a handler that only reads never calls it: the runner writes the job's result after it)."""
 
     def register(func: Callable) -> Callable:
         HANDLERS[kind] = func
+        if label is not None:
+            LABELS[kind] = label
         return func
 
     return register
@@ -205,6 +211,7 @@ def _finish_failed(job_id: str, error: BaseException) -> None:
         job.status, job.error = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
         job.message = str(getattr(error, "user_message", "") or "")[:500]
         job.finished_at = utcnow()
+        send(job_ended, job=job, label=LABELS.get(job.kind))
         db.session.commit()
     finally:
         reset_sqlite_begin_mode(token)
@@ -219,6 +226,7 @@ def _finish_done(ctx: JobContext, result) -> None:
     if ctx.result_name:
         job.result_name = ctx.result_name
     job.status, job.finished_at = JobStatus.DONE, utcnow()
+    send(job_ended, job=job, label=LABELS.get(job.kind))
     db.session.commit()  # the job's work and its DONE status land together, or not at all
 
 

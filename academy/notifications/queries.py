@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import g, url_for
 from sqlalchemy import orm
 
-from academy.accounts.models import RoleGrant
+from academy.accounts.models import RoleGrant, User
 from academy.contributions import Tally
 from academy.extensions import db
 from academy.notifications.models import Delivery, DeliveryStatus, InboxMessage, Preference, RoleDefault
@@ -45,6 +45,15 @@ def users_with_role_in(role: str, area_codes: list[str]) -> list:
     """Holders of ``role`` whose grant covers exactly one of ``area_codes`` (a street's, a district's leaders)."""
     return list(db.session.scalars(sa.select(RoleGrant.user_id).where(
         RoleGrant.role == role, RoleGrant.area_code.in_(area_codes)).distinct()))
+
+
+def users_covering(role: str, area_code: str) -> list:
+    """Active holders of ``role`` whose grant covers ``area_code`` (city-wide, or an area containing it),
+    as ``permissions.in_scope`` decides: HR of a worker's district, street or community."""
+    prefixes = [area_code[:n] for n in range(1, len(area_code) + 1)]
+    ids = sa.select(RoleGrant.user_id).where(
+        RoleGrant.role == role, sa.or_(RoleGrant.area_code.is_(None), RoleGrant.area_code.in_(prefixes)))
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids), User.active.is_(True)).order_by(User.id)))
 
 
 def unread_count(user) -> int:

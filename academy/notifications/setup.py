@@ -13,6 +13,7 @@ from academy.cases.signals import case_changed
 from academy.cli import academy_cli
 from academy.contributions import NavItem, WorkCount, contribute, contributions
 from academy.extensions import db, on_session
+from academy.jobs.signals import job_ended
 from academy.notifications import delivery, events, labels, models, operations, queries  # noqa: F401  (models: the tables; delivery: the job)
 from academy.notifications.views import bp
 from academy.permissions import Role
@@ -52,6 +53,8 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("notifications.deliveries", _l("Notification deliveries"), (Role.ADMIN,),
                                    group="system", icon="send-check"), order=990)
     connect(app, case_changed, events.on_case_changed)
+    connect(app, job_ended, events.on_job_ended)
+    contribute(app, "notify_due", events.notify_case_lights)
     on_session("before_commit", operations.enqueue_pending)
     on_session("after_soft_rollback", operations.forget_pending)
     academy_cli.add_command(notify_due)

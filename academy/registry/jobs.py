@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from academy.accounts.models import User
 from academy.exports import csv_bytes
@@ -30,7 +31,7 @@ def upload_folder() -> Path:
     return folder
 
 
-@job_handler(IMPORT_JOB)
+@job_handler(IMPORT_JOB, label=_l("Import the registry"))
 def run_import(ctx: JobContext, stored: str, filename: str, user_id: int | None = None,
                scopes: list[str] | None = None, create_logins: bool = False) -> dict:
     """Import a stored upload; a file with problems writes nothing and yields a problem report."""

@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from academy import audit
@@ -56,7 +57,7 @@ def _reporter(ctx, start: float, span: float, total: int, message: str):
     return report
 
 
-@job_handler(KIND)
+@job_handler(KIND, label=_l("Print certificates"))
 def print_batch(ctx, certificate_ids: list[int], base_url: str, language: str = "holder") -> dict:
     from courses.certificates import pdf  # WeasyPrint loads with the first PDF, not with every worker
 

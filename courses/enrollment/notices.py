@@ -1,5 +1,6 @@
-"""What the training side tells people (``academy.notifications``): a mandatory course assigned,
-and, from ``flask academy notify-due``, a course due in 7 days or 1 day, or overdue."""
+"""What the training side tells people (``academy.notifications``): a mandatory course assigned, an
+extension granted or refused, a seat from the waitlist; and, from ``flask academy notify-due``, a
+course due in 7 days or 1 day, or overdue (to the worker, and a copy to HR of his area)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -9,12 +10,14 @@ import sqlalchemy as sa
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.notifications.operations import link_to, notify
-from courses.enrollment.models import TrainingAssignment
+from academy.notifications.queries import users_covering
+from academy.permissions import Role
+from courses.enrollment.models import Enrollment, ExtensionStatus, TrainingAssignment
 
 DUE_SOON_DAYS = (7, 1)
 
 
-def _worker_user(assignment: TrainingAssignment) -> list[User]:
+def _worker_user(assignment: TrainingAssignment | Enrollment) -> list[User]:
     user = db.session.get(User, assignment.worker.user_id) if assignment.worker.user_id else None
     return [user] if user is not None else []
 
@@ -47,4 +50,23 @@ def notify_due_training(day: date) -> list:
         made += notify("training.overdue", _worker_user(assignment), _context(assignment),
                        key=f"training.overdue:{assignment.id}:{assignment.effective_due}",
                        link=link_to("enrollment.course", course_id=assignment.course_id))
+        made += notify("training.overdue_hr", users_covering(Role.HR, assignment.worker.area.code),
+                       {**_context(assignment), "name": assignment.worker.name},
+                       key=f"training.overdue_hr:{assignment.id}:{assignment.effective_due}",
+                       link=link_to("enrollment.overdue"))
     return made
+
+
+def extension_decided(assignment: TrainingAssignment) -> None:
+    """Tell the worker HR granted (the new due date) or refused his extension, once per request. Flushes."""
+    granted = assignment.extension_status == ExtensionStatus.GRANTED
+    notify("training.extension_decided", _worker_user(assignment), {**_context(assignment), "granted": granted},
+           key=f"training.extension:{assignment.id}:{assignment.extension_requested_to}:{assignment.extension_status}",
+           link=link_to("enrollment.course", course_id=assignment.course_id))
+
+
+def waitlist_promoted(enrollment: Enrollment) -> None:
+    """Tell the worker a seat came free and he is enrolled, once per seating. Flushes."""
+    seated = enrollment.enrolled_at.isoformat() if enrollment.enrolled_at else ""
+    notify("enrollment.seated", _worker_user(enrollment), {"course": enrollment.course.title},
+           key=f"enrollment.seated:{enrollment.id}:{seated}", link=link_to("enrollment.course", course_id=enrollment.course_id))

@@ -23,7 +23,7 @@ from academy.permissions import Role, has_role
 from academy.registry.models import Worker, WorkerStatus
 from academy.signals import send
 from academy.workflow import Move, Workflow, moves_of, value_of
-from courses.enrollment import completion, queries
+from courses.enrollment import completion, notices, queries
 from courses.enrollment.models import (
     ACTIVE_STATES,
     CompletedBy,
@@ -237,6 +237,7 @@ def promote_waitlist(course: Course, by) -> list[Enrollment]:
     ).order_by(Enrollment.waitlisted_at, Enrollment.id).limit(free)).all()
     for enrollment in waiting:
         WORKFLOW.move(enrollment, EnrollmentState.ENROLLED, by=by, reason=_("A seat became free."))
+        notices.waitlist_promoted(enrollment)
     return waiting
 
 

@@ -187,6 +187,7 @@ def decide_extension(assignment: TrainingAssignment, by, *, grant: bool) -> None
     db.session.flush()
     audit.record(by, "training_assignment.extension_" + ("grant" if grant else "refuse"), assignment,
                  before=before, after={"due": assignment.effective_due})
+    notices.extension_decided(assignment)
 
 
 def add_session(course: Course, by, *, starts_at: datetime, hours: Decimal, place: str, topic: str) -> ClassSession:

@@ -18,6 +18,7 @@ from courses.exams import (
     api,  # noqa: F401  (its routes join bp before bp is registered)
     completion,
     next_step,
+    notices,
     queries,
 )
 from courses.exams.labels import WORDS
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
                group="exams", icon="collection"), order=435)
     contribute(app, "course_sections", course_section, order=20)
     contribute(app, "next_steps", next_step.open_exams, order=20)
+    contribute(app, "notify_due", notices.notify_due_exams)
     contribute(app, "tabs", Tab("exams.exam_list", lazy_pgettext("tab", "Exams"), "clipboard-check",
                                 blueprints=("exams",)), order=200)
     contribute(app, "work", WorkCount("exams.essays", _l("Essays to mark"), (Role.INSTRUCTOR,), essays_tally,

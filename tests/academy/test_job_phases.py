@@ -91,6 +91,7 @@ SAMPLES = {
                            lambda job: current_month().key in job.message),
     IMPORT_JOB: (_registry_import, lambda job: db.session.scalar(sa.select(sa.func.count(Grid.id))) == 3),
     MEDIA_JOB: (_media, lambda job: _media_refused()),
+    "notifications.deliver": (lambda: {"ids": []}, lambda job: job.result == {"sent": 0, "failed": 0}),
 }
 
 

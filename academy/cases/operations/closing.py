@@ -82,10 +82,15 @@ def record_return_visit(case: Case, by, satisfaction: Satisfaction, comment: str
     case = lock_case(case)
     now = clock.now()
     action = "reopen" if reopen else "return_visit"
-    move(case, action, by, comment)
+    previous = case.satisfaction, case.visited_at
+    case.satisfaction, case.visited_at = satisfaction, now  # before the move: its signal carries the rating
+    try:
+        move(case, action, by, comment)
+    except Exception:  # a refused move leaves the case as it was, for whoever catches the refusal
+        case.satisfaction, case.visited_at = previous
+        raise
     db.session.add(ReturnVisit(case_id=case.id, by_id=getattr(by, "id", None), at=now, satisfaction=satisfaction,
                                comment=comment.strip(), reopened=reopen))
-    case.satisfaction, case.visited_at = satisfaction, now
     if reopen:
         for task in case.active_tasks:
             move_task(task, "withdraw", by, _("Reopened"))
