@@ -90,9 +90,14 @@ def require_role(*roles: str) -> Callable:
     return decorator
 
 
+MAX_ID = 2**31 - 1  # the largest id an integer key column holds
+
+
 def get_or_404(model, ident, *options):
     """Load ``model`` by primary key or answer 404; the ident from a URL may be any text.
     ``options``: loader options (what the page shows next, in the same statement)."""
+    if isinstance(ident, int) and not 0 < ident <= MAX_ID:
+        abort(404)  # past the column's range: PostgreSQL would refuse it and spoil the transaction
     try:
         obj = db.session.get(model, ident, options=options or None)
     except (sa.exc.StatementError, ValueError, OverflowError):

@@ -17,6 +17,10 @@ REQUIREMENT_LABELS = {RequirementKind.COURSE: _l("Course completed"), Requiremen
 STATUS_BADGES = {CertificateStatus.VALID: "success", CertificateStatus.EXPIRED: "secondary",
                  CertificateStatus.SUSPENDED: "warning", CertificateStatus.REVOKED: "danger",
                  CertificateStatus.SUPERSEDED: "info"}
+# Bootstrap Icons beside each status's word and colour (colour alone is not enough).
+STATUS_ICONS = {CertificateStatus.VALID: "patch-check-fill", CertificateStatus.EXPIRED: "clock-history",
+                CertificateStatus.SUSPENDED: "pause-circle-fill", CertificateStatus.REVOKED: "x-octagon-fill",
+                CertificateStatus.SUPERSEDED: "arrow-repeat"}
 
 
 def _certificate_event(status) -> str:

@@ -34,7 +34,8 @@ def my_certificates(user) -> NextStep | None:
     today, language = date.today(), locale_code()
     held = [c for c in queries.certificates_of(worker) if c.status != CertificateStatus.SUPERSEDED]
     valid = [c for c in held if c.effective_status(today) == CertificateStatus.VALID]
-    lines = tuple((_line(c, today, language), url_for("certificates.mine")) for c in held[:3])
+    lines = tuple((_line(c, today, language), url_for("certificates.certificate", certificate_id=c.id))
+                  for c in held[:3])
     return NextStep("certificates.mine", _("Valid certificates"), len(valid), url_for("certificates.mine"),
                     icon="patch-check", tone="warning" if any(renewal.in_window(c, today) for c in valid) else "",
                     lines=lines,

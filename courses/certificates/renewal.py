@@ -50,10 +50,13 @@ class RenewalState:
         return self.certificate.type.renewable
 
 
-def renewal_state(certificate: Certificate, today: date | None = None) -> RenewalState:
+def renewal_state(certificate: Certificate, today: date | None = None, ahead: bool = False) -> RenewalState:
+    """``ahead``: weigh the renewal rule before the window opens too (the certificate's own page
+    shows what renewal will need; the lists weigh it only inside the window)."""
     today = today or date.today()
     inside = in_window(certificate, today)
-    evaluation = rules.evaluate_renewal(certificate) if inside and certificate.type.renewable else None
+    weigh = (inside or (ahead and certificate.is_valid_on(today))) and certificate.type.renewable
+    evaluation = rules.evaluate_renewal(certificate) if weigh else None
     return RenewalState(certificate, inside, window_opens(certificate), evaluation)
 
 

@@ -70,9 +70,11 @@ ACCESS = [
     Access("certificates.requirement_remove",
            lambda w: f"/certificates/types/{_type(w)}/requirements/{w['cert_type'].requirements[-1].id}/delete",
            {"admin": 302}, method="POST"),
-    Access("certificates.certificate", lambda w: f"/certificates/{w['certificate'].id}", HOME_HR),
+    # A certificate's page: its holder and HR of his area; to anyone else it does not exist (as the PDF).
+    Access("certificates.certificate", lambda w: f"/certificates/{w['certificate'].id}",
+           everyone(404, admin=200, hr=200, trainee=200)),
     Access("certificates.certificate", lambda w: f"/certificates/{w['other_certificate'].id}",
-           {"admin": 200, "hr_other": 200}),
+           everyone(404, admin=200, hr_other=200, trainee_other=200)),
     Access("certificates.revoke", lambda w: f"/certificates/{w['certificate'].id}/revoke", {"admin": 302, "hr": 302},
            method="POST", data={"reason": "issued in error"}),
     # The holder and HR of his area download the PDF; anyone else is told it does not exist. (Until the

@@ -1,13 +1,9 @@
 """The coverage page (findings, staffing table, bar chart) and the public notice board (公示牌)."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import qrcode
-import qrcode.image.svg
 from flask import abort, render_template, request
-from markupsafe import Markup
 
 from academy.permissions import require_role
 from academy.registry import access, labels, queries
@@ -16,6 +12,7 @@ from academy.registry.forms import ListFilterForm
 from academy.registry.views import bp
 from academy.registry.views.common import read_scopes_for
 from academy.web.errors import render_error
+from academy.web.qr import qr_svg
 from academy.web.ratelimit import Verdict, rate_limited
 from academy.web.urls import public_url
 
@@ -39,16 +36,6 @@ def _bounded(raw, default: int) -> int:
         return max(0, min(100_000, int(raw)))
     except (TypeError, ValueError):
         return default
-
-
-def qr_svg(text: str) -> Markup:
-    """A QR code of ``text`` as an inline SVG element (no file, no script)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    svg = svg[svg.index("<svg"):].replace("<svg", '<svg style="width:100%;height:auto"', 1)
-    return Markup(svg)
 
 
 def _too_many(verdict: Verdict):

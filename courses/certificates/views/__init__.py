@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from academy.permissions import ensure, get_or_404
 from courses.certificates import access
-from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_BADGES, STATUS_LABELS
+from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_BADGES, STATUS_ICONS, STATUS_LABELS
 from courses.certificates.models import Certificate, CertificateKind, CertificateStatus, RequirementKind
 
 bp = Blueprint("certificates", __name__)
@@ -19,6 +19,7 @@ bp = Blueprint("certificates", __name__)
 def _labels():
     return {"certificate_status_label": lambda s: STATUS_LABELS[CertificateStatus(s)],
             "certificate_status_badge": lambda s: STATUS_BADGES[CertificateStatus(s)],
+            "certificate_status_icon": lambda s: STATUS_ICONS[CertificateStatus(s)],
             "certificate_kind_label": lambda k: KIND_LABELS[CertificateKind(k)],
             "requirement_label": lambda k: REQUIREMENT_LABELS[RequirementKind(k)]}
 

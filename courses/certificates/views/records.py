@@ -14,6 +14,7 @@ from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
+from academy.web.qr import qr_svg
 from academy.web.urls import public_base
 from courses.certificates import access, documents, issuing, lifecycle, queries, renewal
 from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
@@ -44,15 +45,31 @@ def certificate_list():
 
 
 def _record_page(certificate: Certificate, form: ReasonForm | None = None, status: int = 200):
-    return render_template("certificates/certificate.html", certificate=certificate, today=date.today(),
+    """One page for whoever may see the certificate: the holder's card (status, dates, renewal, the
+    verification link and QR code, the PDF) for all, and for HR the evidence, history and revocation."""
+    today = date.today()
+    url = documents.verify_url(certificate.number, public_base())
+    return render_template("certificates/certificate.html", certificate=certificate, today=today,
+                           status=certificate.effective_status(today), verify_url=url,
+                           qr=qr_svg(url, _("QR code of the verification address")),
+                           manage=access.can_manage(current_user, certificate),
                            form=form or ReasonForm(formdata=None),
-                           renewal=renewal.renewal_state(certificate)), status
+                           renewal=renewal.renewal_state(certificate, today, ahead=True)), status
+
+
+def viewed_certificate(certificate_id: int) -> Certificate:
+    """The holder's certificate, or one HR of its area manages; anyone else is told it does not exist
+    (404, as for the PDF), so a guessed id says nothing about another worker."""
+    certificate = get_or_404(Certificate, certificate_id)
+    if not access.can_view(current_user, certificate):
+        abort(404)
+    return certificate
 
 
 @bp.get("/certificates/<int:certificate_id>")
-@require_role(Role.HR)
+@login_required
 def certificate(certificate_id: int):
-    return _record_page(managed_certificate(certificate_id))
+    return _record_page(viewed_certificate(certificate_id))
 
 
 @bp.post("/certificates/<int:certificate_id>/revoke")
@@ -80,12 +97,7 @@ def pdf_response(certificate: Certificate):
 @login_required
 def certificate_pdf(certificate_id: int):
     """HR of the worker's area, and the holder himself."""
-    certificate = get_or_404(Certificate, certificate_id)
-    worker = worker_of_user(current_user)
-    mine = worker is not None and worker.id == certificate.worker_id
-    if not mine and not access.can_manage(current_user, certificate):
-        abort(404)
-    return pdf_response(certificate)
+    return pdf_response(viewed_certificate(certificate_id))
 
 
 def _issue_form() -> IssueForm:

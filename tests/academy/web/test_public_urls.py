@@ -14,7 +14,7 @@ from werkzeug.routing import IntegerConverter
 from academy import create_app
 from academy.config import Config
 from academy.permissions import Role
-from academy.registry.views.board import qr_svg
+from academy.web.qr import qr_svg
 from academy.web.urls import PublicUrlMissing
 from tests.support import log_in
 
