@@ -38,6 +38,8 @@ NOT_SPREADSHEETS = {
     "exams.stem_image": "an image shown in a question stem",
     "activation.letters_file": "activation letters: PDFs, and a .zip of them",
     "registry.staff_template": "the staff import's template: its headers and no data (written by academy.exports)",
+    "frame.icon": "the app's icons, PNG drawn from the logo",
+    "frame.service_worker": "the service worker's script",
     **{f"open311.{name}": "Open311 GeoReport: XML or JSON by the URL's extension, never a spreadsheet"
        for name in ("create_request", "discovery", "request_detail", "request_list", "request_updates",
                     "service_definition", "services", "token")},
