@@ -134,11 +134,13 @@ def _register_packages(app: Flask) -> None:
     from academy.web import (
         frame,
         ratelimit,  # noqa: F401  (its counters table belongs to every app)
+        shell,
     )
     from academy.web.views import bp as web_bp
 
     app.register_blueprint(web_bp)
     frame.init_app(app)
+    shell.init_app(app)
     academy.accounts.setup.init_app(app)
     academy.registry.setup.init_app(app)
     academy.activation.setup.init_app(app)

@@ -84,6 +84,16 @@ class WorkCount:
 
 
 @dataclass(frozen=True)
+class JobKind:
+    """What a kind of background job is called, and the page that shows one of them (an endpoint taking
+    ``job_id``; empty: the shell's own job page). Contributed to the "job_kinds" slot."""
+
+    kind: str
+    label: Callable[[], str]
+    endpoint: str = ""
+
+
+@dataclass(frozen=True)
 class Tab:
     """A tab of the trainee's and field worker's bottom tab bar (phones): shown when ``show(user)``
     says so (None: always); current on ``endpoint`` and on every page of ``blueprints``."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -135,3 +136,10 @@ def lock_for_update(query, session, **options):
 def ping(session) -> None:
     """One round trip to the database (the health check): raises if it cannot be reached."""
     session.execute(sa.text("SELECT 1"))
+
+
+def ordered(query, orders: Mapping[str, tuple], key: str | None):
+    """``query`` in the order ``key`` names (a list's sort select), or in the first of ``orders`` when
+    ``key`` is none of them: the forms refuse an unknown key, and a query never sorts by what it was told."""
+    columns = orders.get(key or "") or next(iter(orders.values()))
+    return query.order_by(None).order_by(*columns)

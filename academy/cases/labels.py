@@ -10,6 +10,7 @@ import enum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from academy.cases.models import (
     CaseState,
@@ -49,6 +50,13 @@ NOTE_ACTIONS = {
     "add_photo": _l("Photo added"),
 }
 
+# The case list's and board's sort select (orders: ``queries.lists.CASE_ORDERS``), the list's own first.
+SORT_LABELS = {
+    "due": lazy_pgettext("sort", "Nearest time limit first"),
+    "reported_newest": lazy_pgettext("sort", "Reported, newest first"),
+    "reported_oldest": lazy_pgettext("sort", "Reported, oldest first"),
+    "number": lazy_pgettext("sort", "Case number"),
+}
 LIGHT_LABELS = {"green": _l("Green"), "yellow": _l("Yellow"), "red": _l("Red"), "red_card": _l("Red card")}
 LIGHT_CLASSES = {"green": "success", "yellow": "warning", "red": "danger", "red_card": "dark"}  # Bootstrap colours
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.cli import academy_cli
-from academy.contributions import NavItem, contribute
+from academy.contributions import JobKind, NavItem, contribute
 from academy.extensions import db
 from academy.indicators import labels, models, queries, refresh  # noqa: F401  (tables, job handler and change trigger)
 from academy.indicators.access import PAGE_ROLES
@@ -62,6 +62,7 @@ def leader_home_section(user) -> Markup:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", labels.WORDS)
+    contribute(app, "job_kinds", JobKind(refresh.JOB_KIND, _l("Indicator refresh")))
     refresh.init_app(app)
     contribute(app, "nav", NavItem("indicators.index", _l("Performance"), PAGE_ROLES,
                group="performance", icon="bar-chart-line"), order=400)

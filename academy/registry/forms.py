@@ -23,6 +23,7 @@ from academy.registry.models import (
 )
 from academy.registry.operations.workers import find_worker_by_id_number
 from academy.web.numbers import DateField, IntegerField
+from academy.web.sorting import sort_field
 
 MAX_GEOJSON = 100_000
 
@@ -235,6 +236,12 @@ class ListFilterForm(FlaskForm):
         self.state.choices = [("active", _l("In force")), ("ended", _l("Ended")), ("all", _l("All"))]
         self.status.choices = [("", _l("All statuses"))] + labels.choices(WorkerStatus)
         self.login.choices = [("", _l("Any")), ("awaiting", _l("Awaiting activation"))]
+
+
+class WorkerFilterForm(ListFilterForm):
+    """The worker list's filter, with its sort select."""
+
+    sort = sort_field(list(labels.WORKER_SORT_LABELS.items()))
 
 
 class WorkerAccountsForm(FlaskForm):

@@ -5,7 +5,7 @@ spreadsheets typed by people in either language read the same.
 """
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from academy.labels import Words
@@ -20,6 +20,15 @@ from academy.registry.models import (
     UnitType,
     WorkerStatus,
 )
+
+# The worker list's sort select (its orders: ``queries.WORKER_ORDERS``), the list's own order first.
+WORKER_SORT_LABELS = {
+    "number": lazy_pgettext("sort", "Worker number"),
+    "name": lazy_pgettext("sort", "Name"),
+    "area": lazy_pgettext("sort", "Area"),
+    "hired_newest": lazy_pgettext("sort", "Hired, newest first"),
+    "hired_oldest": lazy_pgettext("sort", "Hired, oldest first"),
+}
 
 LABELS = {
     AreaLevel: {AreaLevel.CITY: _l("City"), AreaLevel.DISTRICT: _l("District"),

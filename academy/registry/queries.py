@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from academy import crypto
+from academy.database import ordered
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry import idnumbers
@@ -65,9 +66,20 @@ def awaiting_activation_clause():
     return sa.and_(Worker.user_id.is_(None), Worker.status != WorkerStatus.EXITED)
 
 
-def workers_query(scopes, *, search: str = "", status: str = "", awaiting_activation: bool = False):
-    query = (sa.select(Worker).join(Area, Worker.area_id == Area.id)
-             .where(scope_clause(Area.code, scopes)).order_by(Worker.number))
+# The worker list's orders (its sort select): key -> ORDER BY, the first one the list's own.
+WORKER_ORDERS = {
+    "number": (Worker.number,),
+    "name": (Worker.name, Worker.number),
+    "area": (Area.code, Worker.number),
+    "hired_newest": (Worker.hired_on.desc(), Worker.number),
+    "hired_oldest": (Worker.hired_on, Worker.number),
+}
+
+
+def workers_query(scopes, *, search: str = "", status: str = "", awaiting_activation: bool = False,
+                  sort: str = ""):
+    query = ordered(sa.select(Worker).join(Area, Worker.area_id == Area.id)
+                    .where(scope_clause(Area.code, scopes)), WORKER_ORDERS, sort)
     if awaiting_activation:
         query = query.where(awaiting_activation_clause())
     if search:

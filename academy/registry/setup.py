@@ -5,7 +5,7 @@ from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
 from academy.cli import academy_cli
-from academy.contributions import NavItem, Tally, WorkCount, contribute
+from academy.contributions import JobKind, NavItem, Tally, WorkCount, contribute
 from academy.permissions import Role
 from academy.registry import access, jobs, labels, models, queries, sections  # noqa: F401  (jobs, models: tables and the import job belong to every app)
 from academy.registry.cli import accounts_cli, import_registry_command
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "worker_sections", sections.assignment_section, order=10)
     contribute(app, "worker_sections", sections.status_section, order=900)
     contribute(app, "labels", labels.WORDS)
+    contribute(app, "job_kinds", JobKind(jobs.IMPORT_JOB, _l("Registry import")))
     contribute(app, "area_choices", queries.area_choices, order=10)
     contribute(app, "login_names", usernames_for_phone, order=10)
     academy_cli.add_command(import_registry_command)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import Flask, g, request, url_for
+from flask_babel import lazy_gettext as _l
 
-from academy.contributions import NavItem, NextStep, Tab, Tally, WorkCount, contributions
+from academy.contributions import JobKind, NavItem, NextStep, Tab, Tally, WorkCount, contribute, contributions
+from academy.jobs.queries import waiting_count
 from academy.permissions import Role, has_role
 from academy.web.labels import ACADEMY_GROUPS, NAV_GROUP_LABELS
 
@@ -129,3 +131,22 @@ def next_steps(user) -> list[NextStep]:
         return []
     steps = [step for contribute_step in contributions("next_steps") if (step := contribute_step(user))]
     return sorted(steps, key=lambda step: step.n == 0)
+
+
+def job_kinds() -> dict[str, JobKind]:
+    """What each kind of background job is called and which page shows one (the "job_kinds" slot)."""
+    return {kind.kind: kind for kind in contributions("job_kinds")}
+
+
+def jobs_waiting_tally(user) -> Tally:
+    """The user's own jobs not yet done with: queued, running, or failed in the last week."""
+    return Tally(waiting_count(user), url_for("web.my_jobs", waiting=1))
+
+
+def init_app(app: Flask) -> None:
+    """The shell's own entry: HR's background jobs (imports, letters, batches), with the badge of those
+    still waiting on him."""
+    contribute(app, "nav", NavItem("web.my_jobs", _l("Background jobs"), (Role.HR,), group="system",
+                                   icon="hourglass-split", badge="jobs.waiting"), order=990)
+    contribute(app, "work", WorkCount("jobs.waiting", _l("Background jobs waiting"), (Role.HR,), jobs_waiting_tally,
+                                      group="system", icon="hourglass-split"), order=990)

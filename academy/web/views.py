@@ -28,12 +28,14 @@ from academy.exports import send_stored
 from academy.extensions import db
 from academy.jobs import Job, JobStatus, get_progress
 from academy.jobs.labels import job_state_label, job_status_label
+from academy.jobs.queries import jobs_of
 from academy.permissions import Role, ensure, get_or_404, has_role
 from academy.redirects import safe_next
 from academy.web import shell
 from academy.web.errors import json_endpoint
 from academy.web.i18n import locale_code
 from academy.web.labels import ACADEMY_LABEL
+from academy.web.paging import paginate
 
 bp = Blueprint("web", __name__)
 
@@ -108,6 +110,16 @@ def _own_job(job_id: str) -> Job:
     job = get_or_404(Job, job_id)
     ensure(job.created_by_id == current_user.id or has_role(current_user, Role.ADMIN))
     return job
+
+
+@bp.get("/jobs")
+@login_required
+def my_jobs():
+    """The background jobs the user asked for in the last 30 days; ``?waiting=1``: only those still
+    waiting (queued, running, or failed lately), which the navigation's badge counts."""
+    waiting = request.args.get("waiting") == "1"
+    jobs = paginate(jobs_of(current_user, waiting=waiting), 20)
+    return render_template("jobs/list.html", jobs=jobs, waiting=waiting, kinds=shell.job_kinds())
 
 
 @bp.get("/jobs/<job_id>")

@@ -7,7 +7,8 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from academy.web.numbers import DateField, DecimalField, FloatField, IntegerField
-from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, STATUS_LABELS
+from academy.web.sorting import sort_field
+from courses.certificates.labels import KIND_LABELS, REQUIREMENT_LABELS, SORT_LABELS, STATUS_LABELS
 from courses.certificates.models import CertificateKind, RequirementKind
 from courses.certificates.queries import Selection
 
@@ -126,6 +127,12 @@ class SelectionForm(FlaskForm):
     def validate_issued_to(self, field):
         if field.data and self.issued_from.data and field.data < self.issued_from.data:
             raise ValidationError(_l("The end date comes before the start date."))
+
+
+class CertificateListForm(SelectionForm):
+    """The list's filter: the selection and the order to show it in."""
+
+    sort = sort_field(list(SORT_LABELS.items()))
 
 
 class BatchForm(SelectionForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from academy.labels import Words, family
 from courses.certificates.models import CertificateKind, CertificateStatus, RequirementKind
@@ -14,6 +15,13 @@ STATUS_LABELS = {CertificateStatus.VALID: _l("valid"), CertificateStatus.EXPIRED
 KIND_LABELS = {CertificateKind.ON_DUTY: _l("On-duty qualification"),
                CertificateKind.COMPLETION: _l("Course completion"), CertificateKind.SPECIALIST: _l("Specialist")}
 REQUIREMENT_LABELS = {RequirementKind.COURSE: _l("Course completed"), RequirementKind.EXAM: _l("Final exam passed")}
+# The certificate list's sort select (its orders: ``queries.CERTIFICATE_ORDERS``), the list's own first.
+SORT_LABELS = {
+    "number": lazy_pgettext("sort", "Certificate number"),
+    "holder": lazy_pgettext("sort", "Holder"),
+    "issued_newest": lazy_pgettext("sort", "Issued, newest first"),
+    "valid_until": lazy_pgettext("sort", "Expiring soonest first"),
+}
 STATUS_BADGES = {CertificateStatus.VALID: "success", CertificateStatus.EXPIRED: "secondary",
                  CertificateStatus.SUSPENDED: "warning", CertificateStatus.REVOKED: "danger",
                  CertificateStatus.SUPERSEDED: "info"}

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from academy.database import ordered
 from academy.extensions import db
 from academy.jobs import Job
 from academy.permissions import Role, area_scopes, scope_clause
@@ -106,6 +107,16 @@ def coverage_finding(scopes) -> list[dict]:
     return [{"key": finding.key, "title": finding.title, "count": finding.count, "rows": finding.rows}]
 
 
+# The certificate list's orders: key -> ORDER BY, the list's own first. Those that never expire come last
+# when sorted by expiry (NULLS LAST, written so that SQLite and PostgreSQL agree).
+CERTIFICATE_ORDERS = {
+    "number": (Certificate.number,),
+    "holder": (Worker.name, Worker.number, Certificate.number),
+    "issued_newest": (Certificate.issued_on.desc(), Certificate.number),
+    "valid_until": (Certificate.valid_until.is_(None), Certificate.valid_until, Certificate.number),
+}
+
+
 @dataclass
 class Selection:
     """What HR picks to list or print: any of type, status, course, exam, branch, area, issue dates."""
@@ -120,7 +131,8 @@ class Selection:
     issued_to: date | None = None
     search: str = ""
 
-    def query(self, scopes):
+    def query(self, scopes, sort: str = ""):
+        """The certificates chosen in ``scopes``, in the order ``sort`` names (``CERTIFICATE_ORDERS``)."""
         query = (sa.select(Certificate).join(Certificate.worker).join(Worker.area)
                  .where(scope_clause(Area.code, scopes)))
         for column, value in ((Certificate.type_id, self.type_id), (Certificate.course_id, self.course_id),
@@ -139,7 +151,7 @@ class Selection:
             pattern = f"%{self.search}%"
             query = query.where(sa.or_(Certificate.number.ilike(pattern, escape="\\"),
                                        Worker.name.ilike(pattern, escape="\\"), Worker.number == self.search))
-        return query.order_by(Certificate.number)
+        return ordered(query, CERTIFICATE_ORDERS, sort)
 
 
 def courses(include_archived: bool = True) -> list[Course]:

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from academy.cli import academy_cli
-from academy.contributions import NavItem, Tally, WorkCount, contribute
+from academy.contributions import JobKind, NavItem, Tally, WorkCount, contribute
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
 from academy.registry.queries import worker_of_user
@@ -90,9 +90,12 @@ def init_app(app: Flask) -> None:
     _settings(app)
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
+    contribute(app, "job_kinds", JobKind(batch.KIND, _l("Certificate batch"), "certificates.batch_page"))
     contribute(app, "notify_due", notices.notify_due_certificates)
+    # The badge: certificates in HR's areas whose renewal window has opened, what HR acts on (reminds,
+    # renews) before they lapse and their holders go off duty.
     contribute(app, "nav", NavItem("certificates.certificate_list", _l("Certificates"), (Role.HR,),
-               group="certificates", icon="award"), order=450)
+               group="certificates", icon="award", badge="certificates.expiring"), order=450)
     contribute(app, "nav", NavItem("certificates.mine", _l("My certificates"), (Role.TRAINEE,), personal=True,
                group="certificates", icon="patch-check"), order=455)
     contribute(app, "nav", NavItem("certificates.verification_keys", _l("Verification keys"), (Role.ADMIN,),

@@ -8,10 +8,11 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from academy.web.numbers import DateTimeLocalField, DecimalField, IntegerField
+from academy.web.sorting import sort_field
 from courses.exams.answer_fields import AnswerFields
 from courses.exams.formats import MAX_STEM, OPTION_LETTERS, numeric_answer
 from courses.exams.grading import QuestionType
-from courses.exams.labels import CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
+from courses.exams.labels import BANK_SORT_LABELS, CREDIT_LABELS, DIFFICULTY_LABELS, RELEASE_LABELS, TYPE_LABELS
 
 MAX_IMPORT_BASE64 = 24 * 1024 * 1024  # base64 of the largest upload the site accepts
 
@@ -218,3 +219,12 @@ class RegradeForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare POST (publish, start, submit, release) protected by its CSRF token."""
+
+
+class BankSortForm(FlaskForm):
+    """The question bank's sort select (the bank's other filters are read as plain arguments)."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    sort = sort_field(list(BANK_SORT_LABELS.items()))

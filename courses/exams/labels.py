@@ -16,6 +16,13 @@ TYPE_LABELS = {QuestionType.SINGLE: _l("Single choice"), QuestionType.MULTIPLE: 
                QuestionType.TRUE_FALSE: _l("True/false"), QuestionType.FILL_BLANK: _l("Fill in the blank"),
                QuestionType.ESSAY: _l("Short answer / essay"), QuestionType.NUMERICAL: _l("Numerical"),
                QuestionType.MATCHING: _l("Matching")}
+# The question bank's sort select (orders: ``queries.BANK_ORDERS``), the bank's own order first.
+BANK_SORT_LABELS = {
+    "newest": lazy_pgettext("sort", "Newest first"),
+    "oldest": lazy_pgettext("sort", "Oldest first"),
+    "easiest": lazy_pgettext("sort", "Easiest first"),
+    "hardest": lazy_pgettext("sort", "Hardest first"),
+}
 DIFFICULTY_LABELS = {Difficulty.EASY: _l("Easy"), Difficulty.MEDIUM: _l("Medium"), Difficulty.HARD: _l("Hard")}
 CREDIT_LABELS = {PartialCredit.ALL_OR_NOTHING: _l("All or nothing"),
                  PartialCredit.NO_WRONG: _l("Share per right option, nothing if any wrong one"),

@@ -5,8 +5,9 @@
 // data-confirm-preview names a GET endpoint: the form's fields go to it and the dialog shows the
 // message it answers, with the count the server computed ("为 214 名网格员报名"); the confirm button
 // waits for it. data-confirm-if="field=value" asks only when the form's field has that value (the
-// status form asks before an exit, not before every change). Cancel (or Escape) sends nothing. Without JavaScript the button submits as before and
-// the server's own checks and confirmation pages apply.
+// status form asks before an exit, not before every change). Cancel (or Escape) sends nothing. Confirming a
+// bulk action adds confirmed=1 to its form; without JavaScript the form posts without it and the server
+// answers its own confirmation page with the same count (academy/web/previews.py).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -38,11 +39,24 @@
       if (!button) { return; }
       if (dialog.returnValue === "ok") {
         button.setAttribute("data-confirmed", "1");
+        if (button.hasAttribute("data-confirm-preview")) { markConfirmed(button.form); }
         if (button.form.requestSubmit) { button.form.requestSubmit(button); } else { button.click(); }
       } else {
         button.focus();
       }
     });
+  }
+
+  // The server asks again (a confirmation page) for a bulk action posted without confirmed=1.
+  function markConfirmed(form) {
+    var field = form.querySelector("input[name=confirmed]");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "confirmed";
+      form.appendChild(field);
+    }
+    field.value = "1";
   }
 
   function preview(button) {

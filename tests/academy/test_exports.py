@@ -123,7 +123,7 @@ def _batch_and_import_jobs(client, run_jobs, admin, course) -> tuple[str, str]:
 
     response = post_form(client, "/certificates/batches", {
         "type_id": "0", "status": "", "course_id": str(course.id), "exam_id": "0", "branch_id": "0",
-        "language": "holder"}, token_from="/certificates/batches")
+        "language": "holder", "confirmed": "1"}, token_from="/certificates/batches")
     assert response.status_code == 302
     upload = xlsx_bytes([Table(WORKERS.title, [c.header for c in WORKERS.columns] + list(HOSTILE), [["x"]])])
     write_file(upload_folder() / "hostile.xlsx", upload)

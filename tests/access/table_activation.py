@@ -38,7 +38,7 @@ ACCESS = [
     Access("activation.reset_password", "/password/reset", BAD_FORM, method="POST", data={}),
     Access("activation.letters_new", "/activation/letters", HR),
     Access("activation.letters_new", "/activation/letters", {"admin": 303, "hr": 303, "hr_other": 303}, method="POST",
-           data={"area_code": "", "status": ""}),
+           data={"area_code": "", "status": "", "confirmed": "1"}),
     Access("activation.letters_job", lambda w: f"/activation/letters/{w['letters_job'].id}", HOME_HR),
     Access("activation.letters_file", lambda w: f"/activation/letters/{w['letters_job'].id}/merged", HOME_HR),
     Access("activation.letters_file", lambda w: f"/activation/letters/{w['letters_job'].id}/nothing",

@@ -21,6 +21,7 @@ ACCESS = [
     Access("web.openapi", "/api/openapi.yaml", everyone(200, anonymous=200)),
     Access("vendor.serve", "/vendor/echarts.min.js", everyone(200, anonymous=200)),
     Access("web.switch_language", "/language", everyone(302, anonymous=302), method="POST", data={"language": "en"}),
+    Access("web.my_jobs", "/jobs", everyone(200)),
     Access("web.job_page", lambda w: f"/jobs/{w['job'].id}", {"admin": 200, "hr": 200}),
     Access("web.job_status", lambda w: f"/jobs/{w['job'].id}/status.json", {"admin": 200, "hr": 200}),
     # The job has no result file: its owner and the admin get 404, everyone else 403.

@@ -27,7 +27,8 @@ ACCESS = [
            data={"code": ""}),
     # HR of another district cannot choose 320102: the form is refused and nothing is enrolled.
     Access("programmes.bulk_enrol", lambda w: f"/programmes/{w['programme'].id}/enrol",
-           {"admin": 302, "hr": 302, "hr_other": 303}, method="POST", data={"area_code": "320102", "employment": "", "status": ""}),
+           {"admin": 302, "hr": 302, "hr_other": 303}, method="POST",
+           data={"area_code": "320102", "employment": "", "status": "", "confirmed": "1"}),
     Access("programmes.bulk_preview", lambda w: f"/programmes/{w['programme'].id}/enrol/preview?area_code=320102&employment=&status=",
            {"admin": 200, "hr": 200, "hr_other": 400}),
 ]

@@ -3,6 +3,7 @@ PDFs; print a new letter for one worker (HR's reset)."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -39,6 +40,8 @@ def letters_new():
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 400)
+    if not previews.confirmed():
+        return previews.ask_first(_preview(form), title=_("Activation letters"), back=url_for("activation.letters_new"))
     workers = queries.letter_workers(access.edit_scopes(current_user), form.area_code.data or "", form.status.data or "")
     on_refusal(lambda _error: _page(form, 400))
     job = letters.request_letters(workers, current_user, activate_url=public_url("activation.activate"))
@@ -52,9 +55,15 @@ def letters_new():
 def letters_preview():
     """How many workers the letters form's selection names, for its confirmation."""
     form = LettersForm(_areas(), request.args, meta={"csrf": False})
-    return previews.answer(form, lambda: len(queries.letter_workers(access.edit_scopes(current_user),
-                                                                    form.area_code.data or "", form.status.data or "")),
-                           lambda n: ngettext(
+    previews.refuse_invalid(form)
+    return previews.as_json(_preview(form))
+
+
+def _preview(form: LettersForm) -> previews.Preview:
+    """How many letters the form's selection prints, and what that does (the dialog and the page say it)."""
+    return previews.count(lambda: len(queries.letter_workers(access.edit_scopes(current_user),
+                                                             form.area_code.data or "", form.status.data or "")),
+                          lambda n: ngettext(
         "Print %(num)d activation letter? Each revokes that worker's earlier activation code.",
         "Print %(num)d activation letters? Each revokes that worker's earlier activation code.", n), queries.MAX_LETTERS)
 

@@ -19,6 +19,7 @@ from academy.cases.forms.intake import PhotosMixin
 from academy.cases.models import Level, Satisfaction
 from academy.cases.queries import CaseFilter
 from academy.web.numbers import IntegerField
+from academy.web.sorting import sort_field
 
 
 class NoteForm(FlaskForm):
@@ -119,6 +120,7 @@ class FilterForm(FlaskForm):
     handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))
     returned = BooleanField(_l("Returned by departments"))
+    sort = sort_field(list(labels.SORT_LABELS.items()))
 
     def __init__(self, categories, departments, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,4 +139,5 @@ class FilterForm(FlaskForm):
             category_id=int(self.category.data) if (self.category.data or "").isdigit() else None,
             level=self.level.data or "", light=self.light.data or "", state=self.state.data or "",
             department_id=int(self.department.data) if (self.department.data or "").isdigit() else None,
-            supervised=self.supervised.data, returned=self.returned.data, open_only=not self.state.data, handler_id=handler_id)
+            supervised=self.supervised.data, returned=self.returned.data, open_only=not self.state.data, handler_id=handler_id,
+            sort=self.sort.data or "")

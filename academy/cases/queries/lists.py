@@ -16,6 +16,7 @@ from academy.cases.calendar import YELLOW_AT, calendar_snapshot, work_calendar
 from academy.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Category, Notification, TaskState
 from academy.cases.people import department_ids_of, own_area_codes
 from academy.cases.sql import rare
+from academy.database import ordered
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Worker
@@ -59,10 +60,21 @@ class CaseFilter:
     returned: bool = False  # given back by every department it was sent to: the dispatcher decides again
     open_only: bool = True
     text: str = ""
+    sort: str = ""  # a key of CASE_ORDERS
+
+
+# The case list's orders (its sort select): key -> ORDER BY, the list's own (nearest deadline) first.
+# Cases without a deadline, or never reported, come last (NULLS LAST written for SQLite and PostgreSQL).
+CASE_ORDERS = {
+    "due": (Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc()),
+    "reported_newest": (Case.reported_at.is_(None), Case.reported_at.desc(), Case.id.desc()),
+    "reported_oldest": (Case.reported_at.is_(None), Case.reported_at, Case.id),
+    "number": (Case.number,),
+}
 
 
 def case_query(user, filters: CaseFilter, now: datetime | None = None):
-    """Visible cases matching ``filters``, the nearest deadline first."""
+    """Visible cases matching ``filters``, in their order (the nearest deadline first unless told)."""
     now = now or clock.now()
     query = sa.select(Case).where(visible_clause(user))
     if filters.area:
@@ -91,7 +103,7 @@ def case_query(user, filters: CaseFilter, now: datetime | None = None):
         query = query.where(sa.or_(Case.number.like(pattern), Case.title.like(pattern)))
     # Each listed case shows its category's full name: load them (and their parents) in two queries,
     # not one per category on the page.
-    return (query.order_by(Case.stage_due_at.is_(None), Case.stage_due_at, Case.id.desc())
+    return (ordered(query, CASE_ORDERS, filters.sort)
             .options(selectinload(Case.category).selectinload(Category.parent)))
 
 

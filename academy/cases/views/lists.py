@@ -12,6 +12,7 @@ from academy.cases.views.panels import case_page
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry.queries import worker_of_user
 from academy.web.paging import paginate
+from academy.web.sorting import sort_status
 
 PER_PAGE = 50
 
@@ -32,7 +33,7 @@ def _filter_form() -> tuple[FilterForm, queries.CaseFilter]:
 def index():
     form, filters = _filter_form()
     cases = paginate(queries.case_query(current_user, filters), PER_PAGE)
-    return render_template("cases/index.html", form=form, cases=cases, board=False)
+    return render_template("cases/index.html", form=form, cases=cases, board=False), sort_status(form)
 
 
 @bp.get("/cases/board")
@@ -44,7 +45,7 @@ def board():
     # instead of counting them a second time for the pager.
     same_set = not filters.light and not filters.state
     cases = paginate(queries.case_query(current_user, filters), PER_PAGE, total=counted if same_set else None)
-    return render_template("cases/index.html", form=form, cases=cases, board=True, counts=counts)
+    return render_template("cases/index.html", form=form, cases=cases, board=True, counts=counts), sort_status(form)
 
 
 @bp.get("/cases/mine")

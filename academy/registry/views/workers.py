@@ -19,16 +19,17 @@ from academy.registry.forms import (
     AssignmentForm,
     ConfirmForm,
     EndForm,
-    ListFilterForm,
     StatusForm,
     WorkerCreateForm,
     WorkerEditForm,
+    WorkerFilterForm,
 )
 from academy.registry.models import Assignment, AssignmentRole, Worker, WorkerStatus
 from academy.registry.views import bp
 from academy.registry.views.common import employing_area_options, form_status, read_scopes_for
 from academy.web.cycle import on_refusal
 from academy.web.paging import paginate
+from academy.web.sorting import sort_status
 
 
 @bp.route("/registry/workers", methods=["GET", "POST"])
@@ -36,7 +37,7 @@ from academy.web.paging import paginate
 def workers():
     """The list; its search form posts, so an ID number searched for never goes into a URL (and so
     into access logs, browser history and proxies). A GET carrying one is not searched."""
-    filters = ListFilterForm(request.form if request.method == "POST" else request.args)
+    filters = WorkerFilterForm(request.form if request.method == "POST" else request.args)
     valid = filters.validate()
     if request.method == "GET" and queries.is_id_number(filters.q.data or ""):
         flash(_("ID numbers are searched with the search form only; they are never put into addresses."), "warning")
@@ -44,10 +45,12 @@ def workers():
     scopes = read_scopes_for(filters.area.data if valid else None)
     query = queries.workers_query(scopes, search=(filters.q.data or "").strip() if valid else "",
                                   status=filters.status.data if valid else "",
-                                  awaiting_activation=valid and filters.login.data == "awaiting")
+                                  awaiting_activation=valid and filters.login.data == "awaiting",
+                                  sort=filters.sort.data if valid else "")
     workers = paginate(query, 50)
     return render_template("registry/workers.html", workers=workers, pager=workers, filters=filters, labels=labels,
-                           can_add=access.has_edit_role(current_user), export_area=filters.area.data if valid else "")
+                           can_add=access.has_edit_role(current_user),
+                           export_area=filters.area.data if valid else ""), sort_status(filters)
 
 
 @bp.route("/registry/workers/new", methods=["GET", "POST"])

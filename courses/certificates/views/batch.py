@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -37,6 +38,8 @@ def batch_new():
         return _page(form)
     if not form.validate_on_submit():
         return _page(form, 400)
+    if not previews.confirmed():
+        return previews.ask_first(_preview(form), title=_("Print certificates"), back=url_for("certificates.batch_new"))
     on_refusal(lambda _error: _page(form, 400))
     job = batch.request_batch(form.selection(), queries.hr_scopes(current_user), current_user,
                               base_url=public_base(), language=form.language.data)
@@ -50,10 +53,16 @@ def batch_new():
 def batch_preview():
     """How many valid certificates the batch form's selection would print, for its confirmation."""
     form = BatchForm(request.args, meta={"csrf": False}, **selection_choices())
-    return previews.answer(form, lambda: queries.batch_size(form.selection(), queries.hr_scopes(current_user)),
-                           lambda n: ngettext("Print %(num)d certificate? It becomes one PDF, a .zip of single PDFs and a roster.",
-                                              "Print %(num)d certificates? They become one PDF, a .zip of single PDFs and a roster.", n),
-                           queries.MAX_BATCH)
+    previews.refuse_invalid(form)
+    return previews.as_json(_preview(form))
+
+
+def _preview(form: BatchForm) -> previews.Preview:
+    """How many valid certificates the selection prints (the dialog and the confirmation page say it)."""
+    return previews.count(lambda: queries.batch_size(form.selection(), queries.hr_scopes(current_user)),
+                          lambda n: ngettext("Print %(num)d certificate? It becomes one PDF, a .zip of single PDFs and a roster.",
+                                             "Print %(num)d certificates? They become one PDF, a .zip of single PDFs and a roster.", n),
+                          queries.MAX_BATCH)
 
 
 @bp.get("/certificates/batches/<job_id>")

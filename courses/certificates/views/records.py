@@ -17,7 +17,7 @@ from academy.web.paging import paginate
 from academy.web.qr import qr_svg
 from academy.web.urls import public_base
 from courses.certificates import access, documents, issuing, lifecycle, queries, renewal
-from courses.certificates.forms import IssueForm, ReasonForm, SelectionForm
+from courses.certificates.forms import CertificateListForm, IssueForm, ReasonForm
 from courses.certificates.models import Certificate, CertificateType
 from courses.certificates.views import bp, managed_certificate
 
@@ -33,12 +33,12 @@ def selection_choices() -> dict:
 @bp.get("/certificates")
 @require_role(Role.HR)
 def certificate_list():
-    form = SelectionForm(request.args, **selection_choices())
+    form = CertificateListForm(request.args, **selection_choices())
     valid = not request.args or form.validate()
     if request.args and not valid:
         return render_template("certificates/list.html", form=form, page=None), 400
     # The holder comes with the row (the query joins him already) and the type with it: no load per row.
-    query = (form.selection().query(queries.hr_scopes(current_user))
+    query = (form.selection().query(queries.hr_scopes(current_user), sort=form.sort.data)
              .options(contains_eager(Certificate.worker), joinedload(Certificate.type)))
     page = paginate(query, PER_PAGE)
     return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())

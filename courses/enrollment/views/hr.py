@@ -49,6 +49,9 @@ def bulk_enrol(course_id: int):
         return render_template("enrollment/bulk.html", course=course, form=form, result=None), 400 if request.method == "POST" else 200
 
     if form.validate_on_submit():
+        if not previews.confirmed():
+            return previews.ask_first(_bulk_preview(course, form), title=_("Enrol a group"),
+                                      back=url_for("enrollment.bulk_enrol", course_id=course.id))
         on_refusal(lambda _error: page())
         result = training.bulk_enrol(course, _population(form), current_user)
         flash(_("%(a)d enrolled, %(b)d waitlisted, %(c)d skipped.", a=result.enrolled, b=result.waitlisted,
@@ -64,12 +67,18 @@ def bulk_preview(course_id: int):
     """How many workers the bulk form's selection names, for its confirmation."""
     course = get_or_404(Course, course_id)
     form = PopulationForm(request.args, areas=queries.hr_area_choices(current_user), meta={"csrf": False})
-    return previews.answer(form, lambda: training.population_size(_population(form), current_user),
-                           lambda n: ngettext("Enrol %(num)d grid worker in %(course)s? Those already enrolled are skipped; "
-                                              "once the seats are taken the rest join the waiting list.",
-                                              "Enrol %(num)d grid workers in %(course)s? Those already enrolled are skipped; "
-                                              "once the seats are taken the rest join the waiting list.", n, course=course.title),
-                           training.MAX_POPULATION)
+    previews.refuse_invalid(form)
+    return previews.as_json(_bulk_preview(course, form))
+
+
+def _bulk_preview(course: Course, form: PopulationForm) -> previews.Preview:
+    """How many workers the selection enrols in ``course`` (the dialog and the confirmation page say it)."""
+    return previews.count(lambda: training.population_size(_population(form), current_user),
+                          lambda n: ngettext("Enrol %(num)d grid worker in %(course)s? Those already enrolled are skipped; "
+                                             "once the seats are taken the rest join the waiting list.",
+                                             "Enrol %(num)d grid workers in %(course)s? Those already enrolled are skipped; "
+                                             "once the seats are taken the rest join the waiting list.", n, course=course.title),
+                          training.MAX_POPULATION)
 
 
 @bp.get("/training/mandatory/preview")
@@ -80,11 +89,17 @@ def mandatory_preview():
     types = [pair for provider in contributions("certificate_type_choices") for pair in provider()]
     form = MandatoryForm(request.args, areas=queries.hr_area_choices(current_user), courses=queries.published_courses(),
                          certificate_types=types, meta={"csrf": False})
-    return previews.answer(form, lambda: standing.audience_size(_mandatory_rule(form)),
-                           lambda n: ngettext("Assign %(course)s to %(num)d grid worker as mandatory training?",
-                                              "Assign %(course)s to %(num)d grid workers as mandatory training?", n,
-                                              course=get_or_404(Course, form.course_id.data).title),
-                           training.MAX_POPULATION)
+    previews.refuse_invalid(form)
+    return previews.as_json(_mandatory_preview(form))
+
+
+def _mandatory_preview(form: MandatoryForm) -> previews.Preview:
+    """How many workers the rule names today (the dialog and the confirmation page say it)."""
+    return previews.count(lambda: standing.audience_size(_mandatory_rule(form)),
+                          lambda n: ngettext("Assign %(course)s to %(num)d grid worker as mandatory training?",
+                                             "Assign %(course)s to %(num)d grid workers as mandatory training?", n,
+                                             course=get_or_404(Course, form.course_id.data).title),
+                          training.MAX_POPULATION)
 
 
 def _mandatory_rule(form: MandatoryForm) -> MandatoryRule:
@@ -109,6 +124,9 @@ def mandatory():
                                statuses=dict(labels.choices(WorkerStatus))), 400 if request.method == "POST" else 200
 
     if form.validate_on_submit():
+        if not previews.confirmed():
+            return previews.ask_first(_mandatory_preview(form), title=_("Mandatory training"),
+                                      back=url_for("enrollment.mandatory"))
         on_refusal(lambda _error: page())
         population = training.Population(area_code=form.area_code.data, employment=form.employment.data,
                                          status=form.status.data)

@@ -69,6 +69,8 @@ def assign_needs():
     if not form.validate_on_submit():
         flash("; ".join(str(errors[0]) for errors in form.errors.values()), "danger")
         return redirect(back), 303
+    if not previews.confirmed():
+        return previews.ask_first(_needs_preview(form), title=_("Assign the ticked courses"), back=back)
     on_refusal(lambda _error: (redirect(back), 303))
     result = training.assign_needs(form.picks(), current_user, due_on=form.due_on.data)
     flash(_("%(a)d assigned, %(b)d were assigned already, %(c)d skipped.", a=result.assigned, b=result.already,
@@ -84,10 +86,16 @@ def assign_needs():
 def assign_needs_preview():
     """How many courses and workers are ticked, for the confirmation."""
     form = NeedsSelectionForm(request.args, meta={"csrf": False})
-    return previews.answer(form, lambda: len(set(form.picks())),
-                           lambda n: ngettext("Assign %(num)d recommended course to %(workers)d grid workers as mandatory "
-                                              "training? Courses already assigned are skipped.",
-                                              "Assign %(num)d recommended courses to %(workers)d grid workers as mandatory "
-                                              "training? Courses already assigned are skipped.", n,
-                                              workers=len({w for w, _c in form.picks()})),
-                           training.MAX_PICKS)
+    previews.refuse_invalid(form)
+    return previews.as_json(_needs_preview(form))
+
+
+def _needs_preview(form: NeedsSelectionForm) -> previews.Preview:
+    """How many courses for how many workers are ticked (the dialog and the confirmation page say it)."""
+    return previews.count(lambda: len(set(form.picks())),
+                          lambda n: ngettext("Assign %(num)d recommended course to %(workers)d grid workers as mandatory "
+                                             "training? Courses already assigned are skipped.",
+                                             "Assign %(num)d recommended courses to %(workers)d grid workers as mandatory "
+                                             "training? Courses already assigned are skipped.", n,
+                                             workers=len({w for w, _c in form.picks()})),
+                          training.MAX_PICKS)

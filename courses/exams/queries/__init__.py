@@ -31,6 +31,7 @@ from courses.exams.models import (
     QuestionStatus,
     StemImage,
 )
+from courses.exams.queries.bank import BANK_ORDERS, bank_questions  # noqa: F401
 from courses.exams.queries.workbench import CLOSING_DAYS, essays_to_mark, exams_closing  # noqa: F401
 from courses.syllabus.models import SyllabusUnit
 from courses.syllabus.queries import current_version
@@ -195,21 +196,6 @@ def gradebook_xlsx(course: Course, title: str, header: list[str]) -> bytes:
 
 
 # ---- the bank -----------------------------------------------------------------------------------
-
-
-def bank_questions(*, search: str = "", unit_id: int | None = None, kind: str = "", status: str = "",
-                   limit: int = 500) -> list[Question]:
-    """The latest version of each question, filtered."""
-    query = sa.select(Question).where(Question.latest.is_(True)).order_by(Question.family_id.desc())
-    if search:
-        query = query.where(Question.stem.ilike(f"%{search}%", escape="\\"))
-    if unit_id:
-        query = query.where(Question.unit_id == unit_id)
-    if kind:
-        query = query.where(Question.type == kind)
-    if status:
-        query = query.where(Question.status == status)
-    return db.session.scalars(query.limit(limit)).all()
 
 
 def question_versions(question: Question) -> list[Question]:

@@ -13,10 +13,11 @@ from academy.exports import download
 from academy.permissions import Role, get_or_404, require_role
 from academy.web.cycle import on_refusal
 from academy.web.paging import int_arg
+from academy.web.sorting import sort_status
 from courses.exams import access, queries
 from courses.exams.content import render_markdown
 from courses.exams.formats import numeric_text, place_label
-from courses.exams.forms import ImportConfirmForm, ImportForm, QuestionForm, StatusForm, StemImageForm
+from courses.exams.forms import BankSortForm, ImportConfirmForm, ImportForm, QuestionForm, StatusForm, StemImageForm
 from courses.exams.grading import QuestionType
 from courses.exams.models import Question, QuestionStatus
 from courses.exams.operations import images
@@ -40,10 +41,12 @@ def bank():
     kind = request.args.get("type", "")
     status = request.args.get("status", "")
     unit_id = int_arg("unit")
+    order = BankSortForm(request.args)
     questions = queries.bank_questions(search=search, unit_id=unit_id, kind=kind if kind in set(QuestionType) else "",
-                                   status=status if status in set(QuestionStatus) else "")
+                                   status=status if status in set(QuestionStatus) else "",
+                                   sort=order.sort.data if order.validate() else "")
     return render_template("exams/bank.html", questions=questions, search=search, kind=kind, status=status,
-                           unit_id=unit_id, units=queries.unit_choices()[1:])
+                           unit_id=unit_id, units=queries.unit_choices()[1:], order=order), sort_status(order)
 
 
 def _values(form: QuestionForm) -> dict:

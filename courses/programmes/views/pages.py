@@ -105,6 +105,8 @@ def bulk_enrol(programme_id: int):
         flash(_("Choose whom to enrol: %(errors)s", errors="; ".join(
             f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items())), "danger")
         return redirect(back), 303
+    if not previews.confirmed():
+        return previews.ask_first(_bulk_preview(programme, form), title=_("Enrol a group in this programme"), back=back)
     on_refusal(lambda _error: (redirect(back), 303))
     result = operations.bulk_enrol(programme, _population(form), current_user)
     flash(_("%(a)d enrolled in the programme, %(b)d were in it already, %(c)d skipped.", a=result.enrolled,
@@ -121,10 +123,16 @@ def bulk_preview(programme_id: int):
     """How many workers the bulk form's selection names, for its confirmation."""
     programme = get_or_404(Programme, programme_id)
     form = ProgrammePopulationForm(request.args, areas=hr_area_choices(current_user), meta={"csrf": False})
-    return previews.answer(form, lambda: training.population_size(_population(form), current_user),
-                           lambda n: ngettext("Enrol %(num)d grid worker in the programme %(title)s? Each starts on the first "
-                                              "course he has not completed; those already in it are skipped.",
-                                              "Enrol %(num)d grid workers in the programme %(title)s? Each starts on the first "
-                                              "course he has not completed; those already in it are skipped.", n,
-                                              title=programme.title),
-                           training.MAX_POPULATION)
+    previews.refuse_invalid(form)
+    return previews.as_json(_bulk_preview(programme, form))
+
+
+def _bulk_preview(programme: Programme, form: ProgrammePopulationForm) -> previews.Preview:
+    """How many workers the selection enrols in ``programme`` (the dialog and the confirmation page say it)."""
+    return previews.count(lambda: training.population_size(_population(form), current_user),
+                          lambda n: ngettext("Enrol %(num)d grid worker in the programme %(title)s? Each starts on the first "
+                                             "course he has not completed; those already in it are skipped.",
+                                             "Enrol %(num)d grid workers in the programme %(title)s? Each starts on the first "
+                                             "course he has not completed; those already in it are skipped.", n,
+                                             title=programme.title),
+                          training.MAX_POPULATION)

@@ -32,7 +32,7 @@ def _hr_client(app, make_user):
 
 def _print(client, **form):
     token = csrf_token(client, "/activation/letters")
-    return client.post("/activation/letters", data={"area_code": "", "status": "", **form, "csrf_token": token})
+    return client.post("/activation/letters", data={"area_code": "", "status": "", **form, "csrf_token": token, "confirmed": "1"})
 
 
 def _letters_of(job: Job) -> list[str]:

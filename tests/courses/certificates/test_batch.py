@@ -38,7 +38,7 @@ def test_a_batch_for_a_course(client, run_jobs, make_user, exam_course, make_cer
     lifecycle.revoke_certificate(revoked, None, reason="withdrawn")
     make_user("hrdesk", Role.HR, area="320102")
     log_in(client, "hrdesk")
-    response = post_form(client, "/certificates/batches", SELECT_ALL | {"course_id": str(course.id)},
+    response = post_form(client, "/certificates/batches", SELECT_ALL | {"course_id": str(course.id), "confirmed": "1"},
                          token_from="/certificates/batches")
     assert response.status_code == 302
     job = db.session.scalar(sa.select(Job).where(Job.kind == "certificates.batch"))  # beside the holders' notices

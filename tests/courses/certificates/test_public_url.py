@@ -55,6 +55,6 @@ def test_a_batch_job_is_given_the_public_url(app, monkeypatch, make_user, exam_c
     make_user("hrdesk", Role.HR, area="320102")
     hr = _forged_client(app, "hrdesk", "/certificates/batches")
     form = {"type_id": "0", "status": "", "course_id": str(course.id), "exam_id": "0", "branch_id": "0",
-            "language": "holder", "csrf_token": hr.token}
+            "language": "holder", "csrf_token": hr.token, "confirmed": "1"}
     assert hr.post("/certificates/batches", data=form, headers=FORGED).status_code == 302
     assert db.session.scalar(sa.select(Job).where(Job.kind == "certificates.batch")).params["base_url"] == PUBLIC

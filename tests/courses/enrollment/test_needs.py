@@ -54,12 +54,12 @@ def test_hr_assigns_the_ticked_courses_at_once(client, needy, make_user, make_wo
     picks = [f"{w.id}:{course.id}" for w in workers[:2]]
     preview = client.get("/training/needs/assign-ticked/preview", query_string={"pick": picks, "due_on": _due()}).get_json()
     assert preview["count"] == 2 and "Assign 2 recommended courses to 2 grid workers" in preview["message"]
-    response = post_form(client, "/training/needs/assign-ticked", {"pick": picks, "due_on": _due()},
+    response = post_form(client, "/training/needs/assign-ticked", {"pick": picks, "due_on": _due(), "confirmed": "1"},
                          token_from="/training/needs", follow_redirects=True)
     assert "2 assigned, 0 were assigned already, 0 skipped." in response.get_data(as_text=True)
     reasons = db.session.scalars(sa.select(TrainingAssignment.reason)).all()
     assert reasons == ["late dispute cases: 4 of 10"] * 2
-    again = post_form(client, "/training/needs/assign-ticked", {"pick": picks, "due_on": _due()},
+    again = post_form(client, "/training/needs/assign-ticked", {"pick": picks, "due_on": _due(), "confirmed": "1"},
                       token_from="/training/needs", follow_redirects=True)
     assert "0 assigned, 2 were assigned already" in again.get_data(as_text=True) and _assignments() == 2
 
@@ -69,7 +69,7 @@ def test_a_course_no_longer_recommended_is_skipped_with_its_reason(client, needy
     worker = make_worker("320102", name="Plain worker")
     make_user("hr1", Role.HR, area="320102")
     log_in(client, "hr1")
-    response = post_form(client, "/training/needs/assign-ticked", {"pick": [f"{worker.id}:{course.id}"], "due_on": _due()},
+    response = post_form(client, "/training/needs/assign-ticked", {"pick": [f"{worker.id}:{course.id}"], "due_on": _due(), "confirmed": "1"},
                          token_from="/training/needs", follow_redirects=True)
     assert "is no longer recommended" in response.get_data(as_text=True) and _assignments() == 0
 
@@ -80,7 +80,7 @@ def test_hr_of_another_district_cannot_assign_and_nothing_changes(client, needy,
     make_user("hr9", Role.HR, area="320104")
     log_in(client, "hr9")
     assert "Needy one" not in client.get("/training/needs").get_data(as_text=True)
-    response = post_form(client, "/training/needs/assign-ticked", {"pick": [f"{worker.id}:{course.id}"], "due_on": _due()},
+    response = post_form(client, "/training/needs/assign-ticked", {"pick": [f"{worker.id}:{course.id}"], "due_on": _due(), "confirmed": "1"},
                          token_from="/training/needs", follow_redirects=True)
     assert "not yours to assign" in response.get_data(as_text=True) and _assignments() == 0
 
@@ -94,7 +94,7 @@ def test_bad_selections_are_refused_clearly_and_change_nothing(client, needy, ma
     worker = make_worker("320102", name="Needy one")
     make_user("hr1", Role.HR, area="320102")
     log_in(client, "hr1")
-    form = {"pick": [f"{worker.id}:{course.id}"], "due_on": _due()} | data
+    form = {"pick": [f"{worker.id}:{course.id}"], "due_on": _due(), "confirmed": "1"} | data
     response = post_form(client, "/training/needs/assign-ticked", form, token_from="/training/needs")
     assert response.status_code in (303, 400)
     if response.status_code == 303:

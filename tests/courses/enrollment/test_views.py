@@ -133,7 +133,7 @@ def test_hr_assigns_mandatory_training_and_exports_overdue(client, make_user, ma
     assert "320104" not in page  # areas outside the scope are not offered
     response = post_form(client, "/training/mandatory", {
         "area_code": "320102", "employment": "", "status": "recruited", "course_id": str(course.id),
-        "due_on": str(ops.today() - timedelta(days=1))}, token_from="/training/mandatory")
+        "due_on": str(ops.today() - timedelta(days=1)), "confirmed": "1"}, token_from="/training/mandatory")
     assert response.status_code == 302
     assert db.session.scalar(sa.select(TrainingAssignment.worker_id)) == recruit.id
     page = client.get("/training/overdue").get_data(as_text=True)

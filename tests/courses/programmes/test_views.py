@@ -49,7 +49,7 @@ def test_hr_enrols_a_group_and_sees_each_place_in_his_area_only(app, client, mak
     url = f"/programmes/{programme.id}"
     preview = client.get(f"{url}/enrol/preview?area_code=320102&employment=&status=").get_json()
     assert preview["count"] == 2 and preview["allowed"] and "Enrol 2 grid workers in the programme" in preview["message"]
-    response = post_form(client, f"{url}/enrol", {"area_code": "320102", "employment": "", "status": ""}, token_from=url,
+    response = post_form(client, f"{url}/enrol", {"area_code": "320102", "employment": "", "status": "", "confirmed": "1"}, token_from=url,
                          follow_redirects=True)
     assert "2 enrolled in the programme, 0 were in it already, 0 skipped." in response.get_data(as_text=True)
     assert [enrollment_of(first, w).state for w in home] == [EnrollmentState.ENROLLED] * 2
@@ -62,7 +62,7 @@ def test_hr_enrols_a_group_and_sees_each_place_in_his_area_only(app, client, mak
     log_in(client, "hr9")
     other = client.get(url).get_data(as_text=True)
     assert "Home 0" not in other and "0 people" in other
-    refused = post_form(client, f"{url}/enrol", {"area_code": "320102", "employment": "", "status": ""}, token_from=url)
+    refused = post_form(client, f"{url}/enrol", {"area_code": "320102", "employment": "", "status": "", "confirmed": "1"}, token_from=url)
     assert refused.status_code == 303 and _count(ProgrammePlace) == 2
 
 
