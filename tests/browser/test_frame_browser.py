@@ -101,8 +101,11 @@ def test_offline_after_a_first_visit_shows_the_offline_page(live_server, browser
     log_in_page(page, live_server, "tabby")
     # The worker installs and takes this page over; the next page load goes through it.
     # (A promise, not a polled string: the CSP forbids eval.)
-    page.evaluate("""() => new Promise(done => navigator.serviceWorker.controller ? done()
-        : navigator.serviceWorker.addEventListener("controllerchange", () => done()))""")
+    # Bounded: a worker that never takes over fails the test instead of hanging the suite.
+    taken = page.evaluate("""() => new Promise(done => { setTimeout(() => done(false), 30000);
+        navigator.serviceWorker.controller ? done(true)
+        : navigator.serviceWorker.addEventListener("controllerchange", () => done(true)); })""")
+    assert taken, "the service worker never took the page over"
     page.goto(f"{live_server}/exams")  # online: the server's own page, not a cached one
     expect(page.locator("h1")).not_to_contain_text("离线")
 

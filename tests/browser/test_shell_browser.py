@@ -32,25 +32,29 @@ def demo_city(live_app):
 # What each demo role finds in the menu, in English, group by group: written out by hand, as a person checks it.
 REGISTRY_READ = ["Coverage", "Grids", "Grid workers", "Areas", "Departments"]
 EXPECTED_NAV = {
-    "admin": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Annual in-service hours",
+    "admin": {"Teaching": ["Syllabus", "Courses", "Programmes", "Mandatory training", "Annual in-service hours",
                            "Training statistics", "Trainer pool", "Expert committee"],
               "Exams": ["Exams", "Question bank"], "Certificates": ["Certificates"],
               "Grid": [*REGISTRY_READ, "Import", "Activation letters"],
               "Cases": ["My cases", "Supervision board", "Patrols and visits", "Case categories"],
-              "Performance": ["Performance", "Assessment schemes"], "System": ["Users", "Audit log", "Verification keys"]},
-    "hr": {"Teaching": ["Syllabus", "Courses", "Mandatory training", "Annual in-service hours", "Training statistics",
-                        "Trainer pool"],
+              "Performance": ["Performance", "Assessment schemes"],
+              "System": ["Messages", "Users", "Audit log", "Verification keys", "Background jobs",
+                         "Notification deliveries"]},
+    "hr": {"Teaching": ["Syllabus", "Courses", "Programmes", "Mandatory training", "Annual in-service hours",
+                        "Training statistics", "Trainer pool"],
            "Certificates": ["Certificates"], "Grid": [*REGISTRY_READ, "Import", "Activation letters"],
-           "Performance": ["Performance"]},
-    "instructor": {"Teaching": ["Syllabus", "Courses", "Trainer pool"], "Exams": ["Exams", "Question bank"]},
-    "dispatcher": {"Teaching": ["Syllabus", "Courses"], "Cases": ["My cases", "Supervision board"]},
-    "department": {"Teaching": ["Syllabus", "Courses"], "Cases": ["My cases"], "Performance": ["Performance"]},
+           "Performance": ["Performance"], "System": ["Messages", "Background jobs"]},
+    "instructor": {"Teaching": ["Syllabus", "Courses", "Programmes", "Trainer pool"], "Exams": ["Exams", "Question bank"],
+                   "System": ["Messages"]},
+    "dispatcher": {"Teaching": ["Syllabus", "Courses"], "Cases": ["My cases", "Supervision board"], "System": ["Messages"]},
+    "department": {"Teaching": ["Syllabus", "Courses"], "Cases": ["My cases"], "Performance": ["Performance"],
+                   "System": ["Messages"]},
     "viewer": {"Teaching": ["Syllabus", "Courses", "Training statistics"], "Grid": REGISTRY_READ,
-               "Cases": ["My cases", "Supervision board"], "Performance": ["Performance"]},
+               "Cases": ["My cases", "Supervision board"], "Performance": ["Performance"], "System": ["Messages"]},
 }
 # The trainee keeps a plain top navigation (his tab bar comes with issue 18), in the same order.
 TRAINEE_NAV = ["Syllabus", "Courses", "My training", "Exams", "My certificates", "My worker record", "My cases",
-               "Patrols and visits", "Performance"]
+               "Patrols and visits", "Performance", "Messages"]
 
 
 def _log_in(page, base: str, username: str, password: str) -> None:
