@@ -95,8 +95,11 @@ def daily_counts(total: int, days: list) -> list[int]:
     return counts
 
 
+REPORTS_OPEN = time(7, 0)  # the first report of a day
+
+
 def _day_times(city: BenchCity, zone, day, count: int) -> list[datetime]:
-    opens = datetime.combine(day, time(7, 0), zone).astimezone(UTC)
+    opens = datetime.combine(day, REPORTS_OPEN, zone).astimezone(UTC)
     span = min(14 * 3600, max(int((city.end - opens).total_seconds()), 1))
     return sorted(opens + timedelta(seconds=city.rng.randrange(span)) for _n in range(count))
 
@@ -106,7 +109,9 @@ def build_cases(city: BenchCity) -> None:
     leaves, places = categories(), Places(city, department_members(city))
     life = CaseLife(city, cal, work.accept_limit_hours, work.verify_limit_days, work.red_card_multiple)
     worker_places = [places.reported_by_worker(w) for w in city.state["workers"]]
-    zone, end_day = cal.zone, city.end.astimezone(cal.zone).date()
+    # The last day is the last one whose reports have begun: just after midnight, yesterday.
+    zone = cal.zone
+    end_day = (city.end.astimezone(zone) - timedelta(hours=REPORTS_OPEN.hour)).date()
     days = [end_day - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
     counts, done = daily_counts(city.options.cases, days), 0
     channels, weights = [c for c, _w in CHANNELS], [w for _c, w in CHANNELS]
