@@ -5,6 +5,7 @@ import json
 import os
 import re
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -161,3 +162,19 @@ def read_chart(html: str, key: str) -> tuple[dict | None, list[str], list[list[s
     reader.feed(html)
     assert reader.rows, f"no chart {key!r} on the page"
     return reader.data, reader.rows[0], reader.rows[1:]
+
+
+class JsonPeer(BaseHTTPRequestHandler):
+    """The answering half of a local HTTP peer the tests start (an SMS provider, a chat robot):
+    ``_answer`` sends a JSON body, and the server's log stays quiet."""
+
+    def _answer(self, status: int, body: dict):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass

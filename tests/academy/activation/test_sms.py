@@ -6,7 +6,7 @@ import json
 import re
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from academy.activation import sms
 from academy.activation.models import AccessCode, CodePurpose, SmsMessage
 from academy.extensions import db
-from tests.support import csrf_token
+from tests.support import JsonPeer, csrf_token
 
 SECRET = "test-secret"
 
 
-class FakeAliyun(BaseHTTPRequestHandler):
+class FakeAliyun(JsonPeer):
     """Answers ``SendSms`` as dysmsapi does: checks the signature and parameters, then OK or an error."""
 
     requests: list[dict] = []
@@ -39,17 +39,6 @@ class FakeAliyun(BaseHTTPRequestHandler):
         if type(self).answer_code != "OK":
             return self._answer(200, {"Code": type(self).answer_code, "Message": "触发分钟级流控"})
         return self._answer(200, {"Code": "OK", "Message": "OK", "BizId": "9006197469364984", "RequestId": "F655A8D5"})
-
-    def _answer(self, status: int, body: dict):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture

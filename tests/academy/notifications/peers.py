@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from aiosmtpd.controller import Controller
 
 from academy.activation import sms
+from tests.support import JsonPeer
 
 SECRET = "notify-secret"
 
@@ -42,7 +43,7 @@ def smtp_server():
     return controller, mailbox
 
 
-class Peer(BaseHTTPRequestHandler):
+class Peer(JsonPeer):
     """GET ``/sms``: Alibaba Cloud SendSms (signature checked); POST ``/wecom`` and ``/dingtalk``: robots."""
 
     received: list[tuple[str, dict]] = []
@@ -73,17 +74,6 @@ class Peer(BaseHTTPRequestHandler):
         if self._fail():
             return self._answer(200, {"errcode": 45009, "errmsg": "api freq out of limit"})
         return self._answer(200, {"errcode": 0, "errmsg": "ok"})
-
-    def _answer(self, status: int, body: dict):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 def http_peer():
