@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import zxingcpp
@@ -52,7 +53,8 @@ def test_hr_prints_letters_for_his_area_and_each_letter_works(app, make_user, ma
     assert job.status == JobStatus.DONE and get_progress(job)["percent"] == 100
     pages = _letters_of(job)
     assert len(pages) == 3 and not any(elsewhere.number in text for text in pages)
-    local_expiry = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%d")
+    # The letter gives the expiry in the city's time: after 16:00 UTC that is already the next day.
+    local_expiry = (utcnow() + timedelta(days=30)).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
     for worker, text in zip(mine, pages, strict=True):
         assert worker.name in text and worker.number in text and local_expiry in text
         code = "".join(CODE.search(text).groups())
