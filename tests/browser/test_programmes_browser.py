@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from academy.accounts.models import User
 from academy.accounts.operations import create_user, grant_role
@@ -48,7 +49,8 @@ def test_hr_enrols_two_workers_and_sees_one_move_on_to_course_two(live_app, live
     page.select_option("select[name=area_code]", "320102001")
     page.click("[data-testid=programme-enrol-submit]")
     dialog = page.locator("[data-testid=confirm-dialog]")
-    assert "Enrol 2 grid workers in the programme" in dialog.locator("[data-testid=confirm-count]").inner_text(timeout=10000)
+    # The count arrives from the server after the dialog opens ("Counting…" first).
+    expect(dialog.locator("[data-testid=confirm-count]")).to_contain_text("Enrol 2 grid workers in the programme")
     dialog.locator("[data-testid=confirm-ok]").click()
     page.wait_for_selector("text=2 enrolled in the programme")
     rows = page.locator("[data-testid=place]")
