@@ -114,9 +114,16 @@ def open_lesson(lesson: Lesson, enrollment: Enrollment, now: datetime | None = N
 def heartbeat(progress: LessonProgress, by, now: datetime | None = None) -> LessonProgress:
     """Credit the time since the last heartbeat (capped); complete a timed lesson at its minimum. Flushes."""
     now = now or utcnow()
-    elapsed = min(max(now - progress.last_seen_at, timedelta(0)), HEARTBEAT_CAP)
-    progress.seconds += int(elapsed.total_seconds())
-    progress.last_seen_at = now
+    elapsed = now - progress.last_seen_at
+    if timedelta(0) <= elapsed <= HEARTBEAT_CAP:
+        # Whole seconds are credited; the fraction carries over to the next beat instead of being lost
+        # at each one (beats a second apart would otherwise credit nothing).
+        credited = int(elapsed.total_seconds())
+        progress.last_seen_at += timedelta(seconds=credited)
+    else:  # away longer than the cap, or a clock that went back: the cap at most, counted from now
+        credited = int(min(max(elapsed, timedelta(0)), HEARTBEAT_CAP).total_seconds())
+        progress.last_seen_at = now
+    progress.seconds += credited
     lesson = progress.lesson
     if progress.completed_at is None and lesson.completion == Completion.TIME and progress.seconds >= lesson.min_seconds:
         _complete(progress, by, now)

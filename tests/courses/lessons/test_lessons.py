@@ -83,6 +83,18 @@ def test_timed_lesson_completes_after_the_minimum_time_with_capped_heartbeats(ma
         ops.mark_done(progress, None)
 
 
+def test_beats_less_than_a_second_apart_lose_no_time(make_course, make_lesson, make_worker):
+    """Ten beats 0.9 s apart are 9 s of study, not nothing: the fraction carries to the next beat."""
+    course = make_course()
+    timed = make_lesson(course, completion=Completion.TIME, min_seconds=8)
+    enrollment = enrollment_ops.request_enrollment(course, make_worker(), None)
+    start = enrollment_ops.utcnow()
+    progress = ops.open_lesson(timed, enrollment, now=start)
+    for n in range(1, 11):
+        ops.heartbeat(progress, None, now=start + timedelta(milliseconds=900 * n))
+    assert progress.seconds == 9 and progress.completed_at is not None
+
+
 def test_marked_lessons_complete_by_the_trainee(make_course, make_lesson, make_worker):
     course = make_course()
     first, second = make_lesson(course, hours="1"), make_lesson(course, title="2", hours="2", position=1)
