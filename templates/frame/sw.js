@@ -7,8 +7,14 @@ const CACHE = "academy-shell-{{ release }}";
 const SHELL = {{ urls|tojson }};
 const OFFLINE = {{ offline_url|tojson }};
 
+/* The offline page must be kept, or the worker is of no use and does not install (the next page
+   load tries again). The shell's other files are kept when they arrive: one that fails on a poor
+   network is fetched, and kept, the first time a page asks for it. */
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE)
+    .then((cache) => cache.add(OFFLINE).then(() => Promise.all(SHELL.filter((url) => url !== OFFLINE)
+      .map((url) => cache.add(url).catch(() => null)))))
+    .then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

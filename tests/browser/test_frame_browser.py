@@ -105,7 +105,11 @@ def test_offline_after_a_first_visit_shows_the_offline_page(live_server, browser
     taken = page.evaluate("""() => new Promise(done => { setTimeout(() => done(false), 30000);
         navigator.serviceWorker.controller ? done(true)
         : navigator.serviceWorker.addEventListener("controllerchange", () => done(true)); })""")
-    assert taken, "the service worker never took the page over"
+    if not taken:  # say where it stopped: not registered, installing, waiting, or a file that failed
+        state = page.evaluate("""() => navigator.serviceWorker.getRegistration().then(r => r ? JSON.stringify({
+            installing: !!r.installing, waiting: !!r.waiting, active: r.active && r.active.state}) : 'none')""")
+        offline = page.evaluate("() => fetch('/offline').then(r => r.status, e => String(e))")
+        pytest.fail(f"the service worker never took the page over: registration {state}, /offline {offline}")
     page.goto(f"{live_server}/exams")  # online: the server's own page, not a cached one
     expect(page.locator("h1")).not_to_contain_text("离线")
 
