@@ -64,8 +64,8 @@ def today() -> date:
 
 def kept_by_master(course: Course) -> str:
     """What a branch is told when it tries to change a synced part of its copy of a master course."""
-    return _("This course is a copy of the master course %(code)s: its title, description, syllabus units and "
-             "lessons are kept by the master. Ask an administrator of the city academy to change the master; "
+    return _("This course is a copy of the master course %(code)s: its title, description, syllabus units, "
+             "lessons and exams are kept by the master. Ask an administrator of the city academy to change the master; "
              "sessions, instructors, capacity and enrolments stay yours.", code=course.master.code)
 
 

@@ -21,6 +21,8 @@ from academy.extensions import db
 from academy.jobs import Job, enqueue_job, job_handler
 from courses.enrollment.models import Course, CourseStatus, EnrollmentState, LessonsRequired
 from courses.enrollment.queries import roster
+from courses.exams.models import Exam, ExamRule, ExamStatus
+from courses.exams.operations.exams import BRANCH_SETTINGS, SETTINGS
 from courses.lessons.models import Lesson, LessonFile
 from courses.lessons.operations import files_dir, recompute
 from courses.masters import queries
@@ -31,6 +33,8 @@ COPIED_FIELDS = ("title", "description", "kind", "delivery", "capacity", "self_e
                  "enrol_opens_on", "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate",
                  "completion_lessons", "completion_hours", "completion_final", "completion_final_min",
                  "completion_attendance")
+SYNCED_EXAM_FIELDS = tuple(name for name in SETTINGS if name not in BRANCH_SETTINGS)
+RULE_FIELDS = ("position", "question_family_id", "type", "unit_id", "difficulty", "count", "points")
 SYNCED_LESSON_FIELDS = ("title", "body_markdown", "video_url", "hours", "completion", "min_seconds", "position",
                         "published")
 
@@ -133,13 +137,46 @@ def _sync_lessons(copy: Course, master: Course, by) -> dict:
     return counts
 
 
+def _rules_of(exam: Exam) -> list[tuple]:
+    return [tuple(getattr(rule, name) for name in RULE_FIELDS) for rule in exam.rules]
+
+
+def _sync_exams(copy: Course, master: Course) -> dict:
+    """The copy's exams follow the master's settings and blueprint; the branch keeps each exam's window
+    and publishing. A published copy keeps the blueprint its attempts were drawn from (counted as held);
+    an exam the master no longer has is archived in the copy, never deleted, so its results stay."""
+    counts = {"exams_added": 0, "exams_held": 0, "exams_archived": 0}
+    theirs = {exam.master_exam_id: exam for exam in queries.exams_of(copy) if exam.master_exam_id}
+    for source in queries.exams_of(master):
+        target = theirs.pop(source.id, None)
+        if target is None:
+            target = Exam(course_id=copy.id, master_exam_id=source.id, status=ExamStatus.DRAFT,
+                          opens_at=source.opens_at, closes_at=source.closes_at)
+            db.session.add(target)
+            counts["exams_added"] += 1
+        for name in SYNCED_EXAM_FIELDS:
+            setattr(target, name, getattr(source, name))
+        if _rules_of(target) != _rules_of(source):
+            if target.status is ExamStatus.DRAFT:
+                target.rules = [ExamRule(**{name: getattr(rule, name) for name in RULE_FIELDS}) for rule in source.rules]
+            else:
+                counts["exams_held"] += 1
+        db.session.flush()
+    for exam in queries.exams_of(copy):
+        if (exam.master_exam_id is None or exam in theirs.values()) and exam.status is not ExamStatus.ARCHIVED:
+            exam.status = ExamStatus.ARCHIVED
+            counts["exams_archived"] += 1
+    db.session.flush()
+    return counts
+
+
 def sync_copy(copy: Course, by) -> dict:
     """Bring a copy's synced parts to its master's state, audited on the copy. Flushes."""
     master = copy.master
     before = {"title": copy.title, "units": sorted(u.code for u in copy.units)}
     copy.title, copy.description = master.title, master.description
     copy.syllabus_version, copy.units = master.syllabus_version, list(master.units)
-    counts = _sync_lessons(copy, master, by)
+    counts = _sync_lessons(copy, master, by) | _sync_exams(copy, master)
     copy.synced_at = utcnow()
     db.session.flush()
     for enrollment in roster(copy):  # a lesson added or hidden moves everyone's progress

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from academy.extensions import db
 from courses.enrollment.models import Course
+from courses.exams.models import Exam
 from courses.lessons.models import Lesson, LessonFile, LessonProgress
 from courses.syllabus.models import Branch
 
@@ -40,3 +41,7 @@ def has_progress(lesson: Lesson) -> bool:
 
 def code_taken(code: str) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(Course.code == code)))
+
+
+def exams_of(course: Course) -> list[Exam]:
+    return list(db.session.scalars(sa.select(Exam).where(Exam.course_id == course.id).order_by(Exam.id)))
