@@ -1,4 +1,5 @@
-"""Forms of the blueprints package: offering a master in chosen branches, and the plain buttons."""
+"""Forms of the blueprints package: offering a master in chosen branches (the plain buttons use
+enrollment's ``ActionForm``)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 from wtforms.validators import DataRequired
 
-from courses.enrollment.forms import MultiCheckboxField
+from courses.enrollment.forms import ActionForm, MultiCheckboxField
 
 
 class OfferForm(FlaskForm):
@@ -20,5 +21,4 @@ class OfferForm(FlaskForm):
         self.branch_ids.choices = [(b.id, f"{b.name} ({b.code})") for b in branches]
 
 
-class ActionForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
+__all__ = ["ActionForm", "OfferForm"]
