@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     from courses.enrollment import setup as enrollment_setup
     from courses.exams import setup as exams_setup
     from courses.lessons import setup as lessons_setup
+    from courses.masters import setup as masters_setup
     from courses.programmes import setup as programmes_setup
     from courses.syllabus import setup as syllabus_setup
 
@@ -40,4 +41,5 @@ def init_app(app: Flask) -> None:
     programmes_setup.init_app(app)
     lessons_setup.init_app(app)
     exams_setup.init_app(app)
+    masters_setup.init_app(app)
     certificates_setup.init_app(app)

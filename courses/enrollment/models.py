@@ -116,8 +116,14 @@ class Course(db.Model):
     completion_attendance: Mapped[int | None] = mapped_column()  # percent of the course's sessions
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Blueprints (``courses.masters``): a master course is offered by branches through copies; a copy
+    # keeps its master's title, description, units and lessons (the synced parts) and refuses changes to them.
+    is_master: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    master_id: Mapped[int | None] = mapped_column(sa.ForeignKey("courses.id"), index=True)
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last push from the master
 
     branch: Mapped[Branch] = relationship()
+    master: Mapped[Course | None] = relationship(remote_side=[id], foreign_keys=[master_id])
     syllabus_version: Mapped[SyllabusVersion] = relationship()
     units: Mapped[list[SyllabusUnit]] = relationship(secondary=course_units, order_by="SyllabusUnit.code")
     instructors: Mapped[list[User]] = relationship(secondary=course_instructors, order_by="User.username")

@@ -62,6 +62,22 @@ def today() -> date:
 
 # ---- courses ---------------------------------------------------------------------------------
 
+def kept_by_master(course: Course) -> str:
+    """What a branch is told when it tries to change a synced part of its copy of a master course."""
+    return _("This course is a copy of the master course %(code)s: its title, description, syllabus units, "
+             "lessons and exams are kept by the master. Ask an administrator of the city academy to change the master; "
+             "sessions, instructors, capacity and enrolments stay yours.", code=course.master.code)
+
+
+def _check_synced_parts(course: Course, values: dict, units) -> None:
+    """A copy refuses changes to the parts its master keeps (blueprints: refuse, never detach)."""
+    if course.master_id is None:
+        return
+    if (values.get("title", course.title) != course.title or values.get("description", course.description) != course.description
+            or {u.id for u in units} != {u.id for u in course.units}):
+        raise EnrollmentError(kept_by_master(course))
+
+
 def _check_course(values: dict, units, instructors, prerequisites, version, course: Course | None) -> None:
     clash = db.session.scalar(sa.select(Course.id).where(Course.code == values["code"]))
     if clash is not None and (course is None or clash != course.id):
@@ -105,6 +121,8 @@ def save_course(course: Course | None, by, *, branch, version, units, instructor
     if by is not None and not has_role(by, Role.ADMIN) and branch.id != queries.instructor_branch_id(by):
         raise EnrollmentError(_("You can only run courses of your own branch academy."))
     _check_course(values, units, instructors, prerequisites, version, course)
+    if course is not None:
+        _check_synced_parts(course, values, units)
     creating = course is None
     before = {} if creating else {name: getattr(course, name) for name in COURSE_FIELDS}
     if creating:

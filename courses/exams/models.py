@@ -133,6 +133,9 @@ class Exam(db.Model):
     double_marking_tolerance: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal("1"),
                                                               server_default="1")
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # In a branch's copy of a master course: the master's exam whose settings and blueprint this one
+    # follows (``courses.masters``); the branch keeps its window (opens_at, closes_at) and publishing.
+    master_exam_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exams.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

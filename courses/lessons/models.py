@@ -31,6 +31,8 @@ class Lesson(db.Model):
     completion: Mapped[Completion] = mapped_column(value_enum(Completion), default=Completion.TIME)
     min_seconds: Mapped[int] = mapped_column(default=300)
     published: Mapped[bool] = mapped_column(default=True)
+    # In a branch's copy of a master course: the master's lesson this one follows (``courses.masters``).
+    master_lesson_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lessons.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship()

@@ -22,7 +22,7 @@ from academy.extensions import db
 from academy.files import display_name, write_file
 from academy.signals import send
 from courses.enrollment.models import Enrollment, EnrollmentState
-from courses.enrollment.operations import review_completion
+from courses.enrollment.operations import kept_by_master, review_completion
 from courses.enrollment.signals import training_recorded
 from courses.lessons import queries
 from courses.lessons.content import sniff
@@ -57,7 +57,9 @@ def _check(values: dict) -> None:
 
 
 def save_lesson(lesson: Lesson | None, course, by, **values) -> Lesson:
-    """Create or change a lesson of ``course``. Flushes."""
+    """Create or change a lesson of ``course``; a branch's copy of a master course refuses. Flushes."""
+    if course.master_id is not None:
+        raise LessonError(kept_by_master(course))
     _check(values)
     creating = lesson is None
     before = None if creating else {name: getattr(lesson, name) for name in LESSON_FIELDS}
@@ -77,6 +79,8 @@ def save_lesson(lesson: Lesson | None, course, by, **values) -> Lesson:
 
 def add_file(lesson: Lesson, by, *, filename: str, stream) -> LessonFile:
     """Store an uploaded file after checking its size, extension and first bytes. Flushes."""
+    if lesson.course.master_id is not None:
+        raise LessonError(kept_by_master(lesson.course))
     limit = max_file_bytes()
     data = stream.read(limit + 1)
     if len(data) > limit:

@@ -156,6 +156,7 @@ def example_urls() -> dict[str, str]:
         "programmes.programme": f"/programmes/{_first(Programme).id}",
         "programmes.edit": f"/programmes/{_first(Programme).id}/edit",
         "syllabus.trainer_edit": f"/syllabus/trainers/{_first(Trainer).id}",
+        "masters.master": f"/courses/{course.id}/master",
     }
     return urls
 
@@ -190,7 +191,7 @@ EXAMPLE_ENDPOINTS = {
     "syllabus.unit_edit", "enrollment.course_edit", "enrollment.attendance", "enrollment.bulk_enrol",
     "lessons.lesson_new", "lessons.lesson_edit", "exams.question_edit", "exams.grade_item", "exams.reconcile_item",
     "exams.regrade_exam", "exams.exam_new", "exams.exam_edit", "certificates.type_edit",
-    "programmes.programme", "programmes.edit", "syllabus.trainer_edit",
+    "programmes.programme", "programmes.edit", "syllabus.trainer_edit", "masters.master",
 }
 
 

@@ -13,6 +13,7 @@ from academy.database import lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from courses.enrollment.models import Course
+from courses.enrollment.operations import kept_by_master
 from courses.exams import notices, queries
 from courses.exams.grading import QuestionType
 from courses.exams.models import (
@@ -26,6 +27,7 @@ from courses.exams.models import (
     ExamStatus,
 )
 
+BRANCH_SETTINGS = ("opens_at", "closes_at")  # what a branch's copy of a master's exam may still change
 SETTINGS = ["title", "is_final", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "pass_mark",
             "grace_seconds", "start_window_minutes", "shuffle_questions", "shuffle_options", "show_score",
             "show_answers", "release", "double_marking", "double_marking_tolerance"]
@@ -72,7 +74,11 @@ def _check_double_marking(exam: Exam, values: dict) -> None:
 
 
 def save_exam(by, exam: Exam | None, course: Course, **values) -> Exam:
-    """Create an exam of ``course`` or change its settings (the blueprint is edited apart)."""
+    """Create an exam of ``course`` or change its settings (the blueprint is edited apart). A branch's
+    copy of a master course follows the master's exams: it keeps only each exam's window."""
+    if course.master_id is not None and (exam is None or any(
+            getattr(exam, name) != value for name, value in values.items() if name not in BRANCH_SETTINGS)):
+        raise ExamError(kept_by_master(course))
     _check_settings(values)
     if exam is None:
         exam = Exam(course_id=course.id, created_by_id=getattr(by, "id", None), **values)
@@ -89,6 +95,8 @@ def add_rule(exam: Exam, by, *, question_family_id: int | None = None, type: Que
              unit_id: int | None = None, difficulty: str | None = None, count: int = 1,
              points: Decimal = Decimal("1")) -> ExamRule:
     """Add a blueprint line; a draw rule needs enough active questions to fill it."""
+    if exam.course.master_id is not None:
+        raise ExamError(kept_by_master(exam.course))
     if exam.status is not ExamStatus.DRAFT:
         raise ExamError(_("The blueprint of a published exam cannot change."))
     if not Decimal("0.5") <= Decimal(points) <= Decimal(100):
@@ -110,6 +118,8 @@ def add_rule(exam: Exam, by, *, question_family_id: int | None = None, type: Que
 
 def remove_rule(rule: ExamRule, by) -> None:
     exam = rule.exam
+    if exam.course.master_id is not None:
+        raise ExamError(kept_by_master(exam.course))
     if exam.status is not ExamStatus.DRAFT:
         raise ExamError(_("The blueprint of a published exam cannot change."))
     audit.record(by, "exam.rule_remove", exam, before={"rule": rule.id})
