@@ -26,9 +26,12 @@ from academy.registry.jobs import IMPORT_JOB, upload_folder
 from academy.registry.models import Grid
 from courses.certificates import batch
 from courses.certificates.models import Certificate, CertificateStatus
+from courses.lessons.models import Lesson
+from courses.masters import operations as masters
 from tests.academy.registry.workbooks import csv_file
 from tests.fixtures.cases import create_category
 from tests.fixtures.certificates import create_cert_type
+from tests.fixtures.courses import create_branch, create_course, create_lesson
 from tests.fixtures.indicators import make_case
 from tests.fixtures.registry import create_worker, get_or_create_area
 
@@ -83,6 +86,21 @@ def _letters_written() -> bool:
     return db.session.scalar(sa.select(sa.func.count(AccessCode.id))) == 1
 
 
+def _master() -> dict:
+    """A master course with one copy; the master's lesson is renamed, so the push has work to do."""
+    master = create_course(code="PHASE-M")
+    lesson = create_lesson(master, title="Before")
+    masters.mark_master(master, None)
+    masters.offer_in_branches(master, None, [create_branch("320104")])
+    lesson.title = "After"
+    db.session.flush()
+    return {"master_id": master.id}
+
+
+def _copy_synced() -> bool:
+    return db.session.scalar(sa.select(Lesson.title).where(Lesson.master_lesson_id.is_not(None))) == "After"
+
+
 # What each kind is given, and what it must have written once done (read back in a fresh session).
 SAMPLES = {
     letters.KIND: (_letters, lambda job: _letters_written() and job.result_path().exists()),
@@ -92,6 +110,7 @@ SAMPLES = {
     IMPORT_JOB: (_registry_import, lambda job: db.session.scalar(sa.select(sa.func.count(Grid.id))) == 3),
     MEDIA_JOB: (_media, lambda job: _media_refused()),
     "notifications.deliver": (lambda: {"ids": []}, lambda job: job.result == {"sent": 0, "failed": 0}),
+    masters.JOB_KIND: (_master, lambda job: _copy_synced()),
 }
 
 
