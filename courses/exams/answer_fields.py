@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,6 +26,7 @@ from courses.exams.grading import QuestionType, parse_number
 BLANK_FIELDS = 6
 NUMERIC_ROWS = 4
 UNIT_ROWS = 3
+BLANK_ROWS = 4
 MAX_UNITS = 10
 HUNDRED = Decimal(100)
 LETTERS = [(c, c) for c in OPTION_LETTERS]
@@ -47,6 +48,15 @@ class NumericRow(Form):
     tolerance = StringField(_l("Tolerance (±)"), validators=[Optional(), Length(max=40)])
     low = StringField(_l("Range from"), validators=[Optional(), Length(max=40)])
     high = StringField(_l("Range to"), validators=[Optional(), Length(max=40)])
+    weight = StringField(_l("Weight (%)"), validators=[Optional(), Length(max=40)])
+    feedback = _feedback_field(_l("Feedback on this answer"))
+
+
+class BlankAnswerRow(Form):
+    """The weight and feedback of one accepted answer of a blank (named by the blank and its text)."""
+
+    blank = SelectField(_l("Blank"), choices=[(n, str(n)) for n in range(1, BLANK_FIELDS + 1)], coerce=int, default=1)
+    answer = StringField(_l("Accepted answer"), validators=[Optional(), Length(max=500)])
     weight = StringField(_l("Weight (%)"), validators=[Optional(), Length(max=40)])
     feedback = _feedback_field(_l("Feedback on this answer"))
 
@@ -81,6 +91,7 @@ class AnswerFields(Form):
     true_feedback = _feedback_field(_l("Feedback if true is chosen"))
     false_feedback = _feedback_field(_l("Feedback if false is chosen"))
     unit_rows = FieldList(FormField(UnitRow), min_entries=UNIT_ROWS, max_entries=MAX_UNITS)
+    blank_rows = FieldList(FormField(BlankAnswerRow), min_entries=BLANK_ROWS, max_entries=BLANK_FIELDS * MAX_ANSWERS)
     option_weight_errors: list = []  # what ``check_fields`` found wrong with the options' weights together
 
     def compose(self) -> None:
@@ -119,7 +130,7 @@ class AnswerFields(Form):
         return kind is not QuestionType.ESSAY
 
 
-    def fill_answer_fields(self, kind: QuestionType, weights: list, feedback: list, units: list) -> bool:
+    def fill_answer_fields(self, kind: QuestionType, correct: list, weights: list, feedback: list, units: list) -> bool:
         """Fill the weight, feedback and unit fields from a saved question; False when the type has none
         (fill-in-the-blank and matching keep their text)."""
         if kind in (QuestionType.SINGLE, QuestionType.MULTIPLE):
@@ -135,9 +146,24 @@ class AnswerFields(Form):
                 row.form.weight.data = str(weights[index]) if index < len(weights) else ""
                 row.form.feedback.data = feedback[index] if index < len(feedback) else ""
             _fill_list(self.unit_rows, [{"unit": u, "multiplier": m} for u, m in units], UNIT_ROWS)
+        elif kind is QuestionType.FILL_BLANK:
+            _fill_list(self.blank_rows, _blank_rows(correct, weights, feedback), BLANK_ROWS)
         else:
             return kind is QuestionType.ESSAY
         return True
+
+    def _blank_answers(self) -> list:
+        return [row.form for row in self.blank_rows if _filled(row.form.answer)]
+
+    def _per_blank(self, name: str, default: str) -> list | None:
+        """The blanks' weights or feedback from the answer rows: per blank, per accepted answer."""
+        rows = self._blank_answers()
+        if not any(_filled(getattr(row, name)) for row in rows):
+            return None
+        given = {(row.blank.data, _text(row.answer)): getattr(row, name) for row in rows}
+        return [[(_paragraphs(field.data) if name == "feedback" else _text(field)) if (field := given.get((n, answer)))
+                 is not None and _filled(field) else default for answer in accepted]
+                for n, accepted in enumerate(self.correct(), start=1)]
 
     def _numeric_rows(self) -> list:
         return [row.form for row in self.numeric_rows if any(_filled(f) for f in (row.form.value, row.form.low, row.form.high))]
@@ -161,6 +187,8 @@ class AnswerFields(Form):
             if not any(_filled(row.weight) for row in rows):
                 return None
             return [_text(row.weight) or "100" for row in rows]
+        if kind == QuestionType.FILL_BLANK.value:
+            return self._per_blank("weight", "100")
         return None
 
     def field_feedback(self) -> list | None:
@@ -172,6 +200,8 @@ class AnswerFields(Form):
             fields = [self.true_feedback, self.false_feedback]
         elif kind == QuestionType.NUMERICAL.value:
             fields = [row.feedback for row in self._numeric_rows()]
+        elif kind == QuestionType.FILL_BLANK.value:
+            return self._per_blank("feedback", "")
         else:
             return None
         if not any(_filled(f) for f in fields):
@@ -202,6 +232,18 @@ class AnswerFields(Form):
             numbers = [_weight(f, refuse, low=-HUNDRED) for f in fields if _filled(f)]
             if any(_filled(f) for f in fields) and None not in numbers:
                 self._check_choice_weights(kind, fields, refuse)
+        elif kind == QuestionType.FILL_BLANK.value:
+            accepted = self.correct()
+            for row in self._blank_answers():
+                if not 1 <= row.blank.data <= len(accepted) or _text(row.answer) not in accepted[row.blank.data - 1]:
+                    refuse(row.answer, _l("This is not an accepted answer of blank %(n)d.", n=row.blank.data))
+                elif _filled(row.weight):
+                    _weight(row.weight, refuse, low=-HUNDRED)
+            if not found:
+                for n, group in enumerate(self._per_blank("weight", "100") or [], start=1):
+                    if group and max(parse_number(w) for w in group) != HUNDRED:
+                        refuse(next(r.weight for r in self._blank_answers() if r.blank.data == n and _filled(r.weight)),
+                               _l("One accepted answer of blank %(n)d must be worth 100%%.", n=n))
         elif kind == QuestionType.NUMERICAL.value:
             for row in self._numeric_rows():
                 _check_numeric_row(row, refuse)
@@ -227,6 +269,19 @@ class AnswerFields(Form):
             refuse(self.option_weights, _l("The positive weights of a multiple-choice question must add up to 100%."))
         elif self.multiple_correct.data and {c for c, w in zip(letters, weights, strict=True) if w > 0} != set(self.multiple_correct.data):
             refuse(self.option_weights, _l("Mark as right exactly the options with a positive weight."))
+
+
+def _blank_rows(correct: list, weights: list, feedback: list) -> list[dict]:
+    """One row per accepted answer of each blank, with its weight and feedback, when the question has any."""
+    if not weights and not feedback:
+        return []
+    rows = []
+    for n, accepted in enumerate(correct):
+        for index, answer in enumerate(accepted):
+            weight = weights[n][index] if n < len(weights) and index < len(weights[n]) else ""
+            comment = feedback[n][index] if n < len(feedback) and index < len(feedback[n]) else ""
+            rows.append({"blank": n + 1, "answer": answer, "weight": str(weight), "feedback": comment})
+    return rows
 
 
 def _numeric_row_text(row) -> str:

@@ -182,6 +182,20 @@ def test_weights_and_feedback_per_answer_are_saved_and_shown_again(instructor, c
     assert 'name="option_weights-2" type="text" value="-25"' in page and "差一点</textarea>" in page
 
 
+def test_a_blanks_answers_get_weights_and_feedback_by_name(instructor, client):
+    question = _saved(_new(client, {"type": "fill_blank", "blank_answers-0": "拿撒勒|拿撤勒|伯利恒", "blank_answers-1": "加利利",
+                                    "blank_rows-0-blank": "1", "blank_rows-0-answer": "拿撤勒", "blank_rows-0-weight": "75",
+                                    "blank_rows-0-feedback": "对，但写错了字", "blank_rows-1-blank": "1",
+                                    "blank_rows-1-answer": "伯利恒", "blank_rows-1-weight": "25"}))
+    assert question.correct == [["拿撒勒", "拿撤勒", "伯利恒"], ["加利利"]]
+    assert question.weights == [["100", "75", "25"], ["100"]]
+    assert question.answer_feedback == [["", "对，但写错了字", ""], [""]]
+    page = client.get(f"/exams/bank/{question.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="blank_rows-2-answer"[^>]* value="伯利恒"', page)
+    assert re.search(r'name="blank_rows-2-weight"[^>]* value="25"', page)
+    assert re.search(r'name="blank_rows-1-answer"[^>]* value="拿撤勒"', page) and "对，但写错了字</textarea>" in page
+
+
 def test_the_simple_case_stays_simple(instructor, client):
     """No weight typed: the defaults (right answer 100 %, the rest 0) and no lists saved."""
     question = _saved(_new(client, {"type": "single", **OPTIONS, "single_correct": "A"}))
@@ -199,6 +213,15 @@ BAD = [
     ({"type": "multiple", **OPTIONS, "multiple_correct": ["A"], "option_weights-0": "50", "option_weights-1": "50"},
      "Mark as right exactly the options with a positive weight."),
     ({"type": "single", **OPTIONS, "single_correct": "A", "option_weights-1": "NaN"}, "A weight is a percentage from -100 to 100."),
+    ({"type": "fill_blank", "blank_answers-0": "北京", "blank_rows-0-answer": "上海", "blank_rows-0-weight": "50"},
+     "This is not an accepted answer of blank 1."),
+    ({"type": "fill_blank", "blank_answers-0": "北京", "blank_rows-0-blank": "2", "blank_rows-0-answer": "北京"},
+     "This is not an accepted answer of blank 2."),
+    ({"type": "fill_blank", "blank_answers-0": "北京", "blank_rows-0-answer": "北京", "blank_rows-0-weight": "50"},
+     "One accepted answer of blank 1 must be worth 100%."),
+    ({"type": "fill_blank", "blank_answers-0": "北京|京", "blank_rows-0-answer": "京", "blank_rows-0-weight": "1e40"},
+     "A weight is a percentage from -100 to 100."),
+    ({"type": "fill_blank", "blank_answers-0": "北京", "blank_rows-0-blank": "x", "blank_rows-0-answer": "北京"}, "Invalid Choice"),
     ({"type": "numerical", "numeric_rows-0-low": "5", "numeric_rows-0-high": "3"}, "The range is reversed"),
     ({"type": "numerical", "numeric_rows-0-low": "5"}, "A range needs both ends."),
     ({"type": "numerical", "numeric_rows-0-value": "NaN"}, "Give an ordinary number"),
@@ -219,7 +242,7 @@ def test_a_bad_weight_number_or_range_is_refused_at_its_field(instructor, client
     response = _new(client, data)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert words in text
+    assert words in text, re.findall(r"text-danger[^<]*<", text)
     assert 'is-invalid' in text or 'data-testid="option-weight-error"' in text  # shown at the field
     assert _count() == before
 
