@@ -12,31 +12,15 @@ import pytest
 import sqlalchemy as sa
 
 from academy.extensions import db
-from academy.permissions import Role
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Question
 from courses.exams.operations.bank import FIELDS
 from tests.courses.exams.importing import import_file
-from tests.support import log_in, post_form
+from tests.courses.exams.test_question_fields import OPTIONS, _new, _saved, instructor  # noqa: F401 (a fixture)
+from tests.support import post_form
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "exams"
-COMMON = {"difficulty": "medium", "unit_id": "0", "partial_credit": "all_or_nothing", "stem": "题干", "answer": "", "pairs": ""}
-OPTIONS = {"option_a": "甲", "option_b": "乙", "option_c": "丙", "option_d": "丁"}
-
-
-@pytest.fixture
-def instructor(make_user, client):
-    log_in(client, make_user("weights-teacher", Role.INSTRUCTOR).username)
-    post_form(client, "/language", {"language": "en", "next": "/account"}, token_from="/account")
-
-
-def _new(client, data: dict):
-    return post_form(client, "/exams/bank/new", {**COMMON, **data}, token_from="/exams/bank/new")
-
-
-def _saved(response) -> Question:
-    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
-    return db.session.get(Question, int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1]))
+pytestmark = pytest.mark.usefixtures("instructor")  # logged in, in English
 
 
 def _count() -> int:
@@ -126,7 +110,7 @@ def _state(question: Question) -> dict:
 
 @pytest.mark.parametrize("name", ["moodle-gift-examples.txt", "moodle-xml-qformat-export.xml",
                                   "moodle-xml-nested-categories.xml"])
-def test_an_imported_question_saved_unchanged_stays_as_it_was(instructor, client, name):
+def test_an_imported_question_saved_unchanged_stays_as_it_was(client, name):
     imported = import_file(client, name, _importable(name))
     assert imported.status_code == 302, imported.get_data(as_text=True)[-2000:]
     questions = list(db.session.scalars(sa.select(Question).order_by(Question.id)))
@@ -144,7 +128,7 @@ def test_an_imported_question_saved_unchanged_stays_as_it_was(instructor, client
         assert after[question_id] == state, question_id
 
 
-def test_the_files_hold_weights_feedback_ranges_and_general_feedback_to_round_trip(instructor, client):
+def test_the_files_hold_weights_feedback_ranges_and_general_feedback_to_round_trip(client):
     """The round trip above says something: the files hold what the new fields edit."""
     for name in ("moodle-gift-examples.txt", "moodle-xml-qformat-export.xml"):
         assert import_file(client, name, _importable(name)).status_code == 302
@@ -155,7 +139,7 @@ def test_the_files_hold_weights_feedback_ranges_and_general_feedback_to_round_tr
     assert any(q.explanation for q in questions)
 
 
-def test_weights_and_feedback_per_answer_are_saved_and_shown_again(instructor, client):
+def test_weights_and_feedback_per_answer_are_saved_and_shown_again(client):
     single = _saved(_new(client, {"type": "single", **OPTIONS, "single_correct": "B", "option_weights-0": "50",
                                   "option_weights-1": "", "option_weights-2": "-25", "option_feedback-0": "差一点",
                                   "option_feedback-1": "对", "explanation": "总体反馈"}))
@@ -182,7 +166,7 @@ def test_weights_and_feedback_per_answer_are_saved_and_shown_again(instructor, c
     assert 'name="option_weights-2" type="text" value="-25"' in page and "差一点</textarea>" in page
 
 
-def test_a_blanks_answers_get_weights_and_feedback_by_name(instructor, client):
+def test_a_blanks_answers_get_weights_and_feedback_by_name(client):
     question = _saved(_new(client, {"type": "fill_blank", "blank_answers-0": "拿撒勒|拿撤勒|伯利恒", "blank_answers-1": "加利利",
                                     "blank_rows-0-blank": "1", "blank_rows-0-answer": "拿撤勒", "blank_rows-0-weight": "75",
                                     "blank_rows-0-feedback": "对，但写错了字", "blank_rows-1-blank": "1",
@@ -196,7 +180,7 @@ def test_a_blanks_answers_get_weights_and_feedback_by_name(instructor, client):
     assert re.search(r'name="blank_rows-1-answer"[^>]* value="拿撤勒"', page) and "对，但写错了字</textarea>" in page
 
 
-def test_the_simple_case_stays_simple(instructor, client):
+def test_the_simple_case_stays_simple(client):
     """No weight typed: the defaults (right answer 100 %, the rest 0) and no lists saved."""
     question = _saved(_new(client, {"type": "single", **OPTIONS, "single_correct": "A"}))
     assert question.weights == [] and question.answer_feedback == []
@@ -237,7 +221,7 @@ BAD = [
 
 
 @pytest.mark.parametrize("data,words", BAD, ids=[str(i) for i in range(len(BAD))])
-def test_a_bad_weight_number_or_range_is_refused_at_its_field(instructor, client, data, words):
+def test_a_bad_weight_number_or_range_is_refused_at_its_field(client, data, words):
     before = _count()
     response = _new(client, data)
     assert response.status_code == 400
