@@ -51,7 +51,8 @@ class QuestionForm(FlaskForm, AnswerFields):
     partial_credit = SelectField(_l("Partial credit (multiple choice)"), choices=[(p.value, label) for p, label in CREDIT_LABELS.items()])
     case_sensitive = BooleanField(_l("Blanks: case matters"))
     width_sensitive = BooleanField(_l("Blanks: full-width and half-width characters differ"))
-    explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=MAX_STEM)])
+    explanation = TextAreaField(_l("General feedback (explanation)"), description=_l(
+        "Shown with the result whatever the answer, when the exam shows answers."), validators=[Optional(), Length(max=MAX_STEM)])
     rubric = TextAreaField(_l("Rubric (essays)"), validators=[Optional(), Length(max=MAX_STEM)])
     unit_id = SelectField(_l("Syllabus unit"), coerce=int, choices=[])
     difficulty = SelectField(_l("Difficulty"), choices=[(d, label) for d, label in DIFFICULTY_LABELS.items()], default="medium")
@@ -64,8 +65,12 @@ class QuestionForm(FlaskForm, AnswerFields):
         self.unit_id.choices = unit_choices
 
     def validate(self, extra_validators=None) -> bool:
+        for field in self:  # browsers end a text area's lines with CR LF; the bank keeps LF (files do)
+            if isinstance(field, TextAreaField) and field.data:
+                field.data = field.data.replace("\r\n", "\n")
         self.compose()
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        return self.check_fields() and valid
 
     def options(self) -> list[str]:
         if self.type.data == QuestionType.MATCHING.value:
@@ -93,11 +98,17 @@ class QuestionForm(FlaskForm, AnswerFields):
         return sorted({c for c in raw.upper() if c.isalpha()})
 
     def answer_weights(self) -> list:
+        fields = self.field_weights()
+        if fields is not None:
+            return fields
         if self.type.data == QuestionType.FILL_BLANK.value:
             return [_split(blank, ",") for blank in _split(self.weights.data, ";")]
         return _split(self.weights.data, ",")
 
     def feedback_lines(self) -> list:
+        fields = self.field_feedback()
+        if fields is not None:
+            return fields
         lines = [line.strip() for line in (self.answer_feedback.data or "").splitlines()]
         while lines and not lines[-1]:
             lines.pop()
@@ -110,6 +121,9 @@ class QuestionForm(FlaskForm, AnswerFields):
         return lines
 
     def unit_pairs(self) -> list:
+        fields = self.field_units()
+        if fields is not None:
+            return fields
         return [[unit.strip(), multiplier.strip()] for unit, _eq, multiplier in
                 (part.partition("=") for part in _split(self.units.data, ","))]
 

@@ -1,16 +1,22 @@
 """The structured editors in a browser: the scheme's sum of weights follows the rows as they are typed,
-and the question form shows only the answer fields of the chosen type."""
+the question form shows only the answer fields of the chosen type, and a numerical answer's tolerance
+is edited on a phone."""
 from __future__ import annotations
 
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from academy.accounts.models import User
 from academy.accounts.operations import create_user, grant_role
 from academy.extensions import db
 from academy.indicators.operations import ensure_scheme
 from academy.permissions import Role
+from courses.exams.grading import QuestionType
+from courses.exams.models import Question
+from courses.exams.operations.bank import create_question
 from tests.support import PASSWORD, log_in_page
 
 pytestmark = pytest.mark.browser
@@ -62,3 +68,30 @@ def test_the_question_form_shows_the_chosen_types_fields(live_server, people, pa
     page.click("#submit")
     expect(page).not_to_have_url(re.compile(r"/new$"))
     expect(page.locator(".alert-success")).to_be_visible()
+
+
+def test_a_numerical_questions_tolerance_is_edited_on_a_phone(live_app, live_server, people, page):
+    with live_app.app_context():
+        teacher = db.session.scalar(sa.select(User).where(User.username == "edteacher"))
+        question = create_question(teacher, type=QuestionType.NUMERICAL, title="", stem="格兰特生于哪一年？", options=[],
+                                   correct=[{"value": "1822", "tolerance": "0"}, {"min": "1800", "max": "1850"}],
+                                   weights=["100", "25"], answer_feedback=["", "年代对了"], units=[], explanation="", difficulty="medium")
+        db.session.commit()
+        question_id = question.id
+    page.set_viewport_size({"width": 360, "height": 800})
+    log_in_page(page, live_server, "edteacher")
+    page.goto(f"{live_server}/exams/bank/{question_id}/edit")
+    tolerance = page.get_by_label("Tolerance (±)").first
+    expect(tolerance).to_have_value("0")
+    expect(page.locator("#numeric_rows-1-low")).to_have_value("1800")  # the range is a row too, not text
+    expect(page.locator("#numeric_rows-1-weight")).to_be_visible()  # its weight is given: the fold is open
+    expect(page.locator("#answer")).to_have_value("")
+    tolerance.fill("2")
+    page.get_by_role("button", name="Save question").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_text("1822 ± 2")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    with live_app.app_context():
+        saved = db.session.scalar(sa.select(Question).where(Question.family_id == question_id, Question.latest))
+        assert saved.correct == [{"value": "1822", "tolerance": "2"}, {"min": "1800", "max": "1850"}]
+        assert saved.weights == ["100", "25"] and saved.answer_feedback == ["", "年代对了"]

@@ -83,6 +83,8 @@ def _fill(form: QuestionForm, question: Question) -> None:
     form.partial_credit.data = question.partial_credit.value
     if form.fill_fields(question.type, question.correct, question.options):
         form.answer.data = form.pairs.data = ""
+    if form.fill_answer_fields(question.type, question.correct, question.weights, question.answer_feedback, question.units):
+        form.weights.data = form.answer_feedback.data = form.units.data = ""
 
 
 def _edit(question: Question | None):

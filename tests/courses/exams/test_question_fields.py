@@ -63,7 +63,7 @@ def test_a_missing_or_impossible_answer_is_refused_with_the_field_named(instruct
                         ({"type": "true_false", "true_false": "X"}, "Give the answer."),
                         ({"type": "single", **OPTIONS, "single_correct": "Z"}, "Give the answer."),
                         ({"type": "single", **OPTIONS, "single_correct": "F"}, "The answer names an option that does not exist."),
-                        ({"type": "numerical", "numeric_rows-0-value": "abc"}, "A numerical answer must be a number")]:
+                        ({"type": "numerical", "numeric_rows-0-value": "abc"}, "Give an ordinary number")]:
         response = _new(client, data)
         assert response.status_code == 400, data
         assert words in response.get_data(as_text=True), data

@@ -161,7 +161,8 @@ def test_the_question_form_writes_numerical_and_matching_questions(instructor, c
     assert saved[T.NUMERICAL].units == [["年", "1"]] and saved[T.NUMERICAL].title == "格兰特"
     assert saved[T.MATCHING].correct == [["天津", "津"], ["北京", "京"]] and saved[T.MATCHING].options == ["沪"]
     page = client.get(f"/exams/bank/{saved[T.NUMERICAL].id}/edit").get_data(as_text=True)
-    assert re.search(r'name="numeric_rows-1-value"[^>]*value="1822"', page) and "年=1" in page
+    assert re.search(r'name="numeric_rows-1-value"[^>]*value="1822"', page)
+    assert re.search(r'name="unit_rows-0-unit"[^>]*value="年"', page) and re.search(r'name="numeric_rows-1-weight"[^>]*value="50"', page)
     assert re.search(r'name="numeric_rows-1-tolerance"[^>]*value="2"', page)
     shown = client.get(f"/exams/bank/{saved[T.NUMERICAL].id}").get_data(as_text=True)
     assert "1822 ± 2" in shown and "50%" in shown and "接近" in shown
