@@ -77,6 +77,8 @@ def remove_after_commit(path: Path) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a released savepoint (SQLAlchemy says after_commit too): the outer transaction decides
     session.info.pop(_WRITTEN_KEY, None)
     for path in session.info.pop(_DOOMED_KEY, []):
         try:

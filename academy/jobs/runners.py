@@ -121,6 +121,10 @@ def dispatch(app: Flask, job_id: str) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy sends after_commit when a savepoint is released too: the jobs queued so far wait
+    # for the real commit, or a runner would look for rows nobody else can see yet (PostgreSQL).
+    if session.in_nested_transaction():
+        return
     pending = session.info.pop(PENDING_KEY, [])
     if pending and has_app_context():
         app = current_app._get_current_object()

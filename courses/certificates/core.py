@@ -25,16 +25,19 @@ from courses.certificates.status_notices import certificate_status_changed
 from courses.syllabus.models import Branch
 
 NUMBER_PATTERN = re.compile(r"^[A-Z]{1,6}-\d{4}-\d{4,6}-\d{6}$")
-# Hyphens as Chinese keyboards and word processors type them: full-width, dashes, the minus sign.
-HYPHENS = re.compile("[\u2010-\u2015\u2212\uff0d\ufe63\u30fc\uff70]")
+# Hyphens as Chinese keyboards and word processors type them: full-width, dashes, the minus sign; a run
+# of them (a Chinese input method's "——") is one hyphen.
+HYPHENS = re.compile("[-\u2010-\u2015\u2212\uff0d\ufe63\u30fc\uff70]+")
 MAX_REASON = 500
 
 
 def normal_number(text: str) -> str:
     """A certificate number as typed or pasted, in its stored form: full-width letters and digits
-    made ASCII, every kind of hyphen a hyphen, spaces (full-width too) dropped, upper case."""
+    made ASCII, every kind of hyphen a hyphen, spaces (full-width too) and invisible format characters
+    pasted from chat apps (zero-width space, soft hyphen, byte order mark) dropped, upper case."""
     text = unicodedata.normalize("NFKC", text or "")
-    return "".join(HYPHENS.sub("-", text).split()).upper()
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return HYPHENS.sub("-", "".join(text.split())).upper()
 
 
 def add_months(day: date, months: int) -> date:

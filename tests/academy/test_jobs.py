@@ -148,6 +148,16 @@ def test_a_rolled_back_savepoint_keeps_the_jobs_queued_before_it(app, run_jobs):
     assert run_jobs() == 1
 
 
+def test_a_job_queued_in_a_savepoint_starts_at_the_real_commit(app, run_jobs):
+    """Open311's media job is queued inside the savepoint that files the case: released, the savepoint
+    has committed nothing another connection can see, so the job must wait for the commit."""
+    with db.session.begin_nested():
+        enqueue_job("test.note", {"text": "after the savepoint"})
+    assert run_jobs() == 0
+    db.session.commit()
+    assert run_jobs() == 1 and _notes("after the savepoint") == 1
+
+
 def test_a_job_delivered_twice_runs_once(app):
     from academy.jobs import _run_in_context
 

@@ -138,6 +138,14 @@ def points_text(value) -> str:
     return text
 
 
+def category_unit(path: str) -> str:
+    """The syllabus unit a Moodle category path names (GIFT's ``$CATEGORY:``, XML's category question): its
+    last part, by code or title; none for Moodle's own top and default categories ("$course$/top/Default for
+    ..."), which every Moodle export starts with."""
+    last = path.strip().rstrip("/").rsplit("/", 1)[-1].strip()
+    return "" if last == "top" or last.startswith("$") or last.startswith("Default for ") else last
+
+
 def numeric_answer(text: str) -> dict:
     """A numerical answer as written in GIFT and the question form: "low..high", "value:tolerance" or "value"."""
     text = text.strip()

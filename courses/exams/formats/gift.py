@@ -27,6 +27,7 @@ from courses.exams.formats import (
     ParsedQuestion,
     Problem,
     Refusal,
+    category_unit,
     numeric_answer,
     numeric_text,
     plain_to_markdown,
@@ -254,7 +255,7 @@ def parse_gift(text: str) -> tuple[list[ParsedQuestion], list[Problem]]:
 
     def read(chunk: str) -> ParsedQuestion | None:
         if chunk.startswith("$CATEGORY:"):
-            unit["code"] = chunk.split(":", 1)[1].strip().rsplit("/", 1)[-1]
+            unit["code"] = category_unit(chunk.split(":", 1)[1])
             return None
         return _parse_one(chunk, unit["code"])
 

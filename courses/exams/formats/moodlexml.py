@@ -29,6 +29,7 @@ from courses.exams.formats import (
     ParsedQuestion,
     Problem,
     Refusal,
+    category_unit,
     plain_to_markdown,
     points_text,
     read_each,
@@ -269,12 +270,6 @@ def _read_question(element: Element, unit_code: str) -> ParsedQuestion:
     return question
 
 
-def _category(element: Element) -> str:
-    """The unit a category names: its last part, none for Moodle's own top and default categories."""
-    last = _text(element, "category").strip().rstrip("/").rsplit("/", 1)[-1].strip()
-    return "" if last == "top" or last.startswith("$") or last.startswith("Default for ") else last
-
-
 def parse_xml(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
     """Every question of a Moodle XML file, and every problem found (the caller saves nothing if any)."""
     if len(data) > MAX_BYTES:
@@ -294,7 +289,7 @@ def parse_xml(data: bytes) -> tuple[list[ParsedQuestion], list[Problem]]:
 
     def read(element: Element) -> ParsedQuestion | None:
         if element.get("type") == "category":
-            unit["code"] = _category(element)
+            unit["code"] = category_unit(_text(element, "category"))
             return None
         return _read_question(element, unit["code"])
 

@@ -203,3 +203,13 @@ def test_unknown_format_and_method_answer_in_georeport_errors(client, key):
     wrong = client.delete(f"{BASE}/requests.xml")
     assert wrong.status_code == 405 and xml(wrong).findtext("error/code") == "405"
     assert client.get(f"{BASE}/tokens/abc.xml").status_code == 404
+
+
+def test_a_list_stops_at_its_limit_newest_first(client, key, cases_world, monkeypatch):
+    """GeoReport's default of at most 1,000 requests, lowered here to 2 so three requests pass it."""
+    from academy.cases.queries import open311
+
+    numbers = [post(client, key, cases_world).get_json()[0]["service_request_id"] for _ in range(3)]
+    monkeypatch.setattr(open311, "LIST_LIMIT", 2)
+    assert [r["service_request_id"] for r in client.get(f"{BASE}/requests.json").get_json()] == numbers[:0:-1]
+    assert len(xml(client.get(f"{BASE}/requests.xml", query_string={"status": "open"})).findall("request")) == 2

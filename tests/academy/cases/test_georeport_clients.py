@@ -104,7 +104,9 @@ def wait_for_jobs(seconds: float = 60) -> None:
         if not unfinished:
             return
         time.sleep(0.2)
-    raise AssertionError("the media job did not finish")
+    left = db.session.execute(sa.select(Job.kind, Job.status, Job.created_at, Job.started_at)).all()
+    db.session.rollback()
+    raise AssertionError(f"the media job did not finish: {left}")
 
 
 def fms_post(server: str, path: str, params: dict) -> requests.Response:

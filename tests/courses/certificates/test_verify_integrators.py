@@ -40,7 +40,11 @@ def test_an_integrators_key_has_its_own_quota(app, client, certificate, monkeypa
     monkeypatch.setitem(app.config, "RATELIMIT_VERIFY", "2/600")
     monkeypatch.setitem(app.config, "RATELIMIT_VERIFY_KEY", "50/600")
     _record, key = keys.issue_verification_key(None, "人社局平台")
-    assert [client.get(API + certificate.number).status_code for _ in range(3)] == [200, 200, 429]
+    answers = [client.get(API + certificate.number, headers={"Origin": "https://hr.example.gov.cn"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    refused = answers[-1]  # a browser of another site can read the refusal and when to try again
+    assert refused.headers["Access-Control-Allow-Origin"] == "*" and int(refused.headers["Retry-After"]) > 0
+    assert "Retry-After" in refused.headers["Access-Control-Expose-Headers"]
     keyed = client.get(API + certificate.number, headers={"X-Api-Key": key})
     assert keyed.status_code == 200 and keyed.headers["RateLimit-Limit"] == "50"
     assert client.get(API + certificate.number, query_string={"api_key": key}).headers["RateLimit-Remaining"] == "48"
@@ -51,6 +55,7 @@ def test_an_unknown_or_revoked_key_is_refused(client, certificate):
     record, key = keys.issue_verification_key(None, "Employer")
     wrong = client.get(API + certificate.number, headers={"X-Api-Key": "made-up"})
     assert wrong.status_code == 403 and wrong.get_json()["error"] == "forbidden"
+    assert wrong.headers["Access-Control-Allow-Origin"] == "*" and "RateLimit-Remaining" in wrong.headers
     keys.revoke_verification_key(record, None)
     assert client.get(API + certificate.number, headers={"X-Api-Key": key}).status_code == 403
     assert client.get(API + certificate.number).status_code == 200  # without a key: the public's quota
@@ -63,6 +68,8 @@ FULL_WIDTH = str.maketrans("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "－０１�
     lambda n: n.translate(FULL_WIDTH),  # as a Chinese input method types it
     lambda n: f" {n.lower()} ", lambda n: n.replace("-", "—"), lambda n: n.replace("-", " - "),
     lambda n: n.replace("-", "\u3000－\u3000"), lambda n: n.replace("-", "\u2212"),
+    lambda n: n.replace("-", "——"),  # a Chinese input method's dash, two characters
+    lambda n: "\ufeff" + n.replace("-", "\u200b-\u00ad"),  # pasted from a chat app: zero-width space, soft hyphen
 ])
 def test_numbers_typed_full_width_or_with_other_hyphens_are_found(client, certificate, retype):
     typed = retype(certificate.number)

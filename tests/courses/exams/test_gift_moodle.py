@@ -150,3 +150,14 @@ def test_a_refusal_reads_in_chinese_with_its_line(app):
         _questions, problems = parse_gift("\n" * 84 + "When? {#1822:1 ~#Wrong}\n")
         assert str(problems[0].place) == "第 85 行"
         assert "~#" in str(problems[0].message) and "not supported" not in str(problems[0].message)
+
+
+@pytest.mark.parametrize("category,unit", [
+    ("$course$/top/Default for 网格员培训", ""),  # what Moodle's own GIFT export starts with
+    ("$module$/top", ""),
+    ("$course$/top/Default for Quiz 1/M1.1", "M1.1"),
+    ("$course$/top/Policy/Law", "Law"),
+])
+def test_moodles_own_categories_name_no_unit_and_others_their_last_part(category, unit):
+    questions, problems = parse_gift(f"$CATEGORY: {category}\n\n// question: 1  name: Q\n::Q::[html]Yes?{{TRUE}}\n")
+    assert problems == [] and [(q.title, q.unit_code) for q in questions] == [("Q", unit)]
