@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, area_scopes
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
-from courses.enrollment import annual, next_step, notices, queries, standing
+from courses.enrollment import annual, effect, next_step, notices, queries, standing
 from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
@@ -54,6 +54,15 @@ def sweep_command() -> None:
     click.echo(f"{result.assigned} assigned, {result.removed} open assignments removed, {result.failed} failed.")
 
 
+@click.command("training-effect-refresh")
+@click.option("--months", default=effect.MONTHS, type=click.IntRange(1, 12), help="Months before and after completion.")
+def effect_refresh_command(months: int) -> None:
+    """Recompute the training effect's snapshot (run nightly, after the indicators' refresh)."""
+    written = effect.refresh(months)
+    db.session.commit()
+    click.echo(f"{written} training-effect rows written.")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
@@ -82,3 +91,5 @@ def init_app(app: Flask) -> None:
     connect(app, worker_status_changed, standing.on_worker_changed)
     if "training-sweep" not in academy_cli.commands:
         academy_cli.add_command(sweep_command)
+    if "training-effect-refresh" not in academy_cli.commands:
+        academy_cli.add_command(effect_refresh_command)
