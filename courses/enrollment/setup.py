@@ -54,6 +54,14 @@ def sweep_command() -> None:
     click.echo(f"{result.assigned} assigned, {result.removed} open assignments removed, {result.failed} failed.")
 
 
+def trainer_teaching() -> dict:
+    """The trainer pool's "trainer_teaching" slot: this year's classroom hours of each instructor, and
+    where the effect of his courses is shown."""
+    year = annual.current_year()
+    return {"year": year, "hours": effect.teaching_hours(*annual.year_bounds(year)),
+            "url": lambda user_id: url_for("enrollment.effect_page", year=year, _anchor=f"trainer-{user_id}")}
+
+
 @click.command("training-effect-refresh")
 @click.option("--months", default=effect.MONTHS, type=click.IntRange(1, 12), help="Months before and after completion.")
 def effect_refresh_command(months: int) -> None:
@@ -80,6 +88,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER),
                group="teaching", icon="graph-up"), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)
+    contribute(app, "trainer_teaching", trainer_teaching)
     contribute(app, "work", WorkCount("enrollment.overdue", _l("Overdue mandatory training"), (Role.HR,),
                                       overdue_tally, group="teaching", icon="calendar-x", tone="danger"), order=420)
     contribute(app, "work", WorkCount("enrollment.extensions", _l("Extension requests"), (Role.HR,),

@@ -3,7 +3,7 @@ the month of completion, against the district's other workers in the same months
 trainers' teaching hours; the page."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -99,3 +99,22 @@ def test_the_page_shows_the_figures_and_the_caution(app, make_course, make_worke
     assert course.title in text and "cannot show" in text and "100.0%" in text and "75.0%" in text
     assert client.get("/training/effect?year=1").status_code == 400
     assert client.get("/training/effect?year=x").status_code == 200  # not a number: this year
+
+
+def test_the_trainer_pool_shows_this_years_teaching_hours(app, make_course, make_user):
+    from courses.enrollment import annual
+    from courses.syllabus import operations as syllabus_ops
+
+    instructor = make_user("pool-teacher", Role.INSTRUCTOR)
+    trainer = syllabus_ops.add_trainer(instructor, None, branch=None, qualifications="", specialties=[])
+    course = make_course(instructors=[instructor])
+    start, _end = annual.year_bounds(annual.current_year())
+    training.add_session(course, None, starts_at=start + timedelta(days=2), hours=Decimal("2.5"), place="", topic="")
+    client = app.test_client()
+    log_in(client, make_user("pool-hr", Role.HR).username)
+    pool = client.get("/syllabus/trainers").get_data(as_text=True)
+    assert "2.5" in pool and f"trainer-{instructor.id}" in pool
+    admin = make_user("pool-admin", Role.ADMIN)
+    client = app.test_client()
+    log_in(client, admin.username)
+    assert "2.5 classroom hours taught" in client.get(f"/syllabus/trainers/{trainer.id}").get_data(as_text=True)
