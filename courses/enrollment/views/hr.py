@@ -224,7 +224,8 @@ def _stats_period():
     today = statistics.city_today()
     if request.args and not form.validate():
         return form, None
-    return form, (form.start.data or date(today.year, 1, 1), form.end.data or today)
+    form.start.data, form.end.data = form.start.data or date(today.year, 1, 1), form.end.data or today
+    return form, (form.start.data, form.end.data)
 
 
 STATS_ROLES = (Role.HR, Role.VIEWER, Role.INSTRUCTOR)
