@@ -270,6 +270,7 @@ def stats_export():
 
 def _stats_chart(key: str, rows: list[statistics.StatRow]) -> charts.Chart:
     title = _("Trained and completed, by branch academy") if key == "branch" else _("Trained and completed, by district")
-    return charts.bars(f"stats-{key}", title, [(r.label, [r.person_times, r.completed]) for r in rows],
+    # The chart compares the training given; a district that trained nobody stays in the table below it.
+    return charts.bars(f"stats-{key}", title, [(r.label, [r.person_times, r.completed]) for r in rows if r.person_times],
                        [_("Person-times trained"), _("Completed")], unit=_("person-times"), value_title=_("Trained"),
                        category_title=_("Branch academy") if key == "branch" else _("District"))
