@@ -29,7 +29,7 @@ from benchmarks.machine import MemorySampler, Server, machine_facts  # noqa: E40
 from benchmarks.report import write_results  # noqa: E402
 
 SCRIPTS = ["pages.py", "exam_locust.py", "certificate_pdf.py", "certificates_sweep.py", "indicators_refresh.py", "registry_import.py",
-           "standing_sweep.py"]
+           "standing_sweep.py", "training_effect.py"]
 FULL = {"grids": 3000, "workers": 3500, "cases": 1_000_000, "logs": 3_000_000, "trainees": 3500}
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 FLASK = str(ROOT / ".venv" / "bin" / "flask")

@@ -99,6 +99,12 @@ def _valid_duty_clause(today: date):
         sa.or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today))
 
 
+def duty_holder_ids(day: date):
+    """The ``duty_certificate_holders`` slot: a select of the ids of workers holding a valid on-duty
+    qualification on ``day`` (the certificate-holding rate of the training statistics)."""
+    return _valid_duty_clause(day)
+
+
 def coverage_finding(scopes) -> list[dict]:
     """The ``coverage_findings`` slot: workers on duty without a valid on-duty qualification."""
     finding = listed_workers("uncertified", _("Workers on duty without a valid qualification certificate"),

@@ -102,6 +102,7 @@ def init_app(app: Flask) -> None:
                group="system", icon="key"), order=940)
     contribute(app, "certificate_held", queries.holds_certificate)
     contribute(app, "certificate_holders", queries.holder_ids)
+    contribute(app, "duty_certificate_holders", queries.duty_holder_ids)
     contribute(app, "certificate_type_choices", queries.type_choices)
     contribute(app, "coverage_findings", queries.coverage_finding)
     contribute(app, "worker_sections", worker_section, order=50)

@@ -297,3 +297,29 @@ class Attendance(db.Model):
 
     session: Mapped[ClassSession] = relationship(back_populates="attendances")
     enrollment: Mapped[Enrollment] = relationship()
+
+
+class TrainingEffect(db.Model):
+    """The training effect's snapshot (``effect.refresh``, nightly): for one course and one district, the
+    case counts in the course's case categories of its completers (``cohort`` "trained") or of the
+    district's other workers in the same months (``cohort`` "others"), in the months before or after
+    completion (``window``). Counts, never rates: the page divides them and applies the minimum sample."""
+
+    __tablename__ = "training_effects"
+    __table_args__ = (sa.UniqueConstraint("course_id", "district", "cohort", "window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    district: Mapped[str] = mapped_column(sa.String(15), index=True)
+    cohort: Mapped[str] = mapped_column(sa.String(10))  # trained, others
+    window: Mapped[str] = mapped_column(sa.String(10))  # before, after
+    workers: Mapped[int] = mapped_column(default=0)
+    due_to_close: Mapped[int] = mapped_column(default=0)
+    closed_on_time: Mapped[int] = mapped_column(default=0)
+    rework: Mapped[int] = mapped_column(default=0)
+    return_visits: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+    basic: Mapped[int] = mapped_column(default=0)
+    red_cards: Mapped[int] = mapped_column(default=0)
+    months: Mapped[int] = mapped_column(default=3)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,8 +4,7 @@ Every read a view of the package does is here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -252,43 +251,6 @@ def waitlist_position(enrollment: Enrollment) -> int | None:
         Enrollment.course_id == enrollment.course_id, Enrollment.state == EnrollmentState.WAITLISTED,
         sa.or_(Enrollment.waitlisted_at < enrollment.waitlisted_at,
                sa.and_(Enrollment.waitlisted_at == enrollment.waitlisted_at, Enrollment.id < enrollment.id))))
-
-
-@dataclass
-class StatRow:
-    label: str
-    person_times: int
-    completed: int
-    hours: Decimal
-
-    @property
-    def completion_rate(self) -> int:
-        return round(100 * self.completed / self.person_times) if self.person_times else 0
-
-
-def training_statistics(start: date, end: date, scopes) -> dict[str, list[StatRow]]:
-    """Person-times trained (enrolments that began in the period), hours credited and completion
-    rate, by branch academy and by the workers' district, for workers inside ``scopes``."""
-    since = datetime.combine(start, time.min, tzinfo=UTC)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
-    counted = (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.FAILED)
-    base = (sa.select(Enrollment).join(Enrollment.worker).join(Worker.area).join(Enrollment.course)
-            .where(Enrollment.enrolled_at >= since, Enrollment.enrolled_at < until,
-                   Enrollment.state.in_(counted), scope_clause(Area.code, scopes)))
-    by_branch: dict[str, StatRow] = {}
-    by_district: dict[str, StatRow] = {}
-    branch_names = {b.id: b.name for b in db.session.scalars(sa.select(Branch))}
-    district_names = {a.code: a.name for a in db.session.scalars(sa.select(Area).where(sa.func.length(Area.code) == 6))}
-    for enrollment in db.session.scalars(base):
-        keys = ((by_branch, branch_names.get(enrollment.course.branch_id, "-")),
-                (by_district, district_names.get(enrollment.worker.area.code[:6], enrollment.worker.area.code[:6])))
-        for table, label in keys:
-            row = table.setdefault(label, StatRow(label, 0, 0, Decimal("0")))
-            row.person_times += 1
-            row.completed += enrollment.state == EnrollmentState.COMPLETED
-            row.hours += enrollment.hours_credited
-    return {"branch": sorted(by_branch.values(), key=lambda r: r.label),
-            "district": sorted(by_district.values(), key=lambda r: r.label)}
 
 
 def picker_courses(*, search: str = "", code: str = "", course_id: int | None = None, limit: int = 20) -> list[Course]:

@@ -14,7 +14,7 @@ from academy.extensions import db
 from academy.permissions import Role, area_scopes
 from academy.registry.signals import worker_record_changed, worker_status_changed
 from academy.signals import connect
-from courses.enrollment import annual, next_step, notices, queries, standing
+from courses.enrollment import annual, effect, next_step, notices, queries, standing
 from courses.enrollment.labels import WORDS
 from courses.enrollment.operations import today
 from courses.enrollment.views import bp
@@ -54,6 +54,23 @@ def sweep_command() -> None:
     click.echo(f"{result.assigned} assigned, {result.removed} open assignments removed, {result.failed} failed.")
 
 
+def trainer_teaching() -> dict:
+    """The trainer pool's "trainer_teaching" slot: this year's classroom hours of each instructor, and
+    where the effect of his courses is shown."""
+    year = annual.current_year()
+    return {"year": year, "hours": effect.teaching_hours(*annual.year_bounds(year)),
+            "url": lambda user_id: url_for("enrollment.effect_page", year=year, _anchor=f"trainer-{user_id}")}
+
+
+@click.command("training-effect-refresh")
+@click.option("--months", default=effect.MONTHS, type=click.IntRange(1, 12), help="Months before and after completion.")
+def effect_refresh_command(months: int) -> None:
+    """Recompute the training effect's snapshot (run nightly, after the indicators' refresh)."""
+    written = effect.refresh(months)
+    db.session.commit()
+    click.echo(f"{written} training-effect rows written.")
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     contribute(app, "labels", WORDS)
@@ -71,6 +88,7 @@ def init_app(app: Flask) -> None:
     contribute(app, "nav", NavItem("enrollment.stats", _l("Training statistics"), (Role.HR, Role.VIEWER),
                group="teaching", icon="graph-up"), order=425)
     contribute(app, "worker_sections", worker_training_section, order=40)
+    contribute(app, "trainer_teaching", trainer_teaching)
     contribute(app, "work", WorkCount("enrollment.overdue", _l("Overdue mandatory training"), (Role.HR,),
                                       overdue_tally, group="teaching", icon="calendar-x", tone="danger"), order=420)
     contribute(app, "work", WorkCount("enrollment.extensions", _l("Extension requests"), (Role.HR,),
@@ -82,3 +100,5 @@ def init_app(app: Flask) -> None:
     connect(app, worker_status_changed, standing.on_worker_changed)
     if "training-sweep" not in academy_cli.commands:
         academy_cli.add_command(sweep_command)
+    if "training-effect-refresh" not in academy_cli.commands:
+        academy_cli.add_command(effect_refresh_command)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from academy.contributions import contributions
 from academy.permissions import Role, ensure, get_or_404, has_role, require_role
 from academy.registry.models import AreaLevel
 from academy.registry.queries import areas_in_scope
@@ -212,7 +213,7 @@ def trainer_edit(trainer_id: int):
 
     def page():
         return render_template("syllabus/trainer_edit.html", trainer=trainer, form=form, action_form=ActionForm(formdata=None),
-                               titles=queries.unit_titles()), 400 if request.method == "POST" else 200
+                               titles=queries.unit_titles(), teaching=_teaching()), 400 if request.method == "POST" else 200
 
     if form.validate_on_submit():
         on_refusal(lambda _error: page())
@@ -235,8 +236,13 @@ def trainer_active(trainer_id: int):
                    to=url_for("syllabus.trainers"))
 
 
+def _teaching() -> dict:
+    """What the ``trainer_teaching`` slot (enrollment) tells of each instructor: year, hours, effect link."""
+    return next((provider() for provider in contributions("trainer_teaching")), None)
+
+
 def _trainers_page(form):
-    return render_template("syllabus/trainers.html", trainers=queries.trainers(), form=form,
+    return render_template("syllabus/trainers.html", trainers=queries.trainers(), form=form, teaching=_teaching(),
                            titles=queries.unit_titles(), may_manage=access.can_manage(current_user)), 400 if request.method == "POST" else 200
 
 

@@ -20,4 +20,4 @@ def _labels():
     }
 
 
-from courses.enrollment.views import courses, hours, hr, needs, pickers  # noqa: E402,F401  (routes on bp)
+from courses.enrollment.views import courses, effect, hours, hr, needs, pickers  # noqa: E402,F401  (routes on bp)

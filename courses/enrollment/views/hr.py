@@ -21,7 +21,7 @@ from academy.web import previews
 from academy.web.actions import perform
 from academy.web.cycle import on_refusal, refusal_redirects
 from academy.web.errors import json_endpoint
-from courses.enrollment import annual, operations, queries, standing, training
+from courses.enrollment import annual, operations, queries, standing, statistics, training
 from courses.enrollment.forms import (
     ActionForm,
     ExtensionDecisionForm,
@@ -218,23 +218,59 @@ def decide_extension(assignment_id: int):
     return redirect(url_for("enrollment.overdue"))
 
 
-@bp.get("/training/stats")
-@require_role(Role.HR, Role.VIEWER, Role.INSTRUCTOR)
-def stats():
+def _stats_period():
+    """The statistics' period from the query string (this year so far by default), or None when invalid."""
     form = PeriodForm(request.args)
-    today = operations.today()
-    start, end = date(today.year, 1, 1), today
+    today = statistics.city_today()
     if request.args and not form.validate():
+        return form, None
+    form.start.data, form.end.data = form.start.data or date(today.year, 1, 1), form.end.data or today
+    return form, (form.start.data, form.end.data)
+
+
+STATS_ROLES = (Role.HR, Role.VIEWER, Role.INSTRUCTOR)
+
+
+@bp.get("/training/stats")
+@require_role(*STATS_ROLES)
+def stats():
+    form, period = _stats_period()
+    if period is None:
         return render_template("enrollment/stats.html", form=form, tables=None), 400
-    start, end = form.start.data or start, form.end.data or end
-    scopes = area_scopes(current_user, Role.HR, Role.VIEWER, Role.INSTRUCTOR)
-    tables = queries.training_statistics(start, end, scopes)
-    return render_template("enrollment/stats.html", form=form, start=start, end=end, tables=tables,
+    tables = statistics.training_statistics(*period, area_scopes(current_user, *STATS_ROLES))
+    return render_template("enrollment/stats.html", form=form, start=period[0], end=period[1], tables=tables,
                            charts={key: _stats_chart(key, rows) for key, rows in tables.items()})
 
 
-def _stats_chart(key: str, rows: list[queries.StatRow]) -> charts.Chart:
+def _percent(value) -> str:
+    return "" if value is None else f"{value}%"
+
+
+@bp.get("/training/stats.xlsx")
+@require_role(*STATS_ROLES)
+def stats_export():
+    form, period = _stats_period()
+    if period is None:
+        abort(400)
+    tables = statistics.training_statistics(*period, area_scopes(current_user, *STATS_ROLES))
+    common = [_("Person-times trained"), _("Workers trained"), _("Completed"), _("Completion rate"), _("Pass rate"),
+              _("Credited hours")]
+    sheets = []
+    for key, title, first in (("branch", _("By branch academy"), _("Branch academy")), ("district", _("By district"), _("District"))):
+        extra = [_("Serving workers"), _("Annual hours per worker"), _("Annual hours required"),
+                 _("Workers meeting the requirement"), _("Certificate-holding rate")] if key == "district" else []
+        rows = [[r.label, r.person_times, r.workers_trained, r.completed, _percent(r.completion_rate), _percent(r.pass_rate),
+                 float(r.hours)] + ([r.serving, None if r.hours_per_worker is None else float(r.hours_per_worker),
+                                     None if r.required is None else float(r.required), r.meeting,
+                                     _percent(r.certified_rate)] if key == "district" else [])
+                for r in tables[key]]
+        sheets.append(Table(title, [first, *common, *extra], rows))
+    return download(xlsx_bytes(sheets), f"training-statistics-{period[0]}-{period[1]}.xlsx")
+
+
+def _stats_chart(key: str, rows: list[statistics.StatRow]) -> charts.Chart:
     title = _("Trained and completed, by branch academy") if key == "branch" else _("Trained and completed, by district")
-    return charts.bars(f"stats-{key}", title, [(r.label, [r.person_times, r.completed]) for r in rows],
+    # The chart compares the training given; a district that trained nobody stays in the table below it.
+    return charts.bars(f"stats-{key}", title, [(r.label, [r.person_times, r.completed]) for r in rows if r.person_times],
                        [_("Person-times trained"), _("Completed")], unit=_("person-times"), value_title=_("Trained"),
                        category_title=_("Branch academy") if key == "branch" else _("District"))

@@ -121,21 +121,3 @@ def test_training_needs_come_from_the_slot_and_recommend_courses(app, make_cours
     assert [(n["key"], n["courses"]) for n in needs] == [("dispute", [course])]
     assert "4 of 10" in needs[0]["reason"]
     assert queries.recommended_courses("M1.2") == [course] and queries.recommended_courses("nothing") == []
-
-
-def test_statistics_by_branch_and_district(make_course, make_worker):
-    course = make_course()
-    a = ops.request_enrollment(course, make_worker("320102"), None)
-    ops.request_enrollment(course, make_worker("320104"), None)
-    withdrawn = ops.request_enrollment(course, make_worker("320102"), None)
-    ops.withdraw(withdrawn, None)
-    a.online_hours = Decimal("4")
-    ops.record_result(a, None, passed=True)
-    tables = queries.training_statistics(ops.today() - timedelta(days=1), ops.today(), None)
-    (branch,) = tables["branch"]
-    assert (branch.person_times, branch.completed, branch.completion_rate, branch.hours) == (2, 1, 50, Decimal("4"))
-    assert sorted(r.person_times for r in tables["district"]) == [1, 1]
-    scoped = queries.training_statistics(ops.today() - timedelta(days=1), ops.today(), ["320104"])
-    assert scoped["branch"][0].person_times == 1
-    empty = queries.training_statistics(ops.today() + timedelta(days=1), ops.today() + timedelta(days=2), None)
-    assert empty["branch"] == []

@@ -1,0 +1,120 @@
+"""The training effect: completers' monthly snapshots in the course's case categories before and after
+the month of completion, against the district's other workers in the same months; the minimum sample;
+trainers' teaching hours; the page."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from academy.extensions import db
+from academy.indicators.models import IndicatorSnapshot
+from academy.permissions import Role
+from courses.enrollment import effect, training
+from courses.enrollment import operations as ops
+from courses.enrollment.models import TrainingEffect
+from tests.fixtures.cases import create_category
+from tests.support import log_in
+
+
+def _snapshot(worker, month: str, category: str, due: int, on_time: int, rework: int = 0):
+    db.session.add(IndicatorSnapshot(period_key=month, unit_kind="worker", unit_key=str(worker.id),
+                                     area_code=worker.area.code, category=category, due_to_close=due,
+                                     closed_on_time=on_time, rework=rework))
+
+
+def _world(make_course, make_worker, make_user):
+    create_category("Dispute", code="dispute")
+    instructor = make_user("effect-teacher", Role.INSTRUCTOR)
+    course = make_course(instructors=[instructor])  # its units name the case category "dispute"
+    trained, other, elsewhere = make_worker("320102"), make_worker("320102"), make_worker("320104")
+    enrollment = ops.request_enrollment(course, trained, None)
+    ops.record_result(enrollment, None, passed=True)
+    enrollment.finished_at = datetime(2026, 4, 30, 17, tzinfo=UTC)  # 1 May 01:00 in Shanghai: May's completion
+    for month in ("2026-02", "2026-03", "2026-04"):
+        _snapshot(trained, month, "dispute", 4, 2, rework=1)
+        _snapshot(other, month, "dispute", 4, 3)
+    for month in ("2026-06", "2026-07", "2026-08"):
+        _snapshot(trained, month, "dispute", 4, 4)
+        _snapshot(other, month, "dispute", 4, 3)
+        _snapshot(elsewhere, month, "dispute", 9, 0)  # another district: not the comparison
+    _snapshot(trained, "2026-05", "dispute", 50, 0)  # the month of completion counts on neither side
+    _snapshot(trained, "2026-06", "hazard", 50, 0)  # its M1.2 unit names "hazard", no case category here
+    db.session.flush()
+    return course, instructor
+
+
+def test_completers_against_the_districts_others_before_and_after(make_course, make_worker, make_user):
+    course, instructor = _world(make_course, make_worker, make_user)
+    assert effect.refresh() == 4
+    (found,) = effect.summary(None)
+    assert found.key == course
+    before, after = found.sides[("trained", "before")], found.sides[("trained", "after")]
+    assert (before.workers, before.counts["due_to_close"], before.rate("on_time_closure_rate")) == (1, 12, 50.0)
+    assert before.rate("rework_rate") == 25.0
+    assert (after.counts["due_to_close"], after.rate("on_time_closure_rate")) == (12, 100.0)
+    others = found.sides[("others", "after")]
+    assert (others.workers, others.counts["due_to_close"], others.rate("on_time_closure_rate")) == (1, 12, 75.0)
+    assert effect.summary(["320104"]) == []
+    assert effect.by_trainer(None)[instructor.id].sides[("trained", "after")].counts["due_to_close"] == 12
+
+
+def test_below_the_minimum_sample_no_rate_is_given(app, make_course, make_worker, make_user):
+    _world(make_course, make_worker, make_user)
+    effect.refresh(months=1)  # one month each side: 4 cases each
+    app.config["INDICATORS_MIN_SAMPLE"] = 5
+    try:
+        (found,) = effect.summary(None)
+        assert found.sides[("trained", "after")].counts["due_to_close"] == 4
+        assert found.sides[("trained", "after")].rate("on_time_closure_rate") is None
+    finally:
+        app.config.pop("INDICATORS_MIN_SAMPLE")
+
+
+def test_refresh_replaces_the_rows(make_course, make_worker, make_user):
+    _world(make_course, make_worker, make_user)
+    effect.refresh()
+    effect.refresh()
+    assert db.session.scalar(sa.select(sa.func.count(TrainingEffect.id))) == 4
+
+
+def test_teaching_hours_of_each_instructor(make_course, make_user):
+    instructor = make_user("hours-teacher", Role.INSTRUCTOR)
+    course = make_course(instructors=[instructor])
+    training.add_session(course, None, starts_at=datetime(2026, 3, 1, 1, tzinfo=UTC), hours=Decimal("3"), place="", topic="")
+    training.add_session(course, None, starts_at=datetime(2025, 12, 31, 17, tzinfo=UTC), hours=Decimal("2"), place="", topic="")
+    hours = effect.teaching_hours(datetime(2025, 12, 31, 16, tzinfo=UTC), datetime(2026, 12, 31, 16, tzinfo=UTC))
+    assert hours[instructor.id] == 5.0  # 17:00 UTC on 31 December is already 2026 in Shanghai
+
+
+def test_the_page_shows_the_figures_and_the_caution(app, make_course, make_worker, make_user):
+    course, instructor = _world(make_course, make_worker, make_user)
+    effect.refresh()
+    client = app.test_client()
+    log_in(client, make_user("effect-hr", Role.HR).username)
+    page = client.get("/training/effect?year=2026")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert course.title in text and "cannot show" in text and "100.0%" in text and "75.0%" in text
+    assert client.get("/training/effect?year=1").status_code == 400
+    assert client.get("/training/effect?year=x").status_code == 200  # not a number: this year
+
+
+def test_the_trainer_pool_shows_this_years_teaching_hours(app, make_course, make_user):
+    from courses.enrollment import annual
+    from courses.syllabus import operations as syllabus_ops
+
+    instructor = make_user("pool-teacher", Role.INSTRUCTOR)
+    trainer = syllabus_ops.add_trainer(instructor, None, branch=None, qualifications="", specialties=[])
+    course = make_course(instructors=[instructor])
+    start, _end = annual.year_bounds(annual.current_year())
+    training.add_session(course, None, starts_at=start + timedelta(days=2), hours=Decimal("2.5"), place="", topic="")
+    client = app.test_client()
+    log_in(client, make_user("pool-hr", Role.HR).username)
+    pool = client.get("/syllabus/trainers").get_data(as_text=True)
+    assert "2.5" in pool and f"trainer-{instructor.id}" in pool
+    admin = make_user("pool-admin", Role.ADMIN)
+    client = app.test_client()
+    log_in(client, admin.username)
+    assert "2.5 classroom hours taught" in client.get(f"/syllabus/trainers/{trainer.id}").get_data(as_text=True)
