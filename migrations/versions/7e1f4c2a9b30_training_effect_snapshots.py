@@ -1,7 +1,7 @@
 """training effect snapshots: per course and district, completers and others, before and after
 
 Revision ID: 7e1f4c2a9b30
-Revises: 12ba0bb7d58b
+Revises: ec511b34adde
 Create Date: 2026-12-06 18:15:00
 
 """
@@ -12,7 +12,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = '7e1f4c2a9b30'
-down_revision = '12ba0bb7d58b'
+down_revision = 'ec511b34adde'
 branch_labels = None
 depends_on = None
 
