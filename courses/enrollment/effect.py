@@ -18,14 +18,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from academy.cases.models import Case, Category
 from academy.database import utcnow
 from academy.extensions import db
 from academy.indicators import settings
 from academy.indicators.compute import category_roots
-from academy.indicators.definitions import INDICATORS, evaluate
+from academy.indicators.definitions import evaluate
 from academy.indicators.models import IndicatorSnapshot
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
@@ -42,11 +41,6 @@ from courses.enrollment.models import (
 MONTHS = 3
 COUNTS = ("due_to_close", "closed_on_time", "rework", "return_visits", "satisfied", "basic", "red_cards")
 RATES = ("on_time_closure_rate", "rework_rate", "satisfaction_rate", "red_card_rate")
-RATE_LABELS = {**{key: INDICATORS[key].label for key in RATES[:-1]},
-               "red_card_rate": _l("Red cards per 100 cases due to close")}
-COHORT_LABELS = {("trained", "before"): _l("Completers, before"), ("trained", "after"): _l("Completers, after"),
-                 ("others", "before"): _l("Others in the districts, before"),
-                 ("others", "after"): _l("Others in the districts, after")}
 
 
 def _shift(key: str, n: int) -> str:

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from academy.indicators.definitions import INDICATORS
 from academy.labels import Words, enum_value, family
+from courses.enrollment.effect import RATES
 from courses.enrollment.models import (
     CompletedBy,
     CourseKind,
@@ -86,3 +88,11 @@ WORDS = Words(enums={CourseKind: KIND_LABELS, Delivery: DELIVERY_LABELS, Enrollm
               objects={"Course": _l("Course"), "Enrollment": _l("Enrolment"), "ClassSession": _l("Classroom session"),
                        "TrainingAssignment": _l("Mandatory training")},
               links={"Course": ("enrollment.course", "course_id")})
+
+
+# The training effect's page (courses/enrollment/effect.py): its rates and the four groups it compares.
+EFFECT_RATE_LABELS = {**{key: INDICATORS[key].label for key in RATES[:-1]},
+                      "red_card_rate": _l("Red cards per 100 cases due to close")}
+EFFECT_COHORT_LABELS = {("trained", "before"): _l("Completers, before"), ("trained", "after"): _l("Completers, after"),
+                        ("others", "before"): _l("Others in the districts, before"),
+                        ("others", "after"): _l("Others in the districts, after")}

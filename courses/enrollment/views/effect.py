@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from academy.indicators import settings
 from academy.permissions import area_scopes, require_role
-from courses.enrollment import annual, effect, queries
+from courses.enrollment import annual, effect, labels, queries
 from courses.enrollment.views import bp
 from courses.enrollment.views.hr import STATS_ROLES
 
@@ -27,4 +27,4 @@ def effect_page():
                   key=lambda row: row[0].username)
     return render_template("enrollment/effect.html", effects=effect.summary(scopes), trainers=rows, year=year,
                            months=effect.MONTHS, minimum=settings.min_sample(), refreshed_at=effect.refreshed_at(),
-                           rates=effect.RATE_LABELS, cohorts=effect.COHORT_LABELS)
+                           rates=labels.EFFECT_RATE_LABELS, cohorts=labels.EFFECT_COHORT_LABELS)
