@@ -46,6 +46,14 @@ def _inbox(user) -> list[InboxMessage]:
                                    .order_by(InboxMessage.id)))
 
 
+def _dispatched_to_the_department(w):
+    """A case reported, accepted and dispatched to ``w``'s department (inside a frozen clock)."""
+    case = report(w)
+    ops.accept_case(case, w.dispatcher)
+    ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+    return case
+
+
 @pytest.fixture
 def trainee(make_user):
     user = make_user("zhao", Role.TRAINEE)
@@ -87,9 +95,7 @@ def test_a_case_dispatched_reaches_the_departments_handlers_and_a_return_the_dis
     w = cases_world
     w.handler.locale = "en"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
         (task,) = case.tasks
         ops.return_task(task, w.handler, "Not ours: the housing office keeps these")
     (dispatched,) = _inbox(w.handler)
@@ -104,9 +110,7 @@ def test_a_red_card_reaches_the_leaders_of_the_street_and_the_district(app, case
     street_leader = make_user("street_leader", Role.VIEWER, area="320102001")
     other_district = make_user("far_leader", Role.VIEWER, area="320104")
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
     with app.test_request_context(), clock.frozen_time(MONDAY_10 + timedelta(days=60)):
         ops.escalate_overdue()
         ops.escalate_overdue()
@@ -350,9 +354,7 @@ def test_a_cases_yellow_then_red_light_tells_its_handlers_once_each(app, cases_w
     w = cases_world
     w.handler.locale = "zh_CN"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
     with clock.frozen_time(MONDAY_10 + timedelta(hours=1)):
         assert notify_case_lights() == []  # far from its time limit
     for moment in (case.stage_yellow_at, case.stage_yellow_at + timedelta(minutes=10), case.stage_due_at):
@@ -368,9 +370,7 @@ def test_a_dissatisfied_return_visit_tells_the_dispatcher_who_dispatched_it(app,
     w = cases_world
     w.dispatcher.locale = "zh_CN"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
         (task,) = case.tasks
         ops.start_task(task, w.handler)
         ops.finish_task(task, w.handler, "Replaced the cover")
@@ -434,9 +434,7 @@ def test_the_unit_that_asked_for_more_time_hears_the_dispatchers_decision_in_the
     w = cases_world
     w.handler.locale = "zh_CN"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
         (task,) = case.tasks
         granted = ops.request_extension(task, w.handler, 2, "Parts on order")
         ops.decide_extension(granted, w.dispatcher, True)
