@@ -1,5 +1,5 @@
-"""The channels: each a small class with ``address(user)`` (where to, or "" when this person
-cannot be reached this way) and ``send(address, title, body, link)``, which raises ``ChannelError``
+"""The channels: each a small class with ``address(user, reach)`` (where to, or "" when this person
+cannot be reached this way; ``reach``: ``queries.Reach``) and ``send(address, title, body, link)``, which raises ``ChannelError``
 when the peer did not take the message. Settings (``academy/config.py``):
 
 - e-mail: ``ACADEMY_SMTP_HOST``, ``_PORT``, ``_USER``, ``_PASSWORD``, ``_STARTTLS``, ``_FROM``;
@@ -13,12 +13,12 @@ import json
 import smtplib
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 from flask import current_app
 
 from academy.activation import sms
-from academy.notifications import queries
 from academy.notifications.models import Channel
 
 
@@ -29,11 +29,16 @@ class ChannelError(RuntimeError):
 class BaseChannel:
     key: Channel
 
-    def address(self, user) -> str:
+    def address(self, user, reach) -> str:
         raise NotImplementedError
 
     def send(self, address: str, title: str, body: str, link: str) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def sender(self):
+        """``send`` for a batch of messages: a channel whose messages can share a connection overrides it."""
+        yield self.send
 
 
 class InboxChannel(BaseChannel):
@@ -41,7 +46,7 @@ class InboxChannel(BaseChannel):
 
     key = Channel.INBOX
 
-    def address(self, user) -> str:
+    def address(self, user, reach) -> str:
         return str(user.id)
 
     def send(self, address: str, title: str, body: str, link: str) -> None:
@@ -51,23 +56,55 @@ class InboxChannel(BaseChannel):
 class EmailChannel(BaseChannel):
     key = Channel.EMAIL
 
-    def address(self, user) -> str:
-        return queries.email_of(user) if current_app.config.get("SMTP_HOST") else ""
+    def address(self, user, reach) -> str:
+        return reach.email(user) if current_app.config.get("SMTP_HOST") else ""
 
     def send(self, address: str, title: str, body: str, link: str) -> None:
-        config = current_app.config
+        with self.sender() as send:
+            send(address, title, body, link)
+
+    @contextmanager
+    def sender(self):
+        """One SMTP connection for the batch, opened at the first message and again after a failure."""
+        connection = SmtpConnection(current_app.config)
+        try:
+            yield connection.send
+        finally:
+            connection.close()
+
+
+class SmtpConnection:
+    def __init__(self, config) -> None:
+        self.config, self.smtp = config, None
+
+    def open(self) -> smtplib.SMTP:
+        config = self.config
+        smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10)
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USER"):
+            smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+        return smtp
+
+    def send(self, address: str, title: str, body: str, link: str) -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = config["SMTP_FROM"], address, title
+        message["From"], message["To"], message["Subject"] = self.config["SMTP_FROM"], address, title
         message.set_content("\n\n".join(part for part in (body, _absolute(link)) if part))
         try:
-            with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10) as smtp:
-                if config.get("SMTP_STARTTLS"):
-                    smtp.starttls()
-                if config.get("SMTP_USER"):
-                    smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-                smtp.send_message(message)
+            if self.smtp is None:
+                self.smtp = self.open()
+            self.smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
+            self.close()  # the next message starts afresh on a new connection
             raise ChannelError(f"smtp: {type(error).__name__}: {error}"[:400]) from error
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            smtp, self.smtp = self.smtp, None
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
 
 
 class SmsChannel(BaseChannel):
@@ -75,14 +112,28 @@ class SmsChannel(BaseChannel):
 
     key = Channel.SMS
 
-    def address(self, user) -> str:
-        return queries.phone_of(user)
+    def address(self, user, reach) -> str:
+        return reach.phone(user)
 
     def send(self, address: str, title: str, body: str, link: str) -> None:
+        with self.sender() as send:
+            send(address, title, body, link)
+
+    @contextmanager
+    def sender(self):
+        """One provider (one HTTP session, its connection kept alive) for the batch."""
+        provider = sms.provider()
+
+        def send(address: str, title: str, body: str, link: str) -> None:
+            try:
+                provider.send_notice(address, f"{title}。{body}" if body else title)
+            except sms.SmsError as error:
+                raise ChannelError(str(error)[:400]) from error
+
         try:
-            sms.provider().send_notice(address, f"{title}。{body}" if body else title)
-        except sms.SmsError as error:
-            raise ChannelError(str(error)[:400]) from error
+            yield send
+        finally:
+            provider.close()
 
 
 class RobotChannel(BaseChannel):
@@ -90,8 +141,8 @@ class RobotChannel(BaseChannel):
 
     setting = ""
 
-    def address(self, user) -> str:
-        return queries.phone_of(user) if current_app.config.get(self.setting) else ""
+    def address(self, user, reach) -> str:
+        return reach.phone(user) if current_app.config.get(self.setting) else ""
 
     def payload(self, phone: str, text: str) -> dict:
         raise NotImplementedError

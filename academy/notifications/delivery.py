@@ -74,17 +74,22 @@ def _record(outcomes: dict[int, str | None]) -> None:
 
 
 def send_claimed(ids: list[int]) -> dict[int, str | None]:
-    """Send each claimed delivery; its error text, or None when the peer took it."""
+    """Send each claimed delivery, channel by channel (a channel's messages share its connection);
+    its error text, or None when the peer took it."""
     outcomes: dict[int, str | None] = {}
-    messages = _messages(ids)
+    by_channel: dict[str, list[tuple]] = {}
+    for delivery_id, channel, address, title, body, link in _messages(ids):
+        by_channel.setdefault(channel, []).append((delivery_id, address, title, body, link))
     db.session.commit()  # nothing is held open while the peers answer (this read wrote nothing)
-    for delivery_id, channel, address, title, body, link in messages:
-        try:
-            CHANNELS[channel].send(address, title, body, link)
-            outcomes[delivery_id] = None
-        except ChannelError as error:
-            log.warning("delivery %s by %s failed: %s", delivery_id, channel, error)
-            outcomes[delivery_id] = str(error) or type(error).__name__
+    for channel, messages in by_channel.items():
+        with CHANNELS[channel].sender() as send:
+            for delivery_id, address, title, body, link in messages:
+                try:
+                    send(address, title, body, link)
+                    outcomes[delivery_id] = None
+                except ChannelError as error:
+                    log.warning("delivery %s by %s failed: %s", delivery_id, channel, error)
+                    outcomes[delivery_id] = str(error) or type(error).__name__
     return outcomes
 
 

@@ -1,5 +1,5 @@
 """The events of the academy side, heard through their signals: a case dispatched, a task returned,
-a red card escalated, a return visit rated dissatisfied, a background job ended; and from
+an extension granted or refused, a red card escalated, a return visit rated dissatisfied, a background job ended; and from
 ``notify-due``, the yellow and red lights of cases. Each receiver works inside the sender's
 transaction and only calls ``notify``.
 (The teaching side calls ``notify`` from its own operations: ``academy`` never imports ``courses``.)"""
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from academy.accounts.models import User
 from academy.cases import clock
-from academy.cases.models import Case, CaseState, Satisfaction, TaskState
+from academy.cases.models import Case, CaseState, Extension, ExtensionState, Satisfaction, TaskState
 from academy.cases.people import area_dispatcher_ids, handler_user_ids
 from academy.cases.workflow import IN_HANDS
 from academy.extensions import db
@@ -70,7 +70,21 @@ def _dissatisfied(case, by=None) -> None:
            key=f"case.dissatisfied:{case.id}:{case.visited_at.isoformat()}", link=_case_link(case))
 
 
-RECEIVERS = {"dispatch": _dispatched, "task_return": _returned, "supervise": _red_card}
+def _extension_decided(case) -> None:
+    """The one who asked for more time hears the dispatcher's decision (granted: the task's new deadline)."""
+    ext = db.session.scalar(sa.select(Extension).where(Extension.case_id == case.id, Extension.decided_at.is_not(None))
+                            .order_by(Extension.decided_at.desc(), Extension.id.desc()).limit(1))
+    if ext is None:
+        return
+    granted = ext.state == ExtensionState.GRANTED
+    due = ext.new_due_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if granted and ext.new_due_at else ""
+    notify("case.extension_decided", users([ext.requested_by_id]),
+           {"number": case.number, "title": case.title, "granted": granted, "due": due},
+           key=f"case.extension_decided:{ext.id}", link=_case_link(case))
+
+
+RECEIVERS = {"dispatch": _dispatched, "task_return": _returned, "supervise": _red_card,
+             "grant_extension": _extension_decided, "refuse_extension": _extension_decided}
 WITH_ACTOR = {"return_visit": _dissatisfied, "reopen": _dissatisfied}  # these leave out whoever acted
 LIGHT_STATES = IN_HANDS | {CaseState.REPORTED, CaseState.ACCEPTED, CaseState.VERIFYING}
 

@@ -37,7 +37,8 @@ class InboxMessage(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.UniqueConstraint("event_key", "user_id"),
-        sa.Index("ix_notifications_user_read", "user_id", "read_at", "id"),
+        sa.Index("ix_notifications_user_read", "user_id", "read_at", "id"),  # the unread, newest first; the count
+        sa.Index("ix_notifications_user_newest", "user_id", "id"),  # all of them, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

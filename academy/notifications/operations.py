@@ -36,13 +36,14 @@ class NotificationError(DomainError):
     """A refused change of preferences or defaults."""
 
 
-def chosen_channels(user, kind: Kind) -> list[Channel]:
+def chosen_channels(user, kind: Kind, reach: queries.Reach | None = None) -> list[Channel]:
     """The person's choice for ``kind``, else his roles' defaults, else the kind's; the inbox always."""
-    preference = queries.preference_of(user)
+    reach = reach or queries.reach_of([user.id])
+    preference = reach.preference(user)
     if preference is not None and kind.key in (preference.channels or {}):
         names = set(preference.channels[kind.key])
     else:
-        defaults = queries.role_defaults(user.roles, kind.key)
+        defaults = reach.role_defaults(user.roles, kind.key)
         names = set().union(*defaults) if defaults else {channel.value for channel in kind.channels}
     channels = [channel for channel in Channel if channel.value in names or channel == Channel.INBOX]
     if kind.urgency == Urgency.URGENT and channels == [Channel.INBOX]:
@@ -50,9 +51,8 @@ def chosen_channels(user, kind: Kind) -> list[Channel]:
     return channels
 
 
-def quiet_until(user, now: datetime) -> datetime | None:
-    """The end of ``user``'s quiet hours if ``now`` lies in them, else None."""
-    preference = queries.preference_of(user)
+def quiet_until(user, now: datetime, preference: Preference | None) -> datetime | None:
+    """The end of ``user``'s quiet hours (``preference``) if ``now`` lies in them, else None."""
     if preference is None or preference.quiet_from is None or preference.quiet_to is None:
         return None
     local = now.astimezone(ZoneInfo(user.timezone or "Asia/Shanghai"))
@@ -84,18 +84,22 @@ def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = ""
     kind, now = KINDS[kind_key], utcnow()
     people = {user.id: user for user in recipients if user is not None and user.active}
     known = queries.existing_recipients(key, list(people)) if people else set()
+    people = {uid: user for uid, user in people.items() if uid not in known}
+    reach = queries.reach_of(list(people)) if people else queries.Reach()
+    words: dict[str, tuple[str, str]] = {}  # locale -> title and body: the same for everyone who reads it
     made, to_send = [], []
     with db.session.no_autoflush:  # the reads below need none of the rows being added: one flush at the end
         for user in people.values():
-            if user.id in known:
-                continue
-            title, body = render(kind, context, user.locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+            locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+            if locale not in words:
+                words[locale] = render(kind, context, locale)
+            title, body = words[locale]
             notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
                                         title=title[:200], body=body[:1000], link=link[:500])
             db.session.add(notification)
-            later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now)
-            for channel in chosen_channels(user, kind):
-                address = CHANNELS[channel].address(user)
+            later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
+            for channel in chosen_channels(user, kind, reach):
+                address = CHANNELS[channel].address(user, reach)
                 if not address:
                     continue
                 delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
@@ -174,6 +178,7 @@ def save_role_default(role: str, kind_key: str, channels: list[str], by) -> Role
     row.channels = sorted(set(channels) | {Channel.INBOX.value})
     db.session.add(row)
     db.session.flush()
+    db.session.info.pop(queries.DEFAULTS_KEY, None)
     audit.record(by, "notification_default.save", row, summary=f"{role} {kind_key}",
                  before={"channels": before}, after={"channels": row.channels})
     return row

@@ -177,6 +177,10 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("Schedule session"))
 
 
+class SessionEditForm(SessionForm):
+    submit = SubmitField(_l("Save session"))
+
+
 class AttendanceForm(FlaskForm):
     present = MultiCheckboxField(_l("Present"), coerce=int, choices=[], validate_choice=True)
     submit = SubmitField(_l("Save attendance"))

@@ -1,20 +1,25 @@
 """What the training side tells people (``academy.notifications``): a mandatory course assigned, an
-extension granted or refused, a seat from the waitlist; and, from ``flask academy notify-due``, a
+extension granted or refused, a seat from the waitlist, a classroom session changed or cancelled; and, from ``flask academy notify-due``, a
 course due in 7 days or 1 day, or overdue (to the worker, and a copy to HR of his area)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from academy.accounts.models import User
+from academy.database import utcnow
 from academy.extensions import db
 from academy.notifications.operations import link_to, notify
 from academy.notifications.queries import users_covering
 from academy.permissions import Role
-from courses.enrollment.models import Enrollment, ExtensionStatus, TrainingAssignment
+from academy.registry.models import Worker
+from courses.enrollment.models import ClassSession, Enrollment, EnrollmentState, ExtensionStatus, TrainingAssignment
 
 DUE_SOON_DAYS = (7, 1)
+CITY = ZoneInfo("Asia/Shanghai")  # a session's time as the city reads it, whatever the server's zone
 
 
 def _worker_user(assignment: TrainingAssignment | Enrollment) -> list[User]:
@@ -70,3 +75,29 @@ def waitlist_promoted(enrollment: Enrollment) -> None:
     seated = enrollment.enrolled_at.isoformat() if enrollment.enrolled_at else ""
     notify("enrollment.seated", _worker_user(enrollment), {"course": enrollment.course.title},
            key=f"enrollment.seated:{enrollment.id}:{seated}", link=link_to("enrollment.course", course_id=enrollment.course_id))
+
+
+def _session_context(session: ClassSession) -> dict:
+    return {"course": session.course.title, "when": session.starts_at.astimezone(CITY).strftime("%Y-%m-%d %H:%M"),
+            "hours": format(Decimal(session.hours).normalize(), "f"), "place": session.place}
+
+
+def _session_trainees(session: ClassSession) -> list[User]:
+    """The trainees enrolled in the session's course (not those done with it, nor waiting)."""
+    ids = db.session.scalars(sa.select(Worker.user_id).join(Enrollment, Enrollment.worker_id == Worker.id).where(
+        Enrollment.course_id == session.course_id, Enrollment.state == EnrollmentState.ENROLLED,
+        Worker.user_id.is_not(None)).order_by(Worker.user_id)).all()
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.id))) if ids else []
+
+
+def session_changed(session: ClassSession) -> None:
+    """Tell the enrolled trainees the session's time, length or place changed (each change once). Flushes."""
+    notify("training.session_changed", _session_trainees(session), _session_context(session),
+           key=f"training.session_changed:{session.id}:{utcnow().isoformat()}",
+           link=link_to("enrollment.course", course_id=session.course_id))
+
+
+def session_cancelled(session: ClassSession) -> None:
+    """Tell the enrolled trainees the session will not take place. Flushes."""
+    notify("training.session_cancelled", _session_trainees(session), _session_context(session),
+           key=f"training.session_cancelled:{session.id}", link=link_to("enrollment.course", course_id=session.course_id))

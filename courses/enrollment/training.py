@@ -201,6 +201,35 @@ def add_session(course: Course, by, *, starts_at: datetime, hours: Decimal, plac
     return session
 
 
+def change_session(session: ClassSession, by, *, starts_at: datetime, hours: Decimal, place: str,
+                   topic: str) -> ClassSession:
+    """Move, lengthen or shorten a session, or change its place or topic; the enrolled trainees hear of a
+    new time, length or place. A session whose attendance is taken stays as it was. Flushes."""
+    if session.attendance_taken_at is not None:
+        raise EnrollmentError(_("The attendance of this session is taken: it can no longer change."))
+    if not Decimal("0.5") <= hours <= Decimal("12"):
+        raise EnrollmentError(_("A session lasts between 0.5 and 12 hours."))
+    changed = audit.apply_changes(by, "class_session.change", session, ["starts_at", "hours", "place", "topic"],
+                                  {"starts_at": starts_at, "hours": hours, "place": place, "topic": topic},
+                                  summary=f"{session.course.code} {topic}"[:500])
+    if changed.keys() & {"starts_at", "hours", "place"}:
+        notices.session_changed(session)
+    return session
+
+
+def cancel_session(session: ClassSession, by) -> None:
+    """Cancel a session not yet held: the enrolled trainees hear of it, the session is gone. Flushes."""
+    if session.attendance_taken_at is not None:
+        raise EnrollmentError(_("The attendance of this session is taken: it can no longer be cancelled."))
+    notices.session_cancelled(session)
+    audit.record(by, "class_session.cancel", session, summary=f"{session.course.code} {session.topic}"[:500],
+                 before={"starts_at": session.starts_at, "place": session.place})
+    for attendance in list(session.attendances):
+        db.session.delete(attendance)
+    db.session.delete(session)
+    db.session.flush()
+
+
 def take_attendance(session: ClassSession, by, present_ids: set[int]) -> None:
     """Record who attended; each enrollment's classroom hours follow from its attendances. Flushes."""
     enrollments = queries.attending_enrollments(session)

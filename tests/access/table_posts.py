@@ -57,6 +57,7 @@ ACCESS = [
     post("enrollment.course_edit", lambda w: f"/courses/{w['course'].id}/edit", TEACH),
     # Nobody ticked: an empty register is a valid answer (nobody came).
     post("enrollment.attendance", lambda w: f"/sessions/{w['session'].id}/attendance", {"admin": 302, "instructor": 302}),
+    post("enrollment.session_edit", lambda w: f"/sessions/{w['session'].id}/edit", TEACH),
     post("enrollment.bulk_enrol", lambda w: f"/courses/{w['course'].id}/bulk", HR),
     post("enrollment.mandatory", "/training/mandatory", HR),
     post("enrollment.hours", "/training/hours", HR),

@@ -18,9 +18,11 @@ PER_PAGE = 30
 @login_required
 def inbox():
     unread_only = request.args.get("show") == "unread"
-    messages = paginate(queries.inbox_query(current_user, unread_only=unread_only), PER_PAGE)
+    unread = queries.unread_once(current_user)  # the unread list's length: counted once, not twice
+    messages = paginate(queries.inbox_query(current_user, unread_only=unread_only), PER_PAGE,
+                        total=unread if unread_only else None)
     return render_template("notifications/inbox.html", messages=messages, unread_only=unread_only,
-                           unread=queries.unread_once(current_user), safe_link=access.safe_link)
+                           unread=unread, safe_link=access.safe_link)
 
 
 @bp.get("/inbox/<int:notification_id>")
@@ -54,8 +56,9 @@ def preferences():
     saved = queries.preference_of(current_user)
     form = PreferencesForm(obj=saved)
     if request.method == "GET":
+        reach = queries.reach_of([current_user.id])
         for kind, field in form.kind_fields():
-            field.data = [c.value for c in operations.chosen_channels(current_user, kind)]
+            field.data = [c.value for c in operations.chosen_channels(current_user, kind, reach)]
     elif form.validate_on_submit():
         refusal_renders("notifications/preferences.html", status=400, form=form)
         operations.save_preferences(current_user, email=form.email.data or "", channels=form.channels(),

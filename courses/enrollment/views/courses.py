@@ -14,13 +14,14 @@ from academy.contributions import contributions
 from academy.permissions import Role, ensure, get_or_404, has_role, in_scope, require_role
 from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
-from academy.web.cycle import on_refusal
+from academy.web.cycle import on_refusal, refusal_renders
 from courses.enrollment import access, completion, operations, queries, training
 from courses.enrollment.forms import (
     ActionForm,
     AttendanceForm,
     CourseForm,
     ResultForm,
+    SessionEditForm,
     SessionForm,
     WithdrawForm,
 )
@@ -206,7 +207,7 @@ def roster(course_id: int):
     return render_template("enrollment/roster.html", course=course, rows=rows, result_form=ResultForm(formdata=None),
                            action_form=ActionForm(formdata=None),
                            withdraw_form=WithdrawForm(formdata=None), session_form=SessionForm(formdata=None),
-                           may_edit=access.can_edit_course(current_user, course))
+                           sessions=queries.sessions_of(course), may_edit=access.can_edit_course(current_user, course))
 
 
 @bp.post("/enrollments/<int:enrollment_id>/result")
@@ -233,11 +234,50 @@ def session_new(course_id: int):
     if not form.validate_on_submit():
         flash(_("Check the session's date, hours (0.5 to 12) and texts."), "danger")
         return redirect(url_for("enrollment.roster", course_id=course.id)), 303
-    starts_at = form.starts_at.data.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
+    starts_at = _utc(form.starts_at.data)
     return perform(lambda: training.add_session(course, current_user, starts_at=starts_at, hours=form.hours.data,
                                                 place=form.place.data or "", topic=form.topic.data or ""),
                    done=_("Session scheduled."),
                    to=url_for("enrollment.roster", course_id=course.id))
+
+
+def _utc(local):
+    """A time typed in the form, read in the user's zone."""
+    return local.replace(tzinfo=ZoneInfo(current_user.timezone)).astimezone(UTC)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@require_role(Role.INSTRUCTOR)
+def session_edit(session_id: int):
+    """Change a session not yet held, or cancel it; its enrolled trainees hear of either."""
+    session = get_or_404(ClassSession, session_id)
+    ensure(access.can_edit_course(current_user, session.course))
+    form = SessionEditForm(obj=session)
+    if request.method == "GET":
+        form.starts_at.data = session.starts_at.astimezone(ZoneInfo(current_user.timezone)).replace(tzinfo=None)
+    elif form.validate_on_submit():
+        refusal_renders("enrollment/session_edit.html", status=400, session=session, form=form,
+                        cancel_form=ActionForm(formdata=None))
+        training.change_session(session, current_user, starts_at=_utc(form.starts_at.data), hours=form.hours.data,
+                                place=form.place.data or "", topic=form.topic.data or "")
+        flash(_("Session saved; its trainees are told of a new time, length or place."), "success")
+        return redirect(url_for("enrollment.roster", course_id=session.course_id))
+    return render_template("enrollment/session_edit.html", session=session, form=form,
+                           cancel_form=ActionForm(formdata=None)), 400 if form.errors else 200
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@require_role(Role.INSTRUCTOR)
+def session_cancel(session_id: int):
+    session = get_or_404(ClassSession, session_id)
+    ensure(access.can_edit_course(current_user, session.course))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    course_id = session.course_id
+    return perform(lambda: training.cancel_session(session, current_user),
+                   done=_("Session cancelled; its trainees are told."),
+                   to=url_for("enrollment.roster", course_id=course_id),
+                   refused_to=url_for("enrollment.session_edit", session_id=session_id))
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])

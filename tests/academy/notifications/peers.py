@@ -22,9 +22,16 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[dict] = []
         self.refuse = False
+        self.refuse_to: set[str] = set()  # these recipients' messages are refused
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 (aiosmtpd's name)
+        self.connections += 1  # once a connection: smtplib greets once, then sends message after message
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        if self.refuse:
+        if self.refuse or self.refuse_to & set(envelope.rcpt_tos):
             return "451 Try again later"
         self.messages.append({"to": envelope.rcpt_tos, "data": envelope.content.decode("utf-8", "replace")})
         return "250 OK"
@@ -46,6 +53,8 @@ def smtp_server():
 class Peer(JsonPeer):
     """GET ``/sms``: Alibaba Cloud SendSms (signature checked); POST ``/wecom`` and ``/dingtalk``: robots."""
 
+    protocol_version = "HTTP/1.1"  # keeps a connection open, as the providers do (every answer has its length)
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms wait for a delayed ACK
     received: list[tuple[str, dict]] = []
     failures_left = 0  # answer this many requests with an error first
 

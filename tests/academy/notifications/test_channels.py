@@ -131,3 +131,23 @@ def test_an_unreachable_smtp_server_is_a_clear_failure(app, peers, person, run_j
     run_jobs()
     email = _statuses(user)[Channel.EMAIL]
     assert email.status == DeliveryStatus.QUEUED and email.last_error.startswith("smtp: ConnectionRefusedError")
+
+
+def test_the_e_mails_of_a_job_share_one_connection_and_a_refused_one_stops_none_of_the_others(
+        app, peers, make_user, run_jobs):
+    mailbox, _peer = peers
+    people = [make_user(f"p{n}", Role.TRAINEE) for n in range(4)]
+    with app.test_request_context():
+        for user in people:
+            operations.save_preferences(user, email=f"{user.username}@example.org", channels={"case.returned": ["email"]},
+                                        quiet_from=None, quiet_to=None)
+        operations.notify("case.returned", people, {"number": "SJ-2", "title": "Cover"}, key="case.returned:2")
+    mailbox.refuse_to = {"p1@example.org"}
+    db.session.commit()
+    assert run_jobs() == 1
+    assert sorted(to for mail in mailbox.messages for to in mail["to"]) == [
+        "p0@example.org", "p2@example.org", "p3@example.org"]
+    assert mailbox.connections == 2  # one for the job, and a fresh one after the refusal
+    refused = _statuses(people[1])[Channel.EMAIL]
+    assert refused.status == DeliveryStatus.QUEUED and "451" in refused.last_error
+    assert [_statuses(user)[Channel.EMAIL].status for user in people[2:]] == [DeliveryStatus.SENT] * 2

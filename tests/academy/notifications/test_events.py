@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,10 +21,18 @@ from academy.permissions import Role
 from courses.certificates.lifecycle import revoke_certificate
 from courses.certificates.models import Certificate
 from courses.certificates.notices import notify_due_certificates
-from courses.enrollment.models import EnrollmentState
+from courses.enrollment.models import ClassSession, EnrollmentState
 from courses.enrollment.notices import notify_due_training
-from courses.enrollment.operations import promote_waitlist, request_enrollment, withdraw
-from courses.enrollment.training import assign_training, decide_extension, request_extension
+from courses.enrollment.operations import EnrollmentError, promote_waitlist, request_enrollment, withdraw
+from courses.enrollment.training import (
+    add_session,
+    assign_training,
+    cancel_session,
+    change_session,
+    decide_extension,
+    request_extension,
+    take_attendance,
+)
 from courses.exams.grading import QuestionType as T
 from courses.exams.notices import notify_essays_waiting, notify_exams_closing, notify_exams_open
 from courses.exams.operations import attempts as attempt_ops
@@ -35,6 +44,14 @@ from tests.fixtures.registry import create_worker
 def _inbox(user) -> list[InboxMessage]:
     return list(db.session.scalars(sa.select(InboxMessage).where(InboxMessage.user_id == user.id)
                                    .order_by(InboxMessage.id)))
+
+
+def _dispatched_to_the_department(w):
+    """A case reported, accepted and dispatched to ``w``'s department (inside a frozen clock)."""
+    case = report(w)
+    ops.accept_case(case, w.dispatcher)
+    ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+    return case
 
 
 @pytest.fixture
@@ -78,9 +95,7 @@ def test_a_case_dispatched_reaches_the_departments_handlers_and_a_return_the_dis
     w = cases_world
     w.handler.locale = "en"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
         (task,) = case.tasks
         ops.return_task(task, w.handler, "Not ours: the housing office keeps these")
     (dispatched,) = _inbox(w.handler)
@@ -95,9 +110,7 @@ def test_a_red_card_reaches_the_leaders_of_the_street_and_the_district(app, case
     street_leader = make_user("street_leader", Role.VIEWER, area="320102001")
     other_district = make_user("far_leader", Role.VIEWER, area="320104")
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
     with app.test_request_context(), clock.frozen_time(MONDAY_10 + timedelta(days=60)):
         ops.escalate_overdue()
         ops.escalate_overdue()
@@ -341,9 +354,7 @@ def test_a_cases_yellow_then_red_light_tells_its_handlers_once_each(app, cases_w
     w = cases_world
     w.handler.locale = "zh_CN"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
     with clock.frozen_time(MONDAY_10 + timedelta(hours=1)):
         assert notify_case_lights() == []  # far from its time limit
     for moment in (case.stage_yellow_at, case.stage_yellow_at + timedelta(minutes=10), case.stage_due_at):
@@ -359,9 +370,7 @@ def test_a_dissatisfied_return_visit_tells_the_dispatcher_who_dispatched_it(app,
     w = cases_world
     w.dispatcher.locale = "zh_CN"
     with app.test_request_context(), clock.frozen_time(MONDAY_10):
-        case = report(w)
-        ops.accept_case(case, w.dispatcher)
-        ops.dispatch_case(case, w.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(w.dept, None)]))
+        case = _dispatched_to_the_department(w)
         (task,) = case.tasks
         ops.start_task(task, w.handler)
         ops.finish_task(task, w.handler, "Replaced the cover")
@@ -370,3 +379,69 @@ def test_a_dissatisfied_return_visit_tells_the_dispatcher_who_dispatched_it(app,
     (message,) = [m for m in _inbox(w.dispatcher) if m.kind == "case.dissatisfied"]
     assert message.title == f"回访不满意：事件 {case.number}" and message.link == f"/cases/{case.id}"
     assert [m for m in _inbox(w.dispatcher2) if m.kind == "case.dissatisfied"] == []  # he recorded it
+
+
+def test_a_session_moved_or_cancelled_tells_the_courses_enrolled_trainees_in_the_citys_time(app, make_course,
+                                                                                         make_user):
+    course = make_course()
+    course.title = "消防安全"
+    enrolled_user, waiting_user = make_user("enrolled", Role.TRAINEE), make_user("waiting", Role.TRAINEE)
+    enrolled_user.locale, waiting_user.locale = "zh_CN", "zh_CN"
+    english = make_user("english", Role.TRAINEE)
+    english.locale = "en"
+    request_enrollment(course, create_worker(user=enrolled_user), None)
+    request_enrollment(course, create_worker(user=english), None)
+    course.capacity = 2
+    assert request_enrollment(course, create_worker(user=waiting_user), None).state == EnrollmentState.WAITLISTED
+    instructor = make_user("teacher", Role.INSTRUCTOR)
+    # 17:30 UTC on 1 June is 01:30 on 2 June in Shanghai: the message names the city's day.
+    session = add_session(course, instructor, starts_at=datetime(2026, 6, 1, 17, 30, tzinfo=UTC), hours=Decimal(2),
+                          place="社区党群服务中心", topic="巡查")
+    with app.test_request_context():
+        change_session(session, instructor, starts_at=session.starts_at, hours=Decimal(2), place="社区党群服务中心",
+                       topic="巡查实务")  # only the topic: nobody needs to come at another time
+        assert _inbox(enrolled_user) == []
+        change_session(session, instructor, starts_at=datetime(2026, 6, 2, 17, 30, tzinfo=UTC), hours=Decimal(3),
+                       place="街道会议室", topic="巡查实务")
+        cancel_session(session, instructor)
+    changed, cancelled = _inbox(enrolled_user)
+    assert changed.kind == "training.session_changed" and changed.title == "消防安全 的面授课已变更"
+    assert changed.body == "改为 2026-06-03 01:30，3 小时，地点：街道会议室。"
+    assert cancelled.kind == "training.session_cancelled" and cancelled.title == "消防安全 的面授课已取消"
+    assert cancelled.body == "原定 2026-06-03 01:30 在 街道会议室 的面授课不再举行。"
+    assert cancelled.link == f"/courses/{course.id}"
+    assert [m.title for m in _inbox(english)] == ["Session of 消防安全 changed", "Session of 消防安全 cancelled"]
+    assert _inbox(waiting_user) == [] and _inbox(instructor) == []
+    assert db.session.get(ClassSession, session.id) is None
+
+
+def test_a_session_whose_attendance_is_taken_can_be_neither_changed_nor_cancelled(app, make_course, make_user):
+    course = make_course()
+    user = make_user("enrolled", Role.TRAINEE)
+    enrollment = request_enrollment(course, create_worker(user=user), None)
+    session = add_session(course, None, starts_at=datetime(2026, 6, 1, 1, tzinfo=UTC), hours=Decimal(2), place="A",
+                          topic="B")
+    take_attendance(session, None, {enrollment.id})
+    with app.test_request_context():
+        with pytest.raises(EnrollmentError):
+            change_session(session, None, starts_at=session.starts_at, hours=Decimal(4), place="C", topic="B")
+        with pytest.raises(EnrollmentError):
+            cancel_session(session, None)
+    assert db.session.get(ClassSession, session.id) is not None and _inbox(user) == []
+
+
+def test_the_unit_that_asked_for_more_time_hears_the_dispatchers_decision_in_the_citys_time(app, cases_world):
+    w = cases_world
+    w.handler.locale = "zh_CN"
+    with app.test_request_context(), clock.frozen_time(MONDAY_10):
+        case = _dispatched_to_the_department(w)
+        (task,) = case.tasks
+        granted = ops.request_extension(task, w.handler, 2, "Parts on order")
+        ops.decide_extension(granted, w.dispatcher, True)
+        refused = ops.request_extension(task, w.handler, 1, "Again")
+        ops.decide_extension(refused, w.dispatcher, False)
+    _dispatched, yes, no = _inbox(w.handler)
+    due = task.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+    assert yes.kind == "case.extension_decided" and yes.title == f"事件 {case.number} 延期已批准"
+    assert yes.body == f"任务的新办理时限为 {due}。" and yes.link == f"/cases/{case.id}"
+    assert no.title == f"事件 {case.number} 延期被拒绝" and _inbox(w.dispatcher) == []

@@ -2,6 +2,9 @@
 input to every form: a clear answer, nothing changed."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +13,9 @@ from academy.notifications import operations
 from academy.notifications.kinds import KINDS
 from academy.notifications.models import Delivery, InboxMessage, Preference
 from academy.permissions import Role
+from courses.enrollment.operations import request_enrollment
+from courses.enrollment.training import add_session
+from tests.fixtures.registry import create_worker
 from tests.support import csrf_token, log_in
 
 
@@ -141,3 +147,42 @@ def test_the_admin_sets_a_default_and_an_urgent_kind_keeps_a_channel(client, mak
                       "&channels=fax", content_type="application/x-www-form-urlencoded")
     assert bad.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
+
+
+@pytest.fixture
+def taught_session(app, make_user, make_course):
+    teacher, trainee = make_user("teacher", Role.INSTRUCTOR), make_user("learner", Role.TRAINEE)
+    teacher.timezone = "Asia/Shanghai"
+    course = make_course(instructors=[teacher])
+    request_enrollment(course, create_worker(user=trainee), None)
+    session = add_session(course, teacher, starts_at=datetime(2026, 12, 20, 1, 30, tzinfo=UTC), hours=Decimal(2),
+                          place="A", topic="B")
+    db.session.commit()
+    return teacher, trainee, session
+
+
+def test_the_instructor_moves_a_session_on_its_page_and_the_trainee_hears_the_citys_time(client, taught_session):
+    teacher, trainee, session = taught_session
+    log_in(client, teacher.username)
+    page = client.get(f"/sessions/{session.id}/edit").get_data(as_text=True)
+    assert 'value="2026-12-20T09:30"' in page  # 01:30 UTC typed back as the instructor reads it
+    token = csrf_token(client, f"/sessions/{session.id}/edit")
+    answer = client.post(f"/sessions/{session.id}/edit", data={"csrf_token": token, "starts_at": "2026-12-21T14:00",
+                                                               "hours": "2", "place": "B", "topic": "B"})
+    assert answer.status_code == 302
+    (message,) = db.session.scalars(sa.select(InboxMessage).where(InboxMessage.user_id == trainee.id))
+    assert message.kind == "training.session_changed" and "2026-12-21 14:00" in message.body
+
+
+def test_a_bad_session_change_is_refused_and_changes_nothing(client, taught_session):
+    teacher, trainee, session = taught_session
+    log_in(client, teacher.username)
+    token = csrf_token(client, f"/sessions/{session.id}/edit")
+    for data in ({"starts_at": "tomorrow", "hours": "2"}, {"starts_at": "2026-12-21T14:00", "hours": "99"},
+                 {"starts_at": "2026-12-21T14:00", "hours": "2", "place": "x" * 201}):
+        answer = client.post(f"/sessions/{session.id}/edit", data={"csrf_token": token, **data})
+        assert answer.status_code == 400
+    assert client.post(f"/sessions/{session.id}/cancel", data={}).status_code == 400  # no CSRF token
+    db.session.expire_all()
+    assert session.place == "A" and session.hours == 2
+    assert db.session.scalars(sa.select(InboxMessage).where(InboxMessage.user_id == trainee.id)).all() == []
