@@ -1,7 +1,7 @@
 """notifications: the inbox's newest first by person
 
 Revision ID: dab70d881a88
-Revises: 12ba0bb7d58b
+Revises: 7e1f4c2a9b30
 Create Date: 2026-12-06 17:49:17.556734
 
 """
@@ -13,7 +13,7 @@ import academy.database
 
 # revision identifiers, used by Alembic.
 revision = 'dab70d881a88'
-down_revision = '12ba0bb7d58b'
+down_revision = '7e1f4c2a9b30'
 branch_labels = None
 depends_on = None
 
