@@ -1,5 +1,6 @@
 """The page sweep (issue 17, "Proof"): each demo role, in Chinese and in English, opens every page of
-the app it may open on the demo city, at 375 and 1440 px, and the sweep fails on what a person would
+the app it may open on the demo city, at 375 and 1440 px (the trainee's and the public pages at 360,
+412 and 1440 px, issue 18), and the sweep fails on what a person would
 see wrong: a page wider than the screen, Chinese text squeezed to one character a line, English
 catalogue strings left on a Chinese page, and serious or critical axe-core findings.
 
@@ -43,6 +44,10 @@ from tests.browser.sweep_checks import PAGE_CHECKS, format_failures
 ROLES = ("admin", "hr", "instructor", "trainee", "dispatcher", "department", "viewer", "anonymous")
 LANGUAGES = ("zh_CN", "en")
 WIDTHS = (1440, 375)
+# The trainee's and field worker's pages (issue 18), and those anyone opens (the log-in, a certificate's
+# check), are read on the smallest phones: 360 and 412 px instead of 375.
+PHONE_WIDTHS = (1440, 412, 360)
+PHONE_ROLES = ("trainee", "anonymous")
 AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 # GET endpoints that answer with something other than a page, or that leave the app.
@@ -56,6 +61,7 @@ NOT_PAGES = {
     "registry.import_template", "registry.staff_template", "accounts.audit_export",
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
     "cases.report_place", "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
+    "cases.pick_handlers",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
     # what installs the site (academy/web/frame.py); the offline page says it in both languages on purpose
     # (the service worker cannot know which one was chosen) and is checked by tests/browser/test_frame_browser.py
@@ -253,7 +259,7 @@ def _check(page, path: str, width: int, language: str, english: set[str], failur
     found = page.evaluate(PAGE_CHECKS, {"english": sorted(english) if language == "zh_CN" else []})
     for kind, items in found.items():
         failures.extend((f"{path} @{width}px", f"{kind}: {item}") for item in items)
-    if width != WIDTHS[0]:
+    if width != WIDTHS[0]:  # the desk's width, first in both lists
         return  # axe-core once a page, at the first width: it takes longer than the rest together
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_RUN)
@@ -265,12 +271,13 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
 
 
-def _sweep_page(page, path: str, language: str, english: set[str], failures: list[str]) -> None:
-    """Both widths of one page; a page that reloads itself (a job page when its job ends) is checked again."""
+def _sweep_page(page, path: str, widths: tuple[int, ...], language: str, english: set[str],
+                failures: list[str]) -> None:
+    """Each width of one page; a page that reloads itself (a job page when its job ends) is checked again."""
     for attempt in (1, 2):
         found: list[str] = []
         try:
-            for width in WIDTHS:
+            for width in widths:
                 page.set_viewport_size({"width": width, "height": 900})
                 _check(page, path, width, language, english, found)
         except PlaywrightError as error:
@@ -289,6 +296,7 @@ def _sweep_page(page, path: str, language: str, english: set[str], failures: lis
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_reads_well_at_both_widths(swept_city, browser, role, language):
     base, app = swept_city["base"], swept_city["app"]
+    widths = PHONE_WIDTHS if role in PHONE_ROLES else WIDTHS
     locale = "zh-CN" if language == "zh_CN" else "en-US"
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale=locale, bypass_csp=True)
     page = context.new_page()
@@ -307,7 +315,7 @@ def test_every_page_reads_well_at_both_widths(swept_city, browser, role, languag
             failures.append((path, f"answered {response.status}"))
             continue
         opened.append(path)
-        _sweep_page(page, path, language, english, failures)
+        _sweep_page(page, path, widths, language, english, failures)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     context.close()
     assert opened, f"{role} opened no page at all"
