@@ -167,8 +167,10 @@ def test_a_dispatcher_filters_the_board_by_a_handler_picked_by_name(live_app, li
         world.handler.display_name = "城管张科长"
         world.handler2.display_name = "房管李科长"
         held = report(world, title="城管处置中的事件")
+        ops.accept_case(held, world.dispatcher)
         ops.dispatch_case(held, world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(world.dept, None)]))
         other = report(world, title="房管处置中的事件")
+        ops.accept_case(other, world.dispatcher)
         ops.dispatch_case(other, world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(world.dept2, None)]))
         for user in db.session.scalars(sa.select(User)):
             user.locale = "zh_CN"
