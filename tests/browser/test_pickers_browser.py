@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from academy.accounts.models import User
 from academy.cases.models import Case
@@ -191,5 +192,7 @@ def test_a_dispatcher_filters_the_board_by_a_handler_picked_by_name(live_app, li
     page.wait_for_url("**handler=handler**")
     table = page.locator("[data-testid=case-list]").inner_text()
     assert "城管处置中的事件" in table and "房管处置中的事件" not in table
+    chip = page.locator("[data-testid=filter-chips] button")
+    expect(chip).to_have_text("处置人：城管张科长×")  # the name, as the picker shows it, not the log-in
     page.screenshot(path=f"/tmp/shots-trainee/board-handler-picked-{size}-zh.png", full_page=True)
     context.close()

@@ -55,7 +55,7 @@ EXPECTED_NAV = {
 # The trainee keeps a plain top navigation on a desk, in the same order; his own pages without a tab sit
 # in the account menu (as under "me" on a phone) and the bell opens his messages, so it fits one line.
 TRAINEE_NAV = ["Syllabus", "Courses", "My training", "Exams", "My cases", "Patrols and visits", "Performance"]
-TRAINEE_ACCOUNT_MENU = ["My certificates", "My worker record"]
+TRAINEE_ACCOUNT_MENU = ["My worker record", "My certificates"]
 
 
 def _log_in(page, base: str, username: str, password: str) -> None:
