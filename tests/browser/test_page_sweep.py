@@ -131,6 +131,16 @@ def field_worker(password: str) -> list[str]:
     return [f"/cases/{case.id}", f"/certificates/{certificate.id}"]
 
 
+def trainee_lesson() -> str:
+    """The first lesson of a course the demo trainee studies (the example lesson is of another course)."""
+    from courses.enrollment.models import Enrollment
+
+    worker = worker_of_user(_first(User, User.username == "trainee"))
+    lesson = db.session.scalars(sa.select(Lesson).join(Enrollment, Enrollment.course_id == Lesson.course_id)
+                                .where(Enrollment.worker_id == worker.id).order_by(Lesson.id)).first()
+    return f"/lessons/{lesson.id}"
+
+
 def example_urls() -> dict[str, str]:
     """An address for each page endpoint with arguments, from the demo city (in an app context)."""
     certificate = _first(Certificate)
@@ -238,6 +248,7 @@ def swept_city(_live_app):
         examples = example_urls()
         assert set(examples) == EXAMPLE_ENDPOINTS
         own = field_worker(app.config["DEMO_PASSWORD"])
+        lesson = trainee_lesson()
         db.session.commit()
         plain, _ = page_endpoints(app)
         paths = sorted({str(rule.rule) for rule in app.url_map.iter_rules()
@@ -245,7 +256,7 @@ def swept_city(_live_app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "paths": paths + sorted(examples.values()) + own,
+    yield {"base": f"http://127.0.0.1:{server.server_port}", "paths": paths + sorted(examples.values()) + own + [lesson],
            "password": app.config["DEMO_PASSWORD"], "app": app,
            "own": own}
     server.shutdown()
@@ -366,6 +377,9 @@ def test_every_page_reads_well_at_both_widths(swept_city, browser, role, languag
     if role == "worker":  # his field work and his own records, on the phone sizes
         mine = {"/", "/cases/report", "/cases/mine", "/patrols", "/me", "/certificates/mine", *swept_city["own"]}
         assert mine <= set(opened), f"the field worker's pages not swept: {sorted(mine - set(opened))}"
+    if role == "trainee":  # his learning: the home, his training, a lesson of his course, his exams, an attempt
+        mine = {"/", "/training/mine", "/exams", "/me", swept_city["paths"][-1]}
+        assert mine <= set(opened), f"the trainee's pages not swept: {sorted(mine - set(opened))}"
     assert not failures, format_failures(role, language, opened, failures)
 
 
