@@ -125,6 +125,28 @@ def tab_bar(user) -> list[TabEntry]:
     return entries
 
 
+# The inbox's entry: the top bar's bell leads there, with the number unread, on every page.
+BELL = "notifications.inbox"
+
+
+def desk_menu(user) -> list[NavEntry]:
+    """The trainee's own pages that have no tab (his certificates, his worker record): on a desk they sit
+    in the account menu, as under "me" on a phone, so that his top navigation fits one line."""
+    if not has_tab_bar(user):
+        return []
+    tabs = {tab.endpoint for tab in contributions("tabs")}
+    return [NavEntry(item, url_for(item.endpoint)) for item in visible_nav(user)
+            if item.personal and item.endpoint not in tabs]
+
+
+def off_desk_bar(user) -> set[str]:
+    """The endpoints the trainee's top navigation leaves out on a desk (the phone's menu keeps them):
+    those of the account menu, and the inbox, which the bell opens."""
+    if not has_tab_bar(user):
+        return set()
+    return {entry.item.endpoint for entry in desk_menu(user)} | {BELL}
+
+
 def next_steps(user) -> list[NextStep]:
     """The cards of the trainee's home, those with something to do first."""
     if not has_tab_bar(user):

@@ -45,6 +45,8 @@ def shell_context():
     return {
         # Called by the base template, so a page without the shell (an error before log-in) asks nothing.
         "nav_groups": lambda badges=True: shell.nav_groups(current_user, badges),
+        "desk_menu": lambda: shell.desk_menu(current_user),
+        "off_desk_bar": lambda: shell.off_desk_bar(current_user),
         "is_staff": shell.is_staff(current_user),
         "tab_bar": lambda: shell.tab_bar(current_user),
         "academy_label": ACADEMY_LABEL,

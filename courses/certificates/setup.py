@@ -24,6 +24,7 @@ from academy.permissions import Role, has_role, in_scope
 from academy.registry.queries import worker_of_user
 from academy.registry.signals import worker_status_changed
 from academy.signals import connect
+from academy.web.shell import has_tab_bar
 from courses.certificates import (  # noqa: F401  (api: its route joins bp before bp is registered; batch: job handler)
     api,
     batch,
@@ -55,9 +56,10 @@ def worker_section(worker, viewer) -> dict:
 
 
 def home_section(user) -> Markup:
-    """A trainee's certificates on his home page, with what a renewal still needs."""
+    """A worker's certificates on his home page, with what a renewal still needs. A trainee's card
+    "valid certificates" says it already, and leads to his certificates."""
     worker = worker_of_user(user)
-    if worker is None:
+    if worker is None or has_tab_bar(user):
         return Markup("")
     return Markup(_certificates_html(worker, user, "certificates/_home_section.html"))
 

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from academy.contributions import Tab, contribute
 from academy.registry.queries import worker_of_user
+from academy.web.shell import has_tab_bar
 from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import EnrollmentState
 from courses.enrollment.operations import today
@@ -26,14 +27,18 @@ def course_section(course, user, enrollment) -> Markup:
 
 
 def home_section(user) -> Markup:
-    """The trainee's home: what to study next, what is overdue, and the courses he completed lately."""
+    """The home of a worker: what to study next, what is overdue, and the courses he completed lately.
+    A trainee's "what to do next" cards already say the first two (the courses he studies, the
+    mandatory training due): below them he finds only the courses he completed lately."""
     worker = worker_of_user(user)
     if worker is None:
         return Markup("")
-    next_up = queries.next_lessons(worker)
-    overdue = [a for a in assignments_of(worker) if a.overdue_on(today())]
     completed = sorted((e for e in enrollments_of(worker) if e.state == EnrollmentState.COMPLETED),
                        key=lambda e: e.finished_at, reverse=True)[:3]
+    if has_tab_bar(user):
+        return Markup(render_template("lessons/_home_section.html", next_up=None, overdue=(), completed=completed))
+    next_up = queries.next_lessons(worker)
+    overdue = [a for a in assignments_of(worker) if a.overdue_on(today())]
     return Markup(render_template("lessons/_home_section.html", next_up=next_up, overdue=overdue, completed=completed))
 
 

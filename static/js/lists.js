@@ -75,7 +75,7 @@
         if (!option || option.index === 0) { return; }  // the first option is the list unfiltered
         value = cellText(option);
       }
-      active.push({field: field, text: fieldLabel(field) + COLON + value});
+      active.push({field: field, name: fieldLabel(field), text: fieldLabel(field) + COLON + value});
     });
     return active;
   }
@@ -105,6 +105,11 @@
       x.className = "list-chip-x";
       x.textContent = "×";
       chip.appendChild(x);
+      entry.field.addEventListener("picker:named", function (event) {  // a picker found the code's name
+        var text = entry.name + COLON + event.detail.label;
+        chip.firstChild.nodeValue = text;
+        chip.setAttribute("aria-label", removeLabel + " " + text);
+      });
       chip.addEventListener("click", function () {
         clearField(entry.field);
         if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }

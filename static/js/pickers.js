@@ -83,6 +83,8 @@
       if (results.length && self.input.value === value) {
         self.input.value = results[0].label;
         self.input.title = results[0].detail;
+        // the list's filter chip (static/js/lists.js) says the name too, not the code
+        self.field.dispatchEvent(new CustomEvent("picker:named", {detail: {label: results[0].label}}));
       }
     }).catch(function () { /* keep the value as typed */ });
   };

@@ -17,6 +17,10 @@ ACCESS = [
     Access("registry.pick_workers", lambda w: f"/registry/pick/workers?code={w['worker'].number}", WORKER),
     Access("enrollment.pick_courses", "/courses/pick?q=a", CATALOGUE),
     Access("exams.pick_exams", "/exams/pick?q=a", CATALOGUE),
+    # the case lists' handler filter: the staff who read them (the people who may hold a case are city-wide)
+    Access("cases.pick_handlers", "/cases/pick/handlers?q=a",
+           {"admin": 200, "viewer": 200, "viewer_other": 200, "dispatcher": 200, "dispatcher_other": 200,
+            "department": 200, "department_other": 200}),
 ]
 
 # The counts a bulk action's confirmation shows: HR only. An empty selection is a 200 saying nothing

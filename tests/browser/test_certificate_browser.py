@@ -53,8 +53,11 @@ def test_pass_the_exam_find_the_certificate_print_the_batch_verify(live_app, liv
     with live_app.app_context():
         number = db.session.scalars(sa.select(Certificate.number)).one()
     page.goto(f"{live_server}/")
-    home = page.locator("[data-testid=home-certificates]")
-    assert number in home.inner_text() and "valid" in home.locator("[data-testid=certificate-status]").inner_text()
+    card = page.locator("[data-testid=next-step][data-step='certificates.mine']")  # his home's card says it
+    assert card.locator("[data-testid=next-number]").inner_text() == "1"
+    assert "valid" in card.locator("[data-testid=next-line]").inner_text()
+    card.locator("[data-testid=next-line]").click()
+    assert number in page.locator("main").inner_text()
 
     hr_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
     hr_page = hr_context.new_page()

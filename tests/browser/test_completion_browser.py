@@ -69,5 +69,8 @@ def test_last_lesson_and_final_exam_complete_the_course_and_bring_the_certificat
     assert "Completed" in page.locator("[data-testid=home-completed]").inner_text()
     with live_app.app_context():
         number = db.session.scalars(sa.select(Certificate.number)).one()
-    home = page.locator("[data-testid=home-certificates]")
-    assert number in home.inner_text() and "valid" in home.locator("[data-testid=certificate-status]").inner_text()
+    card = page.locator("[data-testid=next-step][data-step='certificates.mine']")  # his home's card says it
+    assert card.locator("[data-testid=next-number]").inner_text() == "1"
+    assert "valid" in card.locator("[data-testid=next-line]").inner_text()
+    card.locator("[data-testid=next-line]").click()
+    assert number in page.locator("main").inner_text()

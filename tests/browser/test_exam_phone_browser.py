@@ -1,4 +1,5 @@
-"""A trainee sits an exam on a 360 px touch phone in Chinese: the navigator marks answered and flagged
+"""A trainee studies the course's lesson from his home's card, then sits its exam on a 360 px touch phone
+in Chinese: the navigator marks answered and flagged
 questions (a flag survives a reload), the page offers no way out but the hand-in, the clock warns at 5
 and at 1 minute, the hand-in names the unanswered questions and jumps to them, the result says an
 essay waits for a person, and once graded and released marks each answer right, partly right or wrong."""
@@ -20,7 +21,7 @@ from academy.permissions import Role
 from courses.exams.grading import QuestionType as T
 from courses.exams.models import Attempt, AttemptState, Exam, ResultRelease
 from courses.exams.operations import attempts, release_results
-from tests.fixtures.courses import create_course
+from tests.fixtures.courses import create_course, create_lesson
 from tests.fixtures.exams import create_exam, create_taker
 from tests.support import PASSWORD, log_in_page
 
@@ -38,6 +39,7 @@ def phone_exam(live_app):
         course = create_course(instructors=[teacher])
         exam = create_exam(course, rules=((T.TRUE_FALSE, 3, "5"), (T.ESSAY, 1, "10")), release=ResultRelease.MANUAL,
                            show_answers=True)
+        create_lesson(course, title="调解的四个步骤", body="先倾听，再调解，后回访。")
         create_taker(course, username="sitter")
         for user in db.session.scalars(sa.select(User)):
             user.locale = "zh_CN"
@@ -67,8 +69,20 @@ def _answer(page, n: int, kind: str, choice: str = "T") -> None:
         page.locator(f"[data-testid=question-{n}] textarea").fill(ESSAY)
 
 
-def _start(page, live_server, exam_id: int) -> tuple[int, list[str]]:
+def _study_the_lesson(page) -> None:
+    """From the home's card "continue" to the lesson, read, marked done: the course is half done."""
+    card = page.locator("[data-testid=next-step][data-step='lessons.next']")
+    expect(card).to_contain_text("0%")
+    card.locator("[data-testid=next-action]").tap()
+    expect(page.locator("h1")).to_contain_text("调解的四个步骤")
+    page.tap("[data-testid=mark-done]")
+    expect(page.locator(".js-course-percent")).not_to_have_text("0")
+
+
+def _start(page, live_server, exam_id: int, study: bool = False) -> tuple[int, list[str]]:
     log_in_page(page, live_server, "sitter")
+    if study:
+        _study_the_lesson(page)
     page.goto(f"{live_server}/exams/{exam_id}")
     assert page.locator("[data-testid=tabbar]").count() == 1  # the phone's tabs, until the attempt starts
     page.tap("[data-testid=start-exam]")
@@ -145,7 +159,7 @@ def test_trainee_hands_in_on_a_phone_told_what_is_unanswered_and_sees_the_marked
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.set_default_timeout(15000)
-    attempt_id, kinds = _start(page, live_server, phone_exam)
+    attempt_id, kinds = _start(page, live_server, phone_exam, study=True)
     _no_way_out_but_asking(page, page.url)
     _fits_the_phone(page)
     tf = [n for n, kind in enumerate(kinds, start=1) if kind == "true_false"]

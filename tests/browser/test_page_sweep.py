@@ -1,5 +1,6 @@
 """The page sweep (issue 17, "Proof"): each demo role, in Chinese and in English, opens every page of
-the app it may open on the demo city, at 375 and 1440 px, and the sweep fails on what a person would
+the app it may open on the demo city, at 375 and 1440 px (the trainee's and the public pages at 360,
+412 and 1440 px, issue 18), and the sweep fails on what a person would
 see wrong: a page wider than the screen, Chinese text squeezed to one character a line, English
 catalogue strings left on a Chinese page, and serious or critical axe-core findings.
 
@@ -40,9 +41,17 @@ from courses.programmes.models import Programme
 from courses.syllabus.models import SyllabusUnit, SyllabusVersion, Trainer
 from tests.browser.sweep_checks import PAGE_CHECKS, format_failures
 
-ROLES = ("admin", "hr", "instructor", "trainee", "dispatcher", "department", "viewer", "anonymous")
+ROLES = ("admin", "hr", "instructor", "trainee", "worker", "dispatcher", "department", "viewer", "anonymous")
 LANGUAGES = ("zh_CN", "en")
 WIDTHS = (1440, 375)
+# The trainee's and field worker's pages (issue 18), and those anyone opens (the log-in, a certificate's
+# check), are read on the smallest phones: 360 and 412 px instead of 375.
+PHONE_WIDTHS = (1440, 412, 360)
+PHONE_ROLES = ("trainee", "worker", "anonymous")
+# The demo trainee is in training, so he reports no case: "worker" is a field worker on duty the sweep gives a
+# log-in (field_worker below), with a grid, a certificate and a case of his own. His learning pages are the
+# trainee's, swept there; he is swept on the pages of his field work and his own records only.
+WORKER_PREFIXES = ("/cases", "/patrols", "/registry/me", "/indicators", "/certificates", "/me")
 AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 # GET endpoints that answer with something other than a page, or that leave the app.
@@ -56,6 +65,7 @@ NOT_PAGES = {
     "registry.import_template", "registry.staff_template", "accounts.audit_export",
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)
     "cases.report_place", "registry.pick_areas", "registry.pick_grids", "registry.pick_workers", "enrollment.pick_courses", "exams.pick_exams",
+    "cases.pick_handlers",
     "activation.letters_preview", "certificates.batch_preview", "enrollment.bulk_preview", "enrollment.mandatory_preview",
     # what installs the site (academy/web/frame.py); the offline page says it in both languages on purpose
     # (the service worker cannot know which one was chosen) and is checked by tests/browser/test_frame_browser.py
@@ -95,6 +105,40 @@ def _class_session(course: Course):
     """A classroom session of the course, added as HR adds one: the demo city has none."""
     return training.add_session(course, _first(User, User.username == "hr"), starts_at=datetime.now(UTC) + timedelta(days=3),
                                 hours=Decimal("2"), place="社区党群服务中心", topic="网格巡查实务")
+
+
+def field_worker(password: str) -> list[str]:
+    """A log-in "worker" for an on-duty demo worker who holds a certificate and a grid, with a case he
+    reported; the addresses of his own pages that take arguments (his case, his certificate)."""
+    from academy.accounts.operations import create_user, grant_role
+    from academy.cases.models import Channel
+    from academy.cases.operations import Report, report_case
+    from academy.cases.people import grids_of
+    from academy.permissions import Role
+    from academy.registry.models import WorkerStatus
+
+    certified = db.session.scalars(sa.select(Certificate).join(Worker, Worker.id == Certificate.worker_id)
+                                   .where(Worker.status == WorkerStatus.ON_DUTY, Worker.user_id.is_(None))
+                                   .order_by(Certificate.id))
+    certificate, grid = next((c, grids[0]) for c in certified if (grids := grids_of(c.worker)))
+    user = create_user("worker", password, by=None, display_name=certificate.worker.name)
+    grant_role(user, Role.TRAINEE, by=None)
+    certificate.worker.user_id = user.id
+    category = db.session.scalars(sa.select(Category).where(Category.active).order_by(Category.id)).first()
+    case = report_case(Report(category=category, title="楼道堆放杂物", description="3栋1单元楼道堆放纸箱",
+                              channel=Channel.WORKER, grid=grid, worker=certificate.worker), user)
+    db.session.flush()
+    return [f"/cases/{case.id}", f"/certificates/{certificate.id}"]
+
+
+def trainee_lesson() -> str:
+    """The first lesson of a course the demo trainee studies (the example lesson is of another course)."""
+    from courses.enrollment.models import Enrollment
+
+    worker = worker_of_user(_first(User, User.username == "trainee"))
+    lesson = db.session.scalars(sa.select(Lesson).join(Enrollment, Enrollment.course_id == Lesson.course_id)
+                                .where(Enrollment.worker_id == worker.id).order_by(Lesson.id)).first()
+    return f"/lessons/{lesson.id}"
 
 
 def example_urls() -> dict[str, str]:
@@ -205,6 +249,8 @@ def swept_city(_live_app):
     with app.app_context():
         examples = example_urls()
         assert set(examples) == EXAMPLE_ENDPOINTS
+        own = field_worker(app.config["DEMO_PASSWORD"])
+        lesson = trainee_lesson()
         db.session.commit()
         plain, _ = page_endpoints(app)
         paths = sorted({str(rule.rule) for rule in app.url_map.iter_rules()
@@ -212,8 +258,9 @@ def swept_city(_live_app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"base": f"http://127.0.0.1:{server.server_port}", "paths": paths + sorted(examples.values()),
-           "password": app.config["DEMO_PASSWORD"], "app": app}
+    yield {"base": f"http://127.0.0.1:{server.server_port}", "paths": paths + sorted(examples.values()) + own + [lesson],
+           "password": app.config["DEMO_PASSWORD"], "app": app,
+           "own": own}
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
@@ -255,7 +302,7 @@ def _check(page, path: str, width: int, language: str, english: set[str], failur
     found = page.evaluate(PAGE_CHECKS, {"english": sorted(english) if language == "zh_CN" else []})
     for kind, items in found.items():
         failures.extend((f"{path} @{width}px", f"{kind}: {item}") for item in items)
-    if width != WIDTHS[0]:
+    if width != WIDTHS[0]:  # the desk's width, first in both lists
         return  # axe-core once a page, at the first width: it takes longer than the rest together
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_RUN)
@@ -267,12 +314,20 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
 
 
-def _sweep_page(page, path: str, language: str, english: set[str], failures: list[str]) -> None:
-    """Both widths of one page; a page that reloads itself (a job page when its job ends) is checked again."""
+def _paths_of(role: str, paths: list[str]) -> list[str]:
+    """The addresses a role's sweep opens: the field worker only his field work's and his records'."""
+    if role != "worker":
+        return paths
+    return [path for path in paths if path == "/" or path.startswith(WORKER_PREFIXES)]
+
+
+def _sweep_page(page, path: str, widths: tuple[int, ...], language: str, english: set[str],
+                failures: list[str]) -> None:
+    """Each width of one page; a page that reloads itself (a job page when its job ends) is checked again."""
     for attempt in (1, 2):
         found: list[str] = []
         try:
-            for width in WIDTHS:
+            for width in widths:
                 page.set_viewport_size({"width": width, "height": 900})
                 _check(page, path, width, language, english, found)
         except PlaywrightError as error:
@@ -291,6 +346,7 @@ def _sweep_page(page, path: str, language: str, english: set[str], failures: lis
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_reads_well_at_both_widths(swept_city, browser, role, language):
     base, app = swept_city["base"], swept_city["app"]
+    widths = PHONE_WIDTHS if role in PHONE_ROLES else WIDTHS
     locale = "zh-CN" if language == "zh_CN" else "en-US"
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900}, locale=locale, bypass_csp=True)
     page = context.new_page()
@@ -301,18 +357,31 @@ def test_every_page_reads_well_at_both_widths(swept_city, browser, role, languag
     english = english_msgids()
     failures: list[str] = []
     opened = []
-    for path in swept_city["paths"]:
+    for path in _paths_of(role, swept_city["paths"]):
         response = page.goto(f"{base}{path}")
-        if response is None or response.status in (401, 403, 404, 405) or not page.url.startswith(f"{base}{path}"):
-            continue  # not this role's page: refused, or sent elsewhere (the log-in, the home)
+        if response is None or response.status in (401, 403, 404, 405):
+            continue  # not this role's page
+        here = page.url[len(base):] if page.url.startswith(base) else ""
+        if not here.startswith(path):
+            # Sent elsewhere: the log-in or the home is no page of his; on a phone, "my record" and "my
+            # performance" lead to his own worker's pages, which are swept where they are.
+            if role not in PHONE_ROLES or here.split("?")[0] in ("", "/", "/login") or here in opened:
+                continue
+            path = here
         if response.status >= 400:
             failures.append((path, f"answered {response.status}"))
             continue
         opened.append(path)
-        _sweep_page(page, path, language, english, failures)
+        _sweep_page(page, path, widths, language, english, failures)
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     context.close()
     assert opened, f"{role} opened no page at all"
+    if role == "worker":  # his field work and his own records, on the phone sizes
+        mine = {"/", "/cases/report", "/cases/mine", "/patrols", "/me", "/certificates/mine", *swept_city["own"]}
+        assert mine <= set(opened), f"the field worker's pages not swept: {sorted(mine - set(opened))}"
+    if role == "trainee":  # his learning: the home, his training, a lesson of his course, his exams, an attempt
+        mine = {"/", "/training/mine", "/exams", "/me", swept_city["paths"][-1]}
+        assert mine <= set(opened), f"the trainee's pages not swept: {sorted(mine - set(opened))}"
     assert not failures, format_failures(role, language, opened, failures)
 
 

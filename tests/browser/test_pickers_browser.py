@@ -1,13 +1,15 @@
 """Journeys through the pickers and the confirmation dialog, at desktop and phone size:
 HR revokes a certificate (the dialog names it and says the holder goes off duty; cancelling
 changes nothing, confirming revokes), and a dispatcher filters the supervision board by a red
-light in a street picked with the area picker, by typing and through the area tree."""
+light in a street picked with the area picker, by typing and through the area tree, and by the
+handler picked by name."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from academy.accounts.models import User
 from academy.cases.models import Case
@@ -151,4 +153,46 @@ def test_a_dispatcher_filters_the_board_by_a_red_light_in_a_picked_street(live_a
     page.screenshot(path=f"/tmp/shots/pickers/board-tree-{size}-zh.png")
     table = _filter_board(page, "新街口红灯事件")
     assert "大行宫" not in table and "绿灯事件" not in table
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_dispatcher_filters_the_board_by_a_handler_picked_by_name(live_app, live_server, browser, make_user, size):
+    """The handler filter is a picker like the others: typing part of a name offers the people who may
+    hold a case; the one picked filters the board to the cases his department holds."""
+    from academy.cases import operations as ops
+    from academy.cases.models import Level
+
+    with live_app.app_context():
+        world = build_world(make_user)
+        world.handler.display_name = "城管张科长"
+        world.handler2.display_name = "房管李科长"
+        held = report(world, title="城管处置中的事件")
+        ops.accept_case(held, world.dispatcher)
+        ops.dispatch_case(held, world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(world.dept, None)]))
+        other = report(world, title="房管处置中的事件")
+        ops.accept_case(other, world.dispatcher)
+        ops.dispatch_case(other, world.dispatcher, ops.Dispatch(Level.DEPARTMENT, [(world.dept2, None)]))
+        for user in db.session.scalars(sa.select(User)):
+            user.locale = "zh_CN"
+        db.session.commit()
+    context, page = _context(browser, size)
+    log_in_page(page, live_server, "dispatch")
+    page.goto(f"{live_server}/cases/board")
+    _open_filters(page, size)
+    box = page.locator("[data-testid=picker-handler] [role=combobox]")
+    assert page.locator("label[for=handler]").inner_text() == "处置人"
+    box.fill("科长")
+    page.get_by_role("option", name="房管李科长").wait_for()
+    assert page.get_by_role("option", name="城管张科长").count() == 1
+    page.get_by_role("option", name="城管张科长").click()
+    assert box.input_value() == "城管张科长"
+    assert page.locator("input[type=hidden][name=handler]").input_value() == "handler"
+    page.locator("form:has(select[name=light]) button[type=submit]").click()
+    page.wait_for_url("**handler=handler**")
+    table = page.locator("[data-testid=case-list]").inner_text()
+    assert "城管处置中的事件" in table and "房管处置中的事件" not in table
+    chip = page.locator("[data-testid=filter-chips] button")
+    expect(chip).to_have_text("处置人：城管张科长×")  # the name, as the picker shows it, not the log-in
+    page.screenshot(path=f"/tmp/shots-trainee/board-handler-picked-{size}-zh.png", full_page=True)
     context.close()

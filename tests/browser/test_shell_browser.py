@@ -52,9 +52,10 @@ EXPECTED_NAV = {
     "viewer": {"Teaching": ["Syllabus", "Courses", "Training statistics"], "Grid": REGISTRY_READ,
                "Cases": ["My cases", "Supervision board"], "Performance": ["Performance"], "System": ["Messages"]},
 }
-# The trainee keeps a plain top navigation (his tab bar comes with issue 18), in the same order.
-TRAINEE_NAV = ["Syllabus", "Courses", "My training", "Exams", "My certificates", "My worker record", "My cases",
-               "Patrols and visits", "Performance", "Messages"]
+# The trainee keeps a plain top navigation on a desk, in the same order; his own pages without a tab sit
+# in the account menu (as under "me" on a phone) and the bell opens his messages, so it fits one line.
+TRAINEE_NAV = ["Syllabus", "Courses", "My training", "Exams", "My cases", "Patrols and visits", "Performance"]
+TRAINEE_ACCOUNT_MENU = ["My worker record", "My certificates"]
 
 
 def _log_in(page, base: str, username: str, password: str) -> None:
@@ -72,7 +73,9 @@ def test_each_demo_role_sees_its_own_navigation(live_app, live_server, demo_city
     _log_in(page, live_server, username, demo_city)
     if username == "trainee":
         assert page.locator("[data-testid=sidebar]").count() == 0
-        assert _labels(page.locator("[data-testid=nav] [data-testid=nav-label]")) == TRAINEE_NAV
+        assert _labels(page.locator("[data-testid=nav] [data-testid=nav-label]:visible")) == TRAINEE_NAV
+        page.click("[data-testid=account-menu]")
+        assert _labels(page.locator("[data-testid=account-link]")) == TRAINEE_ACCOUNT_MENU
     else:
         groups = page.locator("[data-testid=nav-group]")
         shown = {groups.nth(n).locator("h2").inner_text().strip(): _labels(groups.nth(n).locator("[data-testid=nav-label]"))
@@ -109,6 +112,25 @@ def test_admins_shell_fits_a_desk_screen_in_both_languages(live_server, demo_cit
         _on_screen(page, "[data-testid=account-menu]")
         page.click("[data-testid=account-menu]")
         _on_screen(page, "[data-testid=logout]")
+        context.close()
+
+
+@pytest.mark.parametrize("width", (1280, 1440))
+def test_trainees_top_navigation_fits_one_line_in_both_languages(live_server, demo_city, browser, width):
+    for locale in ("zh-CN", "en-US"):
+        context = browser.new_context(viewport={"width": width, "height": 800}, locale=locale)
+        page = context.new_page()
+        _log_in(page, live_server, "trainee", demo_city)
+        page.select_option("[data-testid=language]", "zh_CN" if locale == "zh-CN" else "en")
+        page.wait_for_load_state()
+        labels = page.locator("[data-testid=nav] [data-testid=nav-label]:visible")
+        expect(labels).to_have_count(len(TRAINEE_NAV))
+        tops = {round(box["y"]) for box in labels.evaluate_all("els => els.map(e => e.getBoundingClientRect().toJSON())")}
+        assert len(tops) == 1, f"the navigation wraps onto {len(tops)} lines at {width} px ({locale})"
+        brand = page.locator("[data-testid=brand]")
+        assert brand.evaluate("e => e.scrollWidth <= e.clientWidth"), "the academy's name is cut"
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        _on_screen(page, "[data-testid=account-menu]")
         context.close()
 
 

@@ -86,7 +86,11 @@ def test_trainee_enrols_reads_two_lessons_and_sees_progress(server, browser, liv
     assert page.inner_text(".js-course-percent") == "100"
     assert page.inner_text(".js-course-hours") == "2.5"
     page.goto(f"{server}/")
-    assert "progress 100%" in page.inner_text("[data-testid=home-training]")
+    # The home says it once: the card of the courses he studies, no second list of them below.
+    assert "100%" in page.inner_text("[data-testid=next-step][data-step='lessons.next']")
+    assert page.locator("[data-testid=home-training]").count() == 0
+    assert page.locator("[data-testid=home-certificates]").count() == 0
+    assert "Next to study" not in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways scrolling
     page.screenshot(path=str(artifacts_dir / "courses-trainee-phone.png"), full_page=True)
 
@@ -137,3 +141,45 @@ def test_timed_lesson_completes_from_the_page_heartbeat(server, browser, live_ap
         assert page.inner_text(".js-course-hours") == "0.5"
     finally:
         live_app.config["LESSON_HEARTBEAT_MS"] = 30000
+
+
+def _assignments(app) -> int:
+    import sqlalchemy as sa
+
+    from courses.enrollment.models import MandatoryRule, TrainingAssignment
+
+    with app.app_context():
+        counts = (db.session.scalar(sa.select(sa.func.count()).select_from(TrainingAssignment)),
+                  db.session.scalar(sa.select(sa.func.count()).select_from(MandatoryRule)))
+        db.session.remove()
+        return counts
+
+
+def test_without_javascript_hr_confirms_a_bulk_assignment_on_the_confirmation_page(server, browser, live_app):
+    """No script, no dialog: the first POST answers the confirmation page with the server's count and
+    changes nothing; going back changes nothing; its button posts the same fields with confirmed=1."""
+    ids = _world(live_app)
+    context = browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=False)
+    page = context.new_page()
+    _log_in(page, server, "hrdesk")
+
+    def fill_and_submit():
+        page.goto(f"{server}/training/mandatory")
+        page.select_option("select[name=area_code]", "320102")
+        page.select_option("select[name=status]", "recruited")
+        page.select_option("select[name=course_id]", str(ids["mandatory"]))
+        page.fill("input[name=due_days_after_hire]", "30")
+        page.click("[data-testid=mandatory-submit]")
+
+    fill_and_submit()
+    assert "to 2 grid workers" in page.inner_text("[data-testid=confirm-page-count]")  # said before anything is done
+    assert _assignments(live_app) == (0, 0)
+    page.click("[data-testid=confirm-page-back]")
+    assert page.url == f"{server}/training/mandatory"
+    assert _assignments(live_app) == (0, 0)  # going back changed nothing
+
+    fill_and_submit()
+    page.click("[data-testid=confirm-page-ok]")
+    assert "assigned to 2 workers" in page.inner_text("main")
+    assert _assignments(live_app) == (2, 1)
+    context.close()

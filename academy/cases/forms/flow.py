@@ -117,7 +117,7 @@ class FilterForm(FlaskForm):
                         choices=labels.choices(labels.LIGHT_LABELS, blank=True))
     state = SelectField(_l("State"), validators=[Optional()])
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
-    handler = StringField(_l("Handler (username)"), validators=[Optional(), Length(max=40)])
+    handler = StringField(_l("Handler"), validators=[Optional(), Length(max=40)])
     supervised = BooleanField(_l("Supervised only"))
     returned = BooleanField(_l("Returned by departments"))
     sort = sort_field(list(labels.SORT_LABELS.items()))

@@ -5,6 +5,7 @@ from academy.cases.queries.admin import (  # noqa: F401
     department_members,
     departments,
     holidays,
+    picker_handlers,
     root_categories,
     user_by_username,
 )

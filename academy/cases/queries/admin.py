@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from academy.accounts.models import User
+from academy.accounts.models import RoleGrant, User
 from academy.cases.models import Category, DepartmentMember, Holiday
 from academy.extensions import db
+from academy.permissions import Role
 from academy.registry.models import Department
 
 
@@ -44,3 +45,17 @@ def department_members() -> list[tuple[DepartmentMember, User]]:
 def user_by_username(username: str) -> User | None:
     """The user with this log-in name (usernames are stored lower-case)."""
     return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def picker_handlers(search: str = "", username: str = "", limit: int = 20) -> list[User]:
+    """The people who may hold a case (dispatchers, departments' people and members) whose log-in or
+    name contains ``search``, or the one called ``username``: the board's handler picker."""
+    handlers = sa.or_(User.id.in_(sa.select(RoleGrant.user_id).where(RoleGrant.role.in_((Role.DISPATCHER, Role.DEPARTMENT)))),
+                      User.id.in_(sa.select(DepartmentMember.user_id)))
+    query = sa.select(User).where(handlers).order_by(User.username).limit(limit)
+    if username:
+        query = query.where(User.username == username.strip().lower())
+    elif search:
+        query = query.where(sa.or_(User.username.icontains(search, autoescape=True),
+                                   User.display_name.icontains(search, autoescape=True)))
+    return list(db.session.scalars(query))

@@ -11,6 +11,8 @@ from academy.cases.views import bp
 from academy.cases.views.panels import case_page
 from academy.permissions import Role, ensure, get_or_404, require_role
 from academy.registry.queries import worker_of_user
+from academy.web import pickers
+from academy.web.errors import json_endpoint
 from academy.web.paging import paginate
 from academy.web.sorting import sort_status
 
@@ -46,6 +48,17 @@ def board():
     same_set = not filters.light and not filters.state
     cases = paginate(queries.case_query(current_user, filters), PER_PAGE, total=counted if same_set else None)
     return render_template("cases/index.html", form=form, cases=cases, board=True, counts=counts), sort_status(form)
+
+
+@bp.get("/cases/pick/handlers")
+@require_role(Role.DISPATCHER, Role.DEPARTMENT, Role.VIEWER)
+@json_endpoint
+def pick_handlers():
+    """The board's handler picker: people who may hold a case, by log-in or name (academy/web/pickers.py)."""
+    query = pickers.read_query(request.args)
+    users = queries.picker_handlers(search=query.q.data, username=query.code.data or "")
+    return pickers.answer([pickers.item(id=user.id, code=user.username, label=user.display_name or user.username,
+                                        detail=user.username) for user in users])
 
 
 @bp.get("/cases/mine")
