@@ -65,15 +65,24 @@ def seal_svg(issuer: str, line: str) -> str:
              f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{RING}" fill="none" stroke="{RED}" stroke-width="{RING_WIDTH}"/>',
              f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{RING - 6}" fill="none" stroke="{RED}" stroke-width="1"/>',
              f'<polygon fill="{RED}" points="{_star_points(STAR_RADIUS)}"/>',
-             f'<g fill="{RED}" font-family=\'{FONTS}\' font-weight="bold" text-anchor="middle">']
-    for char, angle in glyphs:
-        if char.isspace():
-            continue
-        x = CENTRE + TEXT_RADIUS * math.sin(math.radians(angle))
-        y = CENTRE - TEXT_RADIUS * math.cos(math.radians(angle))
-        parts.append(f'<text font-size="{font:.1f}" transform="translate({x:.2f} {y:.2f}) rotate({angle:.2f})" '
-                     f'y="{font * 0.36:.2f}">{escape(char)}</text>')
+             f'<g fill="{RED}" font-family=\'{FONTS}\'>']
+    # One text element, each character placed and turned by the x, y and rotate lists: a renderer
+    # lays the arc out once instead of once per character.
+    placed = [(char, angle) for char, angle in glyphs if not char.isspace()]
+    xs, ys, turns = [], [], []
+    for _char, angle in placed:
+        radians = math.radians(angle)
+        # the glyph's centre on the arc; its baseline start is half a glyph back along the tangent
+        # and a third of a glyph outwards-down, so the glyph turned about that point sits centred.
+        cx, cy = CENTRE + TEXT_RADIUS * math.sin(radians), CENTRE - TEXT_RADIUS * math.cos(radians)
+        half, drop = font * _width(_char) / 2, font * 0.36
+        xs.append(cx - half * math.cos(radians) - drop * math.sin(radians))
+        ys.append(cy - half * math.sin(radians) + drop * math.cos(radians))
+        turns.append(angle)
+    parts.append(f'<text font-size="{font:.1f}" x="{" ".join(f"{x:.2f}" for x in xs)}" '
+                 f'y="{" ".join(f"{y:.2f}" for y in ys)}" rotate="{" ".join(f"{a:.1f}" for a in turns)}">'
+                 f'{escape("".join(char for char, _angle in placed))}</text>')
     line = line.upper()
     line_font = min(LINE_FONT, 110 / max(1.0, sum(_width(c) for c in line)))
-    parts.append(f'<text font-size="{line_font:.1f}" x="{CENTRE}" y="{LINE_Y}">{escape(line)}</text></g></svg>')
+    parts.append(f'<text font-size="{line_font:.1f}" x="{CENTRE}" y="{LINE_Y}" text-anchor="middle">{escape(line)}</text></g></svg>')
     return "".join(parts)
