@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from flask_babel import gettext as _
+
 from academy.errors import DomainError
 
 PNG = "image/png"
@@ -65,3 +67,46 @@ def image_size(data: bytes, kind: str, max_pixels: int) -> tuple[int, int]:
     if width * height > max_pixels:
         raise TooManyPixels(f"{width}x{height}")
     return width, height
+
+
+class UnacceptableImage(DomainError):
+    """An uploaded photo that is empty, too large or not of an accepted type; the message is for the user."""
+
+
+def check_photo(data: bytes, max_bytes: int, kinds) -> str:
+    """The photo's content type (one of ``kinds``), told by its content; else ``UnacceptableImage``.
+
+    One check for every photo people upload: case photos (``academy.cases.photos``) and the
+    worker's photo on his record (``academy.registry.photos``)."""
+    if not data:
+        raise UnacceptableImage(_("The photo is empty."))
+    if len(data) > max_bytes:
+        raise UnacceptableImage(_("A photo may be at most %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+    kind = image_type(data)
+    if kind not in kinds:
+        raise UnacceptableImage(_("Only JPEG, PNG or WebP photos are accepted."))
+    return kind
+
+
+def reencoded_jpeg(data: bytes, kind: str, *, max_side: int, max_pixels: int, quality: int = 85) -> bytes:
+    """The image as a new JPEG at most ``max_side`` pixels on its longer side, upright, without its
+    metadata (a phone's photo carries the place it was taken): what is stored is what Pillow drew,
+    never the bytes that came in. ``NotAnImage`` / ``TooManyPixels`` when it cannot be."""
+    from PIL import Image, ImageOps  # Pillow is heavy: loaded only when an image is uploaded
+
+    image_size(data, kind, max_pixels)  # the header's claim checked before anything is decoded
+    try:
+        with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]]) as image:
+            image = ImageOps.exif_transpose(image)
+            if image.mode in ("RGBA", "LA", "P"):
+                image = image.convert("RGBA")
+                flat = Image.new("RGB", image.size, "white")  # transparency becomes white, not black
+                flat.paste(image, mask=image.getchannel("A"))
+                image = flat
+            image = image.convert("RGB")
+            image.thumbnail((max_side, max_side), Image.LANCZOS)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=quality, optimize=True)
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise NotAnImage(str(error)) from error
+    return buffer.getvalue()

@@ -16,6 +16,8 @@ the script exits 0 whenever it measured.
 """
 from __future__ import annotations
 
+import base64
+import io
 import os
 import resource
 import statistics
@@ -67,8 +69,19 @@ def documents(count: int, latin: bool = False):
             valid_until=date(2029, 12, 1), branch_name="Gulou branch" if latin else "鼓楼区分院",
             academy_name="Nanjing Grid Academy" if latin else "南京市网格学院",
             verify_url=f"https://academy.example.cn/verify/{number}", language="en" if latin else "zh_CN",
-            template="onduty", evidence=("Course GA-101 completed", "Final exam 82.5 %", "48 hours") if latin
-            else ("课程 上岗培训 已完成", "结业考试 82.5 分", "学时 48"))
+            template="onduty", evidence=("Course: Pre-service training", "Final exam 82.5 %", "48 hours") if latin
+            else ("课程：上岗培训", "结业考试 82.5 分", "学时 48"), photo=holder_photo(n))
+
+
+def holder_photo(n: int) -> str:
+    """A photo as the record keeps it (a 450 x 600 JPEG, as ``academy.registry.photos`` re-encodes
+    them), different for each holder so that no two pages share an image."""
+    from PIL import Image, ImageFilter  # only the benchmark draws photos
+
+    grain = Image.effect_noise((150, 200), 40 + n % 50).convert("RGB").resize((450, 600)).filter(ImageFilter.GaussianBlur(2))
+    buffer = io.BytesIO()
+    grain.save(buffer, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def render_ms(render, doc, repeat: int) -> list[float]:

@@ -7,11 +7,11 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from academy.cases.errors import CaseError
 from academy.files import write_file
-from academy.images import GIF, image_type
+from academy.images import GIF, UnacceptableImage, image_type
+from academy.images import check_photo as check_image
 
 MAX_PHOTOS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -35,14 +35,10 @@ def max_bytes() -> int:
 
 def check_photo(data: bytes) -> str:
     """Return the photo's content type, or raise PhotoError with a message for the user."""
-    if not data:
-        raise PhotoError(_("The photo is empty."))
-    if len(data) > max_bytes():
-        raise PhotoError(_("A photo may be at most %(mb)d MB.", mb=max_bytes() // (1024 * 1024)))
-    kind = sniff(data)
-    if kind is None:
-        raise PhotoError(_("Only JPEG, PNG or WebP photos are accepted."))
-    return kind
+    try:
+        return check_image(data, max_bytes(), KINDS)
+    except UnacceptableImage as error:
+        raise PhotoError(str(error)) from error
 
 
 def photo_dir() -> Path:

@@ -35,8 +35,18 @@ def has_edit_role(user) -> bool:
     return has_role(user, *EDIT_ROLES)
 
 
+def is_holder(user, worker: Worker) -> bool:
+    """Is ``worker`` the record linked to ``user``'s own log-in?"""
+    return worker.user_id is not None and worker.user_id == user.id
+
+
 def can_see_worker(user, worker: Worker) -> bool:
-    return can_read(user, worker.area.code) or (worker.user_id is not None and worker.user_id == user.id)
+    return can_read(user, worker.area.code) or is_holder(user, worker)
+
+
+def can_change_photo(user, worker: Worker) -> bool:
+    """HR who may edit the worker, or the worker himself, puts a photo on the record or takes it off."""
+    return can_edit(user, worker.area.code) or is_holder(user, worker)
 
 
 # Who may search with each picker (each within the areas of these roles' grants): the dispatchers

@@ -212,6 +212,16 @@ class StaffImportForm(FlaskForm):
     submit = SubmitField(_l("Check and create log-ins"))
 
 
+class PhotoForm(FlaskForm):
+    """The worker's photo: the file is checked by its content when the operation takes it."""
+
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Choose a photo."))],
+                      description=_l("A recent head-and-shoulders photo, JPEG, PNG or WebP, at most 5 MB; "
+                                     "it is printed on the certificates."),
+                      render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    submit = SubmitField(_l("Upload the photo"))
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs its CSRF token (revealing an ID number)."""
 

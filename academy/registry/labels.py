@@ -59,6 +59,7 @@ EVENT_LABELS = {
     "grid.create": _l("Grid created"), "grid.update": _l("Grid changed"), "grid.retire": _l("Grid retired"),
     "worker.create": _l("Grid worker registered"), "worker.update": _l("Grid worker's record changed"),
     "worker.status": _l("Grid worker's status changed"), "worker.reveal_id_number": _l("ID number shown in full"),
+    "worker.photo": _l("Grid worker's photo uploaded"), "worker.photo_remove": _l("Grid worker's photo removed"),
     "worker.account_link": _l("Log-in linked to a grid worker"), "worker.accounts_create": _l("Log-ins created for grid workers"),
     "assignment.create": _l("Grid worker assigned to a grid"), "assignment.update": _l("Grid assignment changed"),
     "assignment.end": _l("Grid assignment ended"), "assignment.held": _l("Grid assignment awaits qualification"),

@@ -179,6 +179,8 @@ class Worker(db.Model):
     exit_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)  # the trainee's log-in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The photo on the record (the certificate prints it): a re-encoded JPEG under FILES_DIR/workers.
+    photo_name: Mapped[str | None] = mapped_column(sa.String(64))
 
     area: Mapped[Area] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(back_populates="worker", order_by="Assignment.starts_on")

@@ -24,4 +24,5 @@ class CertificateDocument:
     verify_url: str  # absolute URL of the public verification page; the QR code encodes it
     language: str = "zh_CN"  # "zh_CN" or "en"
     template: str = "default"  # templates/certificates/<template>.html
-    evidence: tuple[str, ...] = ()  # short lines: "Course 上岗培训 completed", "Exam 82.5 %", "48 h"
+    evidence: tuple[str, ...] = ()  # short lines: "Course 上岗培训", "Exam 82.5 %", "48 h" (titles, never codes)
+    photo: str = ""  # the holder's photo on his record as a JPEG ``data:`` URL; "" prints an empty frame

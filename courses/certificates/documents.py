@@ -6,12 +6,15 @@ verification URL is absolute, on the base the caller got from ``academy.web.urls
 """
 from __future__ import annotations
 
+import base64
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from academy.accounts.models import User
 from academy.extensions import db
+from academy.registry import photos
 from courses.certificates.document import CertificateDocument
 from courses.certificates.models import Certificate
 
@@ -31,7 +34,7 @@ def holder_language(certificate: Certificate) -> str:
 def _evidence_lines(certificate: Certificate) -> tuple[str, ...]:
     lines = []
     if certificate.course is not None:
-        lines.append(_("Course %(code)s %(title)s", code=certificate.course.code, title=certificate.course.title))
+        lines.append(_("Course: %(title)s", title=certificate.course.title))  # the title people know, not its code
     if certificate.exam_percent is not None:
         lines.append(_("Final exam %(p)s %%", p=certificate.exam_percent))
     if certificate.hours is not None:
@@ -39,6 +42,12 @@ def _evidence_lines(certificate: Certificate) -> tuple[str, ...]:
     if certificate.score is not None:
         lines.append(_("Assessment score %(s).1f", s=certificate.score))
     return tuple(lines)
+
+
+def holder_photo(worker) -> str:
+    """The photo on the holder's record as a ``data:`` URL for the PDF, "" when there is none."""
+    data = photos.photo_bytes(worker.photo_name)
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode() if data else ""
 
 
 def build_document(certificate: Certificate, base_url: str, language: str | None = None) -> CertificateDocument:
@@ -54,4 +63,5 @@ def build_document(certificate: Certificate, base_url: str, language: str | None
             type_code=certificate.type.code, type_name=certificate.type.display_name(language),
             issued_on=certificate.issued_on, valid_until=certificate.valid_until, branch_name=branch,
             academy_name=academy, verify_url=verify_url(certificate.number, base_url), language=language,
-            template=certificate.type.pdf_template or "default", evidence=_evidence_lines(certificate))
+            template=certificate.type.pdf_template or "default", evidence=_evidence_lines(certificate),
+            photo=holder_photo(certificate.worker))

@@ -37,6 +37,7 @@ from academy.pdf import (  # noqa: F401  (StaticOnlyFetcher, qr_data_url: the na
 )
 from academy.pdf import render_template_only as _render
 from courses.certificates.document import CertificateDocument
+from courses.certificates.seal import seal_svg
 
 CHUNK = 50  # certificates per WeasyPrint document in a batch
 TEMPLATES = ("default", "onduty")
@@ -50,7 +51,17 @@ def _template(doc: CertificateDocument) -> str:
 def _page_html(doc: CertificateDocument) -> str:
     """One certificate's page (the body's inner HTML), in the document's language."""
     with force_locale(doc.language if doc.language in ("zh_CN", "en") else "zh_CN"):
-        return _render(_template(doc), doc=doc, qr=qr_data_url(doc.verify_url), format_date=format_date)
+        return _render(_template(doc), doc=doc, qr=qr_data_url(doc.verify_url), format_date=format_date,
+                       pgettext=pgettext, seal=seal_svg(_seal_issuer(doc), _("Training seal")))
+
+
+def _seal_issuer(doc: CertificateDocument) -> str:
+    """The name on the seal's arc: the issuing branch under its academy ("南京市网格学院鼓楼区分院"),
+    or the academy alone when it issued the certificate itself."""
+    if doc.branch_name == doc.academy_name or doc.academy_name in doc.branch_name:
+        return doc.branch_name
+    separator = " · " if doc.language == "en" else ""
+    return f"{doc.academy_name}{separator}{doc.branch_name}"
 
 
 def _document_html(pages: Sequence[str], title: str) -> str:

@@ -34,6 +34,7 @@ SENDS = re.compile(r"\b(download|send_stored|send_file|Response)\(")
 NOT_SPREADSHEETS = {
     "web.openapi": "the OpenAPI description, a fixed YAML file",
     "cases.photo": "a photo a reporter uploaded",
+    "registry.worker_photo": "the worker's photo on his record, a JPEG re-encoded from his upload",
     "lessons.file": "a lesson material, sent as the instructor uploaded it",
     "exams.stem_image": "an image shown in a question stem",
     "activation.letters_file": "activation letters: PDFs, and a .zip of them",

@@ -2,8 +2,9 @@
 see their own worker record, the notice board is public."""
 from __future__ import annotations
 
+from academy.registry.operations import set_worker_photo
 from tests.access import Access, everyone
-from tests.fixtures.registry import assign, create_department, create_grid, create_worker
+from tests.fixtures.registry import assign, create_department, create_grid, create_worker, photo_bytes
 
 
 def build(world) -> None:
@@ -15,6 +16,7 @@ def build(world) -> None:
     world["grid_assignment"] = assign(world["worker"], world["grid"])
     world["grid_assignment_other"] = assign(world["worker_other"], world["grid_other"])
     world["department"] = create_department("320102", name="玄武区城市管理局")
+    set_worker_photo(world["worker"], None, photo_bytes())
 
 
 READ = {"admin": 200, "hr": 200, "hr_other": 200, "viewer": 200, "viewer_other": 200}
@@ -73,6 +75,14 @@ ACCESS = [
            method="POST", data={"area": "320102", "status": "on_duty"}),
     Access("registry.create_worker_account", worker_url("/account"), {"admin": 302, "hr": 302}, method="POST"),
     Access("registry.new_assignment", worker_url("/assignments"), {"admin": 400, "hr": 400}, method="POST"),
+    # The photo: whoever sees the worker sees it; HR who edits him, or he himself, changes it.
+    Access("registry.worker_photo", worker_url("/photo"), HOME_READ | {"trainee": 200}),
+    Access("registry.worker_photo", lambda w: f"/registry/workers/{w['worker_other'].id}/photo",
+           {"admin": 404, "hr_other": 404, "viewer_other": 404, "trainee_other": 404}),  # none on his record
+    Access("registry.upload_worker_photo", worker_url("/photo"), {"admin": 400, "hr": 400, "trainee": 400},
+           method="POST"),  # no file sent: the form's error
+    Access("registry.remove_worker_photo", worker_url("/photo/remove"), {"admin": 302, "hr": 302, "trainee": 302},
+           method="POST"),
     Access("registry.end_assignment", lambda w: f"/registry/assignments/{w['grid_assignment'].id}/end",
            {"admin": 400, "hr": 400}, method="POST"),
 ]

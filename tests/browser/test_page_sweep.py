@@ -60,7 +60,8 @@ NOT_PAGES = {
     "oidc.start", "oidc.callback", "open311.services", "open311.request_list", "open311.request_detail",
     "open311.discovery", "open311.request_updates", "open311.service_definition", "open311.token",
     "activation.letters_file", "certificates.batch_file", "certificates.certificate_pdf", "certificates.verify_json",
-    "cases.photo", "enrollment.overdue_export", "enrollment.stats_export", "exams.attempt_state", "exams.bank_export", "exams.gradebook_xlsx",
+    "cases.photo", "registry.worker_photo", "enrollment.overdue_export", "enrollment.stats_export", "exams.attempt_state",
+    "exams.bank_export", "exams.gradebook_xlsx",
     "exams.results_xlsx", "exams.stem_image", "indicators.ranking", "lessons.file", "registry.export_list",
     "registry.import_template", "registry.staff_template", "accounts.audit_export",
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)

@@ -22,6 +22,7 @@ from academy.registry.operations.assignments import (  # noqa: F401
     sync_held_assignments,
 )
 from academy.registry.operations.logins import AccountCounts, create_worker_accounts  # noqa: F401
+from academy.registry.operations.photos import remove_worker_photo, set_worker_photo  # noqa: F401
 from academy.registry.operations.staff import StaffImportResult, import_staff  # noqa: F401
 from academy.registry.operations.workers import (  # noqa: F401
     change_status,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("registry", __name__)
 
-from academy.registry.views import areas, board, exchange, grids, logins, pickers, staff, workers  # noqa: E402,F401
+from academy.registry.views import areas, board, exchange, grids, logins, photos, pickers, staff, workers  # noqa: E402,F401

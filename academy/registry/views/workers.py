@@ -19,6 +19,7 @@ from academy.registry.forms import (
     AssignmentForm,
     ConfirmForm,
     EndForm,
+    PhotoForm,
     StatusForm,
     WorkerCreateForm,
     WorkerEditForm,
@@ -82,7 +83,7 @@ def registry_sections(worker: Worker, viewer) -> list[dict]:
     return sections
 
 
-def _worker_page(worker: Worker, status: int = 200, **forms):
+def worker_page(worker: Worker, status: int = 200, **forms):
     can_edit = access.can_edit(current_user, worker.area.code)
     return render_template(
         "registry/worker.html", worker=worker, labels=labels, can_edit=can_edit,
@@ -90,6 +91,8 @@ def _worker_page(worker: Worker, status: int = 200, **forms):
         status_form=forms.get("status_form") or StatusForm(formdata=None),
         assignment_form=forms.get("assignment_form") or AssignmentForm(formdata=None),
         reveal_form=ConfirmForm(formdata=None), end_form=EndForm(formdata=None),
+        can_change_photo=access.can_change_photo(current_user, worker),
+        photo_form=forms.get("photo_form") or PhotoForm(formdata=None),
     ), status
 
 
@@ -98,7 +101,7 @@ def _worker_page(worker: Worker, status: int = 200, **forms):
 def worker(worker_id: int):
     worker = get_or_404(Worker, worker_id)
     ensure(access.can_see_worker(current_user, worker))
-    return _worker_page(worker)
+    return worker_page(worker)
 
 
 @bp.get("/registry/me")
@@ -133,9 +136,9 @@ def worker_status(worker_id: int):
     worker = _editable_worker(worker_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return _worker_page(worker, 400, status_form=form)
+        return worker_page(worker, 400, status_form=form)
     target = WorkerStatus(form.status.data)
-    on_refusal(lambda _error: _worker_page(worker, 400, status_form=form))
+    on_refusal(lambda _error: worker_page(worker, 400, status_form=form))
     if target == WorkerStatus.EXITED:
         operations.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
     else:
@@ -153,7 +156,7 @@ def reveal_id_number(worker_id: int):
         abort(400)
     number = operations.reveal_id_number(worker, current_user)
     # The request cycle commits the audit entry of the reveal, though nothing else changed.
-    return _worker_page(worker, revealed=number)
+    return worker_page(worker, revealed=number)
 
 
 @bp.post("/registry/workers/<int:worker_id>/assignments")
@@ -162,12 +165,12 @@ def new_assignment(worker_id: int):
     worker = _editable_worker(worker_id)
     form = AssignmentForm()
     if not form.validate_on_submit():
-        return _worker_page(worker, 400, assignment_form=form)
+        return worker_page(worker, 400, assignment_form=form)
     grid = queries.grid_by_code(form.grid_code.data)
     if grid is None or not access.can_edit(current_user, grid.code):
         flash(_("No grid with this code in your area."), "danger")
-        return _worker_page(worker, 400, assignment_form=form)
-    on_refusal(lambda _error: _worker_page(worker, 400, assignment_form=form))
+        return worker_page(worker, 400, assignment_form=form)
+    on_refusal(lambda _error: worker_page(worker, 400, assignment_form=form))
     assignment = operations.assign_worker(worker, grid, current_user, role=AssignmentRole(form.role.data),
                                           starts_on=form.starts_on.data)
     if assignment.awaiting_qualification:
@@ -186,8 +189,8 @@ def end_assignment(assignment_id: int):
            or access.can_edit(current_user, assignment.worker.area.code))
     form = EndForm()
     if form.validate_on_submit():
-        on_refusal(lambda _error: _worker_page(assignment.worker, 400))
+        on_refusal(lambda _error: worker_page(assignment.worker, 400))
         operations.end_assignment(assignment, current_user, on=form.on.data, reason=form.reason.data)
         flash(_("Assignment ended; it stays in the history."), "success")
         return redirect(url_for("registry.worker", worker_id=assignment.worker_id))
-    return _worker_page(assignment.worker, 400)
+    return worker_page(assignment.worker, 400)

@@ -14,8 +14,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from academy import fonts
-from courses.certificates import pdf
+from academy.permissions import Role
+from academy.registry.operations import remove_worker_photo, set_worker_photo
+from courses.certificates import pdf, seal
 from courses.certificates.document import CertificateDocument
+from courses.certificates.documents import build_document
+from tests.fixtures.registry import photo_bytes
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -188,3 +192,57 @@ def test_the_roster_lists_every_number_in_pdf_and_xlsx(rendering, tmp_path):
 def test_an_unknown_template_name_falls_back_to_the_default(rendering):
     text = text_of(pdf.render_certificate(replace(certificate(), template="../../etc/passwd")))
     assert "SG-2026-320102-000001" in text
+
+
+def pdf_tool(tool: str, data: bytes, *args: str) -> str:
+    """What one of poppler's tools (pdfimages, pdffonts) says of the document (they read files only)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return subprocess.run([tool, *args, handle.name], capture_output=True, check=True, text=True).stdout
+
+
+def image_sizes(data: bytes) -> list[tuple[int, int]]:
+    """(width, height) of each image on page 1, as ``pdfimages -list`` reports them."""
+    rows = pdf_tool("pdfimages", data, "-list").splitlines()[2:]
+    return [(int(row.split()[3]), int(row.split()[4])) for row in rows if row.split()[2] == "image"]
+
+
+def test_the_holder_photo_on_his_record_is_printed_and_no_course_code(rendering, certificate, make_user):
+    """Built from a real certificate: the photo on the holder's record is on the page, the course is
+    named by its title (never its internal code), and every font is an embedded subset."""
+    hr = make_user("hr-photo", Role.HR)
+    set_worker_photo(certificate.worker, hr, photo_bytes((900, 1200)))
+    data = pdf.render_certificate(build_document(certificate, "https://academy.example.cn/", language="zh_CN"))
+    text = "".join(text_of(data).split())
+    assert certificate.worker.name in text and certificate.course.title.replace(" ", "") in text
+    assert certificate.course.code not in text
+    assert (450, 600) in image_sizes(data) and len(image_sizes(data)) == 2  # the photo (re-encoded) and the QR code
+    fonts_listed = pdf_tool("pdffonts", data).splitlines()[2:]
+    assert fonts_listed and all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts_listed), fonts_listed
+    assert all("+" in line.split()[0] for line in fonts_listed)  # subset names: ABCDEF+Face
+
+    remove_worker_photo(certificate.worker, hr)
+    empty = pdf.render_certificate(build_document(certificate, "https://academy.example.cn/", language="zh_CN"))
+    assert len(image_sizes(empty)) == 1 and "照片" in text_of(empty)  # the QR code alone; the frame says 照片
+
+
+def test_the_seal_names_the_issuing_branch_and_its_use(rendering):
+    """The seal's arc carries the branch under its academy, the line under the star 培训专用章; the
+    seal is vector (no image) and its characters are text a reader finds."""
+    data = pdf.render_certificate(certificate())
+    text = "".join(text_of(data).split())
+    assert "培训专用章" in text
+    assert all(char in text for char in "南京市网格学院鼓楼区分院")
+    assert len(image_sizes(data)) == 1  # the QR code; the seal is drawn, not pasted
+
+
+def test_the_seal_spreads_any_name_over_its_arc_without_reaching_the_ring():
+    for name in ("鼓楼区分院", "南京市网格学院鼓楼区分院", "Nanjing Grid Academy · Gulou branch", "某" * 40):
+        font, glyphs = seal.arc_glyphs(name)
+        angles = [angle for _char, angle in glyphs]
+        assert angles == sorted(angles) and -seal.ARC_DEGREES / 2 <= angles[0] and angles[-1] <= seal.ARC_DEGREES / 2
+        assert seal.MIN_FONT <= font <= seal.MAX_FONT
+        assert seal.TEXT_RADIUS + font / 2 < seal.RING - seal.RING_WIDTH  # the characters stay inside the ring
+        assert seal.TEXT_RADIUS - font / 2 > seal.STAR_RADIUS  # ... and clear of the star
+    assert "<script" not in seal.seal_svg("<script>alert(1)</script>", "培训专用章")
