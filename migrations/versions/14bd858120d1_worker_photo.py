@@ -1,7 +1,7 @@
 """The worker's photo on his record (issue #18): the stored name of a re-encoded JPEG, or none.
 
 Revision ID: 14bd858120d1
-Revises: 12ba0bb7d58b
+Revises: dab70d881a88
 Create Date: 2026-12-06 17:41:04.645986
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '14bd858120d1'
-down_revision = '12ba0bb7d58b'
+down_revision = 'dab70d881a88'
 branch_labels = None
 depends_on = None
 
