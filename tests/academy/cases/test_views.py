@@ -216,7 +216,7 @@ def test_every_board_filter_has_a_visible_label(client, cases_world):
     log_in(client, "leader")
     page = client.get("/cases/board").get_data(as_text=True)
     for name, words in (("q", "编号或摘要"), ("area", "区域"), ("category", "类别"), ("light", "亮灯"),
-                        ("state", "状态"), ("department", "部门"), ("handler", "处置人（用户名）")):
+                        ("state", "状态"), ("department", "部门"), ("handler", "处置人")):
         assert f'<label class="form-label small mb-0" for="{name}">{words}</label>' in page, name
     assert '<select class="form-select form-select-sm" id="light" name="light"><option value="">全部</option>' in page
 
