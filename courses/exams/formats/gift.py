@@ -215,22 +215,38 @@ def _parse_one(chunk: str, unit_code: str) -> ParsedQuestion:
 
 
 def _chunks(text: str):
-    """Yield (first line number, text) of each question; blank lines separate questions."""
-    current, start = [], 1
+    """Yield (first line number, (text, comments)) of each question; blank lines separate questions.
+    The ``//`` lines of a question (before it or inside it, no blank line between) are its comments,
+    where Moodle keeps its ``[tag:...]`` and ``[id:...]``."""
+    current, comments, start = [], [], 1
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if line.lstrip().startswith("//"):
+            comments.append(line.lstrip()[2:])
             continue
         if not line.strip():
             if current:
-                yield start, "\n".join(current)
-            current = []
+                yield start, ("\n".join(current), comments)
+            current, comments = [], []
             continue
         if not current:
             start = number
         current.append(line)
     if current:
-        yield start, "\n".join(current)
+        yield start, ("\n".join(current), comments)
+
+
+# Moodle's tokens in a question's comments (qformat_gift extract_idnumber_and_tags_from_comment):
+# any characters but control ones (and < > for tags), a "]" escaped as "\]".
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+
+
+def _read_comments(question: ParsedQuestion, comments: list[str]) -> None:
+    text = "\n".join(comments)
+    question.tags = [tag for match in _TAG.finditer(text) if (tag := match.group(1).replace("\\]", "]").strip())]
+    if (match := _ID.search(text)) and (number := match.group(1).replace("\\]", "]").strip()):
+        question.notes.append(_l("Moodle's ID number is not kept: %(id)s", id=number))
 
 
 def _unstorable_lines(text: str) -> list[Problem]:
@@ -253,11 +269,14 @@ def parse_gift(text: str) -> tuple[list[ParsedQuestion], list[Problem]]:
         return [], problems
     unit = {"code": ""}  # the last $CATEGORY: names the unit of the questions after it
 
-    def read(chunk: str) -> ParsedQuestion | None:
+    def read(item: tuple[str, list[str]]) -> ParsedQuestion | None:
+        chunk, comments = item
         if chunk.startswith("$CATEGORY:"):
             unit["code"] = category_unit(chunk.split(":", 1)[1])
             return None
-        return _parse_one(chunk, unit["code"])
+        question = _parse_one(chunk, unit["code"])
+        _read_comments(question, comments)
+        return question
 
     return read_each(_chunks(text.lstrip("\ufeff")), read)
 
@@ -312,6 +331,11 @@ def _answer_block(question: ParsedQuestion) -> str:
     return head + "\n" + "".join(f"\t{line}\n" for line in lines) + (f"\t{general}\n" if general else "") + "}"
 
 
+def _tag_token(tag: str) -> str:
+    escaped = tag.replace("]", "\\]")
+    return f"[tag:{escaped}]"
+
+
 def write_gift(questions: list[ParsedQuestion]) -> str:
     """GIFT text for ``questions`` (Moodle reads it as they are), grouped under ``$CATEGORY:`` lines by unit.
     Stems are Markdown: each is written with ``[markdown]``."""
@@ -321,5 +345,7 @@ def write_gift(questions: list[ParsedQuestion]) -> str:
             unit = question.unit_code
             lines += [f"$CATEGORY: {unit}", ""]
         title = f"::{escape(question.title)}::" if question.title else ""
+        if question.tags:  # as Moodle writes them, and reads them back
+            lines.append("// " + " ".join(_tag_token(tag) for tag in question.tags))
         lines += [f"{title}[markdown]{escape(question.stem)}{_answer_block(question)}", ""]
     return "\n".join(lines)

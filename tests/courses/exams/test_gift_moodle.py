@@ -121,6 +121,22 @@ def test_plain_html_category_and_general_feedback():
     assert html.stem == "<p>Pick <b>one</b></p>" and html.unit_code == "M1.1"
 
 
+def test_tags_and_id_numbers_in_a_questions_comments_as_moodle_writes_them():
+    """Moodle 3.6+ writes a question's tags and ID number as comment tokens above it (its GIFT export's
+    "// [id:...] [tag:...]" line): the tags are kept, the ID number is named as not kept, and a comment
+    cut off by a blank line belongs to no question."""
+    text = ("// question: 12  name: Grant\n// [id:GR-1] [tag:history] [tag:us \\] presidents]\n"
+            "::Grant::Who is buried in Grant's tomb?{=no one ~Grant}\n\n"
+            "// [tag:lost]\n\nPlain {T}\n")
+    (grant, plain), problems = parse_gift(text)
+    assert problems == []
+    assert grant.tags == ["history", "us ] presidents"] and [str(n) for n in grant.notes] == [
+        "Moodle's ID number is not kept: GR-1"]
+    assert plain.tags == [] and plain.notes == []
+    again, _problems = parse_gift(write_gift([grant]))  # written back as Moodle writes them
+    assert again[0].tags == grant.tags
+
+
 @pytest.mark.parametrize("text,line,words", [
     ("Just a description, no answers.\n", 1, "description"),
     ("\n\nTwo blocks {=a} and {=b}\n", 3, "one answer block"),
