@@ -12,6 +12,8 @@ from academy.notifications.labels import CHANNEL_LABELS
 from academy.permissions import Role
 
 HOURS = [("", _l("None"))] + [(str(hour), f"{hour:02d}:00") for hour in range(24)]
+DIGEST_HOURS = [("", _l("Immediately"))] + [
+    (str(hour), _l("In a daily digest at %(hour)s", hour=f"{hour:02d}:00")) for hour in range(24)]
 
 
 class ChannelsField(SelectMultipleField):
@@ -33,6 +35,10 @@ class PreferencesForm(FlaskForm):
                        description=_l("Leave empty to receive nothing by e-mail."))
     quiet_from = SelectField(_l("Quiet hours from"), choices=HOURS, coerce=_hour, validate_choice=True)
     quiet_to = SelectField(_l("Quiet hours until"), choices=HOURS, coerce=_hour, validate_choice=True)
+    digest_hour = SelectField(_l("Messages that are not urgent, by e-mail, SMS and robots"), choices=DIGEST_HOURS,
+                              coerce=_hour, validate_choice=True,
+                              description=_l("A digest lists the messages of the 24 hours before its hour, with their links. "
+                                             "Urgent messages are always sent at once; the inbox gets everything at once."))
     submit = SubmitField(_l("Save"))
 
     def kind_fields(self):
