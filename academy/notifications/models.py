@@ -94,6 +94,8 @@ class Preference(db.Model):
     quiet_from: Mapped[int | None] = mapped_column()  # hour 0-23 in the person's zone
     quiet_to: Mapped[int | None] = mapped_column()
     digest_hour: Mapped[int | None] = mapped_column()  # None: at once; else one daily digest at this hour
+    wecom_user_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")  # WeCom work notices (not the robot)
+    dingtalk_user_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")  # DingTalk work notices
 
 
 class RoleDefault(db.Model):

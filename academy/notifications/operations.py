@@ -162,7 +162,7 @@ def mark_all_read(user) -> int:
 
 
 def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_from, quiet_to,
-                     digest_hour: int | None = None) -> Preference:
+                     digest_hour: int | None = None, wecom_user_id: str = "", dingtalk_user_id: str = "") -> Preference:
     """A person's own choices. Urgent kinds keep one channel besides the inbox. Flushes."""
     for kind_key, names in channels.items():
         kind = KINDS[kind_key]
@@ -174,6 +174,7 @@ def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_
     preference.email, preference.channels = email, channels
     preference.quiet_from, preference.quiet_to = quiet_from, quiet_to
     preference.digest_hour = digest_hour
+    preference.wecom_user_id, preference.dingtalk_user_id = wecom_user_id, dingtalk_user_id
     db.session.add(preference)
     db.session.flush()
     return preference
