@@ -49,8 +49,10 @@ def _claim(ids: list[int]) -> list[int]:
 
 
 def _messages(ids: list[int]) -> list[tuple[int, str, str, str, str, str]]:
-    rows = db.session.execute(sa.select(Delivery.id, Delivery.channel, Delivery.address, InboxMessage.title,
-                                        InboxMessage.body, InboxMessage.link)
+    rows = db.session.execute(sa.select(Delivery.id, Delivery.channel, Delivery.address,
+                                        sa.func.coalesce(Delivery.digest_title, InboxMessage.title),
+                                        sa.func.coalesce(Delivery.digest_body, InboxMessage.body),
+                                        sa.case((Delivery.digest_body.is_not(None), "/inbox"), else_=InboxMessage.link))
                               .join(Delivery.notification).where(Delivery.id.in_(ids))).all()
     return [tuple(row) for row in rows]
 

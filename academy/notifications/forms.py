@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, SubmitField, widgets
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from academy.accounts.labels import role_label
@@ -12,6 +12,9 @@ from academy.notifications.labels import CHANNEL_LABELS
 from academy.permissions import Role
 
 HOURS = [("", _l("None"))] + [(str(hour), f"{hour:02d}:00") for hour in range(24)]
+USER_ID = r"^[A-Za-z0-9._@-]+$"
+DIGEST_HOURS = [("", _l("Immediately"))] + [
+    (str(hour), _l("In a daily digest at %(hour)s", hour=f"{hour:02d}:00")) for hour in range(24)]
 
 
 class ChannelsField(SelectMultipleField):
@@ -33,6 +36,14 @@ class PreferencesForm(FlaskForm):
                        description=_l("Leave empty to receive nothing by e-mail."))
     quiet_from = SelectField(_l("Quiet hours from"), choices=HOURS, coerce=_hour, validate_choice=True)
     quiet_to = SelectField(_l("Quiet hours until"), choices=HOURS, coerce=_hour, validate_choice=True)
+    digest_hour = SelectField(_l("Messages that are not urgent, by e-mail, SMS and robots"), choices=DIGEST_HOURS,
+                              coerce=_hour, validate_choice=True,
+                              description=_l("A digest lists the messages of the 24 hours before its hour, with their links. "
+                                             "Urgent messages are always sent at once; the inbox gets everything at once."))
+    wecom_user_id = StringField(_l("WeCom user ID"), validators=[Optional(), Length(max=64), Regexp(
+        USER_ID, message=_l("Use the ID as your administrator gave it: letters, digits and . _ @ - only."))])
+    dingtalk_user_id = StringField(_l("DingTalk user ID"), validators=[Optional(), Length(max=64), Regexp(
+        USER_ID, message=_l("Use the ID as your administrator gave it: letters, digits and . _ @ - only."))])
     submit = SubmitField(_l("Save"))
 
     def kind_fields(self):

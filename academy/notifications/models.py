@@ -76,6 +76,9 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a daily digest's own words (its notification is the day's latest item); None: the notification's
+    digest_title: Mapped[str | None] = mapped_column(sa.String(200))
+    digest_body: Mapped[str | None] = mapped_column(sa.Text)
 
     notification: Mapped[InboxMessage] = relationship(back_populates="deliveries")
 
@@ -90,6 +93,9 @@ class Preference(db.Model):
     channels: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # kind -> [channel, ...]
     quiet_from: Mapped[int | None] = mapped_column()  # hour 0-23 in the person's zone
     quiet_to: Mapped[int | None] = mapped_column()
+    digest_hour: Mapped[int | None] = mapped_column()  # None: at once; else one daily digest at this hour
+    wecom_user_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")  # WeCom work notices (not the robot)
+    dingtalk_user_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")  # DingTalk work notices
 
 
 class RoleDefault(db.Model):

@@ -64,6 +64,12 @@ def quiet_until(user, now: datetime, preference: Preference | None) -> datetime 
     return until if until > local else until + timedelta(days=1)
 
 
+def in_digest(kind: Kind, preference: Preference | None) -> bool:
+    """Whether ``kind`` waits for the person's daily digest on the channels besides the inbox: he asked
+    for one, and the kind is not urgent (an urgent message never waits)."""
+    return kind.urgency != Urgency.URGENT and preference is not None and preference.digest_hour is not None
+
+
 def link_to(endpoint: str, **values) -> str:
     """The path of a page, inside a request or not (a job, the CLI): a message's link."""
     return current_app.url_map.bind("localhost").build(endpoint, values)
@@ -98,7 +104,10 @@ def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = ""
                                         title=title[:200], body=body[:1000], link=link[:500])
             db.session.add(notification)
             later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
+            digested = in_digest(kind, reach.preference(user))
             for channel in chosen_channels(user, kind, reach):
+                if digested and channel != Channel.INBOX:
+                    continue  # the day's digest carries it (``academy.notifications.digest``)
                 address = CHANNELS[channel].address(user, reach)
                 if not address:
                     continue
@@ -152,7 +161,8 @@ def mark_all_read(user) -> int:
     return count
 
 
-def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_from, quiet_to) -> Preference:
+def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_from, quiet_to,
+                     digest_hour: int | None = None, wecom_user_id: str = "", dingtalk_user_id: str = "") -> Preference:
     """A person's own choices. Urgent kinds keep one channel besides the inbox. Flushes."""
     for kind_key, names in channels.items():
         kind = KINDS[kind_key]
@@ -163,6 +173,8 @@ def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_
     preference = queries.preference_of(user) or Preference(user_id=user.id)
     preference.email, preference.channels = email, channels
     preference.quiet_from, preference.quiet_to = quiet_from, quiet_to
+    preference.digest_hour = digest_hour
+    preference.wecom_user_id, preference.dingtalk_user_id = wecom_user_id, dingtalk_user_id
     db.session.add(preference)
     db.session.flush()
     return preference

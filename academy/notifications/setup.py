@@ -14,7 +14,7 @@ from academy.cli import academy_cli
 from academy.contributions import NavItem, WorkCount, contribute, contributions
 from academy.extensions import db, on_session
 from academy.jobs.signals import job_ended
-from academy.notifications import delivery, events, labels, models, operations, queries  # noqa: F401  (models: the tables; delivery: the job)
+from academy.notifications import delivery, digest, events, labels, models, operations, queries  # noqa: F401  (models: the tables; delivery: the job)
 from academy.notifications.views import bp
 from academy.permissions import Role
 from academy.signals import connect
@@ -26,13 +26,16 @@ EVERYONE = tuple(Role)
 @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The day to act for (today).")
 def notify_due(day) -> None:
     """Send what falls due today (training due or overdue, certificates expiring), once a day however
-    often it runs, and hand over retries and deliveries held by quiet hours (cron, every 10 minutes)."""
+    often it runs, make the daily digests whose hour has come, and hand over retries and deliveries held
+    by quiet hours (cron, every 10 minutes)."""
     today = day.date() if day else date.today()
     made = sum(len(step(today)) for step in contributions("notify_due"))
     db.session.commit()
+    digests = digest.make_digests()
+    db.session.commit()
     handed = delivery.hand_over_due()
     db.session.commit()
-    click.echo(f"{made} notifications made, {handed} deliveries handed over.")
+    click.echo(f"{made} notifications made, {digests} digests made, {handed} deliveries handed over.")
 
 
 def _badge_context():

@@ -62,7 +62,9 @@ def preferences():
     elif form.validate_on_submit():
         refusal_renders("notifications/preferences.html", status=400, form=form)
         operations.save_preferences(current_user, email=form.email.data or "", channels=form.channels(),
-                                    quiet_from=form.quiet_from.data, quiet_to=form.quiet_to.data)
+                                    quiet_from=form.quiet_from.data, quiet_to=form.quiet_to.data,
+                                    digest_hour=form.digest_hour.data, wecom_user_id=form.wecom_user_id.data or "",
+                                    dingtalk_user_id=form.dingtalk_user_id.data or "")
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template("notifications/preferences.html", form=form), 400 if form.errors else 200

@@ -98,3 +98,49 @@ def peer_settings(smtp_port: int, http_port: int) -> dict:
             "SMS_PROVIDER": "aliyun", "SMS_URL": f"{base}/sms", "SMS_KEY_ID": "LTAI-test", "SMS_KEY_SECRET": SECRET,
             "SMS_SIGN_NAME": "网格学院", "SMS_NOTICE_TEMPLATE": "SMS_NOTICE",
             "WECOM_WEBHOOK": f"{base}/wecom", "DINGTALK_WEBHOOK": f"{base}/dingtalk"}
+
+
+class WorkNoticePeer(JsonPeer):
+    """The WeCom and DingTalk work-notice APIs: GET ``/<app>/gettoken`` gives a token (its id and secret
+    checked); POST ``/wecom/message/send`` and ``/dingtalk/topapi/message/corpconversation/asyncsend_v2``
+    take a message with a token it gave and has not revoked."""
+
+    received: list[tuple[str, dict, dict | None]] = []  # path, query, JSON body
+    issued: list[str] = []
+    revoked: set[str] = set()
+    CREDENTIALS = {"wecom": ("corpid", "ww-corp", "corpsecret", "wecom-secret"),
+                   "dingtalk": ("appkey", "ding-key", "appsecret", "ding-secret")}
+
+    def _request(self) -> tuple[str, dict]:
+        parts = urlsplit(self.path)
+        return parts.path.strip("/"), dict(parse_qsl(parts.query, keep_blank_values=True))
+
+    def do_GET(self):  # noqa: N802
+        path, query = self._request()
+        type(self).received.append((path, query, None))
+        app = path.split("/")[0]
+        id_name, id_value, secret_name, secret_value = self.CREDENTIALS.get(app, ("", "", "", ""))
+        if path != f"{app}/gettoken" or query.get(id_name) != id_value or query.get(secret_name) != secret_value:
+            return self._answer(200, {"errcode": 40013, "errmsg": "invalid credential"})
+        token = f"{app}-token-{len(type(self).issued) + 1}"
+        type(self).issued.append(token)
+        return self._answer(200, {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+
+    def do_POST(self):  # noqa: N802
+        path, query = self._request()
+        length = int(self.headers.get("Content-Length") or 0)
+        body = json.loads(self.rfile.read(length).decode("utf-8"))
+        type(self).received.append((path, query, body))
+        token = query.get("access_token", "")
+        if token not in type(self).issued or token in type(self).revoked:
+            return self._answer(200, {"errcode": 42001, "errmsg": "access_token expired"})
+        if path == "dingtalk/topapi/message/corpconversation/asyncsend_v2":
+            return self._answer(200, {"errcode": 0, "errmsg": "ok", "task_id": 1})
+        return self._answer(200, {"errcode": 0, "errmsg": "ok", "msgid": "m1"})
+
+
+def work_notice_peer():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), WorkNoticePeer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    WorkNoticePeer.received, WorkNoticePeer.issued, WorkNoticePeer.revoked = [], [], set()
+    return server

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from academy.accounts.operations import create_user, grant_role
@@ -83,3 +84,21 @@ def test_hr_assigns_mandatory_training_and_the_recruit_follows_the_message_to_th
     page.wait_for_url(f"{server}/courses/{course_id}")
     assert "岗前基础" in page.inner_text("h1")
     assert page.locator("[data-testid=unread-badge]").count() == 0  # read on the way
+
+
+def test_a_worker_on_his_phone_chooses_a_daily_digest(server, browser, live_app):
+    with live_app.app_context():
+        worker = create_user("digester", PASSWORD, by=None, display_name="Qian Li")
+        grant_role(worker, Role.TRAINEE, by=None)
+        worker.locale = "zh_CN"
+        db.session.commit()
+        db.session.remove()
+    page = browser.new_page(viewport=PHONE, locale="zh-CN")
+    _log_in(page, server, "digester")
+    page.goto(f"{server}/inbox/preferences")
+    page.get_by_test_id("digest-hour").select_option("18")
+    page.get_by_test_id("save").click()
+    expect(page.locator(".alert-success")).to_contain_text("通知设置已保存。")
+    expect(page.get_by_test_id("digest-hour")).to_have_value("18")
+    expect(page.get_by_test_id("digest-hour").locator("option:checked")).to_have_text("每日 18:00 汇总发送")
+    page.close()

@@ -78,12 +78,16 @@ def test_preferences_are_saved_and_shown_again(client, wang):
     log_in(client, "wang")
     token = csrf_token(client, "/inbox/preferences")
     answer = client.post("/inbox/preferences", data={
-        "csrf_token": token, "email": "wang@example.org", "quiet_from": "22", "quiet_to": "7",
+        "csrf_token": token, "email": "wang@example.org", "quiet_from": "22", "quiet_to": "7", "digest_hour": "18",
+        "wecom_user_id": "WangFang", "dingtalk_user_id": "manager4220",
         **URGENT_SMS, field_of("training.assigned"): ["sms"], field_of("case.dispatched"): ["sms", "wecom"]},
         follow_redirects=True)
     assert "通知设置已保存。" in answer.get_data(as_text=True)
     saved = db.session.get(Preference, wang.id)
     assert saved.email == "wang@example.org" and (saved.quiet_from, saved.quiet_to) == (22, 7)
+    assert saved.digest_hour == 18 and (saved.wecom_user_id, saved.dingtalk_user_id) == ("WangFang", "manager4220")
+    page = client.get("/inbox/preferences").get_data(as_text=True)
+    assert '<option selected value="18">每日 18:00 汇总发送</option>' in page
     assert saved.channels["case.dispatched"] == ["sms", "wecom"] and saved.channels["case.returned"] == []
 
 
@@ -99,6 +103,8 @@ def test_switching_an_urgent_kind_off_is_refused_with_its_reason(client, wang):
 @pytest.mark.parametrize("field, value", [
     ("email", "wang%ED%A0%80@example.org"), ("email", "wang%00@example.org"), ("email", "a" * 5000 + "@example.org"),
     ("quiet_from", "99999999999999999999"), ("quiet_from", "NaN"), ("quiet_to", "-1"), (field_of("case.dispatched"), "fax"),
+    ("digest_hour", "24"), ("digest_hour", "-1"), ("digest_hour", "NaN"),
+    ("wecom_user_id", "wang%20fang"), ("wecom_user_id", "a" * 65), ("dingtalk_user_id", "%3Cscript%3E"),
 ])
 def test_hostile_preferences_are_refused_and_change_nothing(client, wang, field, value):
     """Sent as raw form bytes: a lone surrogate reaches the server as its UTF-8 bytes."""
