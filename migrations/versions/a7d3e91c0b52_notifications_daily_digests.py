@@ -1,7 +1,7 @@
 """notifications: daily digests (a person's digest hour, a digest delivery's own words)
 
 Revision ID: a7d3e91c0b52
-Revises: dab70d881a88
+Revises: 14bd858120d1
 Create Date: 2026-12-06 18:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3e91c0b52'
-down_revision = 'dab70d881a88'
+down_revision = '14bd858120d1'
 branch_labels = None
 depends_on = None
 
