@@ -264,3 +264,22 @@ def _check_choices(question: ParsedQuestion) -> list[tuple[str, str]]:
     elif question.type is QuestionType.SINGLE and len(question.correct) != 1:
         problems.append(("answer", _l("A single-choice question has exactly one right option.")))
     return problems
+
+
+# Moodle's tokens in a question's GIFT comments (qformat_gift extract_idnumber_and_tags_from_comment):
+# any characters but control ones (and < > for tags), a "]" escaped as "\]".
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+
+
+def read_comment_tokens(question: ParsedQuestion, comments: list[str]) -> None:
+    """The tags a question's comment lines carry; an ID number, which the bank has not, named as not kept."""
+    text = "\n".join(comments)
+    question.tags = [tag for match in _TAG.finditer(text) if (tag := match.group(1).replace("\\]", "]").strip())]
+    if (match := _ID.search(text)) and (number := match.group(1).replace("\\]", "]").strip()):
+        question.notes.append(_l("Moodle's ID number is not kept: %(id)s", id=number))
+
+
+def tag_comment(tags: list[str]) -> str:
+    """The comment line Moodle writes above a question for its tags (and reads back)."""
+    return "// " + " ".join("[tag:" + tag.replace("]", "\\]") + "]" for tag in tags)

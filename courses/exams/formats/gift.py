@@ -31,7 +31,9 @@ from courses.exams.formats import (
     numeric_answer,
     numeric_text,
     plain_to_markdown,
+    read_comment_tokens,
     read_each,
+    tag_comment,
 )
 from courses.exams.grading import PartialCredit, QuestionType, parse_number
 
@@ -236,19 +238,6 @@ def _chunks(text: str):
         yield start, ("\n".join(current), comments)
 
 
-# Moodle's tokens in a question's comments (qformat_gift extract_idnumber_and_tags_from_comment):
-# any characters but control ones (and < > for tags), a "]" escaped as "\]".
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f\x7f])+)\]")
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-
-
-def _read_comments(question: ParsedQuestion, comments: list[str]) -> None:
-    text = "\n".join(comments)
-    question.tags = [tag for match in _TAG.finditer(text) if (tag := match.group(1).replace("\\]", "]").strip())]
-    if (match := _ID.search(text)) and (number := match.group(1).replace("\\]", "]").strip()):
-        question.notes.append(_l("Moodle's ID number is not kept: %(id)s", id=number))
-
-
 def _unstorable_lines(text: str) -> list[Problem]:
     # Split on LF alone: splitlines() would also break at the control characters looked for
     # (VT, FF, FS...), and the numbers must be the ones an editor shows.
@@ -275,7 +264,7 @@ def parse_gift(text: str) -> tuple[list[ParsedQuestion], list[Problem]]:
             unit["code"] = category_unit(chunk.split(":", 1)[1])
             return None
         question = _parse_one(chunk, unit["code"])
-        _read_comments(question, comments)
+        read_comment_tokens(question, comments)
         return question
 
     return read_each(_chunks(text.lstrip("\ufeff")), read)
@@ -331,11 +320,6 @@ def _answer_block(question: ParsedQuestion) -> str:
     return head + "\n" + "".join(f"\t{line}\n" for line in lines) + (f"\t{general}\n" if general else "") + "}"
 
 
-def _tag_token(tag: str) -> str:
-    escaped = tag.replace("]", "\\]")
-    return f"[tag:{escaped}]"
-
-
 def write_gift(questions: list[ParsedQuestion]) -> str:
     """GIFT text for ``questions`` (Moodle reads it as they are), grouped under ``$CATEGORY:`` lines by unit.
     Stems are Markdown: each is written with ``[markdown]``."""
@@ -346,6 +330,6 @@ def write_gift(questions: list[ParsedQuestion]) -> str:
             lines += [f"$CATEGORY: {unit}", ""]
         title = f"::{escape(question.title)}::" if question.title else ""
         if question.tags:  # as Moodle writes them, and reads them back
-            lines.append("// " + " ".join(_tag_token(tag) for tag in question.tags))
+            lines.append(tag_comment(question.tags))
         lines += [f"{title}[markdown]{escape(question.stem)}{_answer_block(question)}", ""]
     return "\n".join(lines)
