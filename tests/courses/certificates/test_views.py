@@ -118,9 +118,14 @@ def test_the_trainee_sees_his_certificate_at_home_on_his_page_and_in_his_list(cl
     sit_exam(exam, right=5, user=user, worker=worker)
     [certificate] = queries.certificates_of(worker)
     log_in(client, user.username)
-    for url in ("/", "/certificates/mine", f"/registry/workers/{worker.id}"):
+    for url in ("/certificates/mine", f"/registry/workers/{worker.id}"):
         html = client.get(url).get_data(as_text=True)
         assert certificate.number in html and f"/certificates/{certificate.id}/certificate.pdf" in html, url
+    # Home: the certificates card counts it and leads to its page (number, share link and the PDF).
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/certificates/{certificate.id}"' in home
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert certificate.number in page and f"/certificates/{certificate.id}/certificate.pdf" in page
     assert client.get("/certificates").status_code == 403
 
 
