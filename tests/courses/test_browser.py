@@ -183,3 +183,29 @@ def test_without_javascript_hr_confirms_a_bulk_assignment_on_the_confirmation_pa
     assert "assigned to 2 workers" in page.inner_text("main")
     assert _assignments(live_app) == (2, 1)
     context.close()
+
+
+def test_without_javascript_a_withdrawal_waits_for_its_box_to_be_ticked(server, browser, live_app):
+    """No script, no dialog: a single destructive action shows its question as a required box; the
+    browser sends nothing until it is ticked (templates/_confirm.html)."""
+    _world(live_app)
+    context = browser.new_context(viewport=PHONE, locale="en-US", java_script_enabled=False)
+    page = context.new_page()
+    _log_in(page, server, "learner")
+    page.goto(f"{server}/courses")
+    page.click("text=Mediation on the street")
+    course_url = page.url
+    page.click("[data-testid=enrol]")
+    state = page.locator("[data-testid=enrollment-state]")
+    assert "Enrolled" in state.inner_text()
+    withdraw = page.locator("form", has=page.locator("button", has_text="Withdraw"))
+    box = withdraw.locator("input[type=checkbox][required]")
+    assert "Withdraw from Mediation on the street?" in withdraw.inner_text()
+    withdraw.locator("button", has_text="Withdraw").click()
+    assert page.url == course_url and "Enrolled" in state.inner_text()  # not sent: the box is not ticked
+    assert box.evaluate("box => box.validity.valueMissing")
+    box.check()
+    withdraw.locator("button", has_text="Withdraw").click()
+    page.wait_for_load_state()
+    assert "Withdrawn." in page.inner_text("main") and page.locator("[data-testid=enrol]").count() == 1
+    context.close()
