@@ -45,7 +45,7 @@ def test_upload_on_the_question_form_puts_the_image_into_the_stem(live_server, t
     value = stem.input_value()
     assert re.fullmatch(r"看图判\n!\[网格图\]\(/exams/images/[0-9a-f]{32}\)\n断：这是网格图。", value), value
     assert page.url == f"{live_server}/exams/bank/new"  # the form stayed, with what was typed
-    page.fill("#answer", "T")
+    page.check("input[name=true_false][value=T]")  # the right answer, as the form asks it
     page.click("text=Save question")
     expect(page.locator("[data-testid=stem] img")).to_have_attribute("alt", "网格图")
     assert page.locator("[data-testid=stem] img").evaluate("img => img.complete && img.naturalWidth") == 40

@@ -61,7 +61,8 @@ def _page_reader(app, sessions):
         if cookie:
             client.set_cookie("session", cookie)
         response = client.get(url)
-        return response.get_data(as_text=True) if response.status_code == 200 else ""
+        # Forms are found in pages; a photo or a download has none (and is no text).
+        return response.get_data(as_text=True) if response.status_code == 200 and response.mimetype == "text/html" else ""
 
     return page_html
 
