@@ -39,5 +39,9 @@ class FileForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
+class RemoveFileForm(FlaskForm):
+    """Only the CSRF token: the question was asked before the form was sent."""
+
+
 class DoneForm(FlaskForm):
     submit = SubmitField(_l("Mark as done"))

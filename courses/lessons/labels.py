@@ -12,7 +12,8 @@ COMPLETION_LABELS = {
     Completion.MARK: _l("the trainee marks it done"),
 }
 EVENT_LABELS = {"lesson.create": _l("Lesson created"), "lesson.update": _l("Lesson changed"),
-                "lesson.file_add": _l("Material added to a lesson"), "lesson.complete": _l("Lesson completed")}
+                "lesson.file_add": _l("Material added to a lesson"),
+                "lesson.file_remove": _l("Material removed from a lesson"), "lesson.complete": _l("Lesson completed")}
 FIELD_LABELS = {"body_markdown": _l("Text"), "video_url": _l("Video address"), "hours": _l("Credited hours"),
                 "completion": _l("Completed when"), "min_seconds": _l("Minimum time (seconds)"),
                 "published": _l("Published"), "size": _l("File size")}

@@ -19,7 +19,7 @@ from academy import audit
 from academy.database import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
-from academy.files import display_name, write_file
+from academy.files import display_name, remove_after_commit, write_file
 from academy.signals import send
 from courses.enrollment.models import Enrollment, EnrollmentState
 from courses.enrollment.operations import kept_by_master, review_completion
@@ -101,6 +101,23 @@ def add_file(lesson: Lesson, by, *, filename: str, stream) -> LessonFile:
     db.session.flush()
     audit.record(by, "lesson.file_add", lesson, summary=record.original_name, after={"size": record.size})
     return record
+
+
+def remove_file(record: LessonFile, by) -> None:
+    """Take a file off its lesson; the stored file goes once the change commits. A branch's copy of a
+    master course refuses (its files follow the master's). Flushes."""
+    lesson = record.lesson
+    if lesson.course.master_id is not None:
+        raise LessonError(kept_by_master(lesson.course))
+    audit.record(by, "lesson.file_remove", lesson, summary=record.original_name, before={"size": record.size}, after=None)
+    drop_file(record)
+
+
+def drop_file(record: LessonFile) -> None:
+    """Delete the file's record now and its stored file after the commit (a rollback keeps both). Flushes."""
+    remove_after_commit(files_dir() / record.stored_name)
+    db.session.delete(record)
+    db.session.flush()
 
 
 def open_lesson(lesson: Lesson, enrollment: Enrollment, now: datetime | None = None) -> LessonProgress:

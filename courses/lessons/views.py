@@ -16,7 +16,7 @@ from courses.enrollment.access import can_edit_course
 from courses.enrollment.models import Course, Enrollment
 from courses.lessons import access, operations, queries
 from courses.lessons.content import render_markdown
-from courses.lessons.forms import DoneForm, FileForm, LessonForm
+from courses.lessons.forms import DoneForm, FileForm, LessonForm, RemoveFileForm
 from courses.lessons.models import Lesson, LessonFile, LessonProgress
 
 bp = Blueprint("lessons", __name__)
@@ -70,6 +70,18 @@ def upload(lesson_id: int):
     operations.add_file(lesson, current_user, filename=Path(upload.filename or "file").name, stream=upload.stream)
     flash(_("File uploaded."), "success")
     return redirect(url_for("lessons.lesson_edit", lesson_id=lesson.id))
+
+
+@bp.post("/lesson-files/<int:file_id>/remove")
+@require_role(Role.INSTRUCTOR)
+def remove_file(file_id: int):
+    record = get_or_404(LessonFile, file_id)
+    lesson = record.lesson
+    ensure(can_edit_course(current_user, lesson.course))
+    if not RemoveFileForm().validate_on_submit():
+        abort(400)
+    to = url_for("lessons.lesson_edit", lesson_id=lesson.id)
+    return perform(lambda: operations.remove_file(record, current_user), done=_("File removed."), to=to)
 
 
 def _access(lesson: Lesson) -> tuple[bool, Enrollment | None]:

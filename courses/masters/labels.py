@@ -14,6 +14,7 @@ EVENT_LABELS = {
 FIELD_LABELS = {"is_master": _l("Master course"), "units": _l("Syllabus units"), "added": _l("Lessons added"),
                 "changed": _l("Lessons changed"), "unpublished": _l("Lessons unpublished"),
                 "deleted": _l("Lessons deleted"), "files": _l("Files copied"),
+                "files_removed": _l("Files removed"),
                 "exams_added": _l("Exams added"), "exams_held": _l("Published exams whose blueprint was kept"),
                 "exams_archived": _l("Exams archived"), "copies": _l("Copies"),
                 "branch": _l("Branch academy"), "job": _l("Background job")}

@@ -24,7 +24,7 @@ from courses.enrollment.queries import roster
 from courses.exams.models import Exam, ExamRule, ExamStatus
 from courses.exams.operations.exams import BRANCH_SETTINGS, SETTINGS
 from courses.lessons.models import Lesson, LessonFile
-from courses.lessons.operations import files_dir, recompute
+from courses.lessons.operations import drop_file, files_dir, recompute
 from courses.masters import queries
 
 JOB_KIND = "masters.sync"
@@ -83,9 +83,18 @@ def offer_in_branches(master: Course, by, branches) -> list[Course]:
     return copies
 
 
-def _copy_files(source: Lesson, target: Lesson, by) -> int:
-    """Add to ``target`` the files of ``source`` it lacks (by name and size), each stored anew."""
-    have = {(f.original_name, f.size) for f in queries.files_of(target)}
+def _sync_files(source: Lesson, target: Lesson, by) -> tuple[int, int]:
+    """Give ``target`` the files of ``source`` (matched by name and size): those it lacks are stored anew,
+    those the master no longer has are removed. Returns (added, removed)."""
+    theirs = {(f.original_name, f.size) for f in queries.files_of(source)}
+    have, removed = set(), 0
+    for item in queries.files_of(target):
+        key = (item.original_name, item.size)
+        if key in theirs and key not in have:
+            have.add(key)
+        else:
+            drop_file(item)
+            removed += 1
     added = 0
     for item in queries.files_of(source):
         if (item.original_name, item.size) in have:
@@ -98,13 +107,13 @@ def _copy_files(source: Lesson, target: Lesson, by) -> int:
                                   content_type=item.content_type, size=item.size, is_video=item.is_video,
                                   uploaded_by_id=getattr(by, "id", None)))
         added += 1
-    return added
+    return added, removed
 
 
 def _sync_lessons(copy: Course, master: Course, by) -> dict:
     """The copy's lessons follow the master's; those whose master lesson is gone are unpublished when
     anyone has progress in them, deleted otherwise."""
-    counts = {"added": 0, "changed": 0, "unpublished": 0, "deleted": 0, "files": 0}
+    counts = {"added": 0, "changed": 0, "unpublished": 0, "deleted": 0, "files": 0, "files_removed": 0}
     theirs = {lesson.master_lesson_id: lesson for lesson in queries.lessons_of(copy) if lesson.master_lesson_id}
     mapping = {}
     for source in queries.lessons_of(master):
@@ -118,7 +127,9 @@ def _sync_lessons(copy: Course, master: Course, by) -> dict:
         for name in SYNCED_LESSON_FIELDS:
             setattr(target, name, getattr(source, name))
         db.session.flush()
-        counts["files"] += _copy_files(source, target, by)
+        added, removed = _sync_files(source, target, by)
+        counts["files"] += added
+        counts["files_removed"] += removed
         mapping[source.id] = target.id
     orphans = [lesson for lesson in queries.lessons_of(copy) if lesson.master_lesson_id is None or lesson in theirs.values()]
     for lesson in orphans:
@@ -128,7 +139,7 @@ def _sync_lessons(copy: Course, master: Course, by) -> dict:
                 counts["unpublished"] += 1
         else:
             for item in queries.files_of(lesson):
-                db.session.delete(item)
+                drop_file(item)
             db.session.delete(lesson)
             counts["deleted"] += 1
     if copy.completion_lessons == LessonsRequired.LISTED:

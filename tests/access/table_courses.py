@@ -153,4 +153,7 @@ ACCESS = [
     Access("lessons.mark_done", lambda w: f"/lessons/{w['lesson'].id}/done", {"trainee": 302}, method="POST"),
     Access("lessons.file", lambda w: f"/lesson-files/{w['file'].id}", {"admin": 200, "instructor": 200, "trainee": 200}),
     Access("lessons.progress", lambda w: f"/courses/{w['course'].id}/progress", EDITORS),
+    # After the file's download: the removal's stored file goes with the request's commit, whatever rolls back.
+    Access("lessons.remove_file", lambda w: f"/lesson-files/{w['file'].id}/remove", {"admin": 302, "instructor": 302},
+           method="POST"),
 ]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from academy.audit import AuditEntry
 from academy.extensions import db
 from academy.permissions import Role
 from courses.enrollment import operations as enrollment_ops
@@ -173,6 +174,33 @@ def test_upload_over_http_refuses_bad_files(client, make_user, make_course, make
     record = db.session.scalar(sa.select(LessonFile))
     download = client.get(f"/lesson-files/{record.id}")
     assert download.status_code == 200 and download.data == PDF
+
+
+def test_an_instructor_removes_a_wrong_file_after_being_asked(client, make_user, make_course, make_lesson):
+    teacher = make_user("teacher", Role.INSTRUCTOR)
+    make_user("stranger", Role.INSTRUCTOR)
+    lesson = make_lesson(make_course(instructors=[teacher]))
+    ops.add_file(lesson, None, filename="wrong-map.pdf", stream=io.BytesIO(PDF))
+    kept = ops.add_file(lesson, None, filename="map.pdf", stream=io.BytesIO(PDF + b"kept"))
+    wrong = db.session.scalar(sa.select(LessonFile).where(LessonFile.original_name == "wrong-map.pdf"))
+    wrong_id, stored = wrong.id, ops.files_dir() / wrong.stored_name
+    log_in(client, "stranger")
+    assert post_form(client, f"/lesson-files/{wrong_id}/remove", token_from="/").status_code == 403
+    post_form(client, "/logout", token_from="/")
+    log_in(client, "teacher")
+    page = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
+    assert "Remove wrong-map.pdf from this lesson?" in page or "从本课时移除 wrong-map.pdf？" in page
+    assert client.post(f"/lesson-files/{wrong_id}/remove").status_code == 400  # no CSRF token: nothing removed
+    response = post_form(client, f"/lesson-files/{wrong_id}/remove", token_from=f"/lessons/{lesson.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/lessons/{lesson.id}/edit")
+    db.session.expire_all()
+    assert [f.original_name for f in db.session.scalars(sa.select(LessonFile))] == ["map.pdf"]
+    assert client.get(f"/lesson-files/{wrong_id}").status_code == 404
+    assert client.get(f"/lesson-files/{kept.id}").status_code == 200
+    page = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
+    assert "wrong-map.pdf" not in page and "map.pdf" in page
+    assert db.session.scalar(sa.select(AuditEntry.summary).where(AuditEntry.action == "lesson.file_remove")) == "wrong-map.pdf"
+    assert not stored.exists()  # deleted once the request's change committed
 
 
 def test_instructor_sees_trainee_progress(client, make_user, make_worker, make_course, make_lesson):

@@ -191,6 +191,24 @@ def test_files_dir_holds_the_copied_file(master, make_branch):
     assert db.session.scalar(sa.select(sa.func.count(LessonFile.id))) == 2
 
 
+def test_a_file_removed_from_the_master_goes_from_the_copies_and_a_replacement_arrives(master, make_branch):
+    copy = _copy(master, make_branch)
+    basics = _lessons(master)["Mediation basics"]
+    copied = queries.files_of(_lessons(copy)["Mediation basics"])[0]
+    copied_id = copied.id
+    lesson_ops.remove_file(queries.files_of(basics)[0], None)
+    lesson_ops.add_file(basics, None, filename="map-2027.png", stream=io.BytesIO(PNG + b"2027"))
+    with pytest.raises(lesson_ops.LessonError, match="kept by the master"):  # the branch cannot remove it itself
+        lesson_ops.remove_file(copied, None)
+    operations.push_master(master, None)
+    assert [f.original_name for f in queries.files_of(_lessons(copy)["Mediation basics"])] == ["map-2027.png"]
+    assert db.session.get(LessonFile, copied_id) is None
+    sync = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "course.sync",
+                                                         AuditEntry.object_id == str(copy.id))
+                              .order_by(AuditEntry.id.desc())).first()
+    assert (sync.after["files"], sync.after["files_removed"]) == (1, 1)
+
+
 def _values(course) -> dict:
     names = ("code", "title", "description", "kind", "delivery", "capacity", "self_enrol", "enrol_opens_on",
              "enrol_closes_on", "starts_on", "ends_on", "prerequisite_certificate")
