@@ -2,6 +2,7 @@
 them, and the choices of people and the admin. Each flushes and never commits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,41 +88,63 @@ def render(kind: Kind, context: dict, locale: str) -> tuple[str, str]:
 def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = "") -> list[InboxMessage]:
     """Turn one event into a message for each of ``recipients`` (users) in his language, and queue
     its deliveries. ``key`` names the event: the same key twice reaches each person once. Flushes."""
+    return notify_each(kind_key, [Event(user, context, key, link) for user in recipients])
+
+
+@dataclass(frozen=True)
+class Event:
+    """One person's message of a batch: to whom, the words' context, the event's key, the link."""
+
+    user: object
+    context: dict
+    key: str
+    link: str = ""
+
+
+def notify_each(kind_key: str, events: list[Event]) -> list[InboxMessage]:
+    """``notify`` for many events of one kind at once (a rule assigning a course to thousands): each
+    (key, person) once, as ``notify`` would, with a few queries for the whole batch. Flushes."""
     kind, now = KINDS[kind_key], utcnow()
-    people = {user.id: user for user in recipients if user is not None and user.active}
-    known = queries.existing_recipients(key, list(people)) if people else set()
-    people = {uid: user for uid, user in people.items() if uid not in known}
-    reach = queries.reach_of(list(people)) if people else queries.Reach()
-    words: dict[str, tuple[str, str]] = {}  # locale -> title and body: the same for everyone who reads it
+    wanted = {(event.key[:200], event.user.id): event for event in events if event.user is not None and event.user.active}
+    known = queries.existing_pairs(sorted({key for key, _uid in wanted})) if wanted else set()
+    wanted = {pair: event for pair, event in wanted.items() if pair not in known}
+    reach = queries.reach_of(sorted({uid for _key, uid in wanted})) if wanted else queries.Reach()
+    words: dict[tuple, tuple[str, str]] = {}  # the same title and body for everyone who reads them alike
     made, to_send = [], []
     with db.session.no_autoflush:  # the reads below need none of the rows being added: one flush at the end
-        for user in people.values():
-            locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            if locale not in words:
-                words[locale] = render(kind, context, locale)
-            title, body = words[locale]
-            notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
-                                        title=title[:200], body=body[:1000], link=link[:500])
-            db.session.add(notification)
-            later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
-            digested = in_digest(kind, reach.preference(user))
-            for channel in chosen_channels(user, kind, reach):
-                if digested and channel != Channel.INBOX:
-                    continue  # the day's digest carries it (``academy.notifications.digest``)
-                address = CHANNELS[channel].address(user, reach)
-                if not address:
-                    continue
-                delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
-                                    address=address[:200], next_try_at=later)
-                if channel == Channel.INBOX:
-                    delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
-                elif later is None:
-                    to_send.append(delivery)
-                db.session.add(delivery)
-            made.append(notification)
+        for event in wanted.values():
+            locale = event.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+            said = (locale, tuple(sorted(event.context.items())))
+            if said not in words:
+                words[said] = render(kind, event.context, locale)
+            made.append(_message(kind, event, words[said], reach, now, to_send))
     db.session.flush()
     queue_deliveries([delivery.id for delivery in to_send])
     return made
+
+
+def _message(kind: Kind, event: Event, words: tuple[str, str], reach, now: datetime, to_send: list) -> InboxMessage:
+    """One person's inbox message and its deliveries on his channels (those to send now join ``to_send``)."""
+    user, key = event.user, event.key
+    notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
+                                title=words[0][:200], body=words[1][:1000], link=event.link[:500])
+    db.session.add(notification)
+    later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
+    digested = in_digest(kind, reach.preference(user))
+    for channel in chosen_channels(user, kind, reach):
+        if digested and channel != Channel.INBOX:
+            continue  # the day's digest carries it (``academy.notifications.digest``)
+        address = CHANNELS[channel].address(user, reach)
+        if not address:
+            continue
+        delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
+                            address=address[:200], next_try_at=later)
+        if channel == Channel.INBOX:
+            delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
+        elif later is None:
+            to_send.append(delivery)
+        db.session.add(delivery)
+    return notification
 
 
 def queue_deliveries(ids: list[int]) -> None:
