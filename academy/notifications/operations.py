@@ -110,41 +110,54 @@ def notify_each(kind_key: str, events: list[Event]) -> list[InboxMessage]:
     wanted = {pair: event for pair, event in wanted.items() if pair not in known}
     reach = queries.reach_of(sorted({uid for _key, uid in wanted})) if wanted else queries.Reach()
     words: dict[tuple, tuple[str, str]] = {}  # the same title and body for everyone who reads them alike
-    made, to_send = [], []
+    made = []
     with db.session.no_autoflush:  # the reads below need none of the rows being added: one flush at the end
         for event in wanted.values():
             locale = event.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
             said = (locale, tuple(sorted(event.context.items())))
             if said not in words:
                 words[said] = render(kind, event.context, locale)
-            made.append(_message(kind, event, words[said], reach, now, to_send))
+            title, body = words[said]
+            made.append(InboxMessage(user_id=event.user.id, kind=kind.key, urgency=kind.urgency, event_key=event.key[:200],
+                                     title=title[:200], body=body[:1000], link=event.link[:500]))
+    db.session.add_all(made)
     db.session.flush()
-    queue_deliveries([delivery.id for delivery in to_send])
+    rows = [row for message, event in zip(made, wanted.values(), strict=True)
+            for row in _deliveries(kind, message, event.user, reach, now)]
+    queue_deliveries(_write_deliveries(rows))
     return made
 
 
-def _message(kind: Kind, event: Event, words: tuple[str, str], reach, now: datetime, to_send: list) -> InboxMessage:
-    """One person's inbox message and its deliveries on his channels (those to send now join ``to_send``)."""
-    user, key = event.user, event.key
-    notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
-                                title=words[0][:200], body=words[1][:1000], link=event.link[:500])
-    db.session.add(notification)
+def _deliveries(kind: Kind, message: InboxMessage, user, reach, now: datetime) -> list[dict]:
+    """The rows of one person's deliveries of ``message``, on his channels, as ``Delivery`` columns."""
     later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
     digested = in_digest(kind, reach.preference(user))
+    rows = []
     for channel in chosen_channels(user, kind, reach):
         if digested and channel != Channel.INBOX:
             continue  # the day's digest carries it (``academy.notifications.digest``)
         address = CHANNELS[channel].address(user, reach)
         if not address:
             continue
-        delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
-                            address=address[:200], next_try_at=later)
-        if channel == Channel.INBOX:
-            delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
-        elif later is None:
-            to_send.append(delivery)
-        db.session.add(delivery)
-    return notification
+        inbox = channel == Channel.INBOX
+        rows.append({"notification_id": message.id, "event_key": message.event_key, "user_id": user.id,
+                     "channel": channel, "address": address[:200], "next_try_at": later, "created_at": now,
+                     "status": DeliveryStatus.SENT if inbox else DeliveryStatus.QUEUED,
+                     "sent_at": now if inbox else None, "attempts": 1 if inbox else 0})
+    return rows
+
+
+def _write_deliveries(rows: list[dict]) -> list[int]:
+    """Write the rows (a statement for those in the inbox already, one returning the keys of those to
+    send); the ids of the deliveries to send now."""
+    sent = [row for row in rows if row["status"] == DeliveryStatus.SENT]
+    waiting = [row for row in rows if row["status"] != DeliveryStatus.SENT]
+    if sent:
+        db.session.execute(sa.insert(Delivery), sent)
+    if not waiting:
+        return []
+    ids = db.session.scalars(sa.insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), waiting).all()
+    return [delivery_id for delivery_id, row in zip(ids, waiting, strict=True) if row["next_try_at"] is None]
 
 
 def queue_deliveries(ids: list[int]) -> None:
