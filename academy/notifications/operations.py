@@ -2,6 +2,7 @@
 them, and the choices of people and the admin. Each flushes and never commits."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,41 +88,76 @@ def render(kind: Kind, context: dict, locale: str) -> tuple[str, str]:
 def notify(kind_key: str, recipients, context: dict, *, key: str, link: str = "") -> list[InboxMessage]:
     """Turn one event into a message for each of ``recipients`` (users) in his language, and queue
     its deliveries. ``key`` names the event: the same key twice reaches each person once. Flushes."""
+    return notify_each(kind_key, [Event(user, context, key, link) for user in recipients])
+
+
+@dataclass(frozen=True)
+class Event:
+    """One person's message of a batch: to whom, the words' context, the event's key, the link."""
+
+    user: object
+    context: dict
+    key: str
+    link: str = ""
+
+
+def notify_each(kind_key: str, events: list[Event]) -> list[InboxMessage]:
+    """``notify`` for many events of one kind at once (a rule assigning a course to thousands): each
+    (key, person) once, as ``notify`` would, with a few queries for the whole batch. Flushes."""
     kind, now = KINDS[kind_key], utcnow()
-    people = {user.id: user for user in recipients if user is not None and user.active}
-    known = queries.existing_recipients(key, list(people)) if people else set()
-    people = {uid: user for uid, user in people.items() if uid not in known}
-    reach = queries.reach_of(list(people)) if people else queries.Reach()
-    words: dict[str, tuple[str, str]] = {}  # locale -> title and body: the same for everyone who reads it
-    made, to_send = [], []
+    wanted = {(event.key[:200], event.user.id): event for event in events if event.user is not None and event.user.active}
+    known = queries.existing_pairs(sorted({key for key, _uid in wanted})) if wanted else set()
+    wanted = {pair: event for pair, event in wanted.items() if pair not in known}
+    reach = queries.reach_of(sorted({uid for _key, uid in wanted})) if wanted else queries.Reach()
+    words: dict[tuple, tuple[str, str]] = {}  # the same title and body for everyone who reads them alike
+    made = []
     with db.session.no_autoflush:  # the reads below need none of the rows being added: one flush at the end
-        for user in people.values():
-            locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-            if locale not in words:
-                words[locale] = render(kind, context, locale)
-            title, body = words[locale]
-            notification = InboxMessage(user_id=user.id, kind=kind.key, urgency=kind.urgency, event_key=key[:200],
-                                        title=title[:200], body=body[:1000], link=link[:500])
-            db.session.add(notification)
-            later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
-            digested = in_digest(kind, reach.preference(user))
-            for channel in chosen_channels(user, kind, reach):
-                if digested and channel != Channel.INBOX:
-                    continue  # the day's digest carries it (``academy.notifications.digest``)
-                address = CHANNELS[channel].address(user, reach)
-                if not address:
-                    continue
-                delivery = Delivery(notification=notification, event_key=key[:200], user_id=user.id, channel=channel,
-                                    address=address[:200], next_try_at=later)
-                if channel == Channel.INBOX:
-                    delivery.status, delivery.sent_at, delivery.attempts = DeliveryStatus.SENT, now, 1
-                elif later is None:
-                    to_send.append(delivery)
-                db.session.add(delivery)
-            made.append(notification)
+        for event in wanted.values():
+            locale = event.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+            said = (locale, tuple(sorted(event.context.items())))
+            if said not in words:
+                words[said] = render(kind, event.context, locale)
+            title, body = words[said]
+            made.append(InboxMessage(user_id=event.user.id, kind=kind.key, urgency=kind.urgency, event_key=event.key[:200],
+                                     title=title[:200], body=body[:1000], link=event.link[:500]))
+    db.session.add_all(made)
     db.session.flush()
-    queue_deliveries([delivery.id for delivery in to_send])
+    rows = [row for message, event in zip(made, wanted.values(), strict=True)
+            for row in _deliveries(kind, message, event.user, reach, now)]
+    queue_deliveries(_write_deliveries(rows))
     return made
+
+
+def _deliveries(kind: Kind, message: InboxMessage, user, reach, now: datetime) -> list[dict]:
+    """The rows of one person's deliveries of ``message``, on his channels, as ``Delivery`` columns."""
+    later = None if kind.urgency == Urgency.URGENT else quiet_until(user, now, reach.preference(user))
+    digested = in_digest(kind, reach.preference(user))
+    rows = []
+    for channel in chosen_channels(user, kind, reach):
+        if digested and channel != Channel.INBOX:
+            continue  # the day's digest carries it (``academy.notifications.digest``)
+        address = CHANNELS[channel].address(user, reach)
+        if not address:
+            continue
+        inbox = channel == Channel.INBOX
+        rows.append({"notification_id": message.id, "event_key": message.event_key, "user_id": user.id,
+                     "channel": channel, "address": address[:200], "next_try_at": later, "created_at": now,
+                     "status": DeliveryStatus.SENT if inbox else DeliveryStatus.QUEUED,
+                     "sent_at": now if inbox else None, "attempts": 1 if inbox else 0})
+    return rows
+
+
+def _write_deliveries(rows: list[dict]) -> list[int]:
+    """Write the rows (a statement for those in the inbox already, one returning the keys of those to
+    send); the ids of the deliveries to send now."""
+    sent = [row for row in rows if row["status"] == DeliveryStatus.SENT]
+    waiting = [row for row in rows if row["status"] != DeliveryStatus.SENT]
+    if sent:
+        db.session.execute(sa.insert(Delivery), sent)
+    if not waiting:
+        return []
+    ids = db.session.scalars(sa.insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), waiting).all()
+    return [delivery_id for delivery_id, row in zip(ids, waiting, strict=True) if row["next_try_at"] is None]
 
 
 def queue_deliveries(ids: list[int]) -> None:

@@ -131,6 +131,15 @@ def existing_recipients(event_key: str, user_ids: list[int]) -> set[int]:
         InboxMessage.event_key == event_key, InboxMessage.user_id.in_(user_ids))))
 
 
+def existing_pairs(event_keys: list[str]) -> set[tuple[str, int]]:
+    """The (event key, person) pairs already in an inbox among ``event_keys`` (a batch's ``notify_each``)."""
+    found = set()
+    for first in range(0, len(event_keys), 500):
+        found.update((key, uid) for key, uid in db.session.execute(sa.select(InboxMessage.event_key, InboxMessage.user_id).where(
+            InboxMessage.event_key.in_(event_keys[first:first + 500]))))
+    return found
+
+
 def deliveries_query(*, status: str = "", channel: str = "", kind: str = ""):
     """The admin's list, newest first, filtered by status, channel and kind (for ``paginate``)."""
     query = sa.select(Delivery).join(Delivery.notification).options(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from academy.accounts.models import User
 from academy.database import utcnow
 from academy.extensions import db
-from academy.notifications.operations import link_to, notify
+from academy.notifications.operations import Event, link_to, notify, notify_each
 from academy.notifications.queries import users_covering
 from academy.permissions import Role
 from academy.registry.models import Worker
@@ -35,6 +35,16 @@ def training_assigned(assignment: TrainingAssignment) -> None:
     """Tell the worker a mandatory course is his, and by when. Flushes."""
     notify("training.assigned", _worker_user(assignment), _context(assignment),
            key=f"training.assigned:{assignment.id}", link=link_to("enrollment.course", course_id=assignment.course_id))
+
+
+def trainings_assigned(assignments: list[TrainingAssignment]) -> None:
+    """``training_assigned`` for a batch (a standing rule's run): one message per worker and
+    assignment, as one by one, written together. Flushes."""
+    ids = {a.worker.user_id for a in assignments if a.worker.user_id}
+    users = {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    notify_each("training.assigned", [
+        Event(users.get(a.worker.user_id), _context(a), f"training.assigned:{a.id}",
+              link_to("enrollment.course", course_id=a.course_id)) for a in assignments])
 
 
 def _open_assignments(where) -> list[TrainingAssignment]:

@@ -117,7 +117,7 @@ def _check_rule(values: dict) -> None:
 def save_course(course: Course | None, by, *, branch, version, units, instructors, prerequisites, **values) -> Course:
     """Create or change a course; hours follow from its units. Flushes."""
     if course is not None:
-        course = _lock_course(course)  # seats are counted against the capacity under the lock
+        course = lock_course(course)  # seats are counted against the capacity under the lock
     if by is not None and not has_role(by, Role.ADMIN) and branch.id != queries.instructor_branch_id(by):
         raise EnrollmentError(_("You can only run courses of your own branch academy."))
     _check_course(values, units, instructors, prerequisites, version, course)
@@ -177,7 +177,8 @@ WORKFLOW = Workflow(
                                                             a=value_of(before), b=value_of(to))))
 
 
-def _lock_course(course: Course) -> Course:
+def lock_course(course: Course) -> Course:
+    """The course row again, locked for this transaction (seats are counted under it)."""
     return db.session.scalar(lock_for_update(sa.select(Course).where(Course.id == course.id), db.session)
                              .execution_options(populate_existing=True))
 
@@ -202,7 +203,7 @@ def _prerequisite_problem(course: Course, worker: Worker) -> str | None:
 
 def request_enrollment(course: Course, worker: Worker, by, *, source: str = "self", reason: str = "") -> Enrollment:
     """Enrol ``worker``: a seat if one is free, else the waitlist. Checks window and prerequisites. Flushes."""
-    course = _lock_course(course)
+    course = lock_course(course)
     if course.status != CourseStatus.PUBLISHED:
         raise EnrollmentError(_("This course is not open for enrolment."))
     if source == "self" and not course.self_enrol:
@@ -237,7 +238,7 @@ def _seat_or_waitlist(course: Course, enrollment: Enrollment, by) -> None:
 
 def approve_enrollment(enrollment: Enrollment, by) -> None:
     """Accept a requested enrolment: a seat if one is free, else the waitlist. Flushes."""
-    course = _lock_course(enrollment.course)
+    course = lock_course(enrollment.course)
     db.session.refresh(enrollment)
     if enrollment.state != EnrollmentState.REQUESTED:
         raise EnrollmentError(_("Only a requested enrolment can be approved."))
@@ -246,7 +247,7 @@ def approve_enrollment(enrollment: Enrollment, by) -> None:
 
 def promote_waitlist(course: Course, by) -> list[Enrollment]:
     """Fill free seats from the waitlist, first come first served. Flushes."""
-    course = _lock_course(course)
+    course = lock_course(course)
     free = course.capacity - seats_taken(course)
     if free <= 0:
         return []
@@ -261,7 +262,7 @@ def promote_waitlist(course: Course, by) -> list[Enrollment]:
 
 def withdraw(enrollment: Enrollment, by, *, reason: str = "") -> None:
     """Leave a course (or its waitlist); a freed seat goes to the first on the waitlist. Flushes."""
-    _lock_course(enrollment.course)
+    lock_course(enrollment.course)
     db.session.refresh(enrollment)
     if enrollment.state not in ACTIVE_STATES:
         raise EnrollmentError(_("Only an active enrollment can be withdrawn."))
@@ -273,7 +274,7 @@ def withdraw(enrollment: Enrollment, by, *, reason: str = "") -> None:
 
 def set_capacity(course: Course, by, capacity: int) -> None:
     """Change the capacity; extra seats are filled from the waitlist. Flushes."""
-    course = _lock_course(course)
+    course = lock_course(course)
     if capacity < 1 or capacity > 10000:
         raise EnrollmentError(_("Capacity must be between 1 and 10000."))
     audit.record(by, "course.capacity", course, before={"capacity": course.capacity}, after={"capacity": capacity})

@@ -28,9 +28,11 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Worker, WorkerStatus
+from courses.enrollment import queries
+from courses.enrollment.batch import Wanted, assign_many
 from courses.enrollment.models import Course, CourseStatus, MandatoryRule, TrainingAssignment
 from courses.enrollment.operations import EnrollmentError, today
-from courses.enrollment.training import MAX_POPULATION, BulkResult, Population, assign_training
+from courses.enrollment.training import MAX_POPULATION, BulkResult, Population
 
 GRACE_DAYS = 30
 
@@ -114,14 +116,16 @@ def _apply_course(course: Course, rules: list[MandatoryRule], by, day: date, res
         if worker_id not in staying and assignment.rule_id is not None and assignment.completed_at is None:
             _remove(assignment, by)
             result.removed += 1
-    for worker_id in sorted(set(first_rule) - set(assignments)):
-        rule, worker = first_rule[worker_id], db.session.get(Worker, worker_id)
-        try:
-            with db.session.begin_nested():
-                assign_training(worker, course, by, due_on=due_for(rule, worker, day), rule=rule)
-            result.assigned += 1
-        except EnrollmentError:
-            result.failed += 1  # the course closed meanwhile; the next sweep tries again
+    new = sorted(set(first_rule) - set(assignments))
+    if not new:
+        return
+    workers = queries.workers_by_ids(new)
+    wanted = [Wanted(workers[w], due_for(first_rule[w], workers[w], day), first_rule[w]) for w in new]
+    try:
+        with db.session.begin_nested():  # one savepoint for the course, none per worker
+            result.assigned += len(assign_many(course, wanted, by).made)
+    except EnrollmentError:
+        result.failed += len(new)  # the course closed meanwhile; the next sweep tries again
 
 
 def _remove(assignment: TrainingAssignment, by) -> None:
@@ -172,13 +176,11 @@ def assign_mandatory(course: Course, population: Population, by, *, due_on: date
     ids = db.session.scalars(audience(rule, day).order_by(Worker.number).limit(MAX_POPULATION + 1)).all()
     if len(ids) > MAX_POPULATION:
         raise EnrollmentError(_("More than %(n)d workers match; narrow the selection.", n=MAX_POPULATION))
-    result = BulkResult()
-    for worker in (db.session.get(Worker, worker_id) for worker_id in ids):
-        due = due_on or (worker.hired_on + timedelta(days=due_days_after_hire))
-        if assign_training(worker, course, by, due_on=due, rule=rule) is not None:
-            result.assigned += 1
-        else:
-            result.skipped.append(_("%(name)s already has this course assigned.", name=worker.name))
+    workers = queries.workers_by_ids(ids)
+    done = assign_many(course, [Wanted(workers[i], due_on or (workers[i].hired_on + timedelta(days=due_days_after_hire)), rule)
+                                for i in ids], by)
+    result = BulkResult(assigned=len(done.made), skipped=[
+        _("%(name)s already has this course assigned.", name=worker.name) for worker in done.already])
     audit.record(by, "mandatory_rule.create", rule, summary=f"{course.code} {population.area_code}",
                  after={"assigned": result.assigned, "due_on": due_on, "due_days_after_hire": due_days_after_hire,
                         "hired_within_days": hired_within_days, "holds_certificate": holds_certificate,

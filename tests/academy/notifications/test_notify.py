@@ -86,3 +86,23 @@ def test_quiet_hours_hold_the_ordinary_but_not_the_urgent(app, people, monkeypat
     urgent = db.session.scalar(sa.select(Delivery).where(Delivery.event_key == "c:1", Delivery.channel == Channel.SMS))
     assert held.next_try_at == datetime(2026, 3, 2, 23, 0, tzinfo=UTC)  # 07:00 the next morning in Shanghai
     assert urgent.next_try_at is None
+
+
+def test_a_batch_words_each_event_for_its_reader_and_sends_none_twice(app, people):
+    zh, en = people
+    with app.test_request_context():
+        operations.notify("training.assigned", [zh], {"course": "消防", "due": "2026-04-01"}, key="training.assigned:1")
+        made = operations.notify_each("training.assigned", [
+            operations.Event(zh, {"course": "消防", "due": "2026-04-01"}, "training.assigned:1"),  # already in his inbox
+            operations.Event(zh, {"course": "调解", "due": "2026-05-01"}, "training.assigned:2"),
+            operations.Event(en, {"course": "Mediation", "due": "2026-06-01"}, "training.assigned:3"),
+            operations.Event(en, {"course": "Mediation", "due": "2026-06-01"}, "training.assigned:3"),  # twice in the batch
+            operations.Event(None, {"course": "Mediation", "due": "2026-06-01"}, "training.assigned:4"),  # no log-in
+        ])
+    assert sorted((m.user_id, m.event_key) for m in made) == sorted([(zh.id, "training.assigned:2"), (en.id, "training.assigned:3")])
+    keys = db.session.scalars(sa.select(InboxMessage.event_key).where(InboxMessage.user_id == zh.id)).all()
+    assert sorted(keys) == ["training.assigned:1", "training.assigned:2"]
+    words = {m.event_key: m.body for m in made}
+    assert "调解" in words["training.assigned:2"] and "2026-05-01" in words["training.assigned:2"]
+    assert "Mediation" in words["training.assigned:3"] and "2026-06-01" in words["training.assigned:3"]
+    assert set(_deliveries(en)) >= {Channel.INBOX}
