@@ -43,8 +43,8 @@ def _assignment(course, worker) -> TrainingAssignment | None:
 
 
 def _moves(enrollment) -> list[tuple]:
-    return list(db.session.execute(sa.select(EnrollmentTransition.from_state, EnrollmentTransition.to_state).where(
-        EnrollmentTransition.enrollment_id == enrollment.id).order_by(EnrollmentTransition.id)).tuples())
+    return [tuple(row) for row in db.session.execute(sa.select(EnrollmentTransition.from_state, EnrollmentTransition.to_state)
+            .where(EnrollmentTransition.enrollment_id == enrollment.id).order_by(EnrollmentTransition.id))]
 
 
 def test_seats_then_the_waitlist_across_chunk_boundaries_each_worker_once(monkeypatch, make_course, make_worker, make_user):
