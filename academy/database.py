@@ -14,9 +14,11 @@ import contextlib
 import contextvars
 import enum
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -32,6 +34,26 @@ def value_enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+DEFAULT_CITY_TIMEZONE = "Asia/Shanghai"
+
+
+def city_zone() -> ZoneInfo:
+    """The city's time zone (the ``CITY_TIMEZONE`` setting): its calendar is the one due dates,
+    expiry, renewal windows, annual hours and statistics count in, whatever the server's zone."""
+    return ZoneInfo(current_app.config.get("CITY_TIMEZONE", DEFAULT_CITY_TIMEZONE) if has_app_context()
+                    else DEFAULT_CITY_TIMEZONE)
+
+
+def city_now() -> datetime:
+    """Now, on the city's clock (aware, in ``city_zone()``); follows ``utcnow`` so tests freeze one place."""
+    return utcnow().astimezone(city_zone())
+
+
+def city_today() -> date:
+    """Today in the city: a server in UTC is a day behind Shanghai from 16:00 to midnight UTC."""
+    return city_now().date()
 
 
 class UTCDateTime(TypeDecorator):
