@@ -7,6 +7,9 @@ write lock (SQLite answers "database is locked" at once), so requests that may w
 immediate transactions; pure reads (GET) stay deferred so they never queue behind writers.
 A third mode, ``READ ONLY`` (background jobs' read phase), begins deferred and refuses writes on
 both backends, so work that was meant only to read can never take the write lock by accident.
+
+It also keeps the city's clock: ``city_today()`` is the calendar day in the city's zone (the
+``CITY_TIMEZONE`` setting), the one "today" of due dates, expiry, renewal windows and annual hours.
 """
 from __future__ import annotations
 
