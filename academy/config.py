@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from academy.database import DEFAULT_CITY_TIMEZONE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = BASE_DIR / "instance"
@@ -46,6 +49,10 @@ class Config:
         self.FILES_DIR = _env("FILES_DIR", str(instance / "files"))
         self.MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        # The city's zone: its days are the days of due dates, expiry, renewal windows, annual hours
+        # and statistics (academy/database.py city_today), and the zone times are shown in by default.
+        # ZoneInfo refuses an unknown name here, at start-up, not at the first page that counts days.
+        self.CITY_TIMEZONE = self.BABEL_DEFAULT_TIMEZONE = str(ZoneInfo(_env("CITY_TIMEZONE", DEFAULT_CITY_TIMEZONE)))
         self.DEMO_PASSWORD = _env("DEMO_PASSWORD", "grid-academy-demo")
         self.PUBLIC_URL = _env("PUBLIC_URL")
         # Flask answers 400 to any other Host header; production needs this or PUBLIC_URL (academy/web/urls.py).
@@ -126,7 +133,6 @@ class Config:
     # carry the values of a failed statement (names, phone numbers, encrypted ID numbers).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # a working day; each request renews it

@@ -7,6 +7,9 @@ write lock (SQLite answers "database is locked" at once), so requests that may w
 immediate transactions; pure reads (GET) stay deferred so they never queue behind writers.
 A third mode, ``READ ONLY`` (background jobs' read phase), begins deferred and refuses writes on
 both backends, so work that was meant only to read can never take the write lock by accident.
+
+It also keeps the city's clock: ``city_today()`` is the calendar day in the city's zone (the
+``CITY_TIMEZONE`` setting), the one "today" of due dates, expiry, renewal windows and annual hours.
 """
 from __future__ import annotations
 
@@ -14,9 +17,11 @@ import contextlib
 import contextvars
 import enum
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -32,6 +37,26 @@ def value_enum(cls: type[enum.Enum], length: int = 20) -> sa.Enum:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+DEFAULT_CITY_TIMEZONE = "Asia/Shanghai"
+
+
+def city_zone() -> ZoneInfo:
+    """The city's time zone (the ``CITY_TIMEZONE`` setting): its calendar is the one due dates,
+    expiry, renewal windows, annual hours and statistics count in, whatever the server's zone."""
+    return ZoneInfo(current_app.config.get("CITY_TIMEZONE", DEFAULT_CITY_TIMEZONE) if has_app_context()
+                    else DEFAULT_CITY_TIMEZONE)
+
+
+def city_now() -> datetime:
+    """Now, on the city's clock (aware, in ``city_zone()``); follows ``utcnow`` so tests freeze one place."""
+    return utcnow().astimezone(city_zone())
+
+
+def city_today() -> date:
+    """Today in the city: a server in UTC is a day behind Shanghai from 16:00 to midnight UTC."""
+    return city_now().date()
 
 
 class UTCDateTime(TypeDecorator):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from academy.database import UTCDateTime, utcnow, value_enum
+from academy.database import UTCDateTime, city_zone, utcnow, value_enum
 from academy.extensions import db
 from academy.permissions import Role
 
@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     # Part of the session cookie's user id: changing it ends every session of this user.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
-    timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(40), default=lambda: city_zone().key)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

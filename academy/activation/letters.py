@@ -8,8 +8,6 @@ leaves every old letter valid. HR's reset of one worker is the same job for one 
 """
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,14 +16,13 @@ from academy import audit
 from academy.accounts.models import User
 from academy.activation import codes, operations, purge, queries
 from academy.activation.models import ActivationError
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.extensions import db
 from academy.jobs import Job, enqueue_job, job_folder, job_handler
 from academy.registry.models import Worker, WorkerStatus
 
 KIND = purge.KIND
 FILES = {"merged": "letters.pdf", "zip": "letters.zip"}
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def request_letters(workers: list[Worker], by, *, activate_url: str, reason: str = "letters") -> Job:
@@ -77,7 +74,7 @@ def print_letters(ctx, worker_ids: list[int], activate_url: str) -> dict:
     expires = operations.activation_expiry(now)
     issued = {w.id: codes.new_activation_code() for w in workers}
     # Built in the read phase (area names included): rendering needs no transaction.
-    docs = _documents(workers, locales, activate_url, issued, expires.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M"))
+    docs = _documents(workers, locales, activate_url, issued, expires.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M"))
     ctx.end_reads()
     folder = job_folder(ctx.job.id)
     folder.mkdir(parents=True, exist_ok=True)

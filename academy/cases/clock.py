@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from academy.cases.models.category import ClockKind
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 
 _frozen = contextvars.ContextVar("cases_now", default=None)
 
@@ -38,7 +38,7 @@ MAX_DAYS = 3700  # no deadline lies ten years away; stops a broken calendar from
 
 @dataclass
 class Calendar:
-    timezone: str = "Asia/Shanghai"
+    timezone: str = field(default_factory=lambda: city_zone().key)
     work_start: time = time(9, 0)
     work_end: time = time(17, 0)
     weekend: set[int] = field(default_factory=lambda: {5, 6})

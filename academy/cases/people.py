@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from academy.accounts.models import RoleGrant
 from academy.cases.models import CaseTask, DepartmentMember, Level
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry.models import Assignment, Grid, Worker
@@ -24,7 +25,7 @@ def grids_of(worker: Worker | None, day: date | None = None) -> list[Grid]:
     """The current grids ``worker`` holds on ``day`` (today by default); an ended grid is not offered."""
     if worker is None:
         return []
-    day = day or date.today()
+    day = day or city_today()
     query = (sa.select(Grid).join(Assignment, Assignment.grid_id == Grid.id)
              .where(Assignment.worker_id == worker.id, current_assignments_clause(day),
                     sa.or_(Grid.valid_to.is_(None), Grid.valid_to > day)).order_by(Grid.code))
@@ -32,7 +33,7 @@ def grids_of(worker: Worker | None, day: date | None = None) -> list[Grid]:
 
 
 def workers_of_grid(grid: Grid, day: date | None = None) -> list[Worker]:
-    day = day or date.today()
+    day = day or city_today()
     query = (sa.select(Worker).join(Assignment, Assignment.worker_id == Worker.id)
              .where(Assignment.grid_id == grid.id, current_assignments_clause(day)).order_by(Assignment.id))
     return list(db.session.scalars(query).unique())

@@ -2,7 +2,7 @@
 custom range (``2026-03-05..2026-04-10``, both days included).
 
 A period is a half-open interval of local days [first, last + 1); its instants are midnight in
-the city's time zone (Asia/Shanghai by default), converted to UTC for the queries.
+the city's time zone (``CITY_TIMEZONE``, Asia/Shanghai by default), converted to UTC for the queries.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from academy.database import city_zone, utcnow
 from academy.errors import DomainError
 
-DEFAULT_ZONE = "Asia/Shanghai"
 MAX_CUSTOM_DAYS = 3 * 366
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -32,9 +32,9 @@ class Period:
     first: date
     end: date  # exclusive
 
-    def bounds(self, zone: str = DEFAULT_ZONE) -> tuple[datetime, datetime]:
-        """The UTC instants [start, end) of the period's local days."""
-        tz = ZoneInfo(zone)
+    def bounds(self, zone: str | None = None) -> tuple[datetime, datetime]:
+        """The UTC instants [start, end) of the period's local days (the city's unless ``zone``)."""
+        tz = ZoneInfo(zone) if zone else city_zone()
         return (datetime.combine(self.first, time(0), tz).astimezone(UTC),
                 datetime.combine(self.end, time(0), tz).astimezone(UTC))
 
@@ -80,9 +80,9 @@ def parse_period(text: str) -> Period:
     raise PeriodError(text)
 
 
-def current_month(now: datetime | None = None, zone: str = DEFAULT_ZONE) -> Period:
-    now = now or datetime.now(UTC)
-    return month(now.astimezone(ZoneInfo(zone)).date())
+def current_month(now: datetime | None = None, zone: str | None = None) -> Period:
+    now = now or utcnow()
+    return month(now.astimezone(ZoneInfo(zone) if zone else city_zone()).date())
 
 
 def last_months(period: Period, count: int = 12) -> list[Period]:

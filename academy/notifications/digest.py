@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 
 from academy.accounts.models import User
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.extensions import db
 from academy.notifications import queries
 from academy.notifications.channels import CHANNELS, _absolute
@@ -25,7 +25,7 @@ DEFAULT_HOUR = 18  # offered first on the preferences page
 
 def last_digest_moment(user, hour: int, now: datetime) -> datetime:
     """The latest ``hour``:00 of the person's zone (the city's unless he has his own) at or before ``now``."""
-    local = now.astimezone(ZoneInfo(user.timezone or "Asia/Shanghai"))
+    local = now.astimezone(ZoneInfo(user.timezone) if user.timezone else city_zone())
     moment = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     return moment if moment <= local else moment - timedelta(days=1)
 

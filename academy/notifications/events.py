@@ -5,8 +5,6 @@ transaction and only calls ``notify``.
 (The teaching side calls ``notify`` from its own operations: ``academy`` never imports ``courses``.)"""
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 
 from academy.accounts.models import User
@@ -14,14 +12,13 @@ from academy.cases import clock
 from academy.cases.models import Case, CaseState, Extension, ExtensionState, Satisfaction, TaskState
 from academy.cases.people import area_dispatcher_ids, handler_user_ids
 from academy.cases.workflow import IN_HANDS
+from academy.database import city_zone
 from academy.extensions import db
 from academy.jobs import Job, JobStatus
 from academy.notifications import queries
 from academy.notifications.operations import link_to, notify
 from academy.permissions import Role
 from academy.registry.queries import area_by_code
-
-LOCAL = ZoneInfo("Asia/Shanghai")  # the cases' working zone (cases.clock counts in it)
 
 
 def users(ids) -> list[User]:
@@ -77,7 +74,7 @@ def _extension_decided(case) -> None:
     if ext is None:
         return
     granted = ext.state == ExtensionState.GRANTED
-    due = ext.new_due_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if granted and ext.new_due_at else ""
+    due = ext.new_due_at.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M") if granted and ext.new_due_at else ""
     notify("case.extension_decided", users([ext.requested_by_id]),
            {"number": case.number, "title": case.title, "granted": granted, "due": due},
            key=f"case.extension_decided:{ext.id}", link=_case_link(case))
@@ -116,7 +113,7 @@ def notify_case_lights(_day=None) -> list:
     for case in cases:
         red = case.stage_due_at is not None and case.stage_due_at <= now
         kind = "case.red_light" if red else "case.yellow_light"
-        due = case.stage_due_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if case.stage_due_at else "—"
+        due = case.stage_due_at.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M") if case.stage_due_at else "—"
         made += notify(kind, current_handlers(case), {"number": case.number, "title": case.title, "due": due},
                        key=f"{kind}:{case.id}:{case.stage_started_at.isoformat()}", link=_case_link(case))
     return made

@@ -46,14 +46,20 @@ class PreferencesForm(FlaskForm):
         USER_ID, message=_l("Use the ID as your administrator gave it: letters, digits and . _ @ - only."))])
     submit = SubmitField(_l("Save"))
 
+    def __init__(self, *args, kinds=None, **kwargs) -> None:
+        """``kinds``: the kinds this person may receive (``queries.offered_kinds``); all when not given."""
+        super().__init__(*args, **kwargs)
+        self.kinds = list(KINDS.values()) if kinds is None else list(kinds)
+
     def kind_fields(self):
-        """(kind, its field) in the kinds' order."""
-        return [(kind, self[f"kind_{index}"]) for index, kind in enumerate(KINDS.values())]
+        """(kind, its field) of the offered kinds, in the kinds' order."""
+        return [(kind, self[f"kind_{FIELD_INDEX[kind.key]}"]) for kind in self.kinds]
 
     def channels(self) -> dict[str, list[str]]:
         return {kind.key: list(field.data or []) for kind, field in self.kind_fields()}
 
 
+FIELD_INDEX = {key: index for index, key in enumerate(KINDS)}
 for _index, _kind in enumerate(KINDS.values()):
     setattr(PreferencesForm, f"kind_{_index}", ChannelsField(_kind.label, choices=_channel_choices, default=[]))
 

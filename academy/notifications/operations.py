@@ -12,7 +12,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.jobs import enqueue_job
@@ -56,7 +56,7 @@ def quiet_until(user, now: datetime, preference: Preference | None) -> datetime 
     """The end of ``user``'s quiet hours (``preference``) if ``now`` lies in them, else None."""
     if preference is None or preference.quiet_from is None or preference.quiet_to is None:
         return None
-    local = now.astimezone(ZoneInfo(user.timezone or "Asia/Shanghai"))
+    local = now.astimezone(ZoneInfo(user.timezone) if user.timezone else city_zone())
     start, end, hour = preference.quiet_from, preference.quiet_to, local.hour
     inside = (start <= hour < end) if start < end else (hour >= start or hour < end)
     if not inside or start == end:
@@ -199,7 +199,8 @@ def mark_all_read(user) -> int:
 
 def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_from, quiet_to,
                      digest_hour: int | None = None, wecom_user_id: str = "", dingtalk_user_id: str = "") -> Preference:
-    """A person's own choices. Urgent kinds keep one channel besides the inbox. Flushes."""
+    """A person's own choices. Urgent kinds keep one channel besides the inbox; the kinds ``channels``
+    leaves out (not offered to him) keep what was saved for them. Flushes."""
     for kind_key, names in channels.items():
         kind = KINDS[kind_key]
         if kind.urgency == Urgency.URGENT and not set(names) - {Channel.INBOX.value}:
@@ -207,7 +208,7 @@ def save_preferences(user, *, email: str, channels: dict[str, list[str]], quiet_
     if (quiet_from is None) != (quiet_to is None):
         raise NotificationError(_quiet_message())
     preference = queries.preference_of(user) or Preference(user_id=user.id)
-    preference.email, preference.channels = email, channels
+    preference.email, preference.channels = email, {**(preference.channels or {}), **channels}
     preference.quiet_from, preference.quiet_to = quiet_from, quiet_to
     preference.digest_hour = digest_hour
     preference.wecom_user_id, preference.dingtalk_user_id = wecom_user_id, dingtalk_user_id

@@ -11,6 +11,7 @@ from sqlalchemy import orm
 from academy.accounts.models import RoleGrant, User
 from academy.contributions import Tally
 from academy.extensions import db
+from academy.notifications.kinds import Kind, kinds_for
 from academy.notifications.models import Delivery, DeliveryStatus, InboxMessage, Preference, RoleDefault
 from academy.registry.models import Worker
 
@@ -162,3 +163,10 @@ def due_delivery_ids(now: datetime) -> list[int]:
 def stale_sending(before: datetime) -> list[Delivery]:
     return list(db.session.scalars(sa.select(Delivery).where(
         Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < before)))
+
+
+def offered_kinds(user) -> list[Kind]:
+    """The kinds ``user`` may receive, by his roles and whether he has a worker record: the preferences
+    page offers only these (the admin all of them)."""
+    is_worker = bool(db.session.scalar(sa.select(sa.exists().where(Worker.user_id == user.id))))
+    return kinds_for(user.roles, is_worker)

@@ -2,8 +2,6 @@
 the delivery job, and ``flask academy notify-due`` (cron)."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import Flask
 from flask_babel import lazy_gettext as _l
@@ -12,6 +10,7 @@ from flask_login import current_user
 from academy.cases.signals import case_changed
 from academy.cli import academy_cli
 from academy.contributions import NavItem, WorkCount, contribute, contributions
+from academy.database import city_today
 from academy.extensions import db, on_session
 from academy.jobs.signals import job_ended
 from academy.notifications import delivery, digest, events, labels, models, operations, queries  # noqa: F401  (models: the tables; delivery: the job)
@@ -28,7 +27,7 @@ def notify_due(day) -> None:
     """Send what falls due today (training due or overdue, certificates expiring), once a day however
     often it runs, make the daily digests whose hour has come, and hand over retries and deliveries held
     by quiet hours (cron, every 10 minutes)."""
-    today = day.date() if day else date.today()
+    today = day.date() if day else city_today()
     made = sum(len(step(today)) for step in contributions("notify_due"))
     db.session.commit()
     digests = digest.make_digests()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Bundle
 
 from academy import charts
 from academy.contributions import contributions
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import (
@@ -115,7 +116,7 @@ def _current_holdings(scopes, day: date):
 
 def coverage_report(scopes, day: date | None = None, households: tuple[int, int] | None = None) -> dict:
     """Findings and the per-district staffing table for ``scopes`` on ``day``."""
-    day = day or date.today()
+    day = day or city_today()
     low, high = households or household_range()
     grids = db.session.execute(sa.select(*_GRID).where(scope_clause(Grid.code, scopes), active_clause(Grid, day))
                                .order_by(Grid.code)).all()

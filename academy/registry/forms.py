@@ -10,6 +10,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from academy.database import city_today
 from academy.registry import idnumbers, labels
 from academy.registry.models import (
     AssignmentRole,
@@ -134,7 +135,7 @@ class WorkerEditForm(FlaskForm):
             getattr(self, name).choices = labels.choices(enum_cls)
 
     def validate_hired_on(self, field) -> None:
-        if field.data and field.data > date.today():
+        if field.data and field.data > city_today():
             raise ValidationError(_l("The hiring date cannot be in the future."))
 
     def values(self) -> dict:

@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from academy import crypto
-from academy.database import ordered
+from academy.database import city_today, ordered
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry import idnumbers
@@ -41,7 +41,7 @@ def active_clause(model, day: date):
 
 
 def grids_query(scopes, *, search: str = "", kind: str = "", state: str = "active", day: date | None = None):
-    day = day or date.today()
+    day = day or city_today()
     query = sa.select(Grid).where(scope_clause(Grid.code, scopes)).order_by(Grid.code)
     if search:
         query = query.where(sa.or_(Grid.code.startswith(search, autoescape=True),
@@ -112,7 +112,7 @@ def assignments_query(scopes, *, day: date | None = None, current_only: bool = T
     query = (sa.select(Assignment).join(Grid, Assignment.grid_id == Grid.id)
              .where(scope_clause(Grid.code, scopes)).order_by(Grid.code, Assignment.starts_on))
     if current_only:
-        query = query.where(active_clause(Assignment, day or date.today()))
+        query = query.where(active_clause(Assignment, day or city_today()))
     return query
 
 
@@ -126,7 +126,7 @@ def grid_by_code(code: str) -> Grid | None:
 
 
 def active_assignments_of_grid(grid: Grid, day: date | None = None) -> list[Assignment]:
-    day = day or date.today()
+    day = day or city_today()
     return [a for a in grid.assignments if a.active_on(day)]
 
 
@@ -152,7 +152,7 @@ def picker_areas(scopes, *, search: str = "", parent_code: str = "", code: str =
     """Areas in force inside ``scopes`` for the area picker: the children of ``parent_code``, the one
     area of ``code``, those whose name or code matches ``search``, or else the tops of the scopes."""
     query = (sa.select(Area).where(scope_clause(Area.code, scopes),
-                                   sa.or_(Area.valid_to.is_(None), Area.valid_to > date.today()))
+                                   sa.or_(Area.valid_to.is_(None), Area.valid_to > city_today()))
              .order_by(Area.code).limit(limit))
     if code:
         return list(db.session.scalars(query.where(Area.code == code)))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit, numbers
-from academy.database import utcnow
+from academy.database import city_today, utcnow
 from academy.extensions import db
 from academy.registry.models import Area, Worker
 from courses.certificates import lifecycle, rules
@@ -67,7 +67,7 @@ def create_certificate(cert_type: CertificateType, worker: Worker, by, evaluatio
                        valid_until: date | None = None) -> Certificate:
     """Make the certificate (valid from today), its first transition and audit entry, then follow
     it with the worker's duty status. Flushes. Callers check the rule first."""
-    today = date.today()
+    today = city_today()
     branch = issuing_branch(worker, evaluation)
     if valid_until is None and cert_type.validity_months:
         valid_until = add_months(today, cert_type.validity_months)

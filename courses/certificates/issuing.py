@@ -13,12 +13,11 @@ Numbers, dates and making the certificate itself are in ``core``, shared with ``
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from academy.database import lock_for_update
+from academy.database import city_today, lock_for_update
 from academy.extensions import db
 from academy.registry.models import Worker, WorkerStatus
 from courses.certificates import lifecycle, renewal, rules
@@ -42,7 +41,7 @@ def _lock_worker(worker: Worker) -> Worker:
 
 def current_certificate(cert_type: CertificateType, worker: Worker) -> Certificate | None:
     """The worker's certificate of the type that still stands (valid or suspended, not past its date)."""
-    today = date.today()
+    today = city_today()
     query = sa.select(Certificate).where(
         Certificate.type_id == cert_type.id, Certificate.worker_id == worker.id,
         Certificate.status.in_((CertificateStatus.VALID, CertificateStatus.SUSPENDED)),

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import operations
 from academy.registry.models import Worker, WorkerStatus, WorkerStatusChange
@@ -81,7 +82,7 @@ def standing_certificates(worker: Worker, *, duty_only: bool = False) -> list[Ce
 
 
 def holds_valid_duty_certificate(worker: Worker, today: date | None = None, exclude: Certificate | None = None) -> bool:
-    today = today or date.today()
+    today = today or city_today()
     return any(c.is_valid_on(today) and c is not exclude for c in standing_certificates(worker, duty_only=True))
 
 
@@ -138,7 +139,7 @@ def revoke_certificate(certificate: Certificate, by, *, reason: str) -> None:
 
 def expire_due(today: date | None = None, by=None) -> int:
     """Mark every certificate past its date as expired (the sweep); returns how many."""
-    today = today or date.today()
+    today = today or city_today()
     due = db.session.scalars(sa.select(Certificate).where(
         Certificate.status.in_(STANDING), Certificate.valid_until.is_not(None), Certificate.valid_until < today)
         .order_by(Certificate.id)).all()
@@ -159,7 +160,7 @@ def on_worker_status_changed(_app, *, worker: Worker, before: WorkerStatus | Non
 
 
 def _restore(worker: Worker, by) -> None:
-    today = date.today()
+    today = city_today()
     for certificate in standing_certificates(worker):
         if certificate.status != CertificateStatus.SUSPENDED:
             continue

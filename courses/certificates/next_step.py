@@ -7,6 +7,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from academy.contributions import NextStep
+from academy.database import city_today
 from academy.registry.queries import worker_of_user
 from academy.web.i18n import locale_code
 from courses.certificates import queries, renewal
@@ -31,7 +32,7 @@ def my_certificates(user) -> NextStep | None:
     worker = worker_of_user(user)
     if worker is None:
         return None
-    today, language = date.today(), locale_code()
+    today, language = city_today(), locale_code()
     held = [c for c in queries.certificates_of(worker) if c.status != CertificateStatus.SUPERSEDED]
     valid = [c for c in held if c.effective_status(today) == CertificateStatus.VALID]
     lines = tuple((_line(c, today, language), url_for("certificates.certificate", certificate_id=c.id))

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from academy.database import ordered
+from academy.database import city_today, ordered
 from academy.extensions import db
 from academy.jobs import Job
 from academy.permissions import Role, area_scopes, scope_clause
@@ -73,7 +73,7 @@ def same_name(typed: str, name: str) -> bool:
 
 def holds_certificate(worker: Worker, type_code: str) -> bool:
     """The ``certificate_held`` slot: does the worker hold a valid certificate of this type today?"""
-    today = date.today()
+    today = city_today()
     rows = db.session.scalars(sa.select(Certificate).join(Certificate.type).where(
         Certificate.worker_id == worker.id, CertificateType.code == type_code, Certificate.status == CertificateStatus.VALID))
     return any(c.is_valid_on(today) for c in rows)
@@ -109,7 +109,7 @@ def coverage_finding(scopes) -> list[dict]:
     """The ``coverage_findings`` slot: workers on duty without a valid on-duty qualification."""
     finding = listed_workers("uncertified", _("Workers on duty without a valid qualification certificate"),
                              [scope_clause(Area.code, scopes), Worker.status == WorkerStatus.ON_DUTY,
-                              Worker.id.not_in(_valid_duty_clause(date.today()))])
+                              Worker.id.not_in(_valid_duty_clause(city_today()))])
     return [{"key": finding.key, "title": finding.title, "count": finding.count, "rows": finding.rows}]
 
 
@@ -209,7 +209,7 @@ def batch_certificates(selection: Selection, scopes) -> list[Certificate]:
 
 def public_facts(certificate) -> dict:
     """What anyone may learn about a certificate (the page and the JSON say the same)."""
-    today = date.today()
+    today = city_today()
     status = certificate.effective_status(today)
     since = certificate.valid_until if status.value == "expired" else certificate.status_since.date()
     return {"number": certificate.number, "status": status.value, "type": certificate.type.name,

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
@@ -31,7 +32,7 @@ def window_opens(certificate: Certificate) -> date | None:
 
 
 def in_window(certificate: Certificate, today: date | None = None) -> bool:
-    today = today or date.today()
+    today = today or city_today()
     opens = window_opens(certificate)
     return opens is not None and certificate.is_valid_on(today) and opens <= today
 
@@ -53,7 +54,7 @@ class RenewalState:
 def renewal_state(certificate: Certificate, today: date | None = None, ahead: bool = False) -> RenewalState:
     """``ahead``: weigh the renewal rule before the window opens too (the certificate's own page
     shows what renewal will need; the lists weigh it only inside the window)."""
-    today = today or date.today()
+    today = today or city_today()
     inside = in_window(certificate, today)
     weigh = (inside or (ahead and certificate.is_valid_on(today))) and certificate.type.renewable
     evaluation = rules.evaluate_renewal(certificate) if weigh else None
@@ -73,7 +74,7 @@ def renew(certificate: Certificate, by, evaluation: rules.Evaluation) -> Certifi
 
 def renew_worker(worker: Worker, by=None, today: date | None = None) -> list[Certificate]:
     """Renew each of the worker's certificates that is in its window and meets its renewal rule."""
-    today = today or date.today()
+    today = today or city_today()
     renewed = []
     for certificate in lifecycle.standing_certificates(worker):
         if not certificate.type.renewable or not in_window(certificate, today):
@@ -91,7 +92,7 @@ def _scoped(query, scopes):
 def in_window_query(scopes, today: date | None = None) -> list[Certificate]:
     """Valid certificates whose renewal window has opened, soonest expiry first, in ``scopes``.
     The window is per type, so it is checked here rather than in SQL (portable date arithmetic)."""
-    today = today or date.today()
+    today = today or city_today()
     query = (sa.select(Certificate).join(Certificate.type)
              .where(Certificate.status == CertificateStatus.VALID, Certificate.valid_until.is_not(None),
                     Certificate.valid_until >= today,
@@ -103,7 +104,7 @@ def in_window_query(scopes, today: date | None = None) -> list[Certificate]:
 def lapsed_query(scopes, today: date | None = None) -> list[Certificate]:
     """Certificates that ran out in the last year and were not followed by one of the same type
     that still stands (a renewal, or the type earned again)."""
-    today = today or date.today()
+    today = today or city_today()
     ran_out = sa.or_(Certificate.status == CertificateStatus.EXPIRED,
                      sa.and_(Certificate.status == CertificateStatus.VALID, Certificate.valid_until < today))
     query = sa.select(Certificate).where(ran_out, Certificate.valid_until >= today - timedelta(days=LAPSED_DAYS),

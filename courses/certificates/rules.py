@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.indicators import queries
 from academy.indicators.models import SnapshotPeriod
@@ -131,7 +132,7 @@ def assessment_period() -> Period:
     key = db.session.scalar(sa.select(sa.func.max(SnapshotPeriod.period_key)).where(SnapshotPeriod.kind == "quarter"))
     if key:
         return parse_period(key)
-    today = date.today()
+    today = city_today()
     first_of_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     previous = first_of_quarter - timedelta(days=1)
     return parse_period(f"{previous.year}-Q{(previous.month - 1) // 3 + 1}")

@@ -9,7 +9,6 @@ Signals received: ``worker_status_changed`` (registry), ``attempt_graded`` (exam
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import click
 from flask import Flask, render_template, url_for
@@ -19,6 +18,7 @@ from markupsafe import Markup
 
 from academy.cli import academy_cli
 from academy.contributions import JobKind, NavItem, Tally, WorkCount, contribute
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role, has_role, in_scope
 from academy.registry.queries import worker_of_user
@@ -43,7 +43,7 @@ from courses.exams.signals import attempt_graded
 
 
 def _certificates_html(worker, viewer, template: str) -> str:
-    today = date.today()
+    today = city_today()
     certificates = queries.certificates_of(worker)
     states = {c.id: renewal.renewal_state(c, today) for c in certificates if c.is_valid_on(today)}
     return render_template(template, worker=worker, certificates=certificates, states=states, today=today,
@@ -67,7 +67,7 @@ def home_section(user) -> Markup:
 def expiring_tally(user) -> Tally:
     """HR's workbench: valid certificates in its scope whose renewal window has opened (the
     reminders page lists exactly them)."""
-    window = renewal.in_window_query(queries.hr_scopes(user), date.today())
+    window = renewal.in_window_query(queries.hr_scopes(user), city_today())
     return Tally(len(window), url_for("certificates.reminders", _anchor="in-window"))
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry.models import Worker, WorkerStatus
 from academy.web import ratelimit
@@ -42,7 +43,7 @@ def _candidates():
 
 def sweep(today: date | None = None, by=None) -> SweepResult:
     """Run the nightly pass; flushes, the caller commits."""
-    today = today or date.today()
+    today = today or city_today()
     result = SweepResult(expired=lifecycle.expire_due(today, by))
     for worker in _candidates():
         try:

@@ -1,7 +1,7 @@
 """Annual in-service hours: how many credited hours each worker earned in a year, against what his
 area asks (``HoursRequirement``: the most specific area wins), and who is behind.
 
-A year runs from midnight of 1 January to midnight of the next in Asia/Shanghai, whatever the
+A year runs from midnight of 1 January to midnight of the next in the city's zone (``CITY_TIMEZONE``), whatever the
 user's own zone: the requirement is the city's. An hour counts on the day it was earned:
 - a lesson's hours when the lesson was completed (the lessons fill the ``dated_hours`` slot);
 - a classroom session's hours when the session began, for those marked present;
@@ -17,14 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
 from academy.contributions import contributions
-from academy.database import utcnow
+from academy.database import city_now, city_zone
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import Role, in_scope, scope_clause
@@ -41,18 +40,17 @@ from courses.enrollment.models import (
 )
 from courses.syllabus.models import SyllabusUnit
 
-ZONE = ZoneInfo("Asia/Shanghai")
 COUNTED_KINDS = (CourseKind.IN_SERVICE, CourseKind.REFRESHER, CourseKind.SPECIALIST)
 ZERO = Decimal("0")
 
 
 def current_year(now: datetime | None = None) -> int:
-    return (now or utcnow()).astimezone(ZONE).year
+    return now.astimezone(city_zone()).year if now else city_now().year
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The year's first instant and the next year's, in UTC (midnight in Asia/Shanghai)."""
-    return tuple(datetime(y, 1, 1, tzinfo=ZONE).astimezone(UTC) for y in (year, year + 1))
+    """The year's first instant and the next year's, in UTC (midnight in the city's zone)."""
+    return tuple(datetime(y, 1, 1, tzinfo=city_zone()).astimezone(UTC) for y in (year, year + 1))
 
 
 def _classroom(worker_ids, start: datetime, end: datetime) -> dict[int, Decimal]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from academy.cases.models import Case, Category
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.extensions import db
 from academy.indicators import settings
 from academy.indicators.compute import category_roots
@@ -28,7 +28,6 @@ from academy.indicators.definitions import evaluate
 from academy.indicators.models import IndicatorSnapshot
 from academy.permissions import scope_clause
 from academy.registry.models import Area, Worker
-from courses.enrollment.annual import ZONE
 from courses.enrollment.models import (
     ClassSession,
     Course,
@@ -67,7 +66,7 @@ def course_roots() -> dict[int, set[str]]:
 
 
 def _month(moment) -> str:
-    return moment.astimezone(ZONE).strftime("%Y-%m")
+    return moment.astimezone(city_zone()).strftime("%Y-%m")
 
 
 def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str], list[int]]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from academy.accounts.models import User
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.extensions import db
 from academy.notifications.operations import Event, link_to, notify, notify_each
 from academy.notifications.queries import users_covering
@@ -19,7 +18,6 @@ from academy.registry.models import Worker
 from courses.enrollment.models import ClassSession, Enrollment, EnrollmentState, ExtensionStatus, TrainingAssignment
 
 DUE_SOON_DAYS = (7, 1)
-CITY = ZoneInfo("Asia/Shanghai")  # a session's time as the city reads it, whatever the server's zone
 
 
 def _worker_user(assignment: TrainingAssignment | Enrollment) -> list[User]:
@@ -88,7 +86,8 @@ def waitlist_promoted(enrollment: Enrollment) -> None:
 
 
 def _session_context(session: ClassSession) -> dict:
-    return {"course": session.course.title, "when": session.starts_at.astimezone(CITY).strftime("%Y-%m-%d %H:%M"),
+    # the session's time as the city reads it, whatever the server's zone
+    return {"course": session.course.title, "when": session.starts_at.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M"),
             "hours": format(Decimal(session.hours).normalize(), "f"), "place": session.place}
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from academy import audit
 from academy.contributions import contributions
-from academy.database import lock_for_update, utcnow
+from academy.database import city_today, lock_for_update, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.permissions import Role, has_role
@@ -57,7 +57,8 @@ class EnrollmentError(DomainError):
 
 
 def today() -> date:
-    return utcnow().date()
+    """The city's today (due dates, enrolment windows): not the server's UTC date."""
+    return city_today()
 
 
 # ---- courses ---------------------------------------------------------------------------------

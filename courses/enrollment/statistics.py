@@ -10,7 +10,7 @@ the database, never a loop over enrolments):
   reach it), and the certificate-holding rate: serving workers holding a valid on-duty qualification
   (the certificates package answers through the ``duty_certificate_holders`` slot).
 
-A period is the city's local days from ``start`` to ``end`` included (Asia/Shanghai), whatever the
+A period is the city's local days from ``start`` to ``end`` included (the city's zone), whatever the
 server's zone.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from academy.contributions import contributions
-from academy.database import utcnow
+from academy.database import city_today, city_zone
 from academy.extensions import db
 from academy.permissions import scope_clause
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus
@@ -64,14 +64,9 @@ class StatRow:
         return round(100 * self.certified / self.serving) if self.serving and self.certified is not None else None
 
 
-def city_today() -> date:
-    """Today in the city (Asia/Shanghai): the server runs in UTC, and the two differ eight hours a day."""
-    return utcnow().astimezone(annual.ZONE).date()
-
-
 def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The UTC instants of midnight before ``start`` and after ``end``, in the city's time."""
-    return tuple(datetime.combine(day, time.min, tzinfo=annual.ZONE).astimezone(UTC)
+    return tuple(datetime.combine(day, time.min, tzinfo=city_zone()).astimezone(UTC)
                  for day in (start, end + timedelta(days=1)))
 
 

@@ -5,14 +5,13 @@ and, from ``flask academy notify-due``, an exam open to its course's trainees, a
 The exams' operations call these directly (a package never listens to its own signals)."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from academy.accounts.models import User
-from academy.database import utcnow
+from academy.database import city_zone, utcnow
 from academy.extensions import db
 from academy.notifications.operations import link_to, notify
 from academy.registry.models import Worker
@@ -40,9 +39,8 @@ def result_changed(attempt: Attempt, by) -> None:
 
 
 def _day_start(day: date) -> datetime:
-    """The first moment of ``day`` in the academy's zone, as UTC (what the stored times are)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    """The first moment of ``day`` in the city's zone, as UTC (what the stored times are)."""
+    return datetime.combine(day, time(), tzinfo=city_zone()).astimezone(UTC)
 
 
 def _takers(exam: Exam, *, untried: bool = False) -> list[User]:
@@ -61,8 +59,7 @@ def _published(*where) -> list[Exam]:
 
 
 def _when(moment: datetime) -> str:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(city_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def notify_exams_open(day: date) -> list:

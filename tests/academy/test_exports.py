@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from academy.database import city_today
 from academy.exports import FORMULA_START
 from academy.extensions import db
 from academy.files import write_file
@@ -89,7 +90,7 @@ def _hostile_city(make_user):
         user, worker = trainee(course, name=name)
         sit_exam(exam, right=5, user=user, worker=worker)
         assign(worker, grid, starts_on=date(2025, 1, 1))
-        training.assign_training(worker, course, None, due_on=date.today() - timedelta(days=3))
+        training.assign_training(worker, course, None, due_on=city_today() - timedelta(days=3))
         for day in ("2026-03-02", "2026-03-03", "2026-03-04"):
             make_case(grid=grid, worker=worker, category=_category(), reported=at(day), accepted=at(day),
                       due=at("2026-03-09", 17), closed=at("2026-03-05"))

@@ -8,7 +8,7 @@ The kinds are the app's own (``academy.jobs.HANDLERS``, filled by create_app): a
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from academy.activation.models import AccessCode
 from academy.audit import AuditEntry, record
 from academy.cases.media import MEDIA_JOB
 from academy.cases.models import CaseMedia, MediaState
-from academy.database import utcnow
+from academy.database import city_today, utcnow
 from academy.extensions import db
 from academy.indicators.periods import current_month
 from academy.jobs import HANDLERS, Job, JobStatus, enqueue_job, job_handler
@@ -48,8 +48,8 @@ if "test.writes-while-reading" not in HANDLERS:
 def _certificates() -> dict:
     worker, cert_type = create_worker(), create_cert_type()
     db.session.add(Certificate(number="SG-PHASE-000001", type_id=cert_type.id, worker_id=worker.id,
-                               status=CertificateStatus.VALID, issued_on=date.today(),
-                               valid_until=date.today() + timedelta(days=365), evidence={}))
+                               status=CertificateStatus.VALID, issued_on=city_today(),
+                               valid_until=city_today() + timedelta(days=365), evidence={}))
     db.session.flush()
     ids = list(db.session.scalars(sa.select(Certificate.id)))
     return {"certificate_ids": ids, "base_url": "http://academy.test", "language": "zh_CN"}

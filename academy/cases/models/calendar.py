@@ -6,6 +6,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from academy.database import city_zone
 from academy.extensions import db
 
 
@@ -15,7 +16,7 @@ class WorkCalendar(db.Model):
     __tablename__ = "case_work_calendars"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    timezone: Mapped[str] = mapped_column(sa.String(40), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(40), default=lambda: city_zone().key)
     work_start: Mapped[time] = mapped_column(sa.Time, default=time(9, 0))
     work_end: Mapped[time] = mapped_column(sa.Time, default=time(17, 0))
     weekend_days: Mapped[str] = mapped_column(sa.String(20), default="5,6")  # Monday = 0

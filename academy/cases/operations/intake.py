@@ -26,6 +26,7 @@ from academy.cases.operations.flow import accept_case
 from academy.cases.operations.open311 import keep_extras
 from academy.cases.people import grids_of
 from academy.cases.queries.intake import case_by_submission_key
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry.models import Grid, Worker, WorkerStatus
 
@@ -74,7 +75,7 @@ def check_reporter(worker: Worker | None) -> None:
 def _check(report: Report) -> None:
     if not report.category.active:
         raise CaseError(_("This category is no longer used."))
-    if report.grid is not None and report.grid.valid_to is not None and report.grid.valid_to <= date.today():
+    if report.grid is not None and report.grid.valid_to is not None and report.grid.valid_to <= city_today():
         raise CaseError(_("This grid has ended; choose a current one."))
     if report.channel == Channel.WORKER:
         if report.worker is None or report.grid is None:

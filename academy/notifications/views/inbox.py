@@ -54,7 +54,7 @@ def mark_all_read():
 @login_required
 def preferences():
     saved = queries.preference_of(current_user)
-    form = PreferencesForm(obj=saved)
+    form = PreferencesForm(obj=saved, kinds=queries.offered_kinds(current_user))
     if request.method == "GET":
         reach = queries.reach_of([current_user.id])
         for kind, field in form.kind_fields():

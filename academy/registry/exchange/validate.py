@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import crypto
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import idnumbers
 from academy.registry.exchange import cells
@@ -266,7 +266,7 @@ def _worker_row(row: RowReader) -> None:
         pass
     elif values["area_code"] and not _area_known(v, values["area_code"]):
         row.problem("area_code", _("Unknown area %(code)s.", code=values["area_code"]))
-    if values["hired_on"] and values["hired_on"] > date.today():
+    if values["hired_on"] and values["hired_on"] > city_today():
         row.problem("hired_on", _("The date is in the future."))
     if number is None and registered is None:
         return

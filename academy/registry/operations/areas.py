@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import lock_for_update
+from academy.database import city_today, lock_for_update
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.registry.models import (
@@ -106,7 +106,7 @@ def create_grid(community: Area, by, *, code: str | None = None, **values) -> Gr
     """Create a grid in ``community``; its code is generated unless an import gives one. Flushes."""
     if community.level != AreaLevel.COMMUNITY:
         raise RegistryError(_("Grids belong to a community, not to a street or district."))
-    values.setdefault("valid_from", date.today())
+    values.setdefault("valid_from", city_today())
     values.setdefault("kind", GridKind.COMPREHENSIVE)
     if values["kind"] == GridKind.COMPREHENSIVE:
         values["unit_type"] = None
@@ -148,7 +148,7 @@ def _end_grid_assignments(grid: Grid, on: date, reason: str) -> int:
 
 def retire_grid(grid: Grid, by, *, on: date, reason: str) -> None:
     """End a grid on ``on`` (its history and records stay) and end its assignments. Flushes."""
-    if grid.valid_to is not None and grid.valid_to <= date.today():
+    if grid.valid_to is not None and grid.valid_to <= city_today():
         raise RegistryError(_("This grid has already ended."))
     if on <= grid.valid_from:
         raise RegistryError(_("A grid's end date must come after its start date."))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit
-from academy.database import lock_for_update
+from academy.database import city_today, lock_for_update
 from academy.extensions import db
 from academy.registry.models import Assignment, AssignmentRole, Grid, Worker, WorkerStatus, awaits_qualification
 from academy.registry.operations.areas import RegistryError
@@ -67,7 +67,7 @@ def sync_held_assignments(worker: Worker, by, reason: str = "") -> int:
     """Hold or release ``worker``'s unended assignments to match his status; returns how many changed.
 
     Each change is audited (``assignment.held`` / ``assignment.effective``). Flushes."""
-    today, changed = date.today(), 0
+    today, changed = city_today(), 0
     for assignment in worker.assignments:
         if assignment.ends_on is not None and assignment.ends_on <= today:
             continue  # history stays as it was
@@ -86,7 +86,7 @@ def sync_held_assignments(worker: Worker, by, reason: str = "") -> int:
 
 def end_assignment(assignment: Assignment, by, *, on: date, reason: str = "") -> None:
     """End an assignment on ``on`` (exclusive); it stays in the history. Flushes."""
-    if assignment.ends_on is not None and assignment.ends_on <= date.today():
+    if assignment.ends_on is not None and assignment.ends_on <= city_today():
         raise RegistryError(_("This assignment has already ended."))
     if on <= assignment.starts_on:
         raise RegistryError(_("An assignment's end date must come after its start date."))

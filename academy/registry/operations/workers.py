@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from academy import audit, crypto, numbers
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import idnumbers, labels
 from academy.registry.models import Area, AreaLevel, Worker, WorkerStatus, WorkerStatusChange
@@ -53,7 +54,7 @@ def _check_worker_values(values: dict) -> None:
     area = values.get("area")
     if area is not None and area.level == AreaLevel.CITY:
         raise RegistryError(_("A worker is employed by a district, street or community."))
-    if values.get("hired_on") and values["hired_on"] > date.today():
+    if values.get("hired_on") and values["hired_on"] > city_today():
         raise RegistryError(_("The hiring date cannot be in the future."))
     if values.get("birth_date") and values.get("hired_on") and values["birth_date"] >= values["hired_on"]:
         raise RegistryError(_("The hiring date must come after the date of birth."))
@@ -160,7 +161,7 @@ def exit_worker(worker: Worker, by, *, on: date, reason: str) -> None:
     """The worker leaves: status exited, the date and reason kept, assignments ended. Flushes."""
     if not (reason or "").strip():
         raise RegistryError(_("Give a reason for the exit."))
-    if on > date.today():
+    if on > city_today():
         raise RegistryError(_("The exit date cannot be in the future."))
     if on < worker.hired_on:
         raise RegistryError(_("The exit date cannot come before the hiring date."))

@@ -1,12 +1,11 @@
 """The area tree and the functional departments."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy.database import city_today
 from academy.permissions import ensure, get_or_404, require_role
 from academy.registry import access, operations, queries
 from academy.registry.forms import AreaForm, DepartmentEditForm, DepartmentForm, ListFilterForm
@@ -20,7 +19,7 @@ from academy.web.paging import paginate
 def _areas_page(form: AreaForm | None = None, status: int = 200):
     scopes = access.read_scopes(current_user)
     areas = queries.areas_in_scope(scopes)
-    counts = queries.grid_counts_by_community(date.today())
+    counts = queries.grid_counts_by_community(city_today())
     can_add = access.has_edit_role(current_user)
     return render_template("registry/areas.html", areas=areas, counts=counts, form=form or AreaForm(formdata=None),
                            can_add=can_add), status

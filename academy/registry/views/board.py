@@ -1,10 +1,9 @@
 """The coverage page (findings, staffing table, bar chart) and the public notice board (公示牌)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, render_template, request
 
+from academy.database import city_today
 from academy.permissions import require_role
 from academy.registry import access, labels, queries
 from academy.registry.coverage import coverage_report, household_range, staffing_chart
@@ -54,4 +53,4 @@ def notice_board(code: str):
     holders = sorted(queries.active_assignments_of_grid(grid), key=lambda a: (labels.rank(a.role), a.worker.name))
     url = public_url("registry.notice_board", code=grid.code)
     return render_template("registry/board.html", grid=grid, holders=holders, labels=labels, qr=qr_svg(url),
-                           url=url, ended=not grid.active_on(date.today()))
+                           url=url, ended=not grid.active_on(city_today()))

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from academy.database import city_today
 from academy.permissions import ensure, get_or_404, require_role
 from academy.registry import access, labels, operations, queries
 from academy.registry.forms import EndForm, GridCreateForm, GridEditForm, ListFilterForm, SplitForm
@@ -68,7 +68,7 @@ def _grid_page(grid: Grid, end_form: EndForm, status: int = 200):
     successors = queries.successors_of(grid)
     return render_template("registry/grid.html", grid=grid, successors=successors, labels=labels,
                            can_edit=access.can_edit(current_user, grid.code), end_form=end_form,
-                           today=date.today()), status
+                           today=city_today()), status
 
 
 @bp.route("/registry/grids/<int:grid_id>/edit", methods=["GET", "POST"])

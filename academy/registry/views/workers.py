@@ -6,13 +6,12 @@ those later packages contribute to the "worker_sections" slot, each a callable
 """
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.contributions import contributions
+from academy.database import city_today
 from academy.permissions import ensure, get_or_404, require_role
 from academy.registry import access, labels, operations, queries
 from academy.registry.forms import (
@@ -140,7 +139,7 @@ def worker_status(worker_id: int):
     target = WorkerStatus(form.status.data)
     on_refusal(lambda _error: worker_page(worker, 400, status_form=form))
     if target == WorkerStatus.EXITED:
-        operations.exit_worker(worker, current_user, on=form.on.data or date.today(), reason=form.reason.data)
+        operations.exit_worker(worker, current_user, on=form.on.data or city_today(), reason=form.reason.data)
     else:
         operations.change_status(worker, target, current_user, form.reason.data)
     flash(_("Status changed to %(status)s.", status=labels.label(target)), "success")

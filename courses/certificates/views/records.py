@@ -2,13 +2,12 @@
 trainee's own certificates with his renewal state and his PDF."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import contains_eager, joinedload
 
+from academy.database import city_today
 from academy.permissions import Role, get_or_404, in_scope, require_role
 from academy.registry.queries import worker_of_user
 from academy.web.actions import perform
@@ -41,13 +40,13 @@ def certificate_list():
     query = (form.selection().query(queries.hr_scopes(current_user), sort=form.sort.data)
              .options(contains_eager(Certificate.worker), joinedload(Certificate.type)))
     page = paginate(query, PER_PAGE)
-    return render_template("certificates/list.html", form=form, page=page, pager=page, today=date.today())
+    return render_template("certificates/list.html", form=form, page=page, pager=page, today=city_today())
 
 
 def _record_page(certificate: Certificate, form: ReasonForm | None = None, status: int = 200):
     """One page for whoever may see the certificate: the holder's card (status, dates, renewal, the
     verification link and QR code, the PDF) for all, and for HR the evidence, history and revocation."""
-    today = date.today()
+    today = city_today()
     url = documents.verify_url(certificate.number, public_base())
     return render_template("certificates/certificate.html", certificate=certificate, today=today,
                            status=certificate.effective_status(today), verify_url=url,
@@ -127,7 +126,7 @@ def issue():
 @require_role(Role.HR)
 def reminders():
     scopes = queries.hr_scopes(current_user)
-    today = date.today()
+    today = city_today()
     return render_template("certificates/reminders.html", today=today,
                            window=[renewal.renewal_state(c, today) for c in renewal.in_window_query(scopes, today)],
                            lapsed=renewal.lapsed_query(scopes, today))
@@ -139,7 +138,7 @@ def mine():
     worker = worker_of_user(current_user)
     if worker is None:
         abort(404)
-    today = date.today()
+    today = city_today()
     certificates = queries.certificates_of(worker)
     return render_template("certificates/mine.html", worker=worker, certificates=certificates, today=today,
                            states={c.id: renewal.renewal_state(c, today) for c in certificates if c.is_valid_on(today)})

@@ -2,10 +2,9 @@
 his log-in, disabled by the exit, works again."""
 from __future__ import annotations
 
-from datetime import date
-
 from academy.accounts.models import User
 from academy.accounts.operations import change_password
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry import operations as registry_operations
@@ -18,7 +17,7 @@ def _exited_worker_with_login(make_worker, hr):
     registry_operations.create_worker_accounts([worker], hr)
     user = db.session.get(User, worker.user_id)
     change_password(user, PASSWORD, by=None)  # he had activated his account before he left
-    registry_operations.exit_worker(worker, hr, on=date.today(), reason="辞职")
+    registry_operations.exit_worker(worker, hr, on=city_today(), reason="辞职")
     assert not user.active
     return worker, user
 

@@ -2,6 +2,7 @@
 input to every form: a clear answer, nothing changed."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -29,8 +30,10 @@ URGENT_SMS = {field_of(key): ["sms"] for key, kind in KINDS.items() if kind.urge
 
 @pytest.fixture
 def wang(app, make_user):
+    """A trainee with his worker record (he handles the cases of his grid himself)."""
     user = make_user("wang", Role.TRAINEE)
     user.locale = "zh_CN"
+    create_worker(user=user)
     with app.test_request_context():
         for n in range(3):
             operations.notify("job.finished", [user], {"what": f"导入 {n}", "message": "共 12 行"}, key=f"v:{n}",
@@ -88,7 +91,51 @@ def test_preferences_are_saved_and_shown_again(client, wang):
     assert saved.digest_hour == 18 and (saved.wecom_user_id, saved.dingtalk_user_id) == ("WangFang", "manager4220")
     page = client.get("/inbox/preferences").get_data(as_text=True)
     assert '<option selected value="18">每日 18:00 汇总发送</option>' in page
-    assert saved.channels["case.dispatched"] == ["sms", "wecom"] and saved.channels["case.returned"] == []
+    assert saved.channels["case.dispatched"] == ["sms", "wecom"] and saved.channels["training.assigned"] == ["sms"]
+    assert "case.returned" not in saved.channels  # only dispatchers are sent it: not offered, not saved
+
+
+def _offered(client) -> set[str]:
+    page = client.get("/inbox/preferences").get_data(as_text=True)
+    return set(re.findall(r'data-testid="kind-([a-z_.]+)"', page))
+
+
+def test_a_trainee_is_offered_only_the_messages_a_worker_receives(client, make_user):
+    trainee = make_user("zhou", Role.TRAINEE)
+    create_worker(user=trainee)
+    log_in(client, "zhou")
+    offered = _offered(client)
+    assert {"training.assigned", "training.overdue", "certificate.expiring", "exam.opened", "case.dispatched",
+            "case.red_light"} <= offered
+    assert not offered & {"training.overdue_hr", "certificate.hr_revoked", "case.returned", "case.red_card",
+                          "case.dissatisfied", "exam.essays_waiting", "job.failed"}
+
+
+def test_a_dispatcher_is_offered_the_cases_not_the_training_of_workers(client, make_user):
+    make_user("diao", Role.DISPATCHER, area="320102001")
+    log_in(client, "diao")
+    offered = _offered(client)
+    assert {"case.dispatched", "case.returned", "case.dissatisfied", "case.yellow_light"} <= offered
+    assert not offered & {"training.assigned", "certificate.expiring", "exam.opened", "training.overdue_hr",
+                          "case.red_card", "exam.essays_waiting"}
+
+
+def test_saving_keeps_what_was_chosen_for_kinds_no_longer_offered(client, make_user):
+    user = make_user("diao", Role.DISPATCHER, area="320102001")
+    operations.save_preferences(user, email="", channels={"training.assigned": ["inbox"]}, quiet_from=None, quiet_to=None)
+    log_in(client, "diao")
+    answer = client.post("/inbox/preferences", data={
+        "csrf_token": csrf_token(client, "/inbox/preferences"), "email": "", "quiet_from": "", "quiet_to": "",
+        **URGENT_SMS, field_of("case.returned"): ["wecom"]})
+    assert answer.status_code == 302
+    saved = db.session.get(Preference, user.id)
+    assert saved.channels["case.returned"] == ["wecom"] and saved.channels["training.assigned"] == ["inbox"]
+
+
+def test_the_admin_is_offered_every_kind_to_know_them_all(client, make_user):
+    make_user("root", Role.ADMIN)
+    log_in(client, "root")
+    assert _offered(client) == set(KINDS)
 
 
 def test_switching_an_urgent_kind_off_is_refused_with_its_reason(client, wang):

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from academy.audit import AuditEntry
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import operations as ops
 from academy.registry.models import Area, AssignmentRole, Grid, GridKind, UnitType
@@ -75,23 +76,23 @@ def test_retiring_keeps_the_grid_and_ends_its_assignments(community, hr_user, ma
     worker = make_worker("320102")
     assignment = ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME,
                                    starts_on=date(2024, 3, 1))
-    ops.retire_grid(grid, hr_user, on=date.today(), reason="并入相邻网格")
+    ops.retire_grid(grid, hr_user, on=city_today(), reason="并入相邻网格")
     db.session.expire_all()
-    assert db.session.get(Grid, grid.id).valid_to == date.today()
-    assert assignment.ends_on == date.today() and assignment.grid_id == grid.id
+    assert db.session.get(Grid, grid.id).valid_to == city_today()
+    assert assignment.ends_on == city_today() and assignment.grid_id == grid.id
     with pytest.raises(ops.RegistryError):
-        ops.retire_grid(grid, hr_user, on=date.today(), reason="again")
+        ops.retire_grid(grid, hr_user, on=city_today(), reason="again")
 
 
 def test_splitting_creates_successors_and_ends_the_original(community, hr_user):
     grid = new_grid(community, hr_user, households=900)
-    parts = ops.split_grid(grid, hr_user, on=date.today(), parts=[
+    parts = ops.split_grid(grid, hr_user, on=city_today(), parts=[
         {"name": "东片", "households": 450}, {"name": "西片", "households": 450}])
     assert [p.code for p in parts] == ["320102002001002", "320102002001003"]
-    assert all(p.successor_of_id == grid.id and p.valid_from == date.today() for p in parts)
-    assert grid.valid_to == date.today() and grid.end_reason
+    assert all(p.successor_of_id == grid.id and p.valid_from == city_today() for p in parts)
+    assert grid.valid_to == city_today() and grid.end_reason
     with pytest.raises(ops.RegistryError):
-        ops.split_grid(parts[0], hr_user, on=date.today() + timedelta(days=1), parts=[{"name": "只有一个"}])
+        ops.split_grid(parts[0], hr_user, on=city_today() + timedelta(days=1), parts=[{"name": "只有一个"}])
 
 
 def test_updating_a_grid_never_changes_its_code_or_kind(community, hr_user):

@@ -2,13 +2,12 @@
 following the worker's record (exit, return, suspension)."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 
 from academy.accounts.models import User
 from academy.accounts.operations import change_password
 from academy.audit import AuditEntry
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry import operations as registry_operations
@@ -126,7 +125,7 @@ def test_exit_disables_the_login_and_ends_its_session_and_a_return_enables_it(cl
     user = _activate(worker)
     log_in(client, worker.number)  # the worker number signs in too
     assert client.get("/registry/me").headers["Location"].endswith(f"/registry/workers/{worker.id}")
-    registry_operations.exit_worker(worker, hr_user, on=date.today(), reason="辞职")
+    registry_operations.exit_worker(worker, hr_user, on=city_today(), reason="辞职")
     assert not user.active
     assert client.get("/registry/me").headers["Location"].startswith("/login")  # the session ended
     assert post_form(client, "/login", {"username": worker.number, "password": PASSWORD}).status_code == 401

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from academy.audit import AuditEntry
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry import operations
@@ -94,8 +95,8 @@ def test_an_exit_ends_his_assignments(make_grid, make_worker, hr_user):
     grid = make_grid("320102001001")
     worker = make_worker("320102")
     assignment = operations.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=START)
-    operations.exit_worker(worker, hr_user, on=date.today(), reason="moved away")
-    assert assignment.ends_on == date.today() and assignment.end_reason
+    operations.exit_worker(worker, hr_user, on=city_today(), reason="moved away")
+    assert assignment.ends_on == city_today() and assignment.end_reason
     assert uncovered_codes() == [grid.code]
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from academy.audit import AuditEntry
 from academy.contributions import contribute
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from academy.registry import idnumbers
@@ -156,7 +157,7 @@ def test_status_change_and_exit_through_the_page(client, make_user, make_worker)
     log_in(client, "hr1")
     page = f"/registry/workers/{worker.id}"
     assert post_form(client, f"{page}/status", {"status": "on_duty", "reason": "x"}, token_from=page).status_code == 400
-    assert post_form(client, f"{page}/status", {"status": "exited", "reason": "辞职", "on": date.today().isoformat()},
+    assert post_form(client, f"{page}/status", {"status": "exited", "reason": "辞职", "on": city_today().isoformat()},
                      token_from=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(Worker, worker.id).status.value == "exited"

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from academy.audit import AuditEntry
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import idnumbers
 from academy.registry import operations as ops
@@ -65,7 +66,7 @@ def test_the_same_id_number_cannot_be_recorded_twice(community, hr_user):
 
 def test_hiring_dates_are_checked(community, hr_user):
     with pytest.raises(ops.RegistryError):
-        record(community, hr_user, hired_on=date.today() + timedelta(days=3))
+        record(community, hr_user, hired_on=city_today() + timedelta(days=3))
     with pytest.raises(ops.RegistryError):
         record(community, hr_user, birth_date=date(1990, 5, 18))
 
@@ -90,16 +91,16 @@ def test_status_changes_follow_the_table_and_are_logged(community, hr_user):
 def test_an_exited_worker_returns_only_into_training_and_cannot_be_assigned(community, hr_user, make_grid):
     worker, grid = record(community, hr_user), make_grid("320102002001")
     assignment = ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=date(2024, 3, 1))
-    ops.exit_worker(worker, hr_user, on=date.today(), reason="辞职")
-    assert worker.status == WorkerStatus.EXITED and worker.exited_on == date.today()
-    assert assignment.ends_on == date.today()
+    ops.exit_worker(worker, hr_user, on=city_today(), reason="辞职")
+    assert worker.status == WorkerStatus.EXITED and worker.exited_on == city_today()
+    assert assignment.ends_on == city_today()
     with pytest.raises(ops.RegistryError):
         ops.put_on_duty(worker, hr_user, "x")
     for status in (WorkerStatus.SUSPENDED, WorkerStatus.RECRUITED):
         with pytest.raises(ops.RegistryError):
             ops.change_status(worker, status, hr_user)
     with pytest.raises(ops.RegistryError, match="exited"):
-        ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=date.today())
+        ops.assign_worker(worker, grid, hr_user, role=AssignmentRole.FULL_TIME, starts_on=city_today())
 
 
 def test_a_worker_cannot_hold_the_same_grid_twice_at_once(community, hr_user, make_grid):

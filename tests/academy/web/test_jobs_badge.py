@@ -2,9 +2,9 @@
 "Background jobs", and the certificates of his areas in their renewal window on "Certificates"."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from academy.database import utcnow
+from academy.database import city_today, utcnow
 from academy.extensions import db
 from academy.jobs import Job, JobStatus
 from academy.permissions import Role
@@ -70,7 +70,7 @@ def test_the_certificates_badge_counts_the_renewal_window_of_hrs_own_district(
     user, worker = make_trainee(course)
     sit_exam(exam, right=5, user=user, worker=worker)
     [certificate] = queries.certificates_of(worker)
-    certificate.valid_until = date.today() + timedelta(days=30)
+    certificate.valid_until = city_today() + timedelta(days=30)
     certificate.issued_on = core.add_months(certificate.valid_until, -36)
     db.session.flush()
     make_user("hr9", Role.HR, area="320102")

@@ -4,10 +4,11 @@ sequence, the pager keeps it, and a key the list does not know is refused beside
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from courses.certificates import core, queries
@@ -73,7 +74,7 @@ def _certificates(exam_course, make_cert_type, make_trainee, ends_in: list[int])
         user, worker = make_trainee(course)
         sit_exam(exam, right=5, user=user, worker=worker)
         [certificate] = queries.certificates_of(worker)
-        certificate.valid_until = date.today() + timedelta(days=days)
+        certificate.valid_until = city_today() + timedelta(days=days)
         certificate.issued_on = core.add_months(certificate.valid_until, -36)
         numbers.append(certificate.number)
     db.session.flush()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
+from academy.database import city_today
 from academy.extensions import db
 from tests.citydata.bench.test_city import _instance
 
@@ -67,7 +67,7 @@ def test_workers_on_duty_hold_a_valid_qualification_and_the_ends_took_them_off(c
     from courses.certificates.models import CertificateKind
     from courses.certificates.models import CertificateStatus as S
 
-    today = date.today()
+    today = city_today()
     certificates = _certificates()
     duty = [c for c in certificates if c.type.kind == CertificateKind.ON_DUTY]
     workers = list(db.session.scalars(sa.select(Worker)))
@@ -152,7 +152,7 @@ def test_a_certificate_issued_afterwards_takes_the_next_serial(city):
         Worker.id.not_in(sa.select(Attempt.worker_id).where(Attempt.state == AttemptState.GRADED))).order_by(Worker.id))
     enrollment = db.session.scalar(sa.select(Enrollment).where(Enrollment.worker_id == trainee.id))
     exam = db.session.scalar(sa.select(Exam).where(Exam.course_id == enrollment.course_id, Exam.is_final.is_(True)))
-    district, year = exam.course.branch.area.code, date.today().year
+    district, year = exam.course.branch.area.code, city_today().year
     highest = db.session.scalar(sa.select(sa.func.max(Certificate.number)).where(
         Certificate.number.startswith(f"SG-{year}-{district}-")))
     expected = f"SG-{year}-{district}-{(int(highest[-6:]) if highest else 0) + 1:06d}"

@@ -3,10 +3,11 @@ code, renewal and PDF; HR of his area sees it with the records and revocation; a
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from courses.certificates import queries
@@ -53,7 +54,7 @@ def test_the_holder_sees_his_certificate_in_words_with_link_qr_and_pdf(client, h
 
 def test_in_the_window_the_page_says_so_and_what_is_met(client, held):
     user, certificate, course, _type = held
-    certificate.valid_until = date.today() + timedelta(days=30)
+    certificate.valid_until = city_today() + timedelta(days=30)
     credit_hours(certificate.worker, course, "2")
     db.session.flush()
     log_in(client, user.username)

@@ -2,11 +2,12 @@
 off duty; the worker's suspension or exit -> certificate suspended; his return -> back if in date."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from academy.audit import AuditEntry
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry import operations as registry_ops
 from academy.registry.models import WorkerStatus
@@ -63,7 +64,7 @@ def test_suspension_by_hr_suspends_the_certificate_and_the_return_restores_it(ex
 def test_a_return_after_the_date_finds_the_certificate_expired(exam_course, make_cert_type, make_trainee):
     certificate, worker, _user, _exam = _certified(exam_course, make_cert_type, make_trainee)
     registry_ops.change_status(worker, WorkerStatus.SUSPENDED, None, "long leave")
-    certificate.valid_until = date.today() - timedelta(days=1)
+    certificate.valid_until = city_today() - timedelta(days=1)
     db.session.flush()
     registry_ops.change_status(worker, WorkerStatus.IN_TRAINING, None, "back")
     assert certificate.status == S.EXPIRED and worker.status == WorkerStatus.IN_TRAINING
@@ -83,7 +84,7 @@ def test_an_hr_suspended_worker_who_earns_it_gets_it_suspended(exam_course, make
 
 def test_exit_suspends_the_qualification_and_nothing_more_is_issued(exam_course, make_cert_type, make_trainee):
     certificate, worker, user, exam = _certified(exam_course, make_cert_type, make_trainee)
-    registry_ops.exit_worker(worker, None, on=date.today(), reason="moved away")
+    registry_ops.exit_worker(worker, None, on=city_today(), reason="moved away")
     assert certificate.status == S.SUSPENDED and worker.status == WorkerStatus.EXITED
     assert issuing.check_worker(worker) == []
 

@@ -2,9 +2,10 @@
 and meeting the rule issues the successor (the old one superseded), after expiry it has lapsed."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.registry.models import WorkerStatus
 from courses.certificates import core, queries, renewal
@@ -23,7 +24,7 @@ def _certified(exam_course, make_cert_type, make_trainee, *, expires_in: int):
     sit_exam(exam, right=5, user=user, worker=worker)
     [certificate] = queries.certificates_of(worker)
     # Issued three years ago: it ends in ``expires_in`` days.
-    certificate.valid_until = date.today() + timedelta(days=expires_in)
+    certificate.valid_until = city_today() + timedelta(days=expires_in)
     certificate.issued_on = core.add_months(certificate.valid_until, -36)
     db.session.flush()
     return certificate, worker

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from academy.database import city_today
 from academy.extensions import db
 from academy.permissions import Role
 from courses.certificates import queries
@@ -151,14 +152,14 @@ def test_the_coverage_page_lists_workers_on_duty_without_a_certificate(client, m
 
 
 def test_the_sweep_command(app, exam_course, make_cert_type, make_trainee):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     course, exam = exam_course
     make_cert_type(course=course)
     user, worker = make_trainee(course)
     sit_exam(exam, right=5, user=user, worker=worker)
     [certificate] = queries.certificates_of(worker)
-    certificate.valid_until = date.today() - timedelta(days=1)
+    certificate.valid_until = city_today() - timedelta(days=1)
     db.session.flush()
     result = app.test_cli_runner().invoke(args=["academy", "certificates-sweep"])
     assert result.exit_code == 0, result.output
