@@ -19,11 +19,11 @@ from academy.permissions import Role, in_scope
 from academy.registry.models import Area, Assignment, Worker
 from academy.signals import send
 from courses.enrollment import notices, queries
+from courses.enrollment.batch import Wanted, assign_many
 from courses.enrollment.models import (
     Attendance,
     ClassSession,
     Course,
-    CourseStatus,
     EnrollmentState,
     ExtensionStatus,
     TrainingAssignment,
@@ -102,30 +102,10 @@ def bulk_enrol(course: Course, population: Population, by) -> BulkResult:
 
 
 def assign_training(worker: Worker, course: Course, by, *, due_on: date, reason: str = "", rule=None) -> TrainingAssignment | None:
-    """Make ``course`` mandatory for ``worker`` by ``due_on`` and enrol him; None if already assigned. Flushes."""
-    if course.status != CourseStatus.PUBLISHED:
-        raise EnrollmentError(_("Only a published course can be assigned."))
-    exists = db.session.scalar(sa.select(TrainingAssignment).where(
-        TrainingAssignment.worker_id == worker.id, TrainingAssignment.course_id == course.id))
-    if exists is not None:
-        return None
-    assignment = TrainingAssignment(worker=worker, course=course, rule_id=getattr(rule, "id", None),
-                                    due_on=due_on, reason=reason[:500])
-    db.session.add(assignment)
-    done = queries.enrollment_of(course, worker)
-    if done is not None and done.state == EnrollmentState.COMPLETED:
-        assignment.completed_at = done.finished_at or utcnow()
-    elif done is None or done.state in (EnrollmentState.WITHDRAWN, EnrollmentState.FAILED):
-        try:
-            with db.session.begin_nested():
-                request_enrollment(course, worker, by, source="mandatory", reason=reason)
-        except EnrollmentError:
-            pass  # the assignment stands; HR sees it as not yet enrolled (e.g. a prerequisite missing)
-    db.session.flush()
-    audit.record(by, "training_assignment.create", assignment, summary=f"{course.code} {worker.number}",
-                 after={"due_on": due_on, "reason": reason})
-    notices.training_assigned(assignment)
-    return assignment
+    """Make ``course`` mandatory for ``worker`` by ``due_on`` and enrol him; None if already assigned.
+    One worker through the batch path (``batch.assign_many``), so both follow the same rules. Flushes."""
+    made = assign_many(course, [Wanted(worker, due_on, rule)], by, reason=reason).made
+    return made[0] if made else None
 
 
 @dataclass
