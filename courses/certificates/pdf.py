@@ -150,7 +150,7 @@ def write_merged(docs: Sequence[CertificateDocument], path: Path, progress: Prog
             done += len(chunk)
             if progress:
                 progress(done, len(docs))
-        join_pdfs(parts, path, _seal_overlay(docs, Path(folder)))
+        join_pdfs(parts, path, _seal_overlay(docs, Path(folder)) if docs else None)
     return len(docs)
 
 
