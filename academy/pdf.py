@@ -1,13 +1,15 @@
 """PDFs with WeasyPrint, shared by every package that prints (certificates, activation letters).
 
 - WeasyPrint fetches only what ``StaticOnlyFetcher`` allows: the app's own static files, the PDF
-  fonts and ``data:`` URLs (QR codes). A name or a template that points at ``/etc/passwd`` or
-  ``http://...`` gets nothing.
+  fonts, ``data:`` URLs and ``cid:`` names of the attachments handed to ``html_to_pdf`` (a page's
+  photo and QR code, kept out of the HTML: parsing a 60 kB attribute cost more than its layout).
+  A name or a template that points at ``/etc/passwd`` or ``http://...`` gets nothing.
 - Fonts: the GB2312 face of ``academy.fonts`` (fast subsetting), the full Noto Serif CJK SC behind
   it for rare characters, both through ``@font-face`` with one ``FontConfiguration`` for the
   process, so faces are loaded once, not per document.
 - Batches render in a pool of fresh processes (``rendered``), a few documents ahead at most, and
-  their parts are joined by qpdf (``join_pdfs``), so memory stays flat however long the batch.
+  their parts are joined by qpdf (``join_pdfs``, which can lay a shared overlay over chosen pages:
+  drawn once per batch instead of once per page), so memory stays flat however long the batch.
 """
 from __future__ import annotations
 
@@ -31,22 +33,29 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from academy import fonts
 
+Attachments = dict[str, str]  # a ``cid:`` name -> its image as a base64 ``data:`` URL
 _font_config: FontConfiguration | None = None
 _font_lock = threading.Lock()
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Fetch ``data:`` URLs, files under the static folder and the PDF fonts; nothing else."""
+    """Fetch ``data:`` URLs, the ``cid:`` attachments, files under the static folder and the PDF fonts;
+    nothing else."""
 
-    def __init__(self, static_folder: str) -> None:
-        super().__init__(allowed_protocols={"file", "data"})
+    def __init__(self, static_folder: str, attachments: Attachments | None = None) -> None:
+        super().__init__(allowed_protocols={"file", "data", "cid"})
         self.static_root = Path(static_folder).resolve()
         self.font_files = fonts.allowed_font_files()
+        self.attachments = attachments or {}
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         if parts.scheme == "data":
             return _data_response(url)
+        if parts.scheme == "cid":
+            if parts.path not in self.attachments:
+                raise ValueError(f"refused: {url[:80]}")
+            return _data_response(self.attachments[parts.path])
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"refused: {url[:80]}")
         path = Path(unquote(parts.path)).resolve()
@@ -86,7 +95,8 @@ def qr_data_url(text: str) -> str:
     size = len(matrix)
     image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
     buffer = io.BytesIO()
-    image.resize((size * 8, size * 8), Image.NEAREST).convert("1").save(buffer, format="PNG")
+    # Grey, not 1-bit: WeasyPrint turned a 1-bit image into RGB and encoded it twice more per page.
+    image.resize((size * 8, size * 8), Image.NEAREST).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -113,16 +123,17 @@ def render_template_only(template: str, **values) -> str:
     return current_app.jinja_env.get_template(template).render(**values)
 
 
-def html_to_pdf(html: str, static_folder: str, target=None):
+def html_to_pdf(html: str, static_folder: str, target=None, attachments: Attachments | None = None):
     """WeasyPrint with the confined fetcher and the process's font configuration (no app needed,
-    so pool processes run it too)."""
+    so pool processes run it too); ``attachments`` are what the HTML's ``cid:`` URLs name."""
     document = HTML(string=html, base_url=Path(static_folder).resolve().as_uri() + "/",
-                    url_fetcher=StaticOnlyFetcher(static_folder))
+                    url_fetcher=StaticOnlyFetcher(static_folder, attachments))
     return document.write_pdf(target, font_config=font_configuration())
 
 
-def _pool_render(job: tuple[str, str]) -> bytes:
-    return html_to_pdf(*job)
+def _pool_render(job: tuple) -> bytes:
+    html, static_folder, *attachments = job
+    return html_to_pdf(html, static_folder, None, *attachments)
 
 
 def render_processes() -> int:
@@ -131,8 +142,8 @@ def render_processes() -> int:
     return max(1, int(configured)) if configured else max(1, min(4, os.cpu_count() or 1))
 
 
-def rendered(jobs: Iterable[tuple[str, str]], processes: int) -> Iterator[bytes]:
-    """PDF bytes of each (html, static folder) in order (``pooled``)."""
+def rendered(jobs: Iterable[tuple], processes: int) -> Iterator[bytes]:
+    """PDF bytes of each (html, static folder[, attachments]) in order (``pooled``)."""
     yield from pooled(_pool_render, jobs, processes)
 
 
@@ -160,9 +171,22 @@ def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def join_pdfs(parts: Sequence[Path], target: Path) -> None:
-    """Join PDF files into ``target`` with qpdf, written under a temporary name and renamed."""
+def join_pdfs(parts: Sequence[Path], target: Path, overlay: tuple[Path, Sequence[int]] | None = None) -> None:
+    """Join PDF files into ``target`` with qpdf, written under a temporary name and renamed.
+
+    ``overlay`` (a PDF, and for each page of the result the number of the overlay's page drawn over
+    it): qpdf makes each overlay page one form object, shared by every page it is drawn over."""
     partial = Path(target).with_suffix(".partial")
-    subprocess.run(["qpdf", "--warning-exit-0", "--empty", "--pages", *map(str, parts), "--", str(partial)],
-                   check=True, capture_output=True)
+    command = ["qpdf", "--warning-exit-0", "--empty", "--pages", *map(str, parts), "--"]
+    if overlay is not None:
+        source, pages = overlay
+        command += ["--overlay", str(source), f"--to=1-{len(pages)}", f"--from={','.join(map(str, pages))}", "--"]
+    subprocess.run([*command, str(partial)], check=True, capture_output=True)
     partial.replace(target)
+
+
+def split_pdf(source: Path, folder: Path) -> list[Path]:
+    """``source``'s pages as single PDFs in ``folder``, in order (qpdf keeps what each page uses)."""
+    subprocess.run(["qpdf", "--warning-exit-0", str(source), "--split-pages", str(folder / "page-%d.pdf")],
+                   check=True, capture_output=True)
+    return sorted(folder.glob("page-*.pdf"), key=lambda page: int(page.stem.removeprefix("page-")))

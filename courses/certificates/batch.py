@@ -74,7 +74,7 @@ def print_batch(ctx, certificate_ids: list[int], base_url: str, language: str = 
     merged = folder / FILES["merged"]
     total = len(docs)
     pdf.write_merged(docs, merged, progress=_reporter(ctx, 2, 48, total, _("One PDF of all")))
-    pdf.write_zip(docs, folder / FILES["zip"], progress=_reporter(ctx, 50, 45, total, _("Single PDFs")))
+    pdf.write_zip(docs, folder / FILES["zip"], progress=_reporter(ctx, 50, 45, total, _("Single PDFs")), merged=merged)
     roster = roster_rows(docs)
     pdf.roster_pdf(roster, folder / FILES["roster_pdf"])
     pdf.roster_xlsx(roster, folder / FILES["roster_xlsx"])

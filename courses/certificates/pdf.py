@@ -9,6 +9,12 @@
   a few chunks ahead at most, each written to a file at once and joined by qpdf, so memory
   stays flat however many certificates there are.
   Templates are rendered in the caller (they need the app); the pool only runs WeasyPrint.
+- What a batch's pages share is drawn once: the seal (the same for every certificate of a branch
+  and language, and a seventh of a page's drawing) is laid out on a page of its own, at its place,
+  and qpdf lays that page over its certificates when it joins the chunks. The .zip's single PDFs
+  are the merged PDF's pages, split by qpdf, not rendered a second time.
+- The photo and the QR code go to WeasyPrint as attachments named by ``cid:`` URLs, not as
+  ``data:`` URLs in the HTML: the HTML parser read a photo's 60 kB character by character.
 - Files are written under a temporary name and renamed when complete: a failed or killed batch
   never leaves a half-written PDF where the job's page would offer it.
 """
@@ -18,6 +24,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -26,6 +33,7 @@ from flask_babel import gettext as _
 
 from academy.exports import Table, xlsx_bytes
 from academy.pdf import (  # noqa: F401  (StaticOnlyFetcher, qr_data_url: the names tests and callers know)
+    Attachments,
     StaticOnlyFetcher,
     chunks,
     font_face_css,
@@ -34,6 +42,7 @@ from academy.pdf import (  # noqa: F401  (StaticOnlyFetcher, qr_data_url: the na
     qr_data_url,
     render_processes,
     rendered,
+    split_pdf,
 )
 from academy.pdf import render_template_only as _render
 from courses.certificates.document import CertificateDocument
@@ -48,11 +57,38 @@ def _template(doc: CertificateDocument) -> str:
     return f"certificates/pdf/{doc.template if doc.template in TEMPLATES else 'default'}.html"
 
 
-def _page_html(doc: CertificateDocument) -> str:
-    """One certificate's page (the body's inner HTML), in the document's language."""
-    with force_locale(doc.language if doc.language in ("zh_CN", "en") else "zh_CN"):
-        return _render(_template(doc), doc=doc, qr=qr_data_url(doc.verify_url), format_date=format_date,
-                       pgettext=pgettext, seal=seal_svg(_seal_issuer(doc), _("Training seal")))
+def _page_html(doc: CertificateDocument, key: str, attachments: Attachments, with_seal: bool = True) -> str:
+    """One certificate's page (the body's inner HTML), in the document's language; its photo and QR
+    code go into ``attachments`` under names made from ``key``. ``with_seal=False`` leaves the seal
+    out (the batch lays it over the page after)."""
+    attachments[f"qr-{key}"] = qr_data_url(doc.verify_url)
+    if doc.photo:
+        attachments[f"photo-{key}"] = doc.photo
+    with force_locale(_language(doc)):
+        seal = _seal(_seal_issuer(doc), _("Training seal")) if with_seal else ""
+        return _render(_template(doc), doc=doc, qr=f"cid:qr-{key}", photo=f"cid:photo-{key}" if doc.photo else "",
+                       format_date=format_date, pgettext=pgettext, seal=seal)
+
+
+def _language(doc: CertificateDocument) -> str:
+    return doc.language if doc.language in ("zh_CN", "en") else "zh_CN"
+
+
+@lru_cache(maxsize=64)
+def _seal(issuer: str, line: str) -> str:
+    """The seal's SVG, made once per issuer and language (a batch has a handful)."""
+    return seal_svg(issuer, line)
+
+
+def _seal_key(doc: CertificateDocument) -> tuple[str, str]:
+    """What the seal depends on: certificates with the same key share one drawn seal."""
+    return _seal_issuer(doc), _language(doc)
+
+
+def _seal_page_html(doc: CertificateDocument) -> str:
+    """A page with ``doc``'s seal alone, at the place it has on the certificate."""
+    with force_locale(_language(doc)):
+        return _render("certificates/pdf/_seal_page.html", seal=_seal(_seal_issuer(doc), _("Training seal")))
 
 
 def _seal_issuer(doc: CertificateDocument) -> str:
@@ -70,17 +106,41 @@ def _document_html(pages: Sequence[str], title: str) -> str:
 
 def render_certificate(doc: CertificateDocument) -> bytes:
     """One certificate as a PDF (A4 landscape), its text extractable (name and number)."""
-    return html_to_pdf(_document_html([_page_html(doc)], doc.number), current_app.static_folder)
+    attachments: Attachments = {}
+    html = _document_html([_page_html(doc, "1", attachments)], doc.number)
+    return html_to_pdf(html, current_app.static_folder, attachments=attachments)
+
+
+def _chunk_job(chunk: Sequence[CertificateDocument], start: int, static: str) -> tuple[str, str, Attachments]:
+    """A chunk's pages, without their seals, for a pool process: (html, static folder, attachments)."""
+    attachments: Attachments = {}
+    pages = [_page_html(doc, str(start + n), attachments, with_seal=False) for n, doc in enumerate(chunk)]
+    return _document_html(pages, "certificates"), static, attachments
+
+
+def _seal_overlay(docs: Sequence[CertificateDocument], folder: Path) -> tuple[Path, list[int]]:
+    """The seals of ``docs``, one page per seal key, in a PDF written in ``folder``, and for each
+    certificate the number of its seal's page."""
+    keys: dict[tuple[str, str], int] = {}
+    seal_pages, numbers = [], []
+    for doc in docs:
+        if _seal_key(doc) not in keys:
+            keys[_seal_key(doc)] = len(keys) + 1
+            seal_pages.append(_seal_page_html(doc))
+        numbers.append(keys[_seal_key(doc)])
+    path = folder / "seals.pdf"
+    path.write_bytes(html_to_pdf(_document_html(seal_pages, "seals"), current_app.static_folder))
+    return path, numbers
 
 
 def write_merged(docs: Sequence[CertificateDocument], path: Path, progress: Progress = None) -> int:
     """All certificates in one PDF at ``path``, one page each, in order; returns the page count.
 
     ``CHUNK`` certificates make one WeasyPrint document (one font subset per chunk, not per page).
-    Each chunk goes to a file as soon as it is rendered and qpdf joins the files at the end, so
-    this process never holds more than a few chunks however long the batch."""
+    Each chunk goes to a file as soon as it is rendered and qpdf joins the files at the end, laying
+    each seal over its pages, so this process never holds more than a few chunks however long the batch."""
     docs, static = list(docs), current_app.static_folder
-    jobs = ((_document_html([_page_html(d) for d in chunk], "certificates"), static) for chunk in chunks(docs, CHUNK))
+    jobs = (_chunk_job(chunk, n * CHUNK, static) for n, chunk in enumerate(chunks(docs, CHUNK)))
     path = Path(path)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".chunks-") as folder:
         parts, done = [], 0
@@ -90,7 +150,7 @@ def write_merged(docs: Sequence[CertificateDocument], path: Path, progress: Prog
             done += len(chunk)
             if progress:
                 progress(done, len(docs))
-        join_pdfs(parts, path)
+        join_pdfs(parts, path, _seal_overlay(docs, Path(folder)) if docs else None)
     return len(docs)
 
 
@@ -99,20 +159,30 @@ def safe_file_name(number: str) -> str:
     return (re.sub(r"[^A-Za-z0-9_-]+", "_", number).strip("._") or "certificate")[:80] + ".pdf"
 
 
-def write_zip(docs: Sequence[CertificateDocument], path: Path, progress: Progress = None) -> int:
-    """Each certificate as its own PDF in a .zip at ``path``, named by its number; returns the count."""
-    docs, seen, static = list(docs), set(), current_app.static_folder
-    jobs = ((_document_html([_page_html(doc)], doc.number), static) for doc in docs)
+def write_zip(docs: Sequence[CertificateDocument], path: Path, progress: Progress = None, merged: Path | None = None) -> int:
+    """Each certificate as its own PDF in a .zip at ``path``, named by its number; returns the count.
+
+    ``merged`` is ``write_merged``'s PDF of the same ``docs``: its pages, split by qpdf, are the
+    single PDFs. Without it the certificates are rendered (and merged) here first."""
+    docs, seen = list(docs), set()
     partial = Path(path).with_suffix(".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for done, (doc, data) in enumerate(zip(docs, rendered(jobs, render_processes()), strict=True), start=1):
-            name = safe_file_name(doc.number)
-            while name in seen:
-                name = name[:-4] + "_.pdf"
-            seen.add(name)
-            archive.writestr(name, data)
-            if progress:
-                progress(done, len(docs))
+    with tempfile.TemporaryDirectory(dir=partial.parent, prefix=".singles-") as folder:
+        if merged is None:
+            merged = Path(folder) / "merged.pdf"
+            write_merged(docs, merged)
+        singles = split_pdf(Path(merged), Path(folder))
+        if len(singles) != len(docs):
+            raise RuntimeError(f"{merged.name}: {len(singles)} pages for {len(docs)} certificates")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+            for done, (doc, single) in enumerate(zip(docs, singles, strict=True), start=1):
+                name = safe_file_name(doc.number)
+                while name in seen:
+                    name = name[:-4] + "_.pdf"
+                seen.add(name)
+                archive.write(single, name)
+                single.unlink()
+                if progress:
+                    progress(done, len(docs))
     partial.replace(path)
     return len(docs)
 

@@ -246,3 +246,28 @@ def test_the_seal_spreads_any_name_over_its_arc_without_reaching_the_ring():
         assert seal.TEXT_RADIUS + font / 2 < seal.RING - seal.RING_WIDTH  # the characters stay inside the ring
         assert seal.TEXT_RADIUS - font / 2 > seal.STAR_RADIUS  # ... and clear of the star
     assert "<script" not in seal.seal_svg("<script>alert(1)</script>", "培训专用章")
+
+
+def test_every_page_of_a_batch_carries_its_own_branch_seal(rendering, tmp_path):
+    """A batch draws each seal once and lays it over its pages: every page, and every single PDF of
+    the .zip split from the merged file, still shows the seal of its own issuing branch."""
+    docs = [certificate(n, branch_name="玄武区分院" if n % 3 == 0 else "鼓楼区分院") for n in range(1, 8)]
+    merged = tmp_path / "batch.pdf"
+    pdf.write_merged(docs, merged)
+    assert pdf.write_zip(docs, tmp_path / "singles.zip", merged=merged) == len(docs)
+    reader = PdfReader(merged)
+    with zipfile.ZipFile(tmp_path / "singles.zip") as archive:
+        for index, doc in enumerate(docs):
+            for data in (_page(reader, index), archive.read(f"{doc.number}.pdf")):
+                text = "".join(text_of(data).split())
+                assert doc.number in text and "培训专用章" in text
+                other = "鼓楼" if doc.branch_name == "玄武区分院" else "玄武"
+                assert all(char in text for char in doc.branch_name) and other not in text, (doc.number, text)
+                assert len(image_sizes(data)) == 1  # the QR code (no photo here); the seal stays vector
+
+
+def test_the_fetcher_serves_only_the_attachments_it_was_given(app):
+    fetcher = pdf.StaticOnlyFetcher(app.static_folder, {"photo-1": "data:image/jpeg;base64,aGVsbG8="})
+    assert fetcher.fetch("cid:photo-1").read() == b"hello"
+    with pytest.raises(ValueError):
+        fetcher.fetch("cid:photo-2")
