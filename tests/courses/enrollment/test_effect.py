@@ -13,7 +13,7 @@ from academy.indicators.models import IndicatorSnapshot
 from academy.permissions import Role
 from courses.enrollment import effect, training
 from courses.enrollment import operations as ops
-from courses.enrollment.models import TrainingEffect
+from courses.enrollment.models import Enrollment, TrainerEffect, TrainingEffect
 from tests.fixtures.cases import create_category
 from tests.support import log_in
 
@@ -47,7 +47,7 @@ def _world(make_course, make_worker, make_user):
 
 def test_completers_against_the_districts_others_before_and_after(make_course, make_worker, make_user):
     course, instructor = _world(make_course, make_worker, make_user)
-    assert effect.refresh() == 4
+    assert effect.refresh() == 8  # four rows for the course, four for its one trainer
     (found,) = effect.summary(None)
     assert found.key == course
     before, after = found.sides[("trained", "before")], found.sides[("trained", "after")]
@@ -58,6 +58,31 @@ def test_completers_against_the_districts_others_before_and_after(make_course, m
     assert (others.workers, others.counts["due_to_close"], others.rate("on_time_closure_rate")) == (1, 12, 75.0)
     assert effect.summary(["320104"]) == []
     assert effect.by_trainer(None)[instructor.id].sides[("trained", "after")].counts["due_to_close"] == 12
+
+
+def _complete(course, worker, finished_at):
+    enrollment = ops.request_enrollment(course, worker, None)
+    ops.record_result(enrollment, None, passed=True)
+    enrollment.finished_at = finished_at
+
+
+def test_a_worker_who_completed_two_of_a_trainers_courses_counts_once_for_him(make_course, make_worker, make_user):
+    """Both courses measure him; his trainer counts him once, from his first completion (May: windows
+    Feb-Apr and Jun-Aug), not once per course (which would add his cases twice)."""
+    course, instructor = _world(make_course, make_worker, make_user)
+    second = make_course(instructors=[instructor])  # the same units, so the same case category
+    trained = db.session.scalar(sa.select(Enrollment).where(Enrollment.course_id == course.id)).worker
+    _complete(second, trained, datetime(2026, 6, 30, 17, tzinfo=UTC))  # July: windows Apr-Jun and Aug-Oct
+    db.session.flush()
+    effect.refresh()
+    courses = {e.key.id: e for e in effect.summary(None)}
+    assert courses[second.id].sides[("trained", "after")].counts["due_to_close"] == 4  # August's only
+    mine = effect.by_trainer(None)[instructor.id]
+    after, before = mine.sides[("trained", "after")], mine.sides[("trained", "before")]
+    assert (after.workers, after.counts["due_to_close"], before.counts["due_to_close"]) == (1, 12, 12)
+    summed = sum(e.sides[("trained", "after")].workers for e in courses.values())
+    assert summed == 2  # what adding up the courses would have said
+    assert db.session.scalar(sa.select(sa.func.count(TrainerEffect.id))) == 4
 
 
 def test_below_the_minimum_sample_no_rate_is_given(app, make_course, make_worker, make_user):
