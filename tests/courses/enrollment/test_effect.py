@@ -3,10 +3,13 @@ the month of completion, against the district's other workers in the same months
 trainers' teaching hours; the page."""
 from __future__ import annotations
 
+import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from academy.extensions import db
 from academy.indicators.models import IndicatorSnapshot
@@ -15,7 +18,7 @@ from courses.enrollment import effect, training
 from courses.enrollment import operations as ops
 from courses.enrollment.models import Enrollment, TrainerEffect, TrainingEffect
 from tests.fixtures.cases import create_category
-from tests.support import log_in
+from tests.support import log_in, read_chart
 
 
 def _snapshot(worker, month: str, category: str, due: int, on_time: int, rework: int = 0):
@@ -124,6 +127,51 @@ def test_the_page_shows_the_figures_and_the_caution(app, make_course, make_worke
     assert course.title in text and "cannot show" in text and "100.0%" in text and "75.0%" in text
     assert client.get("/training/effect?year=1").status_code == 400
     assert client.get("/training/effect?year=x").status_code == 200  # not a number: this year
+
+
+def _selected(html: str) -> str:
+    return re.search(r'<option value="(\d+)" selected>', html).group(1)
+
+
+def test_the_page_draws_the_chosen_course_and_says_what_a_trainers_figures_are(app, make_course, make_worker,
+                                                                              make_user):
+    course, instructor = _world(make_course, make_worker, make_user)
+    other = make_course(instructors=[instructor])
+    _complete(other, make_worker("320102"), datetime(2026, 6, 30, 17, tzinfo=UTC))
+    db.session.flush()
+    effect.refresh()
+    client = app.test_client()
+    log_in(client, make_user("chart-hr", Role.HR).username)
+    html = client.get(f"/training/effect?year=2026&course={course.id}").get_data(as_text=True)
+    data, header, rows = read_chart(html, "effect")
+    groups = {s["name"]: s["values"] for s in data["series"]}
+    # On-time closure first: completers 50 % before, 100 % after; the others 75 % before and after.
+    assert groups["Completers, before (cases: 12, workers: 1)"][0] == 50.0
+    assert groups["Completers, after (cases: 12, workers: 1)"][0] == 100.0
+    assert groups["Others in the districts, after (cases: 12, workers: 1)"][0] == 75.0
+    assert rows[0][0] == "On-time closure rate" and rows[0][1:3] == ["50.0", "100.0"]  # the table alternative
+    assert _selected(html) == str(course.id)
+    assert "count each worker who completed one or more of his courses once" in html
+    assert _selected(client.get(f"/training/effect?course={other.id}").get_data(as_text=True)) == str(other.id)
+    assert client.get("/training/effect?course=999999").status_code == 200  # not measured here: the first course
+
+
+def test_the_export_holds_the_courses_the_trainers_and_the_caution(app, make_course, make_worker, make_user):
+    course, instructor = _world(make_course, make_worker, make_user)
+    effect.refresh()
+    client = app.test_client()
+    log_in(client, make_user("xlsx-hr", Role.HR).username)
+    response = client.get("/training/effect.xlsx?year=2026")
+    assert response.status_code == 200 and "training-effect-2026.xlsx" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    courses, trainers, notes = workbook.worksheets
+    rows = [[cell.value for cell in row] for row in courses.iter_rows(min_row=2)]
+    after = next(r for r in rows if r[2] == "Completers, after")
+    assert after[:5] == [course.title, course.code, "Completers, after", 1, 12] and after[5] == 100.0
+    trainer_rows = [[cell.value for cell in row] for row in trainers.iter_rows(min_row=2)]
+    assert [r[2] for r in trainer_rows if r[0] == instructor.username][:1] == ["Completers, before"]
+    assert any("cannot show" in (row[0].value or "") for row in notes.iter_rows())
+    assert client.get("/training/effect.xlsx?year=1").status_code == 400
 
 
 def test_the_trainer_pool_shows_this_years_teaching_hours(app, make_course, make_user):
