@@ -38,9 +38,8 @@ def _figures(year: int):
 
 
 def _group(pair, side: effect.Side) -> str:
-    """A group's name with its sample: the chart's legend names it so."""
-    return _("%(group)s (cases: %(cases)d, workers: %(workers)d)", group=labels.EFFECT_COHORT_LABELS[pair],
-             cases=side.counts["due_to_close"], workers=side.workers)
+    """A group's name with its sample (the cases its rates divide), short enough for a phone's legend."""
+    return _("%(group)s n = %(cases)d", group=labels.EFFECT_COHORT_LABELS[pair], cases=side.counts["due_to_close"])
 
 
 def _chart(chosen: effect.Effect) -> charts.Chart:
@@ -51,8 +50,9 @@ def _chart(chosen: effect.Effect) -> charts.Chart:
     return charts.bars("effect", _("%(course)s: before and after", course=chosen.key.title), rows,
                        [_group(pair, chosen.sides[pair]) for pair in pairs], unit="%", value_title=_("Rate"),
                        category_title=_("Indicator"), decimals=1, maximum=100.0,
-                       note=_("Each group's sample is in its name. A missing bar: fewer than %(n)d cases.",
-                              n=settings.min_sample()))
+                       wrap_labels=True,
+                       note=_("n: the group's cases due to close, which its rates divide; its workers are in the "
+                              "table below. A missing bar: fewer than %(n)d cases.", n=settings.min_sample()))
 
 
 @bp.get("/training/effect")

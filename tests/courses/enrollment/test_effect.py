@@ -146,9 +146,9 @@ def test_the_page_draws_the_chosen_course_and_says_what_a_trainers_figures_are(a
     data, header, rows = read_chart(html, "effect")
     groups = {s["name"]: s["values"] for s in data["series"]}
     # On-time closure first: completers 50 % before, 100 % after; the others 75 % before and after.
-    assert groups["Completers, before (cases: 12, workers: 1)"][0] == 50.0
-    assert groups["Completers, after (cases: 12, workers: 1)"][0] == 100.0
-    assert groups["Others in the districts, after (cases: 12, workers: 1)"][0] == 75.0
+    assert groups["Completers, before n = 12"][0] == 50.0
+    assert groups["Completers, after n = 12"][0] == 100.0
+    assert groups["Others in the districts, after n = 12"][0] == 75.0
     assert rows[0][0] == "On-time closure rate" and rows[0][1:3] == ["50.0", "100.0"]  # the table alternative
     assert _selected(html) == str(course.id)
     assert "count each worker who completed one or more of his courses once" in html
