@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -73,6 +74,11 @@ def _month(moment) -> str:
     return moment.astimezone(ZONE).strftime("%Y-%m")
 
 
+def _start(month: str) -> datetime:
+    """The UTC instant the city's month ``month`` ("2026-05") begins."""
+    return datetime(int(month[:4]), int(month[5:7]), 1, tzinfo=ZONE).astimezone(UTC)
+
+
 def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str], list[int]]:
     """(worker id, month, top-level category) -> counts, from the worker snapshots and the red cards."""
     found: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0] * len(COUNTS))
@@ -86,7 +92,8 @@ def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str]
     first, last = min(months), _shift(max(months), 1)
     for worker_id, category_id, at in db.session.execute(
             sa.select(Case.reporter_worker_id, Case.category_id, Case.supervised_at)
-            .where(Case.supervised_at.is_not(None), Case.reporter_worker_id.is_not(None))):
+            .where(Case.supervised_at >= _start(first), Case.supervised_at < _start(last),
+                   Case.reporter_worker_id.is_not(None))):
         month, root = _month(at), roots.get(category_id, "")
         if first <= month < last and month in months and root in categories:
             found[(worker_id, month, root)][-1] += 1

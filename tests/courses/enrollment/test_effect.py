@@ -11,6 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from academy.cases.models import Category
 from academy.extensions import db
 from academy.indicators.models import IndicatorSnapshot
 from academy.permissions import Role
@@ -18,6 +19,7 @@ from courses.enrollment import effect, training
 from courses.enrollment import operations as ops
 from courses.enrollment.models import Enrollment, TrainerEffect, TrainingEffect
 from tests.fixtures.cases import create_category
+from tests.fixtures.indicators import make_case
 from tests.support import log_in, read_chart
 
 
@@ -86,6 +88,23 @@ def test_a_worker_who_completed_two_of_a_trainers_courses_counts_once_for_him(ma
     summed = sum(e.sides[("trained", "after")].workers for e in courses.values())
     assert summed == 2  # what adding up the courses would have said
     assert db.session.scalar(sa.select(sa.func.count(TrainerEffect.id))) == 4
+
+
+def test_red_cards_count_by_the_citys_month_of_supervision(make_course, make_worker, make_user):
+    """Completion in May (Shanghai): a case supervised at 01:00 on 1 June in Shanghai (17:00 UTC on
+    31 May) counts after; one supervised at 23:00 on 31 May in Shanghai counts on neither side."""
+    course, _instructor = _world(make_course, make_worker, make_user)
+    trained = db.session.scalar(sa.select(Enrollment).where(Enrollment.course_id == course.id)).worker
+    category = db.session.scalar(sa.select(Category).where(Category.code == "dispute"))
+    for supervised in (datetime(2026, 5, 31, 17, tzinfo=UTC), datetime(2026, 5, 31, 15, tzinfo=UTC)):
+        case = make_case(worker=trained, category=category, reported=datetime(2026, 5, 20, tzinfo=UTC),
+                         area_code=trained.area.code)
+        case.supervised_at = supervised
+    db.session.flush()
+    effect.refresh()
+    (found,) = effect.summary(None)
+    assert found.sides[("trained", "after")].counts["red_cards"] == 1
+    assert found.sides[("trained", "before")].counts["red_cards"] == 0
 
 
 def test_below_the_minimum_sample_no_rate_is_given(app, make_course, make_worker, make_user):
