@@ -38,7 +38,7 @@ def _figures(year: int):
 
 
 def _group(pair, side: effect.Side) -> str:
-    """A group's name with its sample (the cases its rates divide), short enough for a phone's legend."""
+    """A group's name with its sample (its cases due to close), short enough for a phone's legend."""
     return _("%(group)s n = %(cases)d", group=labels.EFFECT_COHORT_LABELS[pair], cases=side.counts["due_to_close"])
 
 
@@ -51,8 +51,8 @@ def _chart(chosen: effect.Effect) -> charts.Chart:
                        [_group(pair, chosen.sides[pair]) for pair in pairs], unit="%", value_title=_("Rate"),
                        category_title=_("Indicator"), decimals=1, maximum=100.0,
                        wrap_labels=True,
-                       note=_("n: the group's cases due to close, which its rates divide; its workers are in the "
-                              "table below. A missing bar: fewer than %(n)d cases.", n=settings.min_sample()))
+                       note=_("n: the group's cases due to close; its workers are in the table below. A missing "
+                              "bar: too few cases for a rate (fewer than %(n)d).", n=settings.min_sample()))
 
 
 @bp.get("/training/effect")
