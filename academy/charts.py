@@ -42,6 +42,7 @@ class Chart:
     reference: tuple[float, str] | None = None  # a marked value (a target, "1 per grid") and its words
     stacked: bool = False
     note: str = ""  # a line under the caption: how to read the gaps, what a mark means
+    wrap_labels: bool = False  # horizontal bars: long category names wrap onto lines instead of being cut
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS or any(s.tone not in TONES for s in self.series):
@@ -72,6 +73,7 @@ class Chart:
             "valueAxis": with_unit(self.value_title, self.unit), "categoryAxis": self.category_title,
             "unit": self.unit, "max": self.maximum, "stacked": self.stacked,
             "reference": {"value": self.reference[0], "label": self.reference[1]} if self.reference else None,
+            "wrapLabels": self.wrap_labels,
         }
 
 
@@ -90,11 +92,12 @@ def months(key: str, title: str, trend: list[tuple[str, list]], names: Sequence[
 def bars(key: str, title: str, rows: Sequence[tuple[str, Sequence[float | None]]], names: Sequence[str], *,
          unit: str, value_title: str, category_title: str, decimals: int = 0, maximum: float | None = None,
          reference: tuple[float, str] | None = None, tones: Sequence[str] = (), stacked: bool = False,
-         note: str = "") -> Chart:
+         note: str = "", wrap_labels: bool = False) -> Chart:
     """Horizontal bars, one group per row (label, one value per name in ``names``); ``stacked`` puts a
     row's values end to end, so series that split the rows (below a mark, above it) make one bar each."""
     return Chart(key, "bar", title, unit, value_title, category_title, [label for label, _values in rows],
                  [Series(name, [None if values[n] is None else float(values[n]) for _label, values in rows],
                          tones[n] if n < len(tones) else "")
                   for n, name in enumerate(names)],
-                 decimals=decimals, maximum=maximum, reference=reference, stacked=stacked, note=note)
+                 decimals=decimals, maximum=maximum, reference=reference, stacked=stacked, note=note,
+                 wrap_labels=wrap_labels)

@@ -9,13 +9,16 @@ not complete the course ("others"). Red cards (cases put under supervision, by t
 month of supervision) come from the cases, which the snapshots do not count.
 
 ``refresh`` stores the sums, per course and district, in ``TrainingEffect`` (nightly, ``flask academy
-training-effect-refresh``), so the page reads a few hundred rows; ``summary`` and ``by_trainer``
-add them up for a viewer's areas. Rates are computed when shown, with the indicators' minimum sample.
+training-effect-refresh``), so the page reads a few hundred rows; ``summary`` adds them up for a
+viewer's areas. A trainer's figures are not the sum of his courses' (a worker who completed two of
+them would count twice): ``TrainerEffect`` holds each trainer's completers once each, from the month
+of his first completion of one of the trainer's courses, in the categories of all of them. Rates are computed when shown, with the indicators' minimum sample.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -33,6 +36,7 @@ from courses.enrollment.models import (
     Course,
     Enrollment,
     EnrollmentState,
+    TrainerEffect,
     TrainingEffect,
     course_instructors,
 )
@@ -69,6 +73,11 @@ def _month(moment) -> str:
     return moment.astimezone(city_zone()).strftime("%Y-%m")
 
 
+def _start(month: str) -> datetime:
+    """The UTC instant the city's month ``month`` ("2026-05") begins."""
+    return datetime(int(month[:4]), int(month[5:7]), 1, tzinfo=ZONE).astimezone(UTC)
+
+
 def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str], list[int]]:
     """(worker id, month, top-level category) -> counts, from the worker snapshots and the red cards."""
     found: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0] * len(COUNTS))
@@ -82,7 +91,8 @@ def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str]
     first, last = min(months), _shift(max(months), 1)
     for worker_id, category_id, at in db.session.execute(
             sa.select(Case.reporter_worker_id, Case.category_id, Case.supervised_at)
-            .where(Case.supervised_at.is_not(None), Case.reporter_worker_id.is_not(None))):
+            .where(Case.supervised_at >= _start(first), Case.supervised_at < _start(last),
+                   Case.reporter_worker_id.is_not(None))):
         month, root = _month(at), roots.get(category_id, "")
         if first <= month < last and month in months and root in categories:
             found[(worker_id, month, root)][-1] += 1
@@ -95,7 +105,8 @@ def _add(target: list[int], values: list[int]) -> None:
 
 
 def refresh(months: int = MONTHS) -> int:
-    """Recompute every course's effect rows (replacing the old ones). Flushes; returns the rows written."""
+    """Recompute every course's and every trainer's effect rows (replacing the old ones). Flushes;
+    returns the rows written."""
     linked = course_roots()
     completions = db.session.execute(
         sa.select(Enrollment.course_id, Enrollment.worker_id, Enrollment.finished_at, Area.code)
@@ -110,19 +121,43 @@ def refresh(months: int = MONTHS) -> int:
     for (worker_id, month, category), values in counts.items():
         by_place[(districts.get(worker_id, ""), month, category)][worker_id] = values
     db.session.execute(sa.delete(TrainingEffect))
-    now, written = utcnow(), 0
+    db.session.execute(sa.delete(TrainerEffect))
     per_course: dict[int, list] = defaultdict(list)
     for course_id, worker_id, at, code in completions:
         per_course[course_id].append((worker_id, _month(at), code[:6]))
+    written, now = 0, utcnow()
     for course_id, done in per_course.items():
-        rows = _course_rows(done, linked[course_id], counts, by_place, months)
-        for (district, cohort, window), (workers, values) in rows.items():
-            db.session.add(TrainingEffect(course_id=course_id, district=district, cohort=cohort, window=window,
-                                          workers=len(workers), months=months, refreshed_at=now,
-                                          **dict(zip(COUNTS, values, strict=True))))
-            written += 1
+        written += _write(TrainingEffect, {"course_id": course_id}, now, months,
+                          _course_rows(done, linked[course_id], counts, by_place, months))
+    for user_id, (done, categories) in _trainer_completions(per_course, linked).items():
+        written += _write(TrainerEffect, {"user_id": user_id}, now, months,
+                          _course_rows(done, categories, counts, by_place, months))
     db.session.flush()
     return written
+
+
+def _trainer_completions(per_course: dict[int, list], linked: dict[int, set[str]]) -> dict[int, tuple]:
+    """user id -> (his completers, each once: (worker id, month of his first completion of one of the
+    trainer's measured courses, district), the case categories of all those courses). A worker who
+    completed two of a trainer's courses is one worker of that trainer, not two."""
+    found: dict[int, tuple[dict, set]] = defaultdict(lambda: ({}, set()))
+    for user_id, course_id in db.session.execute(
+            sa.select(course_instructors.c.user_id, course_instructors.c.course_id)
+            .where(course_instructors.c.course_id.in_(list(per_course)))):
+        first, categories = found[user_id]
+        categories.update(linked[course_id])
+        for worker_id, month, district in per_course[course_id]:
+            if worker_id not in first or month < first[worker_id][0]:
+                first[worker_id] = (month, district)
+    return {user_id: ([(wid, month, district) for wid, (month, district) in first.items()], categories)
+            for user_id, (first, categories) in found.items()}
+
+
+def _write(model, owner: dict, now, months: int, rows: dict) -> int:
+    for (district, cohort, window), (workers, values) in rows.items():
+        db.session.add(model(**owner, district=district, cohort=cohort, window=window, workers=len(workers),
+                             months=months, refreshed_at=now, **dict(zip(COUNTS, values, strict=True))))
+    return len(rows)
 
 
 def _course_rows(done, categories, counts, by_place, months) -> dict:
@@ -175,12 +210,10 @@ class Effect:
         return self.sides[("trained", "after")].counts["due_to_close"]
 
 
-def _sum(group, scopes, extra=None):
-    query = (sa.select(group, TrainingEffect.cohort, TrainingEffect.window, sa.func.sum(TrainingEffect.workers),
-                       *[sa.func.sum(getattr(TrainingEffect, name)) for name in COUNTS])
-             .where(scope_clause(TrainingEffect.district, scopes)).group_by(group, TrainingEffect.cohort, TrainingEffect.window))
-    if extra is not None:
-        query = extra(query)
+def _sum(model, group, scopes):
+    query = (sa.select(group, model.cohort, model.window, sa.func.sum(model.workers),
+                       *[sa.func.sum(getattr(model, name)) for name in COUNTS])
+             .where(scope_clause(model.district, scopes)).group_by(group, model.cohort, model.window))
     found: dict = {}
     for key, cohort, window, workers, *values in db.session.execute(query):
         side = found.setdefault(key, Effect(key)).sides[(cohort, window)]
@@ -191,7 +224,7 @@ def _sum(group, scopes, extra=None):
 
 def summary(scopes) -> list[Effect]:
     """The effect of every course with completers in ``scopes``' districts, courses by code."""
-    found = _sum(TrainingEffect.course_id, scopes)
+    found = _sum(TrainingEffect, TrainingEffect.course_id, scopes)
     courses = {c.id: c for c in db.session.scalars(sa.select(Course).where(Course.id.in_(list(found))))}
     for effect in found.values():
         effect.key = courses[effect.key]
@@ -199,9 +232,9 @@ def summary(scopes) -> list[Effect]:
 
 
 def by_trainer(scopes) -> dict[int, Effect]:
-    """The effect of each instructor's courses together (user id -> Effect)."""
-    return _sum(course_instructors.c.user_id, scopes,
-                lambda q: q.join(course_instructors, course_instructors.c.course_id == TrainingEffect.course_id))
+    """The effect of each instructor's courses together (user id -> Effect): each of his completers once
+    (``TrainerEffect``), however many of his courses he completed."""
+    return _sum(TrainerEffect, TrainerEffect.user_id, scopes)
 
 
 def teaching_hours(start, end) -> dict[int, float]:

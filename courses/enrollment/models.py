@@ -299,17 +299,13 @@ class Attendance(db.Model):
     enrollment: Mapped[Enrollment] = relationship()
 
 
-class TrainingEffect(db.Model):
-    """The training effect's snapshot (``effect.refresh``, nightly): for one course and one district, the
-    case counts in the course's case categories of its completers (``cohort`` "trained") or of the
-    district's other workers in the same months (``cohort`` "others"), in the months before or after
-    completion (``window``). Counts, never rates: the page divides them and applies the minimum sample."""
-
-    __tablename__ = "training_effects"
-    __table_args__ = (sa.UniqueConstraint("course_id", "district", "cohort", "window"),)
+class EffectCounts:
+    """The training effect's counts for one cohort in one window, in one district (``effect.refresh``,
+    nightly): the completers (``cohort`` "trained") or the district's other workers in the same months
+    ("others"), in the months before or after completion (``window``). Counts, never rates: the page
+    divides them and applies the minimum sample."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True)
     district: Mapped[str] = mapped_column(sa.String(15), index=True)
     cohort: Mapped[str] = mapped_column(sa.String(10))  # trained, others
     window: Mapped[str] = mapped_column(sa.String(10))  # before, after
@@ -323,3 +319,22 @@ class TrainingEffect(db.Model):
     red_cards: Mapped[int] = mapped_column(default=0)
     months: Mapped[int] = mapped_column(default=3)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TrainingEffect(EffectCounts, db.Model):
+    """One course's effect counts: its completers in the course's case categories."""
+
+    __tablename__ = "training_effects"
+    __table_args__ = (sa.UniqueConstraint("course_id", "district", "cohort", "window"),)
+
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+
+
+class TrainerEffect(EffectCounts, db.Model):
+    """One trainer's effect counts: each worker who completed one or more of his measured courses counted
+    once, from the month of his first such completion, in the case categories of all those courses."""
+
+    __tablename__ = "trainer_effects"
+    __table_args__ = (sa.UniqueConstraint("user_id", "district", "cohort", "window"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -67,14 +67,16 @@
     };
   }
 
-  // Category labels down the side (horizontal bars): at most a third of the width, cut with an ellipsis.
+  // Category labels down the side (horizontal bars): at most a third of the width, cut with an ellipsis,
+  // or (wrapLabels: few rows with long names) broken onto lines.
   function sideAxis(data, width, height, font) {
     var room = (height - 60) / Math.max(data.categories.length, 1);
     return {
       type: "category", data: data.categories, inverse: true,
       axisTick: {show: false}, axisLine: {lineStyle: {color: QUIET}},
       axisLabel: {fontSize: FONT_SIZE, color: QUIET, interval: room < FONT_SIZE + 2 ? "auto" : 0,
-                  width: Math.min(widest(data.categories, font) + 2, width / 3), overflow: "truncate"}
+                  width: Math.min(widest(data.categories, font) + 2, width / 3),
+                  overflow: data.wrapLabels ? "break" : "truncate", lineHeight: FONT_SIZE + 3}
     };
   }
 

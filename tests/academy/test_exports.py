@@ -47,7 +47,7 @@ NOT_SPREADSHEETS = {
                     "service_definition", "services", "token")},
 }
 EXPORTS = ("registry.import_template", "registry.export_list", "indicators.ranking", "enrollment.overdue_export",
-           "enrollment.stats_export",
+           "enrollment.stats_export", "enrollment.effect_export",
            "exams.bank_export", "exams.results_xlsx", "exams.gradebook_xlsx", "certificates.batch_file",
            "web.job_result", "accounts.audit_export")
 
@@ -150,6 +150,7 @@ def _urls(course, exam, batch_id: str, import_id: str) -> dict[str, list[str]]:
         "indicators.ranking": [f"/indicators/areas/320102/ranking.{fmt}?period=2026-03" for fmt in ("xlsx", "csv")],
         "enrollment.overdue_export": ["/training/overdue.xlsx"],
         "enrollment.stats_export": ["/training/stats.xlsx?start=2020-01-01"],
+        "enrollment.effect_export": ["/training/effect.xlsx"],
         "exams.bank_export": ["/exams/bank/export?format=xlsx", "/exams/bank/export?format=xlsx&template=1"],
         "exams.results_xlsx": [f"/exams/{exam.id}/results.xlsx"],
         "exams.gradebook_xlsx": [f"/courses/{course.id}/gradebook.xlsx"],
@@ -161,7 +162,7 @@ def _urls(course, exam, batch_id: str, import_id: str) -> dict[str, list[str]]:
 
 # Which hostile values each export holds: whose names, stems or uploads it lists.
 EXPECTED = {"/registry/import/template": (), "template=1": (), "departments": ("@SUM(A1)",), "staffing": (),
-            "grids": ("=1+1",), "/admin/audit": (), "/training/stats": (), "/exams/bank/export": HOSTILE, "/jobs/": tuple(in_xlsx(v) for v in HOSTILE)}
+            "grids": ("=1+1",), "/admin/audit": (), "/training/stats": (), "/training/effect": (), "/exams/bank/export": HOSTILE, "/jobs/": tuple(in_xlsx(v) for v in HOSTILE)}
 
 
 def _expected(url: str) -> tuple[str, ...]:

@@ -144,6 +144,8 @@ ACCESS = [
            {"admin": 200, "hr": 200, "hr_other": 200, "instructor": 200, "viewer": 200, "viewer_other": 200}),
     Access("enrollment.stats_export", "/training/stats.xlsx",
            {"admin": 200, "hr": 200, "hr_other": 200, "instructor": 200, "viewer": 200, "viewer_other": 200}),
+    Access("enrollment.effect_export", "/training/effect.xlsx",
+           {"admin": 200, "hr": 200, "hr_other": 200, "instructor": 200, "viewer": 200, "viewer_other": 200}),
     # lessons
     Access("lessons.lesson_new", lambda w: f"/courses/{w['course'].id}/lessons/new", EDITORS),
     Access("lessons.lesson", lambda w: f"/lessons/{w['lesson'].id}", {"admin": 200, "instructor": 200, "trainee": 200}),

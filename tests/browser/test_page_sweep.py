@@ -61,7 +61,7 @@ NOT_PAGES = {
     "open311.discovery", "open311.request_updates", "open311.service_definition", "open311.token",
     "activation.letters_file", "certificates.batch_file", "certificates.certificate_pdf", "certificates.verify_json",
     "cases.photo", "registry.worker_photo", "enrollment.overdue_export", "enrollment.stats_export", "exams.attempt_state",
-    "exams.bank_export", "exams.gradebook_xlsx",
+    "enrollment.effect_export", "exams.bank_export", "exams.gradebook_xlsx",
     "exams.results_xlsx", "exams.stem_image", "indicators.ranking", "lessons.file", "registry.export_list",
     "registry.import_template", "registry.staff_template", "accounts.audit_export",
     # the pickers' searches and the confirmations' counts answer in JSON (academy/web/pickers.py, previews.py)

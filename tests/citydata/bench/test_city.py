@@ -173,6 +173,21 @@ def test_enrolments_hours_and_attempts_are_what_the_operations_make(city):
     db.session.rollback()
 
 
+def test_syllabus_units_name_the_citys_case_categories_and_courses_are_measured(city):
+    """The units name codes of the city's top-level case categories (the training needs recommend and
+    the training effect measures courses by them), not words no category carries."""
+    from academy.cases.models import Category
+    from courses.enrollment import effect
+    from courses.syllabus.models import SyllabusUnit
+
+    named = {code for unit in db.session.scalars(sa.select(SyllabusUnit)) for code in unit.case_categories or []}
+    roots = set(db.session.scalars(sa.select(Category.code).where(Category.parent_id.is_(None))))
+    assert named and named <= roots
+    linked = effect.course_roots()
+    assert linked and set().union(*linked.values()) <= roots
+    db.session.rollback()
+
+
 def test_the_most_used_pages_open_for_their_users(city):
     from citydata.bench.pages import ALSO_TIMED, MOST_USED, pages
     from tests.support import log_in
