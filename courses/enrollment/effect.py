@@ -75,7 +75,7 @@ def _month(moment) -> str:
 
 def _start(month: str) -> datetime:
     """The UTC instant the city's month ``month`` ("2026-05") begins."""
-    return datetime(int(month[:4]), int(month[5:7]), 1, tzinfo=ZONE).astimezone(UTC)
+    return datetime(int(month[:4]), int(month[5:7]), 1, tzinfo=city_zone()).astimezone(UTC)
 
 
 def _counts(months: set[str], categories: set[str]) -> dict[tuple[int, str, str], list[int]]:
