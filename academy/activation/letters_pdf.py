@@ -102,15 +102,20 @@ class _Forms:
 
 
 def _underlay(fields: Path, docs: Sequence[LetterDocument], forms: dict, target: Path) -> None:
-    """Each page of ``fields`` over its letter's form (qpdf: one form object shared by the chunk)."""
-    by_form: dict[tuple, list[int]] = {}
-    for page, doc in enumerate(docs, start=1):
-        by_form.setdefault(doc.form_key, []).append(page)
-    command = ["qpdf", "--warning-exit-0", str(fields)]
-    for key, pages in by_form.items():
-        command += ["--underlay", forms[key], f"--to={','.join(map(str, pages))}", "--from=1", "--repeat=1", "--"]
-    subprocess.run([*command, str(target)], check=True, capture_output=True)
+    """Each page of ``fields`` over its letter's form (qpdf: one form object per printed form, shared by
+    the chunk). qpdf takes one underlay file, so a chunk of several forms (two languages, codes expiring
+    at two minutes) has them joined into one file first, and each page names its form's page there."""
+    keys = list(dict.fromkeys(doc.form_key for doc in docs))
+    underlay = forms[keys[0]]
+    if len(keys) > 1:
+        underlay = str(fields.with_suffix(".forms.pdf"))
+        join_pdfs([Path(forms[key]) for key in keys], Path(underlay))
+    pages = ",".join(str(keys.index(doc.form_key) + 1) for doc in docs)
+    subprocess.run(["qpdf", "--warning-exit-0", str(fields), "--underlay", underlay, f"--to=1-{len(docs)}",
+                    f"--from={pages}", "--", str(target)], check=True, capture_output=True)
     fields.unlink()
+    if len(keys) > 1:
+        Path(underlay).unlink()
 
 
 def _split(chunk_pdf: Path, count: int) -> list[str]:

@@ -69,6 +69,25 @@ def test_hr_prints_letters_for_his_area_and_each_letter_works(app, make_user, ma
     assert client.get(f"/activation/letters/{job.id}/merged").data[:5] == b"%PDF-"
 
 
+def test_one_batch_prints_each_letter_in_its_readers_language(app, make_user, make_worker, run_jobs):
+    """Two printed forms in one chunk (a worker who chose English beside Chinese ones)."""
+    english = make_user("reads_english", Role.TRAINEE)
+    english.locale = "en"
+    workers = [make_worker("320102001", name="王一"), make_worker("320102001", name="Li Er", user=english),
+               make_worker("320102001", name="张三")]
+    db.session.flush()
+    client = _hr_client(app, make_user)
+    assert _print(client, area_code="").status_code == 303
+    job = db.session.scalar(sa.select(Job).where(Job.kind == letters.KIND).order_by(Job.created_at.desc()))
+    assert run_jobs() == 1
+    db.session.expire_all()
+    assert job.status == JobStatus.DONE
+    pages = _letters_of(job)
+    assert [next(w.name for w in workers if w.name in text) for text in pages] == ["王一", "Li Er", "张三"]
+    assert ["Account activation letter" in text for text in pages] == [False, True, False]
+    assert all(CODE.search(text) for text in pages)
+
+
 def test_the_qr_code_holds_the_activation_url_with_the_code(app, make_user, make_worker, run_jobs):
     worker = make_worker("320102", name="冯码")
     client = _hr_client(app, make_user)
