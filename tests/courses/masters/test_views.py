@@ -48,6 +48,8 @@ def test_a_branch_instructor_keeps_his_copys_own_parts_and_is_refused_the_synced
     url = f"/courses/{copy.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'data-testid="copy-kept"' in page and "ask an administrator of the city academy" in page
+    units = page[page.index('data-testid="copy-units"'):].split("</fieldset>")[0]  # listed, not to be ticked
+    assert 'type="checkbox"' not in units and all(f'name="unit_ids" value="{u.id}"' in units for u in copy.units)
     form = {"code": copy.code, "title": copy.title, "description": "", "kind": copy.kind.value,
             "delivery": copy.delivery.value, "branch_id": str(copy.branch_id), "unit_ids": [str(u.id) for u in copy.units],
             "instructor_ids": [str(teacher.id)], "capacity": "30", "self_enrol": "y",
