@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import pytest
 
@@ -102,9 +103,9 @@ def test_counters_go_to_redis_when_it_is_configured(app, monkeypatch):
             raise
         pytest.skip("Redis is not reachable")  # never in CI: services_required() raises there
     monkeypatch.setitem(app.config, "REDIS_URL", url)
-    limit = ratelimit.Limit("test-redis", 2, 60)
-    address = f"198.51.100.{id(limit) % 250}"
+    limit = ratelimit.Limit(f"test-redis-{uuid.uuid4().hex}", 2, 60)  # its own counter, whatever ran a minute ago
+    address = "198.51.100.7"
     with app.test_request_context():
         verdicts = [ratelimit.hit(limit, address) for _ in range(3)]
     assert [v.allowed for v in verdicts] == [True, True, False]
-    assert db.session.get(ratelimit.RateCounter, f"test-redis:{address}") is None  # nothing in the database
+    assert db.session.get(ratelimit.RateCounter, f"{limit.name}:{address}") is None  # nothing in the database
