@@ -190,6 +190,13 @@ def test_the_export_holds_the_courses_the_trainers_and_the_caution(app, make_cou
     trainer_rows = [[cell.value for cell in row] for row in trainers.iter_rows(min_row=2)]
     assert [r[2] for r in trainer_rows if r[0] == instructor.username][:1] == ["Completers, before"]
     assert any("cannot show" in (row[0].value or "") for row in notes.iter_rows())
+    # What a user or client can send: a year past 64 bits is refused; a course that is no number, or one
+    # past 64 bits or a lone surrogate, shows the first course; control characters get the site's 400.
+    assert client.get("/training/effect.xlsx?year=99999999999999999999").status_code == 400
+    for query in ("course=99999999999999999999", "course=sNaN", "year=sNaN", "course=%ED%A0%80"):
+        assert client.get(f"/training/effect?{query}").status_code == 200
+    for query in ("course=%01", "year=2026%00"):
+        assert client.get(f"/training/effect?{query}").status_code == 400
     assert client.get("/training/effect.xlsx?year=1").status_code == 400
 
 
